@@ -1,0 +1,101 @@
+"""Celery tasks: thin wrappers that take ids, call a service, and enqueue the next step by id.
+
+Every task is safe to run twice (at-least-once delivery with acks_late): the services upsert on
+natural keys and count stories as set members.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from worker import metrics
+from worker.celery_app import app
+from worker.resources import get_resources
+
+PROCESS_CHUNK = 50
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def timed(task: str) -> Iterator[None]:
+    started = time.monotonic()
+    failed = True
+    try:
+        yield
+        failed = False
+    finally:
+        metrics.observe_task(task, time.monotonic() - started, failed=failed)
+
+
+def enqueue_processing(item_ids: list[int]) -> None:
+    for i in range(0, len(item_ids), PROCESS_CHUNK):
+        process_items.delay(item_ids[i:i + PROCESS_CHUNK])
+
+
+@app.task(name="worker.tasks.poll_due")
+def poll_due() -> int:
+    """Claim due feeds and queue one fetch each (beat, every 15 s, under the RedBeat lock)."""
+    from worker.store import feeds_repo
+
+    res = get_resources()
+    with timed("poll_due"), res.engine.begin() as conn:
+        ids = feeds_repo.claim_due(conn, utcnow(), res.settings.poll_claim_batch,
+                                   lease=timedelta(seconds=res.settings.visibility_timeout))
+    for feed_id in ids:
+        fetch_feed.delay(feed_id)
+    res.redis.set("rasd:beat:last_tick", time.time())
+    return len(ids)
+
+
+@app.task(name="worker.tasks.fetch_feed")
+def fetch_feed(feed_id: int, force: bool = False) -> int:
+    from worker.services.ingest import fetch_and_store
+
+    res = get_resources()
+    with timed("fetch_feed"):
+        outcome = fetch_and_store(res.engine, res.fetcher, res.settings, feed_id, utcnow(), force=force)
+    enqueue_processing(outcome.to_process)
+    return len(outcome.to_process)
+
+
+@app.task(name="worker.tasks.process_items")
+def process_items(item_ids: list[int]) -> int:
+    from worker.services.process import process_batch
+
+    res = get_resources()
+    with timed("process_items"):
+        result = process_batch(res, item_ids, utcnow())
+    if result.regions:
+        evaluate_regions.delay(sorted(result.regions))
+    return result.processed
+
+
+@app.task(name="worker.tasks.evaluate_regions")
+def evaluate_regions(region_keys: list[str]) -> int:
+    from worker.services.alerting import evaluate_and_alert
+
+    res = get_resources()
+    with timed("evaluate_regions"):
+        return evaluate_and_alert(res, region_keys, utcnow())
+
+
+@app.task(name="worker.tasks.dispatch_deliveries")
+def dispatch_deliveries() -> int:
+    from worker.services.alerting import dispatch_due_deliveries
+
+    res = get_resources()
+    with timed("dispatch_deliveries"):
+        return dispatch_due_deliveries(res, utcnow())
+
+
+@app.task(name="worker.tasks.sample_queues")
+def sample_queues() -> None:
+    from worker.services.status import sample_queue_metrics
+
+    sample_queue_metrics(get_resources())

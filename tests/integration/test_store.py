@@ -1,0 +1,101 @@
+"""Storage on both engines: migrations, idempotent upserts, due-feed claiming, story aggregation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from worker.store import articles_repo, feeds_repo, items_repo
+from worker.store.db import make_engine, migrate
+from worker.store.items_repo import NewItem
+from worker.store.tables import items, metadata
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'rasd.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        eng = sa.create_engine(url)
+        with eng.begin() as conn:  # each test starts from an empty schema
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        eng.dispose()
+    migrate(url)
+    eng = make_engine(url)
+    yield eng
+    eng.dispose()
+
+
+def new_item(key: str, title: str, content_hash: str) -> NewItem:
+    return NewItem(key, content_hash, {"guid": key, "url": f"https://example.org/{key}", "canonical_url":
+                                       f"https://example.org/{key}", "title": title, "summary": "", "content": "",
+                                       "published": T0, "event_time": T0})
+
+
+def test_migration_creates_every_table_and_is_idempotent(engine: Engine) -> None:
+    migrate(engine.url.render_as_string(hide_password=False))
+    names = set(sa.inspect(engine).get_table_names())
+    assert {t.name for t in metadata.sorted_tables} <= names
+    assert "alembic_version" in names
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_item_upsert_is_idempotent_and_detects_changes(engine: Engine) -> None:
+    with engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, "https://example.org/rss", T0, name="Example")
+        first = items_repo.upsert_items(conn, feed_id, "Example", [new_item("a", "قصف", "h1"),
+                                                                  new_item("b", "غارة", "h2")], T0)
+    assert (len(first.new), first.updated, first.unchanged) == (2, [], 0)
+    with engine.begin() as conn:
+        again = items_repo.upsert_items(conn, feed_id, "Example", [new_item("a", "قصف", "h1"),
+                                                                  new_item("b", "غارة محدثة", "h3"),
+                                                                  new_item("b", "غارة محدثة", "h3")], T0)
+    assert (again.new, again.updated, again.unchanged) == ([], [first.new[1]], 2)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(items.c.unique_key, items.c.title, items.c.published)
+                            .order_by(items.c.id)).all()
+    assert [(r[0], r[1]) for r in rows] == [("a", "قصف"), ("b", "غارة محدثة")]
+    assert rows[0][2] == T0  # timezone-aware UTC round trip on both engines
+
+
+def test_claim_due_leases_feeds_and_respects_pause(engine: Engine) -> None:
+    with engine.begin() as conn:
+        ids = [feeds_repo.add_feed(conn, f"https://example.org/{i}.xml", T0) for i in range(3)]
+        feeds_repo.record_failure(conn, ids[2], T0, reason="boom", status=500, next_check_at=T0,
+                                  pause_reason="paused after 8 consecutive failures")
+    with engine.begin() as conn:
+        claimed = feeds_repo.claim_due(conn, T0 + timedelta(seconds=1), 10, timedelta(minutes=10))
+    assert claimed == ids[:2]
+    with engine.begin() as conn:  # leased: not claimable again until the lease ends
+        assert feeds_repo.claim_due(conn, T0 + timedelta(minutes=5), 10, timedelta(minutes=10)) == []
+        assert feeds_repo.claim_due(conn, T0 + timedelta(minutes=11), 10, timedelta(minutes=10)) == ids[:2]
+        feed = feeds_repo.get_feed(conn, ids[2])
+    assert feed is not None and feed["paused_reason"] == "paused after 8 consecutive failures"
+    assert feed["error_count"] == 1 and feed["last_error"] == "boom"
+
+
+def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
+    with engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, "https://example.org/rss", T0)
+        out = items_repo.upsert_items(conn, feed_id, "Example", [new_item("a", "t", "1"), new_item("b", "t", "2")],
+                                      T0)
+        a, b = out.new
+        for item_id, totals in ((a, {"killed": 20, "injured": None}), (b, {"killed": 27, "injured": 5})):
+            articles_repo.save_article(conn, {
+                "item_id": item_id, "story_id": a, "duplicate_of": None, "similarity": 1.0, "text_clean": "x",
+                "removed_paragraphs": 0, "casualties": [], "totals": totals, "entities": [], "keywords": [],
+                "escalation_score": 0.5, "regions": [], "processed_at": T0})
+        story = articles_repo.refresh_story(conn, a, T0)
+    assert story["totals"] == {"killed": 27, "injured": 5}
+    assert story["size"] == 2
+    assert story["sources"] == ["Example"]

@@ -1,0 +1,111 @@
+"""The Celery app: queues, routing, reliability settings and the beat schedule (from schedules/beat.yaml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from celery import Celery
+from celery.signals import worker_process_init, worker_process_shutdown
+from kombu import Queue
+
+from worker.errors import ConfigError
+from worker.resources import get_resources, resolve_redis_url
+from worker.settings import Settings, get_settings
+
+QUEUES = ("fetch", "process", "alerts")
+BEAT_FILE = Path(__file__).resolve().parent.parent / "schedules" / "beat.yaml"
+DEFAULT_BEAT: dict[str, dict[str, Any]] = {
+    "poll-due": {"task": "worker.tasks.poll_due", "schedule": 15.0, "queue": "fetch"},
+    "dispatch-deliveries": {"task": "worker.tasks.dispatch_deliveries", "schedule": 5.0, "queue": "alerts"},
+    "sample-queues": {"task": "worker.tasks.sample_queues", "schedule": 15.0, "queue": "alerts"},
+}
+
+
+def load_beat_schedule(path: Path = BEAT_FILE) -> dict[str, dict[str, Any]]:
+    if not path.exists():
+        return DEFAULT_BEAT
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = data.get("schedule", data)
+    schedule: dict[str, dict[str, Any]] = {}
+    for name, entry in entries.items():
+        schedule[name] = {
+            "task": entry["task"],
+            "schedule": float(entry.get("every", entry.get("schedule", 60))),
+            "options": {"queue": entry.get("queue", "alerts"), "expires": float(entry.get("expires", 60))},
+        }
+    return schedule
+
+
+UNCONFIGURED = "redis://rasd-no-redis-configured.invalid:6379/0"
+
+
+def broker_url(settings: Settings) -> str:
+    """The resolved URL, or a placeholder so that importing the app never fails; entry points
+    call :func:`resolve_redis_url` first and show its clear error instead."""
+    try:
+        return resolve_redis_url(settings)
+    except ConfigError:
+        return UNCONFIGURED
+
+
+def make_celery(settings: Settings) -> Celery:
+    url = broker_url(settings)
+    app = Celery("rasd", broker=url, include=["worker.tasks"])
+    vt = settings.visibility_timeout
+    app.conf.update(
+        task_queues=[Queue(q) for q in QUEUES],
+        task_default_queue="process",
+        task_routes={
+            "worker.tasks.poll_due": {"queue": "fetch"},
+            "worker.tasks.fetch_feed": {"queue": "fetch"},
+            "worker.tasks.fetch_url": {"queue": "fetch"},
+            "worker.tasks.fetch_fulltext": {"queue": "fetch"},
+            "worker.tasks.process_items": {"queue": "process"},
+            "worker.tasks.reprocess_batch": {"queue": "process"},
+            "worker.tasks.evaluate_regions": {"queue": "alerts"},
+            "worker.tasks.dispatch_deliveries": {"queue": "alerts"},
+            "worker.tasks.deliver": {"queue": "alerts"},
+            "worker.tasks.sample_queues": {"queue": "alerts"},
+        },
+        # At-least-once: ack after the task ran; a killed worker's task goes back to the queue.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        task_serializer="json",
+        accept_content=["json"],
+        broker_transport_options={"visibility_timeout": vt},
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
+        worker_cancel_long_running_tasks_on_connection_loss=False,
+        worker_hijack_root_logger=False,
+        task_time_limit=vt - 60,
+        task_soft_time_limit=vt - 120,
+        beat_scheduler="redbeat.RedBeatScheduler",
+        redbeat_redis_url=url,
+        redbeat_key_prefix="rasd:beat:",
+        redbeat_lock_timeout=60,
+        beat_max_loop_interval=5,
+        beat_schedule=load_beat_schedule(),
+        timezone="UTC",
+        enable_utc=True,
+    )
+    return app
+
+
+@worker_process_init.connect
+def _init_process(**_: Any) -> None:
+    from worker.logging import configure_logging
+
+    configure_logging(get_settings())
+    get_resources()
+
+
+@worker_process_shutdown.connect
+def _close_process(**_: Any) -> None:
+    get_resources().close()
+
+
+app = make_celery(get_settings())

@@ -1,0 +1,65 @@
+"""Clean + extract one text into the `rasd extract` JSON contract (pure: no I/O).
+
+Used by the CLI (`rasd extract`) and by the processing service, so both give the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.extract.casualties import compute_totals, extract_casualties, totals_approximate
+from worker.extract.entities import extract_entities, regions_for
+from worker.models import Casualty, Entity, Keyword, Region
+from worker.signals.keywords import score_keywords
+from worker.text.clean import clean_article
+
+
+@dataclass
+class Extraction:
+    text_clean: str
+    casualties: list[Casualty]
+    totals: dict[str, int | None]
+    totals_approximate: dict[str, bool]
+    entities: list[Entity]
+    keywords: list[Keyword]
+    escalation_score: float
+    regions: list[Region] = field(default_factory=list)
+    removed_paragraphs: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text_clean": self.text_clean,
+            "casualties": [c.to_json() for c in self.casualties],
+            "totals": self.totals,
+            "totals_approximate": self.totals_approximate,
+            "entities": [e.to_json() for e in self.entities],
+            "keywords": [k.to_json() for k in self.keywords],
+            "escalation_score": self.escalation_score,
+            "regions": [r.to_json() for r in self.regions],
+        }
+
+
+def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None) -> Extraction:
+    """Extract from text that is already clean (spans index ``text_clean``)."""
+    casualties = extract_casualties(text_clean, vague_bounds=vague_bounds)
+    entities = extract_entities(text_clean)
+    keywords, score = score_keywords(text_clean)
+    return Extraction(
+        text_clean=text_clean,
+        casualties=casualties,
+        totals=compute_totals(casualties),
+        totals_approximate=totals_approximate(casualties),
+        entities=entities,
+        keywords=keywords,
+        escalation_score=score,
+        regions=regions_for(entities),
+    )
+
+
+def analyse(raw: str, *, title: str = "", vague_bounds: dict[str, int] | None = None) -> Extraction:
+    """Clean raw HTML/text (title first, as its own paragraph) and extract from the clean text."""
+    cleaned = clean_article(f"{title}\n{raw}" if title and not raw.lstrip().startswith(title) else raw)
+    result = extract_text(cleaned.text, vague_bounds=vague_bounds)
+    result.removed_paragraphs = cleaned.removed_paragraphs
+    return result

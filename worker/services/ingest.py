@@ -1,0 +1,143 @@
+"""Fetch a feed, parse it, store its items idempotently, and record the feed's health.
+
+Orchestration only: fetching, parsing, identity and scheduling are done by the modules they name.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from worker import metrics
+from worker.dedup.urls import canonical_url
+from worker.errors import FetchError, HTTPStatusError, ParseError, RateLimited
+from worker.feeds import schedule
+from worker.feeds.fetch import Fetcher, body_hash
+from worker.feeds.identity import content_fingerprint, event_time, item_key
+from worker.feeds.parse import parse_feed
+from worker.logging import get_logger
+from worker.models import ParsedItem
+from worker.settings import Settings
+from worker.store import feeds_repo, items_repo
+from worker.store.items_repo import NewItem, UpsertOutcome
+
+log = get_logger(__name__)
+MAX_TEXT = 200_000  # characters of one item field kept; a 10 MB title is cut, not stored
+
+
+@dataclass
+class IngestOutcome:
+    feed_id: int
+    status: str  # ok | not_modified | unchanged | error | paused | missing
+    new_ids: list[int]
+    updated_ids: list[int]
+    unchanged: int = 0
+    error: str | None = None
+
+    @property
+    def to_process(self) -> list[int]:
+        return self.new_ids + self.updated_ids
+
+
+def to_new_items(feed_id: int | None, parsed: Iterable[ParsedItem], fetched_at: datetime) -> list[NewItem]:
+    batch = []
+    for it in parsed:
+        link = it.link or None
+        canon = canonical_url(link) if link else None
+        batch.append(NewItem(
+            unique_key=item_key(feed_id, it.guid, canon, it.title, it.published),
+            content_hash=content_fingerprint(it),
+            values={
+                "guid": (it.guid or "")[:2048] or None, "url": (link or "")[:2048] or None,
+                "canonical_url": (canon or "")[:2048] or None, "title": it.title[:MAX_TEXT],
+                "summary": it.summary[:MAX_TEXT], "content": it.content[:MAX_TEXT],
+                "author": (it.author or "")[:500] or None, "categories": it.categories[:50],
+                "language": (it.language or "")[:10] or None, "published": it.published,
+                "event_time": event_time(it.published, fetched_at),
+            },
+        ))
+    return batch
+
+
+def store_items(engine: Engine, feed_id: int | None, source: str, parsed: Sequence[ParsedItem],
+                now: datetime) -> UpsertOutcome:
+    batch = to_new_items(feed_id, parsed, now)
+    with engine.begin() as conn:
+        outcome = items_repo.upsert_items(conn, feed_id, source, batch, now)
+    metrics.count_stored("new", len(outcome.new))
+    metrics.count_stored("updated", len(outcome.updated))
+    metrics.count_stored("unchanged", outcome.unchanged)
+    return outcome
+
+
+def fetch_and_store(engine: Engine, fetcher: Fetcher, settings: Settings, feed_id: int, now: datetime,
+                    *, force: bool = False, rng: schedule.Random = random.random) -> IngestOutcome:
+    with engine.connect() as conn:
+        feed = feeds_repo.get_feed(conn, feed_id)
+    if feed is None:
+        return IngestOutcome(feed_id, "missing", [], [], error="feed not found")
+    log.info("fetch.start", feed_id=feed_id, url=feed["url"], force=force)
+    try:
+        result = fetcher.fetch(feed["url"], etag=feed["etag"], last_modified=feed["last_modified"], force=force)
+        next_check = schedule.next_check_after_success(now, feed["interval"])
+        if result.not_modified:
+            _record_ok(engine, feed_id, now, 304, next_check, None, None, None, 0)
+            metrics.observe_fetch("not_modified")
+            return IngestOutcome(feed_id, "not_modified", [], [])
+        body = result.body or b""
+        digest = body_hash(body)
+        if digest == feed["body_hash"] and not force:
+            _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest, 0)
+            metrics.observe_fetch("unchanged")
+            return IngestOutcome(feed_id, "unchanged", [], [])
+        parsed = parse_feed(body, result.headers, result.final_url)
+        outcome = store_items(engine, feed_id, feed["name"] or feed["url"], parsed.items, now)
+        _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest,
+                   len(outcome.new))
+        metrics.observe_fetch("ok")
+        log.info("fetch.ok", feed_id=feed_id, items=len(parsed.items), new=len(outcome.new),
+                 updated=len(outcome.updated), recovered_error=parsed.recovered_error)
+        return IngestOutcome(feed_id, "ok", outcome.new, outcome.updated, outcome.unchanged)
+    except (FetchError, ParseError) as exc:
+        return _record_error(engine, settings, feed, now, exc, rng)
+
+
+def _record_ok(engine: Engine, feed_id: int, now: datetime, status: int, next_check: datetime,
+               etag: str | None, last_modified: str | None, digest: str | None, new_items: int) -> None:
+    with engine.begin() as conn:
+        feeds_repo.record_success(conn, feed_id, now, status=status, next_check_at=next_check, etag=etag,
+                                  last_modified=last_modified, body_hash=digest, new_items=new_items)
+
+
+def _error_outcome_label(exc: Exception) -> str:
+    from worker.errors import BlockedAddress, FetchTimeout, TooLarge
+
+    for cls, label in ((BlockedAddress, "blocked"), (RateLimited, "rate_limited"), (FetchTimeout, "timeout"),
+                       (TooLarge, "too_large"), (ParseError, "parse_error")):
+        if isinstance(exc, cls):
+            return label
+    return "error"
+
+
+def _record_error(engine: Engine, settings: Settings, feed: dict[str, object], now: datetime,
+                  exc: FetchError | ParseError, rng: schedule.Random) -> IngestOutcome:
+    feed_id = int(feed["id"])  # type: ignore[call-overload]
+    failures = int(feed["error_count"]) + 1  # type: ignore[call-overload]
+    retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+    status = exc.status if isinstance(exc, HTTPStatusError) else (429 if isinstance(exc, RateLimited) else None)
+    reason = f"{type(exc).__name__}: {exc.reason}"
+    delay = schedule.backoff_delay(failures, settings.backoff_base, settings.backoff_max, rng, retry_after)
+    # A rate limit is the server asking for time, not a broken feed: it never pauses the feed.
+    pause = (not isinstance(exc, RateLimited)) and schedule.should_pause(failures, settings.pause_after_failures)
+    pause_reason = f"paused after {failures} consecutive failures; last: {reason}" if pause else None
+    with engine.begin() as conn:
+        feeds_repo.record_failure(conn, feed_id, now, reason=reason, status=status,
+                                  next_check_at=now + timedelta(seconds=delay), pause_reason=pause_reason)
+    metrics.observe_fetch(_error_outcome_label(exc))
+    log.warning("fetch.error", feed_id=feed_id, error=reason, failures=failures, retry_in=round(delay, 1),
+                paused=bool(pause))
+    return IngestOutcome(feed_id, "paused" if pause else "error", [], [], error=reason)

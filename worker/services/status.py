@@ -1,0 +1,94 @@
+"""What the service is doing: queue depths, workers, feed health, dead letters (CLI, API, metrics)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import redis
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+
+from worker import metrics
+from worker.celery_app import QUEUES
+from worker.errors import ConfigError
+from worker.resources import Resources, resolve_redis_url
+from worker.settings import Settings
+from worker.store import items_repo
+from worker.store.db import make_engine
+from worker.store.tables import feeds
+
+
+def queue_depths(client: redis.Redis) -> dict[str, int]:
+    # kombu's Redis transport keeps each queue as a list named after it.
+    pipe = client.pipeline()
+    for q in QUEUES:
+        pipe.llen(q)
+    return {q: int(n) for q, n in zip(QUEUES, pipe.execute(), strict=True)}
+
+
+def feed_health(conn: sa.Connection) -> dict[str, Any]:
+    rows = conn.execute(sa.select(feeds.c.id, feeds.c.name, feeds.c.paused_reason, feeds.c.error_count,
+                                  feeds.c.last_error, feeds.c.enabled)).mappings().all()
+    paused = [dict(r) for r in rows if r["paused_reason"]]
+    failing = [dict(r) for r in rows if r["error_count"] and not r["paused_reason"]]
+    return {"total": len(rows), "ok": len(rows) - len(paused) - len(failing), "failing": failing, "paused": paused}
+
+
+def collect_status(settings: Settings) -> dict[str, Any]:
+    report: dict[str, Any] = {}
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with engine.connect() as conn:
+            report["feeds"] = feed_health(conn)
+            report["items"] = items_repo.count_by_state(conn)
+            report["dead_letters"] = items_repo.dead_letters(conn, limit=20)
+    finally:
+        engine.dispose()
+    try:
+        client = redis.Redis.from_url(resolve_redis_url(settings), socket_connect_timeout=2)
+        report["queues"] = queue_depths(client)
+        tick = client.get("rasd:beat:last_tick")
+        report["beat_last_tick_age_s"] = round(time.time() - float(tick), 1) if tick else None
+        report["workers"] = _workers(settings)
+        client.close()
+    except (ConfigError, redis.RedisError) as exc:
+        report["broker_error"] = str(exc)
+    return report
+
+
+def _workers(settings: Settings) -> list[str]:
+    from worker.celery_app import app
+
+    replies = app.control.ping(timeout=1.0) or []
+    return sorted(name for reply in replies for name in reply)
+
+
+def render_status(console: Console, report: dict[str, Any]) -> None:
+    f = report["feeds"]
+    console.print(f"[bold]feeds[/bold]: {f['total']} total, {f['ok']} ok, {len(f['failing'])} failing, "
+                  f"{len(f['paused'])} paused")
+    if f["paused"] or f["failing"]:
+        t = Table("id", "name", "state", "errors", "reason")
+        for r in f["paused"]:
+            t.add_row(str(r["id"]), r["name"][:30], "paused", str(r["error_count"]), (r["paused_reason"] or "")[:80])
+        for r in f["failing"][:20]:
+            t.add_row(str(r["id"]), r["name"][:30], "failing", str(r["error_count"]), (r["last_error"] or "")[:80])
+        console.print(t)
+    console.print(f"[bold]items[/bold]: {report['items']}")
+    if "broker_error" in report:
+        console.print(f"[red]broker[/red]: {report['broker_error']}")
+    else:
+        console.print(f"[bold]queues[/bold]: {report['queues']}   [bold]workers[/bold]: {report['workers'] or 'none'}"
+                      f"   [bold]beat tick age[/bold]: {report['beat_last_tick_age_s']} s")
+    if report["dead_letters"]:
+        t = Table("item", "feed", "attempts", "error", title="dead-letter items")
+        for d in report["dead_letters"]:
+            t.add_row(str(d["id"]), str(d["feed_id"]), str(d["attempts"]), (d["last_error"] or "")[:80])
+        console.print(t)
+
+
+def sample_queue_metrics(res: Resources) -> None:
+    for queue, depth in queue_depths(res.redis).items():
+        metrics.QUEUE_DEPTH.labels(queue).set(depth)

@@ -1,0 +1,110 @@
+"""Feeds: registration, due-feed claiming and fetch bookkeeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from worker.store.tables import feeds
+from worker.store.upsert import upsert
+
+FEED_FIELDS = ("name", "country", "language", "interval", "tags")
+
+
+def add_feed(conn: Connection, url: str, now: datetime, *, name: str = "", interval: int = 300,
+             country: str | None = None, language: str = "ar", tags: list[str] | None = None) -> int:
+    """Register a feed (or update its metadata when the URL is known); returns its id."""
+    values = {"url": url, "name": name or url, "interval": interval, "country": country,
+              "language": language, "tags": tags or [],
+              "next_check_at": now, "created_at": now}
+    upsert(conn, feeds, values, key=["url"], update=list(FEED_FIELDS))
+    return int(conn.execute(sa.select(feeds.c.id).where(feeds.c.url == url)).scalar_one())
+
+
+def import_feeds(conn: Connection, entries: Iterable[dict[str, Any]], now: datetime,
+                 default_interval: int) -> int:
+    count = 0
+    for entry in entries:
+        add_feed(conn, entry["url"], now, name=entry.get("name", ""),
+                 interval=int(entry.get("interval", default_interval)), country=entry.get("country"),
+                 language=entry.get("language", "ar"), tags=entry.get("tags"))
+        count += 1
+    return count
+
+
+def get_feed(conn: Connection, feed_id: int) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(feeds).where(feeds.c.id == feed_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def list_feeds(conn: Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in conn.execute(sa.select(feeds).order_by(feeds.c.id)).mappings()]
+
+
+def remove_feed(conn: Connection, feed_id: int) -> bool:
+    return conn.execute(sa.delete(feeds).where(feeds.c.id == feed_id)).rowcount > 0
+
+
+def claim_due(conn: Connection, now: datetime, limit: int, lease: timedelta) -> list[int]:
+    """Claim feeds whose check is due by pushing ``next_check_at`` out by a lease.
+
+    If the fetch task is lost (worker killed before it acks and the broker loses it), the feed comes
+    due again when the lease ends; a successful or failed fetch sets the real next check.
+    """
+    due = (
+        sa.select(feeds.c.id)
+        .where(feeds.c.enabled.is_(True), feeds.c.paused_reason.is_(None), feeds.c.next_check_at <= now)
+        .order_by(feeds.c.next_check_at)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    stmt = (
+        sa.update(feeds)
+        .where(feeds.c.id.in_(due.scalar_subquery()))
+        .values(next_check_at=now + lease)
+        .returning(feeds.c.id)
+    )
+    return sorted(int(r[0]) for r in conn.execute(stmt))
+
+
+def request_fetch(conn: Connection, feed_id: int, now: datetime, *, force: bool = False) -> bool:
+    """Make a feed due now (manual re-ingest); ``force`` drops the validators so the body is re-read."""
+    values: dict[str, Any] = {"next_check_at": now, "paused_reason": None}
+    if force:
+        values.update(etag=None, last_modified=None, body_hash=None)
+    return conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(**values)).rowcount > 0
+
+
+def record_success(conn: Connection, feed_id: int, now: datetime, *, status: int, next_check_at: datetime,
+                   etag: str | None, last_modified: str | None, body_hash: str | None,
+                   new_items: int = 0) -> None:
+    values: dict[str, Any] = {
+        "last_status": status, "last_fetched_at": now, "last_ok_at": now, "error_count": 0,
+        "last_error": None, "next_check_at": next_check_at,
+        "items_total": feeds.c.items_total + new_items,
+    }
+    if status != 304:
+        values.update(etag=etag, last_modified=last_modified, body_hash=body_hash)
+    conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(**values))
+
+
+def record_failure(conn: Connection, feed_id: int, now: datetime, *, reason: str, status: int | None,
+                   next_check_at: datetime, pause_reason: str | None) -> None:
+    conn.execute(
+        sa.update(feeds).where(feeds.c.id == feed_id).values(
+            last_status=status, last_fetched_at=now, last_error=reason[:2000],
+            error_count=feeds.c.error_count + 1, next_check_at=next_check_at,
+            paused_reason=pause_reason,
+        )
+    )
+
+
+def resume_feed(conn: Connection, feed_id: int, now: datetime) -> bool:
+    return conn.execute(
+        sa.update(feeds).where(feeds.c.id == feed_id).values(paused_reason=None, error_count=0, next_check_at=now)
+    ).rowcount > 0

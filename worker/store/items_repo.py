@@ -1,0 +1,112 @@
+"""Items: idempotent upsert of parsed feed items and processing state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from worker.store.tables import items
+from worker.store.upsert import insert_ignore_returning
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An item ready to store: identity and content already computed by pure code."""
+
+    unique_key: str
+    content_hash: str
+    values: dict[str, Any]  # guid, url, canonical_url, title, summary, content, published, event_time, …
+
+
+@dataclass
+class UpsertOutcome:
+    new: list[int]
+    updated: list[int]
+    unchanged: int
+
+    @property
+    def to_process(self) -> list[int]:
+        return self.new + self.updated
+
+
+def upsert_items(conn: Connection, feed_id: int | None, source: str, batch: Sequence[NewItem],
+                 now: datetime) -> UpsertOutcome:
+    """Store a batch: new keys are inserted, changed content updated and re-queued, the rest skipped.
+
+    Insert uses ON CONFLICT DO NOTHING, so two workers storing the same item concurrently
+    still produce one row.
+    """
+    outcome = UpsertOutcome([], [], 0)
+    if not batch:
+        return outcome
+    keys = [b.unique_key for b in batch]
+    existing = {
+        r.unique_key: (r.id, r.content_hash)
+        for r in conn.execute(sa.select(items.c.unique_key, items.c.id, items.c.content_hash)
+                              .where(items.c.unique_key.in_(keys)))
+    }
+    seen: set[str] = set()
+    for b in batch:
+        if b.unique_key in seen:  # the same item twice in one feed body
+            outcome.unchanged += 1
+            continue
+        seen.add(b.unique_key)
+        if b.unique_key in existing:
+            item_id, old_hash = existing[b.unique_key]
+            if old_hash == b.content_hash:
+                outcome.unchanged += 1
+                continue
+            conn.execute(sa.update(items).where(items.c.id == item_id).values(
+                **b.values, content_hash=b.content_hash, updated_at=now, state="pending", attempts=0,
+                last_error=None))
+            outcome.updated.append(item_id)
+            continue
+        row = {**b.values, "feed_id": feed_id, "source": source, "unique_key": b.unique_key,
+               "content_hash": b.content_hash, "fetched_at": now, "updated_at": now}
+        new_id = insert_ignore_returning(conn, items, row, ["unique_key"], items.c.id)
+        if new_id is None:
+            outcome.unchanged += 1
+        else:
+            outcome.new.append(int(new_id))
+    return outcome
+
+
+def get_items(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    rows = conn.execute(sa.select(items).where(items.c.id.in_(list(ids))).order_by(items.c.id)).mappings()
+    return [dict(r) for r in rows]
+
+
+def mark_attempt(conn: Connection, item_id: int) -> int:
+    """Count an attempt before processing, so a poison item is parked after N tries even if it kills
+    the worker process each time."""
+    conn.execute(sa.update(items).where(items.c.id == item_id).values(attempts=items.c.attempts + 1))
+    return int(conn.execute(sa.select(items.c.attempts).where(items.c.id == item_id)).scalar_one())
+
+
+def set_state(conn: Connection, item_id: int, state: str, error: str | None = None) -> None:
+    conn.execute(sa.update(items).where(items.c.id == item_id).values(state=state, last_error=error))
+
+
+def pending_ids(conn: Connection, limit: int = 10_000) -> list[int]:
+    rows = conn.execute(sa.select(items.c.id).where(items.c.state == "pending").order_by(items.c.id).limit(limit))
+    return [int(r[0]) for r in rows]
+
+
+def count_by_state(conn: Connection) -> dict[str, int]:
+    rows = conn.execute(sa.select(items.c.state, sa.func.count()).group_by(items.c.state))
+    return {str(s): int(n) for s, n in rows}
+
+
+def dead_letters(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        sa.select(items.c.id, items.c.feed_id, items.c.url, items.c.title, items.c.attempts, items.c.last_error)
+        .where(items.c.state == "dead").order_by(items.c.id.desc()).limit(limit)
+    ).mappings()
+    return [dict(r) for r in rows]
