@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 from celery import Celery
 from celery.signals import worker_process_init, worker_process_shutdown
-from kombu import Queue
+from kombu import Exchange, Queue
 
 from worker.errors import ConfigError
 from worker.resources import get_resources, resolve_redis_url
@@ -17,23 +17,25 @@ from worker.settings import Settings, get_settings
 QUEUES = ("fetch", "process", "alerts")
 BEAT_FILE = Path(__file__).resolve().parent.parent / "schedules" / "beat.yaml"
 DEFAULT_BEAT: dict[str, dict[str, Any]] = {
-    "poll-due": {"task": "worker.tasks.poll_due", "schedule": 15.0, "queue": "fetch"},
-    "dispatch-deliveries": {"task": "worker.tasks.dispatch_deliveries", "schedule": 5.0, "queue": "alerts"},
-    "sample-queues": {"task": "worker.tasks.sample_queues", "schedule": 15.0, "queue": "alerts"},
+    "poll_due": {"task": "worker.tasks.poll_due", "schedule": 15.0, "queue": "fetch"},
+    "dispatch_deliveries": {"task": "worker.tasks.dispatch_deliveries", "schedule": 5.0, "queue": "alerts"},
 }
 
 
-def load_beat_schedule(path: Path = BEAT_FILE) -> dict[str, dict[str, Any]]:
-    if not path.exists():
-        return DEFAULT_BEAT
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    entries = data.get("schedule", data)
+def load_beat_schedule(settings: Settings, path: Path = BEAT_FILE) -> dict[str, dict[str, Any]]:
+    """The schedule as data; the feed-polling period can be overridden by a setting."""
+    entries: dict[str, Any] = DEFAULT_BEAT
+    if path.exists():
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = data.get("beat_schedule", data)
     schedule: dict[str, dict[str, Any]] = {}
     for name, entry in entries.items():
         schedule[name] = {
             "task": entry["task"],
-            "schedule": float(entry.get("every", entry.get("schedule", 60))),
+            "schedule": settings.beat_poll_seconds if entry["task"] == "worker.tasks.poll_due"
+            else float(entry.get("every", entry.get("schedule", 60))),
             "options": {"queue": entry.get("queue", "alerts"), "expires": float(entry.get("expires", 60))},
+            "kwargs": entry.get("kwargs", {}),
         }
     return schedule
 
@@ -55,7 +57,7 @@ def make_celery(settings: Settings) -> Celery:
     app = Celery("rasd", broker=url, include=["worker.tasks"])
     vt = settings.visibility_timeout
     app.conf.update(
-        task_queues=[Queue(q) for q in QUEUES],
+        task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in QUEUES],
         task_default_queue="process",
         task_routes={
             "worker.tasks.poll_due": {"queue": "fetch"},
@@ -76,19 +78,28 @@ def make_celery(settings: Settings) -> Celery:
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
-        broker_transport_options={"visibility_timeout": vt},
+        broker_transport_options={
+            "visibility_timeout": vt,
+            # Sweep for tasks of dead workers often enough to matter at any visibility timeout.
+            "unacked_restore_interval": max(1, min(10, vt // 3)),
+            "unacked_restore_throttle": 1,
+            "socket_timeout": 30,
+            "socket_connect_timeout": 5,
+            "health_check_interval": 25,
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         worker_cancel_long_running_tasks_on_connection_loss=False,
         worker_hijack_root_logger=False,
-        task_time_limit=vt - 60,
-        task_soft_time_limit=vt - 120,
+        # A task must finish well inside the visibility timeout, or Redis hands it to a second worker.
+        task_time_limit=max(30, min(900, vt - 60)),
+        task_soft_time_limit=max(20, min(840, vt - 120)),
         beat_scheduler="redbeat.RedBeatScheduler",
         redbeat_redis_url=url,
         redbeat_key_prefix="rasd:beat:",
         redbeat_lock_timeout=60,
         beat_max_loop_interval=5,
-        beat_schedule=load_beat_schedule(),
+        beat_schedule=load_beat_schedule(settings),
         timezone="UTC",
         enable_utc=True,
     )

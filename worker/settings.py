@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     pause_after_failures: int = 8
     import_feeds_on_start: bool = True
     feeds_file: Path = Path("schedules/feeds.yaml")
+    beat_poll_seconds: float = Field(15.0, description="how often beat claims due feeds")
 
     # --- processing --------------------------------------------------------------------
     fulltext_min_chars: int = Field(400, description="fetch the page when the item text is shorter")
@@ -75,6 +76,10 @@ class Settings(BaseSettings):
     # --- logging -----------------------------------------------------------------------
     log_level: str = "INFO"
     log_json: bool = True
+
+    # --- metrics (appended by ops) ------------------------------------------------------
+    metrics_port: int = Field(0, description="worker/beat: serve Prometheus /metrics on this port; 0 = off")
+    metrics_host: str = Field("0.0.0.0", description="address the worker/beat metrics server binds")
 
     @property
     def sqlite_path(self) -> Path:
