@@ -1,0 +1,117 @@
+"""Alerts, per-region detector state, and webhook deliveries (one row per alert × endpoint)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from worker.store.tables import alerts, deliveries, delivery_log, region_state, webhooks
+from worker.store.upsert import insert_ignore_returning, upsert
+
+
+def get_region_state(conn: Connection, region_key: str) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(region_state.c.state).where(region_state.c.region_key == region_key)).first()
+    return dict(row[0]) if row else None
+
+
+def save_region_state(conn: Connection, region_key: str, state: dict[str, Any], now: datetime) -> None:
+    upsert(conn, region_state, {"region_key": region_key, "state": state, "updated_at": now},
+           key=["region_key"], update=["state", "updated_at"])
+
+
+def insert_alert(conn: Connection, alert_id: str, region_key: str, severity: str, window_start: datetime,
+                 window_end: datetime, payload: dict[str, Any], now: datetime) -> bool:
+    """Store an alert and queue one delivery per enabled endpoint. False if it existed (a re-run)."""
+    created = insert_ignore_returning(conn, alerts, {
+        "id": alert_id, "region_key": region_key, "severity": severity, "window_start": window_start,
+        "window_end": window_end, "payload": payload, "created_at": now,
+    }, key=["id"], returning=alerts.c.id)
+    if created is None:
+        return False
+    for (webhook_id,) in conn.execute(sa.select(webhooks.c.id).where(webhooks.c.enabled.is_(True))):
+        queue_delivery(conn, alert_id, int(webhook_id), now)
+    return True
+
+
+def queue_delivery(conn: Connection, alert_id: str, webhook_id: int, now: datetime) -> None:
+    upsert(conn, deliveries, {
+        "alert_id": alert_id, "webhook_id": webhook_id, "message_id": f"msg_{alert_id}_{webhook_id}",
+        "state": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+    }, key=["alert_id", "webhook_id"])
+
+
+def list_alerts(conn: Connection, *, since: datetime | None = None, region: str | None = None,
+                severity: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    q = sa.select(alerts).order_by(alerts.c.created_at.desc(), alerts.c.id).limit(limit)
+    if since is not None:
+        q = q.where(alerts.c.created_at >= since)
+    if region:
+        q = q.where(alerts.c.region_key.contains(region))
+    if severity:
+        q = q.where(alerts.c.severity == severity)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def claim_due_deliveries(conn: Connection, now: datetime, limit: int, lease: timedelta) -> list[dict[str, Any]]:
+    """Pending deliveries whose time has come, leased so that two dispatchers never send one twice."""
+    due = (
+        sa.select(deliveries.c.id)
+        .where(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= now,
+               sa.or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now))
+        .order_by(deliveries.c.next_attempt_at)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = [int(r[0]) for r in conn.execute(
+        sa.update(deliveries).where(deliveries.c.id.in_(due.scalar_subquery()))
+        .values(claimed_until=now + lease).returning(deliveries.c.id))]
+    if not ids:
+        return []
+    rows = conn.execute(
+        sa.select(deliveries, alerts.c.payload, alerts.c.created_at.label("alert_created_at"),
+                  webhooks.c.url, webhooks.c.secret, webhooks.c.previous_secret, webhooks.c.enabled,
+                  webhooks.c.failing_since)
+        .join(alerts, alerts.c.id == deliveries.c.alert_id)
+        .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
+        .where(deliveries.c.id.in_(ids))
+        .order_by(deliveries.c.id)
+    ).mappings()
+    return [dict(r) for r in rows]
+
+
+def record_attempt(conn: Connection, delivery: dict[str, Any], now: datetime, *, outcome: str,
+                   status: int | None, error: str | None, duration_ms: int | None,
+                   next_attempt_at: datetime | None, state: str) -> None:
+    attempt = int(delivery["attempts"]) + 1
+    conn.execute(sa.update(deliveries).where(deliveries.c.id == delivery["id"]).values(
+        attempts=attempt, last_status=status, last_error=error, next_attempt_at=next_attempt_at,
+        state=state, claimed_until=None, delivered_at=now if state == "delivered" else None))
+    conn.execute(sa.insert(delivery_log).values(
+        delivery_id=delivery["id"], webhook_id=delivery["webhook_id"], attempt=attempt, at=now, status=status,
+        outcome=outcome, error=error, duration_ms=duration_ms))
+
+
+def mark_endpoint(conn: Connection, webhook_id: int, now: datetime, *, ok: bool,
+                  disable_reason: str | None = None) -> None:
+    """Track continuous failure; disabling an endpoint cancels its pending deliveries."""
+    if ok:
+        conn.execute(sa.update(webhooks).where(webhooks.c.id == webhook_id).values(failing_since=None))
+        return
+    conn.execute(sa.update(webhooks).where(webhooks.c.id == webhook_id, webhooks.c.failing_since.is_(None))
+                 .values(failing_since=now))
+    if disable_reason:
+        conn.execute(sa.update(webhooks).where(webhooks.c.id == webhook_id)
+                     .values(enabled=False, disabled_reason=disable_reason))
+        conn.execute(sa.update(deliveries).where(deliveries.c.webhook_id == webhook_id,
+                                                 deliveries.c.state == "pending")
+                     .values(state="cancelled", last_error=disable_reason))
+
+
+def delivery_log_for(conn: Connection, webhook_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    rows = conn.execute(sa.select(delivery_log).where(delivery_log.c.webhook_id == webhook_id)
+                        .order_by(delivery_log.c.id.desc()).limit(limit)).mappings()
+    return [dict(r) for r in rows]
