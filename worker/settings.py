@@ -23,59 +23,59 @@ class Settings(BaseSettings):
     visibility_timeout: int = Field(3600, description="seconds before an unacked task is redelivered")
 
     # --- API ---------------------------------------------------------------------------
-    api_host: str = "127.0.0.1"
-    api_port: int = 8080
+    api_host: str = Field("127.0.0.1", description="address the API binds")
+    api_port: int = Field(8080, description="port of the API")
     api_open_reads: bool = Field(False, description="serve read-only endpoints without a token")
-    api_max_body_bytes: int = 1_048_576
+    api_max_body_bytes: int = Field(1_048_576, description="largest request body the API accepts (413 above)")
 
     # --- fetching ----------------------------------------------------------------------
     fetch_allow_hosts: str = Field("", description="hosts/IPs/CIDRs exempt from the SSRF guard")
-    fetch_connect_timeout: float = 5.0
-    fetch_read_timeout: float = 10.0
-    fetch_total_timeout: float = 30.0
-    fetch_max_bytes: int = 10 * 1024 * 1024
-    fetch_max_redirects: int = 5
-    fetch_per_host_limit: int = 4
-    fetch_user_agent: str = "Rasd/0.1 (+https://github.com/rasd-news/rasd)"
+    fetch_connect_timeout: float = Field(5.0, description="seconds to connect to a feed server")
+    fetch_read_timeout: float = Field(10.0, description="seconds between two reads before a fetch times out")
+    fetch_total_timeout: float = Field(30.0, description="seconds for a whole fetch, redirects and slow drip included")
+    fetch_max_bytes: int = Field(10 * 1024 * 1024, description="largest body, after decompression (10 MiB)")
+    fetch_max_redirects: int = Field(5, description="redirect hops followed, each SSRF-checked")
+    fetch_per_host_limit: int = Field(4, description="concurrent requests to one host per worker process")
+    fetch_user_agent: str = Field("Rasd/0.1 (+https://github.com/rasd-news/rasd)", description="User-Agent sent with every fetch")
     poll_interval_default: int = Field(300, description="seconds between checks of a feed")
-    poll_claim_batch: int = 500
-    backoff_base: float = 60.0
-    backoff_max: float = 6 * 3600.0
-    pause_after_failures: int = 8
-    import_feeds_on_start: bool = True
-    feeds_file: Path = Path("schedules/feeds.yaml")
+    poll_claim_batch: int = Field(500, description="most feeds claimed by one poll_due run")
+    backoff_base: float = Field(60.0, description="seconds of the first back-off after a failed fetch (doubles, jittered)")
+    backoff_max: float = Field(6 * 3600.0, description="longest back-off between fetch attempts")
+    pause_after_failures: int = Field(8, description="consecutive failures before a feed is paused")
+    import_feeds_on_start: bool = Field(True, description="import feeds_file when the feeds table is empty")
+    feeds_file: Path = Field(Path("schedules/feeds.yaml"), description="feed list imported on first start")
     beat_poll_seconds: float = Field(15.0, description="how often beat claims due feeds")
 
     # --- processing --------------------------------------------------------------------
     fulltext_min_chars: int = Field(400, description="fetch the page when the item text is shorter")
-    dedup_window_days: int = 7
-    dedup_threshold: float = 0.5
-    dedup_num_perm: int = 128
-    vague_tens: int = 10
-    vague_dozens: int = 12
-    vague_hundreds: int = 100
-    vague_thousands: int = 1000
-    vague_few: int = 3
+    dedup_window_days: int = Field(7, description="how long the near-duplicate index remembers an article")
+    dedup_threshold: float = Field(0.5, description="estimated Jaccard similarity above which two articles are one story")
+    dedup_num_perm: int = Field(128, description="MinHash permutations")
+    vague_tens: int = Field(10, description="lower bound for عشرات (tens)")
+    vague_dozens: int = Field(12, description="lower bound for dozens")
+    vague_hundreds: int = Field(100, description="lower bound for مئات (hundreds)")
+    vague_thousands: int = Field(1000, description="lower bound for آلاف (thousands)")
+    vague_few: int = Field(3, description="lower bound for بضعة / عدد من (a few)")
     max_attempts: int = Field(5, description="attempts before an item is parked as dead-letter")
 
     # --- signals and alerts ------------------------------------------------------------
-    bucket_seconds: int = 3600
-    baseline_halflife_hours: float = 72.0
-    baseline_prior_rate: float = 0.05
-    baseline_prior_weight_hours: float = 24.0
-    alert_window_hours: int = 3
-    alert_min_stories: int = 3
-    alert_min_sources: int = 2
-    alert_p_watch: float = 1e-3
-    alert_p_warning: float = 1e-5
-    alert_p_critical: float = 1e-8
-    alert_cooldown_hours: float = 6.0
-    webhook_timeout: float = 15.0
-    webhook_disable_after_days: float = 5.0
+    bucket_seconds: int = Field(3600, description="signal time bucket")
+    baseline_halflife_hours: float = Field(72.0, description="half-life of the EWMA baseline of a region's story rate")
+    baseline_prior_rate: float = Field(0.05, description="prior stories/hour for a region with no history")
+    baseline_prior_weight_hours: float = Field(24.0, description="weight of the prior, in hours of observation")
+    alert_window_hours: int = Field(3, description="hours summed for the spike test")
+    alert_min_stories: int = Field(3, description="fewest unique stories in the window for an alert")
+    alert_min_sources: int = Field(2, description="fewest independent sources in the window for an alert")
+    alert_p_watch: float = Field(1e-3, description="tail probability for a 'watch' alert")
+    alert_p_warning: float = Field(1e-5, description="tail probability for 'warning'")
+    alert_p_critical: float = Field(1e-8, description="tail probability for 'critical'")
+    alert_cooldown_hours: float = Field(6.0, description="quiet hours before a region can open a new episode")
+    webhook_timeout: float = Field(15.0, description="seconds per webhook request")
+    webhook_disable_after_days: float = Field(5.0, description="an endpoint failing this long is disabled")
 
     # --- logging -----------------------------------------------------------------------
-    log_level: str = "INFO"
-    log_json: bool = True
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_json: bool = Field(True, description="JSON log lines (false: console format)")
 
     # --- metrics (appended by ops) ------------------------------------------------------
     metrics_port: int = Field(0, description="worker/beat: serve Prometheus /metrics on this port; 0 = off")
