@@ -78,8 +78,21 @@ class Settings(BaseSettings):
     log_json: bool = Field(True, description="JSON log lines (false: console format)")
 
     # --- metrics (appended by ops) ------------------------------------------------------
-    metrics_port: int = Field(0, description="worker/beat: serve Prometheus /metrics on this port; 0 = off")
-    metrics_host: str = Field("0.0.0.0", description="address the worker/beat metrics server binds")
+    metrics_port: int = Field(default=0, description="worker/beat: serve Prometheus /metrics on this port; 0 = off")
+    metrics_host: str = Field(default="0.0.0.0", description="address the worker/beat metrics server binds")
+
+    # --- signals and alerts (detector details, appended) ---------------------------------
+    alert_p_close: float = Field(1e-2, description="an open episode stays open while p <= this (hysteresis)")
+    alert_min_ratio: float = Field(2.0, description="observed/expected needed for any alert")
+    alert_volume_warning: int = Field(5, description="stories in the window needed for 'warning'")
+    alert_volume_critical: int = Field(8, description="stories in the window needed for 'critical'")
+    alert_warmup_hours: float = Field(24.0, description="EWMA hours of data before a region leaves warm-up")
+    alert_new_region_min_stories: int = Field(5, description="min stories while a region is in warm-up")
+    baseline_winsor_sigmas: float = Field(3.0, description="cap on counts folded into the baseline")
+    baseline_season_halflife_days: float = 14.0
+    baseline_season_prior_days: float = Field(7.0, description="shrinkage of the daily profile; 0 = none")
+    signal_retention_days: int = Field(30, description="TTL of per-bucket story sets in Redis")
+    webhook_max_attempts: int = Field(8, description="attempts per delivery (schedule length)")
 
     @property
     def sqlite_path(self) -> Path:
