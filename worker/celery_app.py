@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import yaml
 from celery import Celery
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import beat_init, worker_init, worker_process_init, worker_process_shutdown
 from kombu import Exchange, Queue
 
+from worker import metrics
 from worker.errors import ConfigError
 from worker.resources import get_resources, resolve_redis_url
 from worker.settings import Settings, get_settings
@@ -27,7 +29,7 @@ def load_beat_schedule(settings: Settings, path: Path = BEAT_FILE) -> dict[str, 
     entries: dict[str, Any] = DEFAULT_BEAT
     if path.exists():
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entries = data.get("beat_schedule", data)
+        entries = dict(data.get("beat_schedule") or data)
     schedule: dict[str, dict[str, Any]] = {}
     for name, entry in entries.items():
         schedule[name] = {
@@ -116,7 +118,27 @@ def _init_process(**_: Any) -> None:
 
 @worker_process_shutdown.connect
 def _close_process(**_: Any) -> None:
+    metrics.mark_process_dead(os.getpid())
     get_resources().close()
+
+
+def _announce(component: str) -> None:
+    """Metrics for a long-running process: clean stale multiprocess files, serve, mark up."""
+    settings = get_settings()
+    metrics.reset_multiproc_dir()
+    if settings.metrics_port:
+        metrics.start_metrics_server(settings.metrics_port, settings.metrics_host)
+    metrics.mark_process_up(component)
+
+
+@worker_init.connect
+def _init_worker(**_: Any) -> None:
+    _announce("worker")
+
+
+@beat_init.connect
+def _init_beat(**_: Any) -> None:
+    _announce("beat")
 
 
 app = make_celery(get_settings())

@@ -84,6 +84,7 @@ def run() -> None:
 def worker(
     concurrency: Annotated[int, typer.Option(help="worker processes")] = 2,
     queues: Annotated[str, typer.Option(help="queues to consume")] = "fetch,process,alerts",
+    hostname: Annotated[str, typer.Option(help="node name (unique per machine)")] = "rasd@%h",
 ) -> None:
     """Run a Celery worker (consumes the fetch, process and alerts queues)."""
     from worker.resources import resolve_redis_url
@@ -95,7 +96,7 @@ def worker(
     from worker.celery_app import app as celery_app
 
     celery_app.worker_main(["worker", "-Q", queues, "--concurrency", str(concurrency), "--loglevel",
-                            settings().log_level, "--without-gossip", "--without-mingle", "-n", "rasd@%h"])
+                            settings().log_level, "--without-gossip", "--without-mingle", "-n", hostname])
 
 
 @app.command()
@@ -120,6 +121,9 @@ def api() -> None:
     from worker.api.app import create_app
 
     s = settings()
+    from worker import metrics
+
+    metrics.mark_process_up("api")
     uvicorn.run(create_app(), host=s.api_host, port=s.api_port, log_level=s.log_level.lower())
 
 
@@ -130,6 +134,15 @@ def migrate() -> None:
 
     prepare_storage(settings())
     console.print("database is up to date")
+
+
+@app.command()
+def demo(data_dir: Annotated[Path, typer.Option(help="where the demo keeps its data")] = Path("var/demo"),
+         timeout: Annotated[float, typer.Option(help="seconds to wait for the pipeline")] = 180.0) -> None:
+    """Offline tour: local sample feeds → worker → dedup and extraction → (alerts to a local receiver)."""
+    from worker.services.demo import run_demo
+
+    raise typer.Exit(run_demo(console, data_dir, timeout))
 
 
 # --------------------------------------------------------------------------- feeds
@@ -249,9 +262,7 @@ def articles_list(as_json: Annotated[bool, typer.Option("--json")] = False,
     from worker.services.views import article_view
     from worker.store import articles_repo
 
-    since_dt = datetime.fromisoformat(since.replace("Z", "+00:00")) if since else None
-    if since_dt and since_dt.tzinfo is None:
-        since_dt = since_dt.replace(tzinfo=UTC)
+    since_dt = _parse_since(since)
     with engine().connect() as conn:
         rows = [article_view(r) for r in articles_repo.list_articles(conn, feed_id=feed, since=since_dt,
                                                                       limit=limit)]
@@ -273,7 +284,8 @@ def articles_list(as_json: Annotated[bool, typer.Option("--json")] = False,
 
 @app.command()
 def extract(path: Annotated[str, typer.Argument(help="file, or - for stdin")] = "-",
-            as_json: Annotated[bool, typer.Option("--json")] = True) -> None:
+            as_json: Annotated[bool, typer.Option("--json", help="one JSON object (the default)")] = True,
+            pretty: Annotated[bool, typer.Option(help="indent the JSON")] = False) -> None:
     """Clean + extract one text and print one JSON object (casualties, totals, entities, keywords)."""
     from worker.pipeline import analyse
 
@@ -283,7 +295,126 @@ def extract(path: Annotated[str, typer.Argument(help="file, or - for stdin")] = 
                                         "hundreds": s.vague_hundreds, "thousands": s.vague_thousands,
                                         "few": s.vague_few})
     out = result.to_json()
-    sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=None if not as_json else 1) + "\n")
+    sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2 if pretty else None) + "\n")
+
+
+# --------------------------------------------------------------------------- replay and alerts
+
+
+@app.command()
+def replay(paths: Annotated[list[Path], typer.Argument(help="RSS/Atom files or .jsonl articles")],
+           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Ingest files through the full pipeline in event time, then print a summary.
+
+    Uses the running service's Valkey and database when there is one; otherwise starts an
+    embedded Valkey for the duration of the command.
+    """
+    from rich.progress import Progress
+
+    from worker.broker import EmbeddedValkey
+    from worker.resources import Resources, resolve_redis_url, set_resources
+    from worker.services.replay import replay_paths
+    from worker.services.setup import prepare_storage
+
+    s = settings()
+    embedded: EmbeddedValkey | None = None
+    try:
+        resolve_redis_url(s)
+    except RasdError:
+        embedded = EmbeddedValkey(s.data_dir / "valkey").start()
+        s = s.model_copy(update={"redis_url": embedded.url})
+    try:
+        prepare_storage(s.model_copy(update={"import_feeds_on_start": False}))
+        res = Resources(s)
+        set_resources(res)
+        with Progress(console=err, transient=True, disable=as_json) as progress:
+            task = progress.add_task("processing", total=None)
+            summary = replay_paths(res, paths, now(),
+                                   on_progress=lambda done, total: progress.update(task, completed=done,
+                                                                                   total=total))
+        res.close()
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    out = summary.to_json()
+    if as_json:
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    console.print(f"{out['items_read']} items read from {out['files']} files: {out['new']} new, "
+                  f"{out['updated']} updated, {out['unchanged']} unchanged")
+    console.print(f"{out['processed']} processed ({out['articles_per_second']} articles/s), "
+                  f"{out['unique_stories']} unique stories, {len(out['alerts'])} alerts")
+    for e in out["errors"]:
+        err.print(f"[yellow]warning:[/yellow] {e}")
+
+
+alerts_app = typer.Typer(help="Alerts raised by the spike detector.", no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("list")
+def alerts_list(as_json: Annotated[bool, typer.Option("--json")] = False,
+                since: Annotated[str | None, typer.Option(help="ISO time")] = None,
+                limit: Annotated[int, typer.Option()] = 100) -> None:
+    """Stored alerts, newest first (one JSON object a line with --json)."""
+    from worker.store import alerts_repo
+
+    with engine().connect() as conn:
+        rows = alerts_repo.list_alerts(conn, since=_parse_since(since), limit=limit)
+    if as_json:
+        for r in rows:
+            sys.stdout.write(json.dumps(r["payload"], ensure_ascii=False) + "\n")
+        return
+    table = Table("created", "severity", "region", "window", "stories", "killed", "score")
+    for r in rows:
+        render_alert_row(table, r["payload"])
+    console.print(table)
+
+
+def render_alert_row(table: Table, a: dict[str, Any]) -> None:
+    colour = {"watch": "yellow", "warning": "dark_orange", "critical": "red"}.get(a["severity"], "white")
+    table.add_row(a["created_at"], f"[{colour}]{a['severity']}[/{colour}]",
+                  f"{a['region']['name_en']} / {a['region']['name_ar']} ({a['region']['country']})",
+                  f"{a['window']['start']} → {a['window']['end']}", str(a["observed"]),
+                  "" if a["casualties"]["killed"] is None else str(a["casualties"]["killed"]), str(a["score"]))
+
+
+@alerts_app.command("watch")
+def alerts_watch(from_start: Annotated[bool, typer.Option(help="show stored alerts first")] = False) -> None:
+    """Print new alerts live as they are raised (Ctrl-C to stop)."""
+    import redis as redis_lib
+
+    from worker.resources import resolve_redis_url
+    from worker.services.alerting import ALERT_STREAM
+
+    try:
+        client = redis_lib.Redis.from_url(resolve_redis_url(settings()), socket_timeout=None)
+    except RasdError as exc:
+        fail(exc.reason)
+        return
+    last = "0" if from_start else "$"
+    err.print("watching for alerts… (Ctrl-C to stop)")
+    try:
+        while True:
+            reply: Any = client.xread({ALERT_STREAM: last}, block=5000) or []
+            for _stream, entries in reply:
+                for entry_id, fields in entries:
+                    last = entry_id
+                    alert = json.loads(fields[b"alert"])
+                    table = Table("created", "severity", "region", "window", "stories", "killed", "score")
+                    render_alert_row(table, alert)
+                    console.print(table)
+                    for story in alert["stories"][:5]:
+                        console.print(f"   • {story['title']}  [dim]{', '.join(story['sources'])}[/dim]")
+    except KeyboardInterrupt:
+        pass
+
+
+def _parse_since(since: str | None) -> datetime | None:
+    if not since:
+        return None
+    value = datetime.fromisoformat(since.replace("Z", "+00:00"))
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 # --------------------------------------------------------------------------- status

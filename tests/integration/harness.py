@@ -83,6 +83,7 @@ class Rasd:
             "RASD_FETCH_ALLOW_HOSTS": "127.0.0.1,localhost",
             "RASD_IMPORT_FEEDS_ON_START": "false",
             "RASD_LOG_LEVEL": "INFO",
+            "RASD_FULLTEXT_MIN_CHARS": "0",  # no page fetches to the fixtures' non-loopback URLs
             "PYTHONUNBUFFERED": "1",
         })
         env.update(self.extra_env)

@@ -44,10 +44,14 @@ def children_of(pid: int) -> set[int]:
 
 def test_rasd_run_serves_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
+    feeds_file = tmp_path / "feeds.yaml"  # loopback URLs: the test sends no traffic off this machine
+    feeds_file.write_text("feeds:\n" + "".join(
+        f"  - {{name: Local {i}, url: 'http://127.0.0.1:9/feed-{i}.xml', country: SY, interval: 3600}}\n"
+        for i in range(25)), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("RASD_")}
     env.update({"RASD_DATA_DIR": str(tmp_path / "var"), "RASD_API_PORT": str(port),
-                "RASD_IMPORT_FEEDS_ON_START": "true", "RASD_FEEDS_FILE": str(REPO / "schedules" / "feeds.yaml"),
-                "RASD_BEAT_POLL_SECONDS": "3600"})
+                "RASD_IMPORT_FEEDS_ON_START": "true", "RASD_FEEDS_FILE": str(feeds_file),
+                "RASD_FETCH_ALLOW_HOSTS": "127.0.0.1", "RASD_BEAT_POLL_SECONDS": "3600"})
     proc = subprocess.Popen([sys.executable, "-m", "worker.cli", "run"], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:
@@ -66,7 +70,7 @@ def test_rasd_run_serves_and_stops_everything_on_sigterm(tmp_path: Path) -> None
         listed = subprocess.run([sys.executable, "-m", "worker.cli", "feeds", "list", "--json"], env=env,
                                 cwd=tmp_path, capture_output=True, text=True, timeout=60)
         assert listed.returncode == 0, listed.stderr
-        assert len(listed.stdout.splitlines()) >= 25
+        assert len(listed.stdout.splitlines()) == 25
         started = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         proc.wait(15)

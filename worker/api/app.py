@@ -1,5 +1,6 @@
-"""FastAPI application: health, readiness and metrics (routers for feeds, alerts, webhooks, jobs
-are added in worker/api/routes_*.py)."""
+"""FastAPI application: health, readiness and metrics here; feeds, re-ingest jobs, alerts, articles,
+webhooks and tokens in worker/api/routes_*.py. Every data endpoint needs a bearer token
+(worker/api/auth.py); request bodies are capped (worker/api/body_limit.py)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,25 @@ from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 
 from worker import metrics
+from worker.api import routes_alerts, routes_feeds, routes_jobs, routes_tokens, routes_webhooks
+from worker.api.body_limit import BodyLimitMiddleware
+from worker.feeds.ssrf import Resolver
+from worker.logging import get_logger
 from worker.resources import Resources, get_resources
 
+log = get_logger(__name__)
 
-def create_app(resources: Resources | None = None) -> FastAPI:
+
+def create_app(resources: Resources | None = None, *, resolver: Resolver | None = None) -> FastAPI:
+    """``resources`` default to the process's own; ``resolver`` is the DNS used by the SSRF checks of
+    submitted URLs (tests pass one so that no name is ever looked up)."""
     app = FastAPI(title="Rasd", version="0.1.0", description="Arabic news monitoring: casualties, entities, alerts")
     app.state.resources = resources
+    app.state.resolver = resolver
+    for module in (routes_feeds, routes_jobs, routes_alerts, routes_webhooks, routes_tokens):
+        app.include_router(module.router)
+    app.add_middleware(BodyLimitMiddleware, limit=lambda: (app.state.resources or get_resources())
+                       .settings.api_max_body_bytes)
 
     def res() -> Resources:
         return app.state.resources or get_resources()
@@ -45,6 +59,12 @@ def create_app(resources: Resources | None = None) -> FastAPI:
 
     @app.get("/metrics", tags=["ops"])
     def prometheus_metrics() -> Response:
+        from worker.services.status import snapshot
+
+        try:  # deployment-wide gauges are computed at scrape time, here, so they are never stale
+            metrics.apply_snapshot(snapshot(res()))
+        except Exception as exc:  # the scrape still answers with the process metrics
+            log.warning("metrics.snapshot_failed", error=f"{type(exc).__name__}: {exc}")
         body, content_type = metrics.render_metrics()
         return Response(body, media_type=content_type)
 

@@ -51,19 +51,21 @@ def process_batch(res: Resources, item_ids: list[int], now: datetime, *,
                   allow_fulltext: bool = True) -> BatchResult:
     result = BatchResult()
     for item_id in item_ids:
+        with res.engine.connect() as conn:
+            found = items_repo.get_items(conn, [item_id])
+        if not found:
+            continue
+        item = found[0]
+        if allow_fulltext and wants_fulltext(item, res.settings.fulltext_min_chars):
+            result.needs_fulltext.append(item_id)
+            continue
         with res.engine.begin() as conn:
             attempts = items_repo.mark_attempt(conn, item_id)
-            item = (items_repo.get_items(conn, [item_id]) or [None])[0]
-        if item is None:
-            continue
         if attempts > res.settings.max_attempts:
             with res.engine.begin() as conn:
                 items_repo.set_state(conn, item_id, "dead", item.get("last_error") or "exceeded max attempts")
             metrics.count_processed("dead")
             result.dead.append(item_id)
-            continue
-        if allow_fulltext and wants_fulltext(item, res.settings.fulltext_min_chars):
-            result.needs_fulltext.append(item_id)
             continue
         try:
             regions = process_item(res, item, now)
@@ -86,7 +88,6 @@ def process_batch(res: Resources, item_ids: list[int], now: datetime, *,
 def process_item(res: Resources, item: dict[str, Any], now: datetime) -> set[str]:
     """Run the pipeline for one item; returns the region keys whose signal windows changed."""
     from worker.dedup.index import DedupIndex
-    from worker.signals.counters import SignalCounters
 
     extraction: Extraction = analyse(raw_text(item), title=item["title"], vague_bounds=vague_bounds(res))
     event_ts = item["event_time"].timestamp()
@@ -100,6 +101,7 @@ def process_item(res: Resources, item: dict[str, Any], now: datetime) -> set[str
     for e in extraction.entities:
         metrics.count_entity(e.type)
     with res.engine.begin() as conn:
+        story_before = articles_repo.get_story(conn, decision.story_id) or {}
         previous = articles_repo.save_article(conn, {
             "item_id": item["id"], "story_id": decision.story_id, "duplicate_of": decision.duplicate_of,
             "similarity": decision.similarity, "text_clean": extraction.text_clean,
@@ -112,14 +114,39 @@ def process_item(res: Resources, item: dict[str, Any], now: datetime) -> set[str
             "processed_at": now,
         })
         story = articles_repo.refresh_story(conn, decision.story_id, now)
-        if previous and previous["story_id"] not in (None, decision.story_id):
-            articles_repo.refresh_story(conn, previous["story_id"], now)
+        moved_from = previous["story_id"] if previous and previous["story_id"] != decision.story_id else None
+        old_story = articles_repo.get_story(conn, moved_from) if moved_from is not None else None
+        if moved_from is not None:
+            articles_repo.refresh_story(conn, moved_from, now)
         items_repo.set_state(conn, item["id"], "processed")
-    counters = SignalCounters(res.redis, bucket_seconds=res.settings.bucket_seconds)
-    region_keys = {f"{r['country']}:{r['level']}:{r['name_en']}" for r in story.get("regions", [])}
+    changed = update_signals(res, decision.story_id, story_before, story)
+    if moved_from is not None and old_story is not None:
+        changed |= update_signals(res, moved_from, old_story,
+                                  articles_repo.get_story_fresh(res.engine, moved_from))
+    return changed
+
+
+def counted_regions(story: dict[str, Any]) -> set[str]:
+    """Region keys a story is counted in: only escalation stories count toward spikes."""
+    if not story or float(story.get("escalation_score") or 0) <= 0:
+        return set()
+    return {f"{r['country']}:{r['level']}:{r['name_en']}" for r in story.get("regions") or []}
+
+
+def update_signals(res: Resources, story_id: int, before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    """Move a story's membership in the (region, bucket) sets from its old state to its new one.
+
+    Set membership makes this idempotent: re-processing the same story changes nothing.
+    """
+    from worker.signals.counters import SignalCounters
+
+    counters = SignalCounters(res.redis, bucket_seconds=res.settings.bucket_seconds,
+                              retention_days=res.settings.signal_retention_days)
+    old_keys, new_keys = counted_regions(before), counted_regions(after)
     changed: set[str] = set()
-    if story.get("escalation_score", 0) > 0 and region_keys:
-        for source in story["sources"]:
-            counters.add_story(sorted(region_keys), decision.story_id, source, story["event_time"].timestamp())
-        changed |= region_keys
+    if before and (old_keys - new_keys or (after and before["event_time"] != after["event_time"])):
+        changed |= set(counters.remove_story(sorted(old_keys), str(story_id), before["event_time"]))
+    if new_keys:
+        for source in after["sources"]:
+            changed |= set(counters.add_story(sorted(new_keys), str(story_id), source, after["event_time"]))
     return changed

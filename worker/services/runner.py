@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -72,6 +73,9 @@ class ServiceGroup:
                "RASD_DATA_DIR": str(self.settings.data_dir.resolve())}
         if self.settings.database_url:
             env["RASD_DATABASE_URL"] = self.settings.database_url
+        # One metrics directory for all children, so the API's /metrics covers workers and beat too.
+        env.setdefault("PROMETHEUS_MULTIPROC_DIR", str((self.settings.data_dir / "metrics").resolve()))
+        shutil.rmtree(env["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
         for name in self.components:
             self.procs[name] = spawn([sys.executable, "-m", "worker.cli", name], env)
         if on_ready:

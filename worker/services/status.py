@@ -51,17 +51,18 @@ def collect_status(settings: Settings) -> dict[str, Any]:
         report["queues"] = queue_depths(client)
         tick = client.get("rasd:beat:last_tick")
         report["beat_last_tick_age_s"] = round(time.time() - float(tick), 1) if tick else None
-        report["workers"] = _workers(settings)
+        report["workers"] = _workers()
         client.close()
     except (ConfigError, redis.RedisError) as exc:
         report["broker_error"] = str(exc)
     return report
 
 
-def _workers(settings: Settings) -> list[str]:
+def _workers(timeout: float = 1.0) -> list[str]:
+    """Names of the Celery workers that answer a broadcast ping."""
     from worker.celery_app import app
 
-    replies = app.control.ping(timeout=1.0) or []
+    replies = app.control.ping(timeout=timeout) or []
     return sorted(name for reply in replies for name in reply)
 
 
@@ -89,6 +90,23 @@ def render_status(console: Console, report: dict[str, Any]) -> None:
         console.print(t)
 
 
+BEAT_LOCK_KEY = "rasd:beat::lock"
+
+
+def snapshot(res: Resources) -> metrics.StateSnapshot:
+    """Deployment-wide state for the gauges (queues, feeds, dead letters, beat, workers)."""
+    with res.engine.connect() as conn:
+        health = feed_health(conn)
+        dead = items_repo.count_by_state(conn).get("dead", 0)
+    client = res.redis
+    tick = client.get("rasd:beat:last_tick")
+    return metrics.StateSnapshot(
+        queue_depths=queue_depths(client), feeds_total=health["total"], feeds_paused=len(health["paused"]),
+        feeds_failing=len(health["failing"]), dead_letter_items=dead,
+        beat_last_tick=float(tick) if tick else 0.0, beat_lock_held=bool(client.exists(BEAT_LOCK_KEY)),
+        workers_online=len(_workers(timeout=0.5)), taken_at=time.time(),
+    )
+
+
 def sample_queue_metrics(res: Resources) -> None:
-    for queue, depth in queue_depths(res.redis).items():
-        metrics.QUEUE_DEPTH.labels(queue).set(depth)
+    metrics.apply_snapshot(snapshot(res))

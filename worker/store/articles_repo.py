@@ -79,6 +79,11 @@ def get_story(conn: Connection, story_id: int) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
+def get_story_fresh(engine: sa.Engine, story_id: int) -> dict[str, Any]:
+    with engine.connect() as conn:
+        return get_story(conn, story_id) or {}
+
+
 def list_articles(conn: Connection, *, feed_id: int | None = None, since: datetime | None = None,
                   limit: int = 100) -> list[dict[str, Any]]:
     q = (

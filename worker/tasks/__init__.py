@@ -71,9 +71,24 @@ def process_items(item_ids: list[int]) -> int:
     res = get_resources()
     with timed("process_items"):
         result = process_batch(res, item_ids, utcnow())
+    for item_id in result.needs_fulltext:
+        fetch_fulltext.delay(item_id)
+    for item_id in result.failed:  # a short retry; poison items are parked after max_attempts
+        process_items.apply_async([[item_id]], countdown=30)
     if result.regions:
         evaluate_regions.delay(sorted(result.regions))
     return result.processed
+
+
+@app.task(name="worker.tasks.fetch_fulltext")
+def fetch_fulltext(item_id: int) -> None:
+    """Fetch the article page for a summary-only item, then process it (either way)."""
+    from worker.services.fulltext import fetch_fulltext as fetch_page
+
+    res = get_resources()
+    with timed("fetch_fulltext"):
+        fetch_page(res.engine, res.fetcher, item_id)
+    process_items.delay([item_id])
 
 
 @app.task(name="worker.tasks.evaluate_regions")
@@ -99,3 +114,16 @@ def sample_queues() -> None:
     from worker.services.status import sample_queue_metrics
 
     sample_queue_metrics(get_resources())
+
+
+@app.task(name="worker.tasks.housekeeping")
+def housekeeping() -> dict[str, int]:
+    """Safety nets: re-queue items whose processing task was lost (e.g. a broker that lost its
+    queue), and disable webhook endpoints that kept failing past the configured limit."""
+    from worker.services.housekeeping import run_housekeeping
+
+    res = get_resources()
+    with timed("housekeeping"):
+        report = run_housekeeping(res, utcnow())
+    enqueue_processing(report.pop("requeue_ids"))
+    return {k: int(v) for k, v in report.items()}

@@ -1,0 +1,135 @@
+"""Alerts end to end on real parts: replay in event time → spike → stored alert → signed webhook
+delivered to a real receiver on 127.0.0.1; retries persisted in the database; nothing doubled."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from worker.alerts.receiver import WebhookReceiver
+from worker.alerts.signing import generate_secret
+from worker.resources import Resources
+from worker.services.alerting import dispatch_due_deliveries
+from worker.services.replay import replay_paths
+from worker.services.setup import prepare_storage
+from worker.settings import Settings
+from worker.store.tables import alerts, deliveries, delivery_log, webhooks
+
+pytestmark = [pytest.mark.integration]
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "replay" / "idlib-escalation.jsonl"
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture()
+def res(tmp_path: Path, redis_url: str) -> Iterator[Resources]:
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, import_feeds_on_start=False,
+                        fetch_allow_hosts="127.0.0.1")
+    prepare_storage(settings)
+    resources = Resources(settings)
+    yield resources
+    resources.close()
+
+
+def add_webhook(res: Resources, url: str, secret: str) -> int:
+    with res.engine.begin() as conn:
+        return int(conn.execute(sa.insert(webhooks).values(url=url, secret=secret, created_at=NOW)
+                                .returning(webhooks.c.id)).scalar_one())
+
+
+def test_replay_raises_one_alert_per_region_and_delivers_it_signed_once(res: Resources) -> None:
+    secret = generate_secret()
+    with WebhookReceiver([secret]) as receiver:
+        add_webhook(res, receiver.url, secret)
+        first = replay_paths(res, [FIXTURE], NOW)
+        assert (first.items_read, first.new, first.processed, first.unique_stories) == (12, 12, 12, 11)
+        assert len(first.alerts) == 2
+        with res.engine.connect() as conn:
+            stored = {r.region_key: r for r in conn.execute(sa.select(alerts))}
+        assert sorted(stored) == ["SY:admin1:Idlib", "SY:country:Syria"]
+        idlib = stored["SY:admin1:Idlib"].payload
+        assert idlib["observed"] == 5
+        assert idlib["window"] == {"start": "2026-11-19T06:00:00Z", "end": "2026-11-19T09:00:00Z"}
+        assert idlib["region"]["name_ar"] == "إدلب" and idlib["region"]["country"] == "SY"
+        assert idlib["sources"] == ["راديو المدينة", "شبكة الساحل", "وكالة الشمال"]
+        assert len(idlib["stories"]) == 5
+        got = receiver.wait_for(2, timeout=10)
+        assert all(r.verified for r in got)
+        assert sorted(r.body["id"] for r in got) == sorted(first.alerts)
+        # The same input again: nothing new is stored, raised or delivered.
+        again = replay_paths(res, [FIXTURE], NOW)
+        assert (again.new, again.unchanged, again.alerts) == (0, 12, [])
+        assert dispatch_due_deliveries(res, NOW + timedelta(hours=1)) == 0
+        assert len(receiver.deliveries) == 2
+
+
+def test_replay_of_the_same_input_gives_the_same_alerts(res: Resources, tmp_path: Path, redis_url: str) -> None:
+    first = replay_paths(res, [FIXTURE], NOW, deliver=False)
+    redis.Redis.from_url(redis_url).flushall()
+    other = Settings(data_dir=tmp_path / "b", redis_url=redis_url, import_feeds_on_start=False)
+    prepare_storage(other)
+    fresh = Resources(other)
+    try:
+        second = replay_paths(fresh, [FIXTURE], NOW + timedelta(days=3), deliver=False)
+    finally:
+        fresh.close()
+    assert sorted(second.alerts) == sorted(first.alerts)
+    assert len(first.alerts) == 2
+
+
+def test_failed_deliveries_follow_the_schedule_then_succeed(res: Resources) -> None:
+    secret = generate_secret()
+    with WebhookReceiver([secret]) as receiver:
+        add_webhook(res, receiver.url, secret)
+        receiver.fail(500, count=3)
+        replay_paths(res, [FIXTURE], NOW, deliver=False)
+        rng = random.Random(7)
+        t = NOW
+        for _ in range(12):  # walk the injectable clock from one due time to the next
+            dispatch_due_deliveries(res, t, rng=rng)
+            with res.engine.connect() as conn:
+                pending = conn.execute(sa.select(sa.func.min(deliveries.c.next_attempt_at))
+                                       .where(deliveries.c.state == "pending")).scalar()
+            if pending is None:
+                break
+            t = max(t + timedelta(seconds=1), pending.replace(tzinfo=UTC) if pending.tzinfo is None else pending)
+        with res.engine.connect() as conn:
+            states = [r[0] for r in conn.execute(sa.select(deliveries.c.state))]
+            log = conn.execute(sa.select(delivery_log.c.delivery_id, delivery_log.c.outcome, delivery_log.c.at)
+                               .order_by(delivery_log.c.id)).all()
+        assert states == ["delivered", "delivered"]
+        by_delivery: dict[int, list[tuple[str, datetime]]] = {}
+        for delivery_id, outcome, at in log:
+            by_delivery.setdefault(delivery_id, []).append((outcome, at))
+        # Three failures in all (500 for the first three requests), then each delivery succeeds once.
+        assert sorted([o for o, _ in v] for v in by_delivery.values()) == [
+            ["retry", "delivered"], ["retry", "retry", "delivered"]]
+        for attempts in by_delivery.values():
+            times = [at for _, at in attempts]
+            assert 4.0 <= (times[1] - times[0]).total_seconds() <= 6.0  # 5 s, jittered ±20 %
+            if len(times) == 3:
+                assert 240.0 <= (times[2] - times[1]).total_seconds() <= 360.0  # 5 min, jittered
+        assert len(receiver.deliveries) == 5
+        assert len({r.webhook_id for r in receiver.deliveries}) == 2  # the same webhook-id on every retry
+
+
+def test_gone_endpoint_is_disabled_and_its_deliveries_cancelled(res: Resources) -> None:
+    secret = generate_secret()
+    with WebhookReceiver([secret]) as receiver:
+        hook = add_webhook(res, receiver.url, secret)
+        receiver.fail(410)
+        replay_paths(res, [FIXTURE], NOW, deliver=False)
+        assert dispatch_due_deliveries(res, NOW) == 2
+        with res.engine.connect() as conn:
+            row = conn.execute(sa.select(webhooks.c.enabled, webhooks.c.disabled_reason)
+                               .where(webhooks.c.id == hook)).one()
+            states = sorted(r[0] for r in conn.execute(sa.select(deliveries.c.state)))
+        assert row.enabled is False
+        assert row.disabled_reason == "HTTP 410 Gone: the receiver asked to stop"
+        assert states == ["cancelled", "cancelled"]
+        assert dispatch_due_deliveries(res, NOW + timedelta(days=1)) == 0

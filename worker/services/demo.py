@@ -1,0 +1,110 @@
+"""`rasd demo`: an offline tour. Serves the bundled sample feeds on 127.0.0.1, runs the service on a
+separate data dir, registers the feeds, and shows items landing, being deduplicated and extracted.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from rich.console import Console
+from rich.table import Table
+
+from worker.demo import demo_feed_files, serve_demo_feeds
+from worker.services.runner import ServiceGroup
+from worker.settings import Settings
+from worker.store import feeds_repo
+from worker.store.db import make_engine
+from worker.store.tables import articles, items
+
+DEMO_ENV = {
+    "RASD_FETCH_ALLOW_HOSTS": "127.0.0.1",
+    "RASD_IMPORT_FEEDS_ON_START": "false",
+    "RASD_BEAT_POLL_SECONDS": "2",
+    "RASD_FULLTEXT_MIN_CHARS": "0",  # demo items link to .invalid hosts: do not fetch pages
+    "RASD_LOG_LEVEL": "WARNING",
+}
+
+
+def demo_settings(data_dir: Path) -> Settings:
+    for key, value in DEMO_ENV.items():
+        os.environ[key] = value
+    os.environ["RASD_DATA_DIR"] = str(data_dir)
+    os.environ.pop("RASD_DATABASE_URL", None)
+    os.environ.pop("RASD_REDIS_URL", None)
+    return Settings()
+
+
+def counts(engine: sa.Engine) -> tuple[int, int, int]:
+    with engine.connect() as conn:
+        n_items = conn.execute(sa.select(sa.func.count()).select_from(items)).scalar_one()
+        n_done = conn.execute(sa.select(sa.func.count()).select_from(items).where(items.c.state != "pending")
+                              ).scalar_one()
+        n_stories = conn.execute(sa.select(sa.func.count(sa.distinct(articles.c.story_id)))).scalar_one()
+    return int(n_items), int(n_done), int(n_stories)
+
+
+def run_demo(console: Console, data_dir: Path, timeout: float = 120.0,
+             after_ingest: Callable[[Settings, sa.Engine, Console], None] | None = None) -> int:
+    settings = demo_settings(data_dir)
+    files = demo_feed_files()
+    with serve_demo_feeds() as base_url:
+        console.print(f"[bold]Rasd demo[/bold]: serving {len(files)} sample feeds at {base_url} "
+                      f"(data in {data_dir})")
+        group = ServiceGroup(settings, components=("worker", "beat"))
+        try:
+            group.start()
+            engine = make_engine(settings.effective_database_url)
+            with engine.begin() as conn:
+                for f in files:
+                    feeds_repo.add_feed(conn, f"{base_url}/{f.name}", datetime.now(UTC), name=f.stem,
+                                        interval=3600)
+            expected = sum(f.read_bytes().count(b"<item>") + f.read_bytes().count(b"<entry>") for f in files)
+            deadline = time.monotonic() + timeout
+            last = (-1, -1, -1)
+            while time.monotonic() < deadline:
+                now_counts = counts(engine)
+                if now_counts != last:
+                    console.print(f"  items stored {now_counts[0]}/{expected}, processed {now_counts[1]}, "
+                                  f"unique stories {now_counts[2]}")
+                    last = now_counts
+                if now_counts[0] >= expected and now_counts[1] >= now_counts[0]:
+                    break
+                if group.check():
+                    console.print(f"[red]{group.check()} exited[/red]")
+                    return 1
+                time.sleep(0.5)
+            else:
+                console.print("[red]timed out waiting for the demo items[/red]")
+                return 1
+            show_articles(console, engine)
+            if after_ingest:
+                after_ingest(settings, engine, console)
+            engine.dispose()
+            return 0
+        finally:
+            group.stop()
+
+
+def show_articles(console: Console, engine: sa.Engine) -> None:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(items.c.id, items.c.source, items.c.title, articles.c.story_id, articles.c.totals,
+                      articles.c.regions)
+            .join(articles, articles.c.item_id == items.c.id).order_by(items.c.event_time)
+        ).all()
+    table = Table("id", "feed", "story", "killed", "injured", "regions", "title", title="articles")
+    for r in rows:
+        totals = r.totals or {}
+        regions = ", ".join(sorted({g["name_en"] for g in (r.regions or [])}))
+        table.add_row(str(r.id), str(r.source)[:18], str(r.story_id), _n(totals.get("killed")),
+                      _n(totals.get("injured")), regions[:30], str(r.title)[:50])
+    console.print(table)
+
+
+def _n(value: object) -> str:
+    return "" if value is None else str(value)
