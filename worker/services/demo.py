@@ -5,8 +5,8 @@ separate data dir, registers the feeds, and shows items landing, being deduplica
 from __future__ import annotations
 
 import os
+import shutil
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,12 +14,15 @@ import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
+from worker.alerts.receiver import WebhookReceiver, format_alert
+from worker.alerts.signing import generate_secret
 from worker.demo import demo_feed_files, serve_demo_feeds
+from worker.demo.timeshift import shifted_copies
 from worker.services.runner import ServiceGroup
 from worker.settings import Settings
 from worker.store import feeds_repo
 from worker.store.db import make_engine
-from worker.store.tables import articles, items
+from worker.store.tables import articles, items, webhooks
 
 DEMO_ENV = {
     "RASD_FETCH_ALLOW_HOSTS": "127.0.0.1",
@@ -48,13 +51,17 @@ def counts(engine: sa.Engine) -> tuple[int, int, int]:
     return int(n_items), int(n_done), int(n_stories)
 
 
-def run_demo(console: Console, data_dir: Path, timeout: float = 120.0,
-             after_ingest: Callable[[Settings, sa.Engine, Console], None] | None = None) -> int:
+def run_demo(console: Console, data_dir: Path, timeout: float = 180.0) -> int:
+    if data_dir.exists():  # a fresh start every time: the demo's story is told from the beginning
+        shutil.rmtree(data_dir)
     settings = demo_settings(data_dir)
-    files = demo_feed_files()
-    with serve_demo_feeds() as base_url:
+    feed_dir = data_dir / "feeds"
+    shifted_copies(demo_feed_files(), feed_dir, datetime.now(UTC))
+    files = sorted(feed_dir.glob("demo-*.xml"))
+    secret = generate_secret()
+    with serve_demo_feeds(feed_dir) as base_url, WebhookReceiver([secret]) as receiver:
         console.print(f"[bold]Rasd demo[/bold]: serving {len(files)} sample feeds at {base_url} "
-                      f"(data in {data_dir})")
+                      f"(data in {data_dir}); webhook receiver at {receiver.url}")
         group = ServiceGroup(settings, components=("worker", "beat"))
         try:
             group.start()
@@ -63,6 +70,8 @@ def run_demo(console: Console, data_dir: Path, timeout: float = 120.0,
                 for f in files:
                     feeds_repo.add_feed(conn, f"{base_url}/{f.name}", datetime.now(UTC), name=f.stem,
                                         interval=3600)
+                conn.execute(sa.insert(webhooks).values(url=receiver.url, secret=secret,
+                                                        created_at=datetime.now(UTC)))
             expected = sum(f.read_bytes().count(b"<item>") + f.read_bytes().count(b"<entry>") for f in files)
             deadline = time.monotonic() + timeout
             last = (-1, -1, -1)
@@ -82,12 +91,24 @@ def run_demo(console: Console, data_dir: Path, timeout: float = 120.0,
                 console.print("[red]timed out waiting for the demo items[/red]")
                 return 1
             show_articles(console, engine)
-            if after_ingest:
-                after_ingest(settings, engine, console)
             engine.dispose()
-            return 0
+            return wait_for_alert(console, receiver, deadline)
         finally:
             group.stop()
+
+
+def wait_for_alert(console: Console, receiver: WebhookReceiver, deadline: float) -> int:
+    console.print("waiting for the escalation alert to reach the webhook receiver…")
+    while time.monotonic() < deadline:
+        verified = [r for r in receiver.deliveries if r.verified]
+        if verified:
+            for r in verified:
+                console.print(f"[green]signature verified[/green] webhook-id {r.webhook_id}")
+                console.print("  " + format_alert(r.body))
+            return 0
+        time.sleep(0.5)
+    console.print("[red]no alert was delivered before the deadline[/red]")
+    return 1
 
 
 def show_articles(console: Console, engine: sa.Engine) -> None:

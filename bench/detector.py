@@ -1,0 +1,220 @@
+"""Detector evaluation on synthetic hourly story counts: recall by episode size, false alerts.
+
+20 regions x 182 days, overdispersed (gamma-mixed Poisson = negative binomial) background with daily
+seasonality, rates 0.1..20 stories/h, injected escalation episodes of 2x/3x/4x/8x (with a floor of a few
+stories/h for tiny rates:
+the multiplier applies to at least 1 story/h) lasting 1..12 h. Compares Rasd's detector with two anchors on the same data:
+EMM-style (window count / mean of past windows >= ratio) and Huginn-style (mean + 3 sigma over 14 days).
+Stdlib only, fixed seeds, prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import random
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from worker.signals.spikes import Params, RegionState, evaluate
+
+T0 = datetime(2025, 1, 1, tzinfo=UTC)
+MULTS = (2, 3, 4, 8)
+LENGTHS = (1, 2, 3, 6, 12)
+N_SOURCES = 8
+BURN_IN_H = 72
+
+
+@dataclass
+class Episode:
+    start: int
+    length: int
+    mult: int
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length - 1
+
+
+@dataclass
+class Region:
+    rate: float
+    counts: list[int]
+    sources: list[int]  # bitmask of sources per hour
+    episodes: list[Episode] = field(default_factory=list)
+
+
+def poisson(rng: random.Random, lam: float) -> int:
+    if lam <= 0:
+        return 0
+    if lam > 60:  # normal approximation is fine for a background this large
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    limit, k, prod = math.exp(-lam), 0, rng.random()
+    while prod > limit:
+        k += 1
+        prod *= rng.random()
+    return k
+
+
+def synth_region(rng: random.Random, rate: float, hours: int, n_episodes: int, shape: float = 8.0) -> Region:
+    episodes: list[Episode] = []
+    slot = (hours - BURN_IN_H) // n_episodes
+    for i in range(n_episodes):
+        length = rng.choice(LENGTHS)
+        lo = BURN_IN_H + i * slot + 48
+        start = rng.randrange(lo, lo + max(1, slot - 48 - length - 48))
+        episodes.append(Episode(start=start, length=length, mult=rng.choice(MULTS)))
+    boost = [0.0] * hours
+    for ep in episodes:
+        for h in range(ep.start, ep.end + 1):
+            boost[h] = ep.mult
+    weights = [1.0 / (i + 1) for i in range(N_SOURCES)]
+    counts, srcs = [], []
+    for h in range(hours):
+        season = 1.0 + 0.3 * math.sin(2 * math.pi * (h % 24) / 24)
+        lam = rate * season * rng.gammavariate(shape, 1.0 / shape)
+        if boost[h]:
+            m = boost[h]
+            lam = m * max(lam, 1.0)  # floor: a tiny region's 4x episode still means 4 stories/h
+        c = poisson(rng, lam)
+        mask = 0
+        for s in rng.choices(range(N_SOURCES), weights=weights, k=c):
+            mask |= 1 << s
+        counts.append(c)
+        srcs.append(mask)
+    return Region(rate=rate, counts=counts, sources=srcs, episodes=episodes)
+
+
+def synth(n_regions: int, days: int, seed: int, episodes_per_month: float = 2.0) -> list[Region]:
+    rng = random.Random(seed)
+    hours = days * 24
+    n_ep = max(1, round(episodes_per_month * days / 30.4))
+    rates = [0.1 * (200 ** (i / max(1, n_regions - 1))) for i in range(n_regions)]
+    return [synth_region(rng, r, hours, n_ep) for r in rates]
+
+
+def run_rasd(region: Region, params: Params) -> list[tuple[int, str]]:
+    """Alerts as (bucket, severity) when evaluating at the end of every hour."""
+    w = params.window_hours
+    state: RegionState | None = None
+    out = []
+    for h in range(len(region.counts)):
+        hist = [region.counts[h - w]] if h - w >= 0 else []
+        win = region.counts[max(0, h - w + 1): h + 1]
+        mask = 0
+        for m in region.sources[max(0, h - w + 1): h + 1]:
+            mask |= m
+        now = T0 + timedelta(hours=h, minutes=59)
+        decision, state = evaluate(hist, win, mask.bit_count(), state, now, params)
+        if decision is not None:
+            out.append((h, decision.severity))
+    return out
+
+
+def run_emm(region: Region, w: int, ratio: float, min_stories: int, spacing: int, days: int = 14) -> list[int]:
+    """EMM-style: window count vs the mean of all past window counts over ``days``."""
+    past: deque[int] = deque(maxlen=days * 24)
+    out, last = [], -10**9
+    for h in range(len(region.counts)):
+        c = sum(region.counts[max(0, h - w + 1): h + 1])
+        if len(past) >= 24:
+            avg = sum(past) / len(past)
+            if c >= min_stories and c >= ratio * max(avg, 1e-9) and h - last > spacing:
+                out.append(h)
+                last = h
+        past.append(c)
+    return out
+
+
+def run_huginn(region: Region, w: int, k: float, spacing: int, days: int = 14) -> list[int]:
+    """Huginn-style peak detector: window count > mean + k*sigma of past window counts."""
+    past: deque[int] = deque(maxlen=days * 24)
+    out, last = [], -10**9
+    for h in range(len(region.counts)):
+        c = sum(region.counts[max(0, h - w + 1): h + 1])
+        if len(past) >= 24:
+            n = len(past)
+            mean = sum(past) / n
+            sd = math.sqrt(sum((x - mean) ** 2 for x in past) / n)
+            if c > mean + k * sd and h - last > spacing:
+                out.append(h)
+                last = h
+        past.append(c)
+    return out
+
+
+def score(regions: list[Region], alerts: list[list[int]], w: int, cooldown: int, days: int) -> dict[str, object]:
+    hit: dict[str, list[int]] = {}
+    false = burn = 0
+    for region, al in zip(regions, alerts, strict=True):
+        for ep in region.episodes:
+            detected = any(ep.start <= a <= ep.end + w - 1 for a in al)
+            key = f"{ep.mult}x_{'ge3h' if ep.length >= 3 else 'lt3h'}"
+            hit.setdefault(key, []).append(int(detected))
+        for a in al:
+            if a < BURN_IN_H:
+                burn += 1
+                continue
+            if not any(ep.start <= a <= ep.end + w - 1 + cooldown for ep in region.episodes):
+                false += 1
+    region_months = len(regions) * (days - BURN_IN_H / 24) / 30.4
+    recall = {k: round(sum(v) / len(v), 3) for k, v in sorted(hit.items())}
+    counts = {k: len(v) for k, v in sorted(hit.items())}
+    big = [x for k, v in hit.items() for x in v if int(k.split("x")[0]) >= 4 and k.endswith("ge3h")]
+    return {
+        "recall": recall,
+        "episodes": counts,
+        "recall_ge4x_ge3h": round(sum(big) / len(big), 3) if big else None,
+        "false_alerts": false,
+        "false_per_region_month": round(false / region_months, 3),
+        "burn_in_alerts": burn,
+        "alerts": sum(len(a) for a in alerts),
+    }
+
+
+def evaluate_all(n_regions: int = 20, days: int = 182, seed: int = 20250101, params: Params | None = None) -> dict[str, object]:
+    p = params or Params()
+    regions = synth(n_regions, days, seed)
+    cooldown = round(p.cooldown_hours)
+    t = time.perf_counter()
+    rasd = [run_rasd(r, p) for r in regions]
+    rasd_s = time.perf_counter() - t
+    severities: dict[str, int] = {}
+    for al in rasd:
+        for _, sev in al:
+            severities[sev] = severities.get(sev, 0) + 1
+    emm = [run_emm(r, p.window_hours, 3.0, p.min_stories, cooldown) for r in regions]
+    hug = [run_huginn(r, p.window_hours, 3.0, cooldown) for r in regions]
+    return {
+        "rasd": {**score(regions, [[h for h, _ in a] for a in rasd], p.window_hours, cooldown, days),
+                 "severities": severities, "seconds": round(rasd_s, 2)},
+        "emm_ratio3": score(regions, emm, p.window_hours, cooldown, days),
+        "huginn_3sigma_14d": score(regions, hug, p.window_hours, cooldown, days),
+    }
+
+
+def main() -> None:
+    t = time.perf_counter()
+    result = {
+        "benchmark": "detector",
+        "data": {"regions": 20, "days": 182, "seed": 20250101, "background": "NB(shape 8) x daily season ±30%",
+                 "rates_per_hour": [0.1, 20.0], "multipliers": list(MULTS), "lengths_h": list(LENGTHS),
+                 "burn_in_hours": BURN_IN_H},
+        **evaluate_all(),
+        "targets": {"recall_ge4x_ge3h": 0.95, "false_per_region_month_max": 0.5},
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+    }
+    result["total_seconds"] = round(time.perf_counter() - t, 2)
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Signal counters on a real Valkey: idempotent adds, removal, windows, sources, TTL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+
+from worker.signals.counters import SignalCounters, bucket_of, bucket_start
+
+pytestmark = pytest.mark.integration
+
+T = datetime(2025, 3, 1, 10, 20, tzinfo=UTC)
+AL = "SY:admin1:Aleppo"
+SY = "SY:country:Syria"
+
+
+def test_bucket_of_is_event_time() -> None:
+    b = bucket_of(T)
+    assert b == int(T.timestamp()) // 3600
+    assert bucket_start(b) == datetime(2025, 3, 1, 10, tzinfo=UTC)
+    assert bucket_of(T.timestamp()) == b
+    assert bucket_of(T, 900) == int(T.timestamp()) // 900
+
+
+def test_add_is_idempotent_and_counts_stories_not_articles(redis_client: redis.Redis) -> None:
+    c = SignalCounters(redis_client)
+    b = c.bucket_of(T)
+    assert c.add_story([AL, SY], "story-1", "alpha", T) == [AL, SY]
+    assert c.add_story([AL, SY], "story-1", "alpha", T) == []  # re-run: nothing changes
+    assert c.add_story([AL], "story-1", "beta", T + timedelta(minutes=5)) == [AL]  # 2nd article, 2nd source
+    assert c.add_story([AL], "story-2", "alpha", T + timedelta(hours=1)) == [AL]
+    assert c.counts(AL, b - 1, b + 2) == [0, 1, 1, 0]
+    assert c.counts(SY, b, b + 1) == [1, 0]
+    assert c.sources(AL, [b]) == 2
+    assert c.sources(AL, range(b, b + 2)) == 2
+    assert c.source_names(AL, range(b, b + 2)) == ["alpha", "beta"]
+    assert c.story_ids(AL, range(b - 3, b + 3)) == ["story-1", "story-2"]
+    assert c.counts(AL, b, b - 1) == []
+    assert c.sources(AL, []) == 0
+
+
+def test_remove_story_for_reprocess(redis_client: redis.Redis) -> None:
+    c = SignalCounters(redis_client)
+    b = c.bucket_of(T)
+    c.add_story([AL, SY], "s1", "alpha", T)
+    c.add_story([AL], "s1", "beta", T)
+    c.add_story([AL], "s2", "beta", T)
+    assert c.remove_story([AL, SY, "XX:country:None"], "s1", T) == [AL, SY]
+    assert c.remove_story([AL], "s1", T) == []  # idempotent
+    assert c.counts(AL, b, b) == [1]
+    assert c.counts(SY, b, b) == [0]
+    assert c.source_names(AL, [b]) == ["beta"]  # s2 still has beta; s1's alpha is gone
+
+
+def test_keys_expire(redis_client: redis.Redis) -> None:
+    c = SignalCounters(redis_client, retention_days=30)
+    c.add_story([AL], "s1", "alpha", T)
+    keys = sorted(k.decode() for k in redis_client.keys("rasd:sig:*"))
+    b = c.bucket_of(T)
+    assert keys == [f"rasd:sig:{{{AL}}}:{b}:sources", f"rasd:sig:{{{AL}}}:{b}:stories"]
+    for k in keys:
+        ttl = redis_client.ttl(k)
+        assert 30 * 86400 - 5 <= ttl <= 30 * 86400
+
+
+def test_decoded_client_and_pipelined_counts(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        c = SignalCounters(client, bucket_seconds=900)
+        for i in range(40):
+            c.add_story([AL], f"s{i}", f"src{i % 3}", T + timedelta(minutes=15 * (i % 8)))
+        b = c.bucket_of(T)
+        assert c.counts(AL, b, b + 7) == [5] * 8
+        assert c.sources(AL, range(b, b + 8)) == 3
+        assert c.story_ids(AL, [b])[:2] == ["s0", "s16"]
+    finally:
+        client.close()

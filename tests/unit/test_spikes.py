@@ -1,0 +1,176 @@
+"""Spike detector: hand-made cases, state round-trips, and a small fixed-seed evaluation."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from worker.settings import Settings
+from worker.signals.spikes import (
+    Decision,
+    Params,
+    RegionState,
+    baseline_of,
+    evaluate,
+    history_range,
+    nb_tail,
+    window_range,
+)
+
+T0 = datetime(2025, 3, 1, tzinfo=UTC)
+P = Params()
+
+
+def run(counts: list[int], sources: int = 5, params: Params = P, roundtrip: bool = False,
+        start: int = 200) -> list[tuple[int, Decision]]:
+    """Evaluate at the end of every hour from ``start`` on, as the worker does.
+
+    The first call passes all earlier buckets as history (a region with a past); later calls pass
+    the one bucket that just left the window.
+    """
+    w = params.window_hours
+    out = []
+    state: RegionState | None = None
+    for h in range(start, len(counts)):
+        hist = counts[: h - w + 1] if h == start else [counts[h - w]]
+        now = T0 + timedelta(hours=h, minutes=59)
+        decision, state = evaluate(hist, counts[max(0, h - w + 1): h + 1], sources, state, now, params)
+        if roundtrip:
+            state = RegionState.from_json(json.loads(json.dumps(state.to_json())))
+        if decision is not None:
+            out.append((h, decision))
+    return out
+
+
+def test_params_from_settings_uses_every_signal_setting() -> None:
+    s = Settings(alert_window_hours=4, alert_p_watch=1e-4, baseline_season_prior_days=0)
+    p = Params.from_settings(s)
+    assert (p.window_hours, p.p_watch, p.season_prior_days, p.min_sources) == (4, 1e-4, 0, 2)
+
+
+def test_nb_tail_exact_values() -> None:
+    # Poisson(1): P(X >= 3) = 1 - e^-1 (1 + 1 + 1/2)
+    assert nb_tail(3, 1.0, 1.0) == pytest.approx(1 - math.exp(-1) * 2.5, rel=1e-12)
+    # NB(r=2, p=0.5): mean 2, variance 4, P(X >= 1) = 1 - 0.25
+    assert nb_tail(1, 2.0, 4.0) == pytest.approx(0.75, rel=1e-12)
+    # far tail stays accurate (no 1 - x cancellation): Poisson(1) P(X >= 20) ~ e^-1/20!
+    assert nb_tail(20, 1.0, 1.0) == pytest.approx(math.exp(-1) / math.factorial(20) * 1.0501, rel=1e-3)
+    assert nb_tail(0, 5.0, 5.0) == 1.0
+
+
+def test_flat_history_gives_no_alert() -> None:
+    assert run([2] * 400) == []
+
+
+def test_three_stories_from_one_source_is_not_enough() -> None:
+    counts = [0] * 200 + [0, 0, 3]
+    assert run(counts, sources=1) == []
+    alerts = run(counts, sources=2)
+    assert [(h, d.severity, d.kind, d.observed) for h, d in alerts] == [(202, "watch", "new", 3)]
+
+
+def test_new_region_needs_more_support() -> None:
+    # No history at all: prior only (0.05/h), so 4 stories are very unlikely, but warm-up needs 5.
+    d, state = evaluate([], [0, 1, 3], 3, None, T0, P)
+    assert d is None
+    assert state.through_bucket is not None
+    d, state = evaluate([], [1, 2, 3], 3, None, T0, P)
+    assert d is not None
+    assert (d.kind, d.severity, d.observed, d.expected) == ("new", "warning", 6, 0.15)
+    assert d.window_start == T0 - timedelta(hours=2)
+    assert d.window_end == T0 + timedelta(hours=1)
+
+
+def test_one_episode_gives_exactly_one_alert() -> None:
+    counts = [1] * 300 + [30, 30, 30, 30] + [1] * 50
+    alerts = run(counts)
+    assert [(h, d.kind, d.severity) for h, d in alerts] == [(300, "new", "critical")]
+
+
+def test_severity_rise_gives_one_more_alert_each_step() -> None:
+    counts = [1] * 300 + [5, 6, 7, 12, 30, 30] + [1] * 50
+    alerts = run(counts)
+    assert [(h, d.kind, d.severity, d.observed) for h, d in alerts] == [
+        (301, "new", "watch", 12), (302, "escalation", "critical", 18)]
+    assert alerts[1][1].p_value < 1e-8 < alerts[0][1].p_value
+
+
+def test_cooldown_respected_then_new_episode_alerts_again() -> None:
+    burst = [50, 50, 50]
+    quiet_short = [1] * 5  # inside window + cool-down: same episode
+    quiet_long = [1] * 24
+    counts = [1] * 300 + burst + quiet_short + burst + quiet_long + burst + [1] * 20
+    alerts = run(counts)
+    second_burst = 300 + 3 + 5
+    third_burst = second_burst + 3 + 24
+    assert [(h, d.kind, d.severity) for h, d in alerts] == [
+        (300, "new", "critical"), (third_burst, "new", "critical")]
+    assert all(not (second_burst <= h < second_burst + 3) for h, _ in alerts)
+
+
+def test_replay_with_json_state_is_deterministic() -> None:
+    counts = [1, 0, 2, 1] * 75 + [8, 9, 12] + [1, 2, 0] * 30 + [20, 22, 25] + [1] * 40
+    plain = run(counts)
+    via_json = run(counts, roundtrip=True)
+    assert [(h, d) for h, d in plain] == [(h, d) for h, d in via_json]
+    assert [(h, d.kind, d.severity) for h, d in plain] == [
+        (301, "new", "critical"), (393, "new", "critical")]
+
+
+def test_re_evaluating_the_same_bucket_is_idempotent() -> None:
+    history = [1] * 300
+    now = T0 + timedelta(hours=303)
+    d1, s1 = evaluate(history, [20, 20, 20], 4, None, now, P)
+    d2, s2 = evaluate(history, [20, 20, 20], 4, s1, now, P)
+    assert d1 is not None and d1.severity == "critical"
+    assert d2 is None
+    assert s2.to_json() == s1.to_json()
+    assert s1.alerts == 1
+
+
+def test_state_is_not_mutated_and_history_range_follows_state() -> None:
+    now = T0 + timedelta(hours=10)
+    _, s1 = evaluate([1, 1, 1], [1, 1, 1], 3, None, now, P)
+    snapshot = s1.to_json()
+    later = now + timedelta(hours=5)
+    start, end = history_range(s1, later, P)
+    assert (start, end) == (s1.through_bucket + 1, s1.through_bucket + 5)
+    assert window_range(later, P) == (end + 1, end + 3)
+    evaluate([1] * 5, [1, 1, 1], 3, s1, later, P)
+    assert s1.to_json() == snapshot
+
+
+def test_baseline_converges_to_the_rate() -> None:
+    state = None
+    for h in range(24 * 30):
+        _, state = evaluate([4] if h >= 3 else [], [4, 4, 4], 3, state, T0 + timedelta(hours=h), P)
+    assert state is not None
+    assert baseline_of(state, P).rate == pytest.approx(4.0, rel=1e-3)
+
+
+def _bench() -> object:
+    path = Path(__file__).resolve().parents[2] / "bench" / "detector.py"
+    spec = importlib.util.spec_from_file_location("bench_detector", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_small_synthetic_evaluation_exact_alerts() -> None:
+    bench = _bench()
+    regions = bench.synth(2, 30, 7)  # type: ignore[attr-defined]
+    alerts = [bench.run_rasd(r, P) for r in regions]  # type: ignore[attr-defined]
+    assert alerts == [
+        [(158, "watch"), (159, "critical")],
+        [(0, "critical"), (52, "watch"), (54, "warning"), (150, "watch"), (223, "watch")],
+    ]
+    score = bench.score(regions, [[h for h, _ in a] for a in alerts], 3, 6, 30)  # type: ignore[attr-defined]
+    assert (score["recall_ge4x_ge3h"], score["false_alerts"], score["burn_in_alerts"]) == (1.0, 1, 3)

@@ -1,0 +1,131 @@
+"""Per-(region, time bucket) story counters in Redis/Valkey, for the spike detector.
+
+Each bucket holds two SETs: the story ids (``SADD`` makes re-runs and re-ingests idempotent, and a
+story counts once however many articles it has) and ``source<TAB>story`` pairs, so the number of
+distinct sources in a window can be computed and a story can be removed exactly. Buckets are by
+event time (the story's published time, clamped by the caller). Keys expire ``retention_days``
+after their last write (relative TTL, so replaying old history still works); the detector's
+baseline lives in the database, so Redis only needs the recent buckets.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import redis
+
+SEP = "\t"
+
+
+def bucket_of(ts: datetime | float, bucket_seconds: int = 3600) -> int:
+    """Bucket index of an event time (aware datetime or epoch seconds)."""
+    seconds = ts.timestamp() if isinstance(ts, datetime) else float(ts)
+    return math.floor(seconds / bucket_seconds)
+
+
+def _s(value: bytes | str) -> str:
+    """Members as text whether or not the client decodes responses."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def bucket_start(index: int, bucket_seconds: int = 3600) -> datetime:
+    return datetime.fromtimestamp(index * bucket_seconds, tz=UTC)
+
+
+class SignalCounters:
+    """Adapter over a redis-py client; every method is one round trip (pipelined)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        bucket_seconds: int = 3600,
+        retention_days: int = 30,
+        prefix: str = "rasd:sig",
+    ) -> None:
+        self.r = client
+        self.bucket_seconds = bucket_seconds
+        self.ttl = int(retention_days * 86400)
+        self.prefix = prefix
+
+    def bucket_of(self, ts: datetime | float) -> int:
+        return bucket_of(ts, self.bucket_seconds)
+
+    def _stories_key(self, region_key: str, bucket: int) -> str:
+        return f"{self.prefix}:{{{region_key}}}:{bucket}:stories"
+
+    def _pairs_key(self, region_key: str, bucket: int) -> str:
+        return f"{self.prefix}:{{{region_key}}}:{bucket}:sources"
+
+    def add_story(self, region_keys: Iterable[str], story_id: str, source: str, event_ts: datetime | float) -> list[str]:
+        """Count ``story_id`` (reported by ``source``) in each region's bucket; return regions that changed.
+
+        Idempotent: adding the same (story, source) again changes nothing and returns ``[]``.
+        """
+        keys = list(dict.fromkeys(region_keys))
+        if not keys:
+            return []
+        b = self.bucket_of(event_ts)
+        pipe = self.r.pipeline(transaction=False)
+        for rk in keys:
+            sk, pk = self._stories_key(rk, b), self._pairs_key(rk, b)
+            pipe.sadd(sk, story_id)
+            pipe.sadd(pk, f"{source}{SEP}{story_id}")
+            pipe.expire(sk, self.ttl)
+            pipe.expire(pk, self.ttl)
+        res = pipe.execute()
+        return [rk for i, rk in enumerate(keys) if res[4 * i] or res[4 * i + 1]]
+
+    def remove_story(self, region_keys: Iterable[str], story_id: str, event_ts: datetime | float) -> list[str]:
+        """Undo :meth:`add_story` for these regions (e.g. a re-process changed the story's regions)."""
+        keys = list(dict.fromkeys(region_keys))
+        if not keys:
+            return []
+        b = self.bucket_of(event_ts)
+        pipe = self.r.pipeline(transaction=False)
+        for rk in keys:
+            pipe.smembers(self._pairs_key(rk, b))
+        pairs = pipe.execute()
+        suffix = f"{SEP}{story_id}"
+        for rk, members in zip(keys, pairs, strict=True):
+            pipe.srem(self._stories_key(rk, b), story_id)
+            mine = [m for m in members if _s(m).endswith(suffix)]
+            if mine:
+                pipe.srem(self._pairs_key(rk, b), *mine)
+        res = pipe.execute()
+        changed, i = [], 0
+        for rk, members in zip(keys, pairs, strict=True):
+            removed = res[i]
+            i += 1
+            if any(_s(m).endswith(suffix) for m in members):
+                i += 1
+            if removed:
+                changed.append(rk)
+        return changed
+
+    def counts(self, region_key: str, start_bucket: int, end_bucket: int) -> list[int]:
+        """Stories per bucket for ``start_bucket..end_bucket`` inclusive (zeros where empty)."""
+        if end_bucket < start_bucket:
+            return []
+        pipe = self.r.pipeline(transaction=False)
+        for b in range(start_bucket, end_bucket + 1):
+            pipe.scard(self._stories_key(region_key, b))
+        return [int(x) for x in pipe.execute()]
+
+    def sources(self, region_key: str, buckets: Sequence[int] | range) -> int:
+        """Distinct sources over the stories in ``buckets``."""
+        return len(self.source_names(region_key, buckets))
+
+    def source_names(self, region_key: str, buckets: Sequence[int] | range) -> list[str]:
+        if len(buckets) == 0:
+            return []
+        members = self.r.sunion([self._pairs_key(region_key, b) for b in buckets])
+        return sorted({_s(m).split(SEP, 1)[0] for m in members})
+
+    def story_ids(self, region_key: str, buckets: Sequence[int] | range) -> list[str]:
+        """Story ids in ``buckets`` (sorted), for building the alert payload."""
+        if len(buckets) == 0:
+            return []
+        members = self.r.sunion([self._stories_key(region_key, b) for b in buckets])
+        return sorted(_s(m) for m in members)

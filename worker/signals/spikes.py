@@ -1,0 +1,391 @@
+"""Per-region spike detector: Gamma-Poisson baseline, negative-binomial tail test, episode state machine.
+
+Pure and deterministic: inputs are hourly story counts by event time, the output depends only on
+them and on the JSON-serialisable :class:`RegionState`, so replaying history gives the same alerts.
+
+Model (see docs/alerting.md for a worked example):
+
+* Daily profile. Per slot of the day (24 for hourly buckets) an EWMA of counts (half-life
+  ``season_halflife_days``) gives a factor ``f`` relative to the day's mean, shrunk toward 1 by
+  ``season_prior_days`` pseudo-days.
+* Baseline. With decay ``d = 0.5 ** (1 / H)`` (``H = halflife_hours``) each folded bucket updates
+  ``S = d*S + x`` (stories) and ``N = d*N + f`` (exposure). A Gamma prior with mean ``prior_rate``
+  worth ``prior_weight`` hours (itself fading with a half-life of ``min(H, prior_weight)`` hours of
+  history, so it rules a new region and never biases an established one) gives the posterior
+  ``level ~ Gamma(a = prior_rate*w0 + S, b = w0 + N)``. Counts are winsorised at
+  ``mean + winsor_sigmas*sd + 1`` once warmed up, so an episode barely moves the baseline.
+* Overdispersion. ``phi`` = EWMA of squared Pearson residuals ``(x - mu)**2 / mu`` (1 for Poisson),
+  shrunk toward 1 with ``prior_weight`` pseudo-hours, never below 1.
+* Test. The window sum ``X`` over the last ``W`` buckets is compared with a negative binomial whose
+  mean is ``F*a/b`` (``F`` = sum of the window's profile factors, ~W) and whose variance is
+  ``F*phi*a/b + F**2*a/b**2`` (noise + level uncertainty);
+  ``p = P(X >= observed)``.
+* Support. ``observed >= min_stories`` from ``>= min_sources`` sources and ``observed/expected >=
+  min_ratio``; a region with under ``warmup_hours`` of data needs ``new_region_min_stories``.
+* Severity. watch/warning/critical when ``p`` is below the threshold AND the volume is at least the
+  level's minimum.
+* Episodes. The first qualifying window opens an episode and alerts. While it is open, only a rise
+  in severity alerts again. It stays open while ``p <= p_close`` (hysteresis, looser than watch) and
+  closes once ``cooldown_hours`` pass without that.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+SEVERITIES = ("watch", "warning", "critical")
+_RANK = {s: i + 1 for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Params:
+    """Detector thresholds; build from settings with :meth:`from_settings`."""
+
+    bucket_seconds: int = 3600
+    halflife_hours: float = 72.0
+    prior_rate: float = 0.05
+    prior_weight_hours: float = 24.0
+    window_hours: int = 3
+    min_stories: int = 3
+    min_sources: int = 2
+    p_watch: float = 1e-3
+    p_warning: float = 1e-5
+    p_critical: float = 1e-8
+    cooldown_hours: float = 6.0
+    p_close: float = 1e-2
+    min_ratio: float = 2.0
+    volume_warning: int = 5
+    volume_critical: int = 8
+    warmup_hours: float = 24.0
+    new_region_min_stories: int = 5
+    winsor_sigmas: float = 5.0
+    season_halflife_days: float = 14.0
+    season_prior_days: float = 7.0
+
+    @classmethod
+    def from_settings(cls, s: Any) -> Params:
+        """Map the ``Settings`` fields (section "signals and alerts") onto detector parameters."""
+        return cls(
+            bucket_seconds=s.bucket_seconds,
+            halflife_hours=s.baseline_halflife_hours,
+            prior_rate=s.baseline_prior_rate,
+            prior_weight_hours=s.baseline_prior_weight_hours,
+            window_hours=s.alert_window_hours,
+            min_stories=s.alert_min_stories,
+            min_sources=s.alert_min_sources,
+            p_watch=s.alert_p_watch,
+            p_warning=s.alert_p_warning,
+            p_critical=s.alert_p_critical,
+            cooldown_hours=s.alert_cooldown_hours,
+            p_close=s.alert_p_close,
+            min_ratio=s.alert_min_ratio,
+            volume_warning=s.alert_volume_warning,
+            volume_critical=s.alert_volume_critical,
+            warmup_hours=s.alert_warmup_hours,
+            new_region_min_stories=s.alert_new_region_min_stories,
+            winsor_sigmas=s.baseline_winsor_sigmas,
+            season_halflife_days=s.baseline_season_halflife_days,
+            season_prior_days=s.baseline_season_prior_days,
+        )
+
+
+@dataclass
+class RegionState:
+    """Everything the detector remembers about a region; store ``to_json()`` in a DB row."""
+
+    through_bucket: int | None = None  # last bucket folded into the baseline
+    s: float = 0.0  # EWMA-weighted story count
+    n: float = 0.0  # EWMA-weighted hours
+    q: float = 0.0  # EWMA of squared Pearson residuals (overdispersion), after warm-up
+    qn: float = 0.0  # EWMA-weighted number of those residuals
+    hours: int = 0  # buckets folded so far (the prior's weight decays with it)
+    season_s: list[float] = field(default_factory=list)  # per slot of the day: EWMA story counts
+    season_n: list[float] = field(default_factory=list)  # per slot of the day: EWMA days
+    episode_open: bool = False
+    episode_severity: str | None = None  # highest severity alerted in the open episode
+    episode_started: int | None = None  # bucket index
+    last_active_bucket: int | None = None  # last bucket whose window still met p_close
+    last_alert_bucket: int | None = None
+    last_alert_severity: str | None = None
+    alerts: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def copy(self) -> RegionState:
+        return replace(self, season_s=list(self.season_s), season_n=list(self.season_n))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> RegionState:
+        if not data:
+            return cls()
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An alert to raise: ``kind`` is "new" (episode opened) or "escalation" (severity rose)."""
+
+    kind: str
+    severity: str
+    p_value: float
+    score: float  # -log10(p), capped at 300
+    observed: int
+    expected: float
+    ratio: float
+    sources: int
+    window_start: datetime
+    window_end: datetime
+    bucket: int
+
+
+@dataclass(frozen=True)
+class Baseline:
+    rate: float  # posterior mean stories/hour
+    a: float
+    b: float
+    phi: float  # overdispersion (Var/mean of hourly counts), >= 1
+    data_hours: float  # EWMA-weighted hours of data behind the baseline
+
+
+@dataclass(frozen=True)
+class WindowTest:
+    observed: int
+    expected: float
+    p_value: float
+    severity: str | None  # severity the p-value and volume reach (support checked separately)
+    supported: bool
+    baseline: Baseline = field(repr=False)
+
+
+def bucket_index(ts: datetime, bucket_seconds: int = 3600) -> int:
+    """Bucket number of an aware datetime (event time)."""
+    return math.floor(ts.timestamp() / bucket_seconds)
+
+
+def bucket_start(index: int, bucket_seconds: int = 3600) -> datetime:
+    return datetime.fromtimestamp(index * bucket_seconds, tz=UTC)
+
+
+def baseline_of(state: RegionState, p: Params) -> Baseline:
+    """Posterior of the region's level (stories per baseline hour) and its overdispersion."""
+    prior_w = p.prior_weight_hours * 0.5 ** (state.hours / min(p.halflife_hours, p.prior_weight_hours))
+    a = p.prior_rate * prior_w + state.s
+    b = prior_w + state.n
+    raw_phi = state.q / state.qn if state.qn > 0 else 1.0
+    w = state.qn / (state.qn + p.prior_weight_hours)
+    phi = max(1.0, w * raw_phi + (1.0 - w))
+    return Baseline(rate=a / b, a=a, b=b, phi=phi, data_hours=state.n)
+
+
+def _slots(p: Params) -> int:
+    """Buckets per day for the daily profile (1 = no profile when buckets do not divide a day)."""
+    return 86400 // p.bucket_seconds if 86400 % p.bucket_seconds == 0 and p.season_prior_days > 0 else 1
+
+
+def season_factors(state: RegionState, p: Params) -> list[float]:
+    """Daily profile: each slot's rate relative to the day's mean, shrunk toward 1, mean 1."""
+    k = _slots(p)
+    if k == 1 or len(state.season_s) != k:
+        return [1.0] * k
+    tot_s, tot_n = sum(state.season_s), sum(state.season_n)
+    if tot_s <= 0 or tot_n <= 0:
+        return [1.0] * k
+    m = tot_s / tot_n
+    raw = [(ss + p.season_prior_days * m) / ((sn + p.season_prior_days) * m)
+           for ss, sn in zip(state.season_s, state.season_n, strict=True)]
+    mean = sum(raw) / k
+    return [f / mean for f in raw]
+
+
+def slot_of(bucket: int, p: Params) -> int:
+    k = _slots(p)
+    return bucket % k if k > 1 else 0
+
+
+def fold(state: RegionState, counts: Sequence[int], through: int, p: Params) -> RegionState:
+    """Fold hourly ``counts`` (the last one is bucket ``through``) into the baseline, idempotently.
+
+    Buckets at or before ``state.through_bucket`` are skipped; buckets missing between the state and
+    the first count only decay the sums (no information), so a stale state drifts back to the prior.
+    Counts are deseasonalised by the daily profile before they enter the level and variance sums.
+    """
+    if state.through_bucket is not None and through <= state.through_bucket:
+        return state
+    d = 0.5 ** (1.0 / p.halflife_hours)
+    d_day = 0.5 ** (1.0 / p.season_halflife_days)
+    k = _slots(p)
+    first = through - len(counts) + 1
+    st = state.copy()
+    if len(st.season_s) != k:
+        st.season_s, st.season_n = [0.0] * k, [0.0] * k
+    if st.through_bucket is not None and first > st.through_bucket + 1:
+        gap = first - st.through_bucket - 1
+        decay = d**gap
+        st.s, st.n, st.q, st.qn = st.s * decay, st.n * decay, st.q * decay, st.qn * decay
+        st.hours += gap
+    start = 0 if st.through_bucket is None else max(0, st.through_bucket + 1 - first)
+    for i in range(start, len(counts)):
+        slot = slot_of(first + i, p)
+        f = season_factors(st, p)[slot]
+        base = baseline_of(st, p)
+        mu = base.rate * f
+        warm = st.n >= p.warmup_hours
+        sd = math.sqrt(base.phi * mu + f * f * base.a / (base.b * base.b))
+        xc = min(float(counts[i]), mu + p.winsor_sigmas * sd + 1.0) if warm else float(counts[i])
+        if warm:  # Pearson residual: E = 1 for Poisson, > 1 when overdispersed
+            st.q = d * st.q + (xc - mu) ** 2 / max(mu, 1e-6)
+            st.qn = d * st.qn + 1.0
+        # ratio estimator: stories over exposure (sum of profile factors) stays unbiased under shrinkage
+        st.s, st.n, st.hours = d * st.s + xc, d * st.n + f, st.hours + 1
+        st.season_s[slot] = d_day * st.season_s[slot] + xc
+        st.season_n[slot] = d_day * st.season_n[slot] + 1.0
+    st.through_bucket = through
+    return st
+
+
+def nb_tail(k: int, mean: float, var: float) -> float:
+    """P(X >= k) for a negative binomial with the given mean and variance (Poisson when var <= mean)."""
+    if k <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    if var <= mean * (1 + 1e-9):
+        def logpmf(x: int) -> float:
+            return x * math.log(mean) - mean - math.lgamma(x + 1)
+        mode = math.floor(mean)
+    else:
+        r = mean * mean / (var - mean)
+        prob = mean / var  # success probability
+        log_p, log_q = math.log(prob), math.log1p(-prob)
+
+        def logpmf(x: int) -> float:
+            return math.lgamma(x + r) - math.lgamma(r) - math.lgamma(x + 1) + r * log_p + x * log_q
+        mode = max(0, math.floor((r - 1) * (1 - prob) / prob))
+    if k > mode:
+        total, x = 0.0, k
+        first = logpmf(k)
+        while True:
+            term = math.exp(logpmf(x) - first)
+            total += term
+            if term < 1e-16 * total or x - k > 100_000:
+                break
+            x += 1
+        return min(1.0, math.exp(first) * total)
+    lower = sum(math.exp(logpmf(x)) for x in range(k))
+    return min(1.0, max(0.0, 1.0 - lower))
+
+
+def score_window(observed: int, sources: int, base: Baseline, p: Params, weight: float | None = None) -> WindowTest:
+    """Tail probability of the window sum under the baseline, and the severity it would reach.
+
+    ``weight`` is the window's length in baseline hours (the sum of the daily-profile factors of
+    its buckets); without a profile it is ``window_hours``.
+    """
+    w = float(p.window_hours) if weight is None else weight
+    mean = w * base.rate
+    var = w * base.phi * base.rate + w * w * base.a / (base.b * base.b)
+    pv = nb_tail(observed, mean, var) if observed > mean else 1.0
+    min_stories = p.min_stories if base.data_hours >= p.warmup_hours else max(
+        p.min_stories, p.new_region_min_stories)
+    ratio = observed / mean if mean > 0 else math.inf
+    supported = observed >= min_stories and sources >= p.min_sources and ratio >= p.min_ratio
+    severity: str | None = None
+    if pv <= p.p_critical and observed >= max(min_stories, p.volume_critical):
+        severity = "critical"
+    elif pv <= p.p_warning and observed >= max(min_stories, p.volume_warning):
+        severity = "warning"
+    elif pv <= p.p_watch:
+        severity = "watch"
+    return WindowTest(observed=observed, expected=mean, p_value=pv, severity=severity, supported=supported,
+                baseline=base)
+
+
+def evaluate(
+    history: Sequence[int],
+    window_counts: Sequence[int],
+    sources: int,
+    state: RegionState | None,
+    now: datetime,
+    params: Params,
+) -> tuple[Decision | None, RegionState]:
+    """One evaluation of a region at event time ``now`` (any instant inside the current bucket).
+
+    ``window_counts``: counts of the last ``window_hours`` buckets ending with ``now``'s bucket.
+    ``history``: counts of the buckets before the window, the last one being the bucket just before
+    the window; only those newer than ``state.through_bucket`` are used (see :func:`history_range`).
+    ``sources``: distinct sources among the window's stories. Calling again for the same bucket
+    (e.g. after each new story) is safe: the baseline is folded once, and only a severity rise
+    within an open episode produces another decision.
+    """
+    p = params
+    st = state if state is not None else RegionState()
+    cur = bucket_index(now, p.bucket_seconds)
+    base_through = cur - p.window_hours
+    folded = fold(st, history, base_through, p)
+    st = folded.copy() if folded is st else folded  # never mutate the caller's state
+    observed = int(sum(window_counts[-p.window_hours:]))
+    factors = season_factors(st, p)
+    weight = sum(factors[slot_of(b, p)] for b in range(cur - p.window_hours + 1, cur + 1))
+    t = score_window(observed, sources, baseline_of(st, p), p, weight)
+
+    active = t.p_value <= p.p_close and t.supported
+    if st.episode_open and st.last_active_bucket is not None:
+        quiet = cur - st.last_active_bucket - (1 if active else 0)
+        warmed_up = st.n >= p.warmup_hours  # a new region's first episode lasts its warm-up
+        if warmed_up and quiet * p.bucket_seconds >= p.cooldown_hours * 3600:
+            st.episode_open = False
+            st.episode_severity = None
+            st.episode_started = None
+    if st.episode_open and active:
+        st.last_active_bucket = max(cur, st.last_active_bucket or cur)
+
+    if t.severity is None or not t.supported:
+        return None, st
+    if st.episode_open and _RANK[t.severity] <= _RANK.get(st.episode_severity or "", 0):
+        return None, st
+    kind = "escalation" if st.episode_open else "new"
+    if not st.episode_open:
+        st.episode_open = True
+        st.episode_started = cur
+    st.episode_severity = t.severity
+    st.last_active_bucket = max(cur, st.last_active_bucket or cur)
+    st.last_alert_bucket = cur
+    st.last_alert_severity = t.severity
+    st.alerts += 1
+    win_start = bucket_start(cur - p.window_hours + 1, p.bucket_seconds)
+    decision = Decision(
+        kind=kind,
+        severity=t.severity,
+        p_value=t.p_value,
+        score=round(min(300.0, -math.log10(max(t.p_value, 1e-300))), 3),
+        observed=observed,
+        expected=round(t.expected, 4),
+        ratio=round(observed / t.expected, 3) if t.expected > 0 else math.inf,
+        sources=sources,
+        window_start=win_start,
+        window_end=win_start + timedelta(seconds=p.window_hours * p.bucket_seconds),
+        bucket=cur,
+    )
+    return decision, st
+
+
+def history_range(state: RegionState | None, now: datetime, params: Params, max_hours: int = 720) -> tuple[int, int]:
+    """Inclusive bucket range the caller should read for ``history`` (may be empty: start > end)."""
+    cur = bucket_index(now, params.bucket_seconds)
+    end = cur - params.window_hours
+    start = end - max_hours + 1
+    if state is not None and state.through_bucket is not None:
+        start = max(start, state.through_bucket + 1)
+    return start, end
+
+
+def window_range(now: datetime, params: Params) -> tuple[int, int]:
+    """Inclusive bucket range of the alert window ending with ``now``'s bucket."""
+    cur = bucket_index(now, params.bucket_seconds)
+    return cur - params.window_hours + 1, cur
