@@ -56,7 +56,7 @@ def broker_url(settings: Settings) -> str:
 
 def make_celery(settings: Settings) -> Celery:
     url = broker_url(settings)
-    app = Celery("rasd", broker=url, include=["worker.tasks"])
+    app = Celery("rasd", broker=url, include=["worker.tasks", "worker.tasks.jobs"])
     vt = settings.visibility_timeout
     app.conf.update(
         task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in QUEUES],
@@ -72,6 +72,10 @@ def make_celery(settings: Settings) -> Celery:
             "worker.tasks.dispatch_deliveries": {"queue": "alerts"},
             "worker.tasks.deliver": {"queue": "alerts"},
             "worker.tasks.sample_queues": {"queue": "alerts"},
+            "worker.tasks.housekeeping": {"queue": "process"},
+            "worker.tasks.jobs.reingest_feed": {"queue": "fetch"},
+            "worker.tasks.jobs.reingest_url": {"queue": "fetch"},
+            "worker.tasks.jobs.reprocess_batch": {"queue": "process"},
         },
         # At-least-once: ack after the task ran; a killed worker's task goes back to the queue.
         task_acks_late=True,

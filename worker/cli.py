@@ -434,6 +434,18 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     render_status(console, report)
 
 
+def _register_admin_commands() -> None:
+    from worker.cli_admin import reingest_url, reprocess, tokens_app, webhooks_app
+
+    app.add_typer(tokens_app, name="tokens")
+    app.add_typer(webhooks_app, name="webhooks")
+    app.command("reprocess")(reprocess)
+    reingest_app.command("url")(reingest_url)
+
+
+_register_admin_commands()
+
+
 def main() -> None:
     try:
         app()

@@ -174,3 +174,20 @@ def test_small_synthetic_evaluation_exact_alerts() -> None:
     ]
     score = bench.score(regions, [[h for h, _ in a] for a in alerts], 3, 6, 30)  # type: ignore[attr-defined]
     assert (score["recall_ge4x_ge3h"], score["false_alerts"], score["burn_in_alerts"]) == (1.0, 1, 3)
+
+
+@pytest.mark.parametrize(("mean", "var"), [(0.3, 3.0), (2.0, 2.0), (5.0, 40.0), (0.05, 0.05), (12.0, 30.0)])
+def test_nb_tail_closed_form_matches_the_sum_of_the_pmf(mean: float, var: float) -> None:
+    """The incomplete beta/gamma forms equal 1 - sum of the pmf below k, heavy tails included."""
+    if var <= mean:
+        def pmf(x: int) -> float:
+            return math.exp(x * math.log(mean) - mean - math.lgamma(x + 1))
+    else:
+        r, prob = mean * mean / (var - mean), mean / var
+
+        def pmf(x: int) -> float:
+            return math.exp(math.lgamma(x + r) - math.lgamma(r) - math.lgamma(x + 1)
+                            + r * math.log(prob) + x * math.log1p(-prob))
+    for k in (1, 2, 3, 5, 8, 13):
+        expected = 1.0 - sum(pmf(x) for x in range(k))
+        assert nb_tail(k, mean, var) == pytest.approx(expected, rel=1e-9, abs=1e-15)

@@ -16,7 +16,6 @@ from worker.errors import ConfigError
 from worker.resources import Resources, resolve_redis_url
 from worker.settings import Settings
 from worker.store import items_repo
-from worker.store.db import make_engine
 from worker.store.tables import feeds
 
 
@@ -36,33 +35,57 @@ def feed_health(conn: sa.Connection) -> dict[str, Any]:
     return {"total": len(rows), "ok": len(rows) - len(paused) - len(failing), "failing": failing, "paused": paused}
 
 
-def collect_status(settings: Settings) -> dict[str, Any]:
+def status_report(res: Resources, ping_timeout: float = 1.0) -> dict[str, Any]:
+    """`rasd status --json` and `GET /status`: built from the caller's own Resources, so a CLI or
+    an API with explicit settings reports on its own stack."""
     report: dict[str, Any] = {}
-    engine = make_engine(settings.effective_database_url)
+    with res.engine.connect() as conn:
+        report["feeds"] = feed_health(conn)
+        report["items"] = items_repo.count_by_state(conn)
+        report["dead_letters"] = items_repo.dead_letters(conn, limit=20)
     try:
-        with engine.connect() as conn:
-            report["feeds"] = feed_health(conn)
-            report["items"] = items_repo.count_by_state(conn)
-            report["dead_letters"] = items_repo.dead_letters(conn, limit=20)
-    finally:
-        engine.dispose()
-    try:
-        client = redis.Redis.from_url(resolve_redis_url(settings), socket_connect_timeout=2)
-        report["queues"] = queue_depths(client)
-        tick = client.get("rasd:beat:last_tick")
+        report["queues"] = queue_depths(res.redis)
+        tick = res.redis.get("rasd:beat:last_tick")
         report["beat_last_tick_age_s"] = round(time.time() - float(tick), 1) if tick else None
-        report["workers"] = _workers()
-        client.close()
+        report["workers"] = workers_online(res, ping_timeout)
     except (ConfigError, redis.RedisError) as exc:
         report["broker_error"] = str(exc)
     return report
 
 
-def _workers(timeout: float = 1.0) -> list[str]:
-    """Names of the Celery workers that answer a broadcast ping."""
-    from worker.celery_app import app
+def collect_status(settings: Settings) -> dict[str, Any]:
+    res = Resources(settings)
+    try:
+        return status_report(res)
+    finally:
+        res.close()
 
-    replies = app.control.ping(timeout=timeout) or []
+
+_PINGS: dict[str, tuple[float, list[str]]] = {}
+PING_CACHE_SECONDS = 5.0  # a dashboard polling /status must not turn into a ping storm
+
+
+def workers_online(res: Resources, timeout: float) -> list[str]:
+    """Names of the Celery workers answering a broadcast ping on this deployment's broker."""
+    url = resolve_redis_url(res.settings)
+    cached = _PINGS.get(url)
+    if cached and time.monotonic() - cached[0] < PING_CACHE_SECONDS:
+        return cached[1]
+    names = _ping(url, timeout)
+    _PINGS[url] = (time.monotonic(), names)
+    return names
+
+
+def _ping(url: str, timeout: float) -> list[str]:
+    """Ping through a throwaway Celery client on this broker (the control mailbox otherwise
+    publishes through the import-time app's connection pool, whatever connection it is given)."""
+    from celery import Celery
+
+    client = Celery("rasd-status", broker=url, set_as_current=False)
+    try:
+        replies = client.control.ping(timeout=timeout) or []
+    finally:
+        client.close()
     return sorted(name for reply in replies for name in reply)
 
 
@@ -104,7 +127,7 @@ def snapshot(res: Resources) -> metrics.StateSnapshot:
         queue_depths=queue_depths(client), feeds_total=health["total"], feeds_paused=len(health["paused"]),
         feeds_failing=len(health["failing"]), dead_letter_items=dead,
         beat_last_tick=float(tick) if tick else 0.0, beat_lock_held=bool(client.exists(BEAT_LOCK_KEY)),
-        workers_online=len(_workers(timeout=0.5)), taken_at=time.time(),
+        workers_online=len(workers_online(res, 0.5)), taken_at=time.time(),
     )
 
 

@@ -249,36 +249,92 @@ def fold(state: RegionState, counts: Sequence[int], through: int, p: Params) -> 
     return st
 
 
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 400):
+        m2 = 2 * m
+        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        h *= d * c
+        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
+        d = 1.0 + aa * d
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = 1.0 + aa / c
+        c = c if abs(c) > tiny else tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-15:
+            break
+    return h
+
+
+def betainc(a: float, b: float, x: float) -> float:
+    """Regularised incomplete beta I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return math.exp(log_front) * _betacf(a, b, x) / a
+    return 1.0 - math.exp(log_front) * _betacf(b, a, 1.0 - x) / b
+
+
+def gammainc_lower(a: float, x: float) -> float:
+    """Regularised lower incomplete gamma P(a, x) (series below a + 1, continued fraction above)."""
+    if x <= 0.0:
+        return 0.0
+    log_front = a * math.log(x) - x - math.lgamma(a)
+    if x < a + 1.0:
+        term = total = 1.0 / a
+        ap = a
+        for _ in range(1000):
+            ap += 1.0
+            term *= x / ap
+            total += term
+            if abs(term) < abs(total) * 1e-16:
+                break
+        return math.exp(log_front) * total
+    tiny = 1e-300
+    b = x + 1.0 - a
+    c, d = 1.0 / tiny, 1.0 / b
+    h = d
+    for i in range(1, 1000):
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        d = 1.0 / (d if abs(d) > tiny else tiny)
+        c = b + an / c
+        c = c if abs(c) > tiny else tiny
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < 1e-15:
+            break
+    return 1.0 - math.exp(log_front) * h
+
+
 def nb_tail(k: int, mean: float, var: float) -> float:
-    """P(X >= k) for a negative binomial with the given mean and variance (Poisson when var <= mean)."""
+    """P(X >= k) for a negative binomial with the given mean and variance (Poisson when var <= mean).
+
+    Closed forms, so the cost does not grow with k or with a heavy tail: Poisson
+    P(X >= k) = P(k, mean) (lower incomplete gamma); NB(r, p) P(X >= k) = I_{1-p}(k, r).
+    """
     if k <= 0:
         return 1.0
     if mean <= 0:
         return 0.0
     if var <= mean * (1 + 1e-9):
-        def logpmf(x: int) -> float:
-            return x * math.log(mean) - mean - math.lgamma(x + 1)
-        mode = math.floor(mean)
-    else:
-        r = mean * mean / (var - mean)
-        prob = mean / var  # success probability
-        log_p, log_q = math.log(prob), math.log1p(-prob)
-
-        def logpmf(x: int) -> float:
-            return math.lgamma(x + r) - math.lgamma(r) - math.lgamma(x + 1) + r * log_p + x * log_q
-        mode = max(0, math.floor((r - 1) * (1 - prob) / prob))
-    if k > mode:
-        total, x = 0.0, k
-        first = logpmf(k)
-        while True:
-            term = math.exp(logpmf(x) - first)
-            total += term
-            if term < 1e-16 * total or x - k > 100_000:
-                break
-            x += 1
-        return min(1.0, math.exp(first) * total)
-    lower = sum(math.exp(logpmf(x)) for x in range(k))
-    return min(1.0, max(0.0, 1.0 - lower))
+        return min(1.0, max(0.0, gammainc_lower(float(k), mean)))
+    r = mean * mean / (var - mean)
+    prob = mean / var  # success probability
+    return min(1.0, max(0.0, betainc(float(k), r, 1.0 - prob)))
 
 
 def score_window(observed: int, sources: int, base: Baseline, p: Params, weight: float | None = None) -> WindowTest:
@@ -290,11 +346,12 @@ def score_window(observed: int, sources: int, base: Baseline, p: Params, weight:
     w = float(p.window_hours) if weight is None else weight
     mean = w * base.rate
     var = w * base.phi * base.rate + w * w * base.a / (base.b * base.b)
-    pv = nb_tail(observed, mean, var) if observed > mean else 1.0
     min_stories = p.min_stories if base.data_hours >= p.warmup_hours else max(
         p.min_stories, p.new_region_min_stories)
     ratio = observed / mean if mean > 0 else math.inf
     supported = observed >= min_stories and sources >= p.min_sources and ratio >= p.min_ratio
+    # An unsupported window can neither alert nor keep an episode active: skip the tail probability.
+    pv = nb_tail(observed, mean, var) if observed > mean and supported else 1.0
     severity: str | None = None
     if pv <= p.p_critical and observed >= max(min_stories, p.volume_critical):
         severity = "critical"

@@ -1,0 +1,248 @@
+"""Dedup throughput and memory: clean + fingerprint + Redis LSH assign on ~300-word Arabic articles.
+
+Prints one JSON object: per-stage cost, end-to-end articles/s on one core (batched round trips
+with assign_many), Redis bytes per indexed article, rensa vs datasketch (speed and accuracy), and
+the shingle-size measurement behind fingerprint.SHINGLE. Run: .venv/bin/python bench/dedup.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import redis  # noqa: E402
+from datasketch import MinHash  # noqa: E402
+from rensa import RMinHash  # noqa: E402
+
+from tests.unit.syndication import base_articles, different_event_pairs, sibling, syndicated  # noqa: E402
+from worker.broker import EmbeddedValkey  # noqa: E402
+from worker.dedup.fingerprint import (  # noqa: E402
+    DEFAULT_BANDS,
+    DEFAULT_ROWS,
+    SEED,
+    SHINGLE,
+    Fingerprint,
+    _digest,
+    band_keys,
+    candidate_probability,
+    compact,
+    fingerprint,
+    shingles,
+    similarity,
+)
+from worker.dedup.index import DedupIndex  # noqa: E402
+from worker.text.clean import clean_article  # noqa: E402
+
+BATCH = 100
+
+
+def _corpus() -> tuple[list[str], list[str]]:
+    """Unique stories (other events of every base kind/town) and syndicated copies of the bases."""
+    bases = base_articles()
+    unique = [sibling(a, s).text for a in bases for s in range(40)]  # 1200 distinct events
+    copies = [syndicated(a, s) for a in bases for s in range(20)]  # 600 copies
+    return unique, copies
+
+
+def _timed(fn, items):  # type: ignore[no-untyped-def]
+    t0, c0 = time.perf_counter(), time.process_time()
+    out = [fn(x) for x in items]
+    return out, time.perf_counter() - t0, time.process_time() - c0
+
+
+def _minhash_comparison(texts: list[str]) -> dict[str, object]:
+    sh = [shingles(t) for t in texts]
+    res: dict[str, object] = {}
+    t0 = time.process_time()
+    for s in sh:
+        RMinHash(128, SEED).update(s)
+    res["rensa_us_per_article"] = round((time.process_time() - t0) / len(sh) * 1e6, 1)
+    t0 = time.process_time()
+    for s in sh:
+        m = MinHash(num_perm=128, seed=1)
+        m.update_batch([x.encode() for x in s])
+    res["datasketch_us_per_article"] = round((time.process_time() - t0) / len(sh) * 1e6, 1)
+    # accuracy: estimated vs true Jaccard of shingle sets on pairs across the whole range of similarity
+    errs: dict[str, list[float]] = {"rensa_32bit": [], "rensa_4bit_stored": [], "datasketch": []}
+    pairs = [(sh[i], sh[i + 1]) for i in range(0, len(sh) - 1, 2)]
+    for a, b in pairs:
+        sa, sb = set(a), set(b)
+        true = len(sa & sb) / len(sa | sb)
+        ra, rb = RMinHash(128, SEED), RMinHash(128, SEED)
+        ra.update(a)
+        rb.update(b)
+        errs["rensa_32bit"].append(ra.jaccard(rb) - true)
+        errs["rensa_4bit_stored"].append(similarity(compact(list(ra.digest())), compact(list(rb.digest()))) - true)
+        da, db = MinHash(num_perm=128, seed=1), MinHash(num_perm=128, seed=1)
+        da.update_batch([x.encode() for x in a])
+        db.update_batch([x.encode() for x in b])
+        errs["datasketch"].append(da.jaccard(db) - true)
+    res["pairs"] = len(pairs)
+    res["true_jaccard_median"] = round(statistics.median(
+        len(set(a) & set(b)) / len(set(a) | set(b)) for a, b in pairs), 3)
+    for k, v in errs.items():
+        res[f"{k}_rmse"] = round((sum(e * e for e in v) / len(v)) ** 0.5, 4)
+        res[f"{k}_bias"] = round(sum(v) / len(v), 4)
+    return res
+
+
+def _shingle_sizes() -> dict[str, object]:
+    bases = base_articles()
+    pos = [(a.text, syndicated(a, s)) for a in bases for s in range(8)]
+    neg = [(a, b) for _, a, b in different_event_pairs(per_article=8)]
+    clean: dict[str, str] = {}
+
+    def c(t: str) -> str:
+        if t not in clean:
+            clean[t] = clean_article(t).text
+        return clean[t]
+
+    out: dict[str, object] = {}
+    for size in (2, 3, 4, 5, 6):
+        def sim(a: str, b: str, size: int = size) -> tuple[float, bool]:
+            da, db = _digest(c(a), 128, size), _digest(c(b), 128, size)
+            shared = bool(set(band_keys(da)) & set(band_keys(db)))
+            return similarity(compact(da), compact(db)), shared
+        ps = [sim(a, b) for a, b in pos]
+        ns = [sim(a, b) for a, b in neg]
+        tp = sum(s >= 0.5 and k for s, k in ps)
+        fp = sum(s >= 0.5 and k for s, k in ns)
+        pv, nv = sorted(s for s, _ in ps), sorted(s for s, _ in ns)
+        out[str(size)] = {
+            "variant_min": round(pv[0], 3), "variant_p5": round(pv[len(pv) // 20], 3),
+            "different_max": round(nv[-1], 3), "different_p99": round(nv[-(len(nv) // 100) - 1], 3),
+            "recall": round(tp / len(ps), 4), "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+        }
+    return out
+
+
+def _memory(client: redis.Redis, n: int = 20_000, window: float = 7 * 86400.0) -> dict[str, object]:
+    """Bytes per indexed article at a realistic volume: n distinct articles spread over one window.
+
+    Fingerprints are random (memory does not depend on the text, and fingerprinting 20k texts would
+    dominate the run); every article opens its own story, the worst case for memory.
+    """
+    rnd = random.Random(5)
+    index = DedupIndex(client, expected_per_window=n)
+    client.flushall(asynchronous=False)
+    base = int(client.info("memory")["used_memory"])
+    start = time.time() - window * 0.999  # articles arrive across the whole window (all slots used)
+    for i in range(0, n, 500):
+        items = []
+        for j in range(i, min(i + 500, n)):
+            fp = Fingerprint(rnd.randbytes(32).hex(), rnd.randbytes(64),
+                             [bytes([b]) + rnd.randbytes(4) for b in range(DEFAULT_BANDS)])
+            items.append((1_000_000 + j, fp, start + window * j / n))
+        now = start + window * i / n
+        index.assign_fingerprints(items, now=now)
+    used = int(client.info("memory")["used_memory"]) - base
+    keys = [k for k in client.scan_iter(count=1000)]
+    usage = sum(int(client.memory_usage(k, samples=0) or 0) for k in keys)
+    records = sum(int(client.hlen(k)) for k in keys if b":r:" in k)
+    encodings: dict[str, int] = {}
+    for k in keys:
+        if b":r:" not in k:
+            enc = client.object("encoding", k)
+            name = enc.decode() if isinstance(enc, bytes) else str(enc)
+            encodings[name] = encodings.get(name, 0) + 1
+    client.flushall(asynchronous=False)
+    return {
+        "indexed_articles": n, "records_live": records, "keys": len(keys),
+        "bytes_per_article_used_memory": round(used / n, 1),
+        "bytes_per_article_memory_usage_sum": round(usage / n, 1),
+        "target_bytes_per_article": 400, "shards": index.shards, "slot_hash_encodings": encodings,
+        "bands": DEFAULT_BANDS, "rows": DEFAULT_ROWS, "signature_bytes": 64,
+    }
+
+
+def _reference_ms() -> float:
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        sum(range(1_000_000))
+        best = min(best, time.perf_counter() - t0)
+    return round(best * 1000, 1)
+
+
+def main() -> None:
+    started = time.perf_counter()
+    unique, copies = _corpus()
+    everything = unique + copies
+    words = [len(t.split()) for t in everything]
+
+    cleaned, clean_wall, clean_cpu = _timed(lambda t: clean_article(t).text, everything)
+    _, fp_wall, fp_cpu = _timed(fingerprint, cleaned)
+
+    tmp = Path(tempfile.mkdtemp(prefix="rasd-bench-dedup-"))
+    server = EmbeddedValkey(tmp, appendonly=False).start()
+    try:
+        client = redis.Redis.from_url(server.url)
+        memory = _memory(client)
+        index = DedupIndex(client)
+        client.flushall(asynchronous=False)
+        now = time.time()
+
+        # end to end: raw text → clean → fingerprint → Lua assign, batched, one process (one core)
+        client.config_resetstat()
+        t0, c0 = time.perf_counter(), time.process_time()
+        decisions = []
+        for i in range(0, len(everything), BATCH):
+            chunk = everything[i:i + BATCH]
+            decisions += index.assign_many(
+                [(i + k + 1, clean_article(t).text, now) for k, t in enumerate(chunk)], now=now)
+        e2e_wall, e2e_cpu = time.perf_counter() - t0, time.process_time() - c0
+        stories = len({d.story_id for d in decisions})
+        lua_us = float(client.info("commandstats")["cmdstat_evalsha"]["usec_per_call"])
+
+        # Redis side alone (fingerprints precomputed): what the server spends per article
+        client.flushall()
+        fps = [(i + 1, cleaned[i]) for i in range(len(everything))]
+        t0 = time.perf_counter()
+        for i in range(0, len(fps), BATCH):
+            index.assign_many([(aid, text, now) for aid, text in fps[i:i + BATCH]], now=now)
+        assign_wall = time.perf_counter() - t0
+        client.close()
+    finally:
+        server.stop()
+
+    n = len(everything)
+    result = {
+        "benchmark": "dedup",
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+                    "loadavg_1m": round(os.getloadavg()[0], 2),
+                    # calibration: ~15-20 ms on a current desktop core
+                    "reference_sum_range_1e6_ms": _reference_ms()},
+        "articles": n, "words_median": statistics.median(words),
+        "per_article_us": {
+            "clean_cpu": round(clean_cpu / n * 1e6, 1), "clean_wall": round(clean_wall / n * 1e6, 1),
+            "fingerprint_cpu": round(fp_cpu / n * 1e6, 1), "fingerprint_wall": round(fp_wall / n * 1e6, 1),
+            "assign_many_incl_fingerprint_wall": round(assign_wall / n * 1e6, 1),
+        },
+        "end_to_end": {
+            "articles_per_s_wall": round(n / e2e_wall, 1), "articles_per_s_cpu": round(n / e2e_cpu, 1),
+            "batch": BATCH, "target_articles_per_s": 2000, "stories_found": stories,
+            "server_lua_us_per_article": lua_us,
+            "stories_expected": len(unique) + len(base_articles()),
+        },
+        "redis_memory": memory,
+        "lsh": {"candidate_probability": {str(j): round(candidate_probability(j), 3)
+                                          for j in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)}},
+        "minhash_libraries": _minhash_comparison(cleaned[:400]),
+        "shingle_size": {"chosen": SHINGLE, "by_size": _shingle_sizes()},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Feeds: list, add (SSRF-checked), show, remove, resume."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from worker.api.auth import Admin, Reader, Res, resolver
+from worker.api.schemas import FeedIn, FeedOut, IdPath, Problem
+from worker.errors import RasdError
+from worker.services.reingest import check_submitted_url
+from worker.store import feeds_repo
+
+router = APIRouter(tags=["feeds"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem}}
+
+
+def checked_url(request: Request, res: Res, url: str) -> str:
+    """The URL if the SSRF guard accepts it, else 400 with the guard's reason."""
+    try:
+        check_submitted_url(url, res.settings, resolver(request))
+    except RasdError as exc:
+        raise HTTPException(status_code=400, detail=exc.reason) from None
+    return url
+
+
+@router.get("/feeds", response_model=list[FeedOut])
+def list_feeds(res: Res, _: Reader) -> list[dict[str, Any]]:
+    with res.engine.connect() as conn:
+        return feeds_repo.list_feeds(conn)
+
+
+@router.post("/feeds", response_model=FeedOut, status_code=201, responses={400: {"model": Problem}})
+def add_feed(body: FeedIn, request: Request, res: Res, _: Admin) -> dict[str, Any]:
+    """Register a feed (or update the metadata of a known URL); refused URLs give 400 with the reason."""
+    url = checked_url(request, res, body.url.strip())
+    with res.engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, url, datetime.now(UTC), name=body.name,
+                                      interval=body.interval or res.settings.poll_interval_default,
+                                      country=body.country.upper() if body.country else None)
+        return feeds_repo.get_feed(conn, feed_id) or {}
+
+
+@router.get("/feeds/{feed_id}", response_model=FeedOut, responses=NOT_FOUND)
+def get_feed(feed_id: IdPath, res: Res, _: Reader) -> dict[str, Any]:
+    with res.engine.connect() as conn:
+        feed = feeds_repo.get_feed(conn, feed_id)
+    if feed is None:
+        raise HTTPException(status_code=404, detail=f"no feed {feed_id}")
+    return feed
+
+
+@router.delete("/feeds/{feed_id}", status_code=204, responses=NOT_FOUND)
+def remove_feed(feed_id: IdPath, res: Res, _: Admin) -> Response:
+    with res.engine.begin() as conn:
+        if not feeds_repo.remove_feed(conn, feed_id):
+            raise HTTPException(status_code=404, detail=f"no feed {feed_id}")
+    return Response(status_code=204)
+
+
+@router.post("/feeds/{feed_id}/resume", response_model=FeedOut, responses=NOT_FOUND)
+def resume_feed(feed_id: IdPath, res: Res, _: Admin) -> dict[str, Any]:
+    """Resume a paused feed and check it now."""
+    with res.engine.begin() as conn:
+        if not feeds_repo.resume_feed(conn, feed_id, datetime.now(UTC)):
+            raise HTTPException(status_code=404, detail=f"no feed {feed_id}")
+        return feeds_repo.get_feed(conn, feed_id) or {}

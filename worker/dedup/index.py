@@ -1,0 +1,152 @@
+"""Story assignment over a Redis/Valkey MinHash-LSH index (adapter).
+
+Layout (all keys share the ``{rasd:dd}`` hash tag, so a Redis Cluster keeps them on one node):
+
+* ``<p>:r:<slot>:<shard>``  hash: article id → "story:duplicate_of:similarity:published:" + 4-bit
+                            signature (64 bytes). Also what makes ``assign`` idempotent.
+* ``<p>:h:<slot>:<shard>``  hash: 8 bytes of content hash → first article id (exact duplicates).
+* ``<p>:b:<slot>:<shard>``  hash: 5-byte band bucket → up to ``max_ids`` article ids.
+
+Everything lives in sharded hashes per time slot (a quarter of the window) rather than one key per
+article or bucket: a Redis key costs ~50-90 bytes, a field in a small (listpack) hash ~12. An
+article's record and its buckets sit in the same slot and expire together, when the slot has left
+the window (so an article is remembered for between 1 and 5/4 windows); memory stays bounded.
+Fewer, longer slots mean fewer lookups per article: bands × (slots + 1) HGETs in the script.
+
+The whole lookup + insert runs in one Lua script, so of two racing copies the second always sees
+the first.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from worker.dedup.fingerprint import DEFAULT_BANDS, DEFAULT_ROWS, Fingerprint, fingerprint
+from worker.settings import Settings
+
+__all__ = ["Decision", "DedupIndex"]
+
+_SCRIPT = (Path(__file__).with_name("assign.lua")).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Decision:
+    story_id: int
+    duplicate_of: int | None
+    similarity: float
+    repeated: bool = field(default=False, compare=False)  # this id had been assigned before
+
+
+class DedupIndex:
+    """Assigns each article to a story: the article id of the story's first article."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        window_days: float = 7,
+        num_perm: int = 128,
+        bands: int = DEFAULT_BANDS,
+        rows: int = DEFAULT_ROWS,
+        threshold: float = 0.5,
+        prefix: str = "{rasd:dd}",
+        shards: int | None = None,
+        slots: int = 4,
+        max_ids: int = 2,
+        window_seconds: float | None = None,
+        expected_per_window: int = 20_000,
+    ) -> None:
+        self.client = client
+        self.window_ms = int((window_seconds if window_seconds is not None else window_days * 86400) * 1000)
+        if self.window_ms <= 0:
+            raise ValueError("window must be positive")
+        self.num_perm, self.bands, self.rows = num_perm, bands, rows
+        self.threshold, self.prefix, self.slots = threshold, prefix, slots
+        # Size the bucket hashes for ~128 fields each at the expected volume: small hashes stay
+        # listpack-encoded (~12 bytes a field against ~44 in a hashtable) up to 4x that volume,
+        # while few keys keep the fixed per-key overhead low.
+        if shards is None:
+            per_slot = max(1, expected_per_window // slots)
+            shards = 1 << max(4, math.ceil(math.log2(max(1, per_slot * bands // 128))))
+        self.shards = shards
+        self.hshards = max(1, shards // bands)  # exact hashes: one field per article, not one per band
+        self.slot_ms = max(1, self.window_ms // slots)
+        self.max_ids = max_ids
+        self._script = client.register_script(_SCRIPT)
+
+    @classmethod
+    def from_settings(cls, client: redis.Redis, settings: Settings) -> DedupIndex:
+        """The index as configured (RASD_DEDUP_WINDOW_DAYS, _THRESHOLD, _NUM_PERM)."""
+        return cls(client, window_days=settings.dedup_window_days, num_perm=settings.dedup_num_perm,
+                   threshold=settings.dedup_threshold)
+
+    def fingerprint(self, text: str) -> Fingerprint:
+        return fingerprint(text, self.num_perm, self.bands, self.rows)
+
+    @staticmethod
+    def _shard(field: bytes, shards: int) -> int:
+        return int.from_bytes(field[-4:], "little") % shards  # fields are hash bytes already
+
+    def _args(self, article_id: int, fp: Fingerprint, published_ts: float, now: float) -> tuple[list[str], list[Any]]:
+        exact = bytes.fromhex(fp.exact[:16])
+        argv: list[Any] = [
+            self.prefix, str(article_id), exact, self._shard(exact, self.hshards), fp.signature, repr(self.threshold),
+            self.window_ms, int(now * 1000), self.slot_ms, self.slots, int(published_ts), self.max_ids,
+            self.hshards,  # record shards: one field per article, like the exact hashes
+        ]
+        for key in fp.bands:
+            argv += [self._shard(key, self.shards), key]
+        return [], argv
+
+    @staticmethod
+    def _decision(raw: Sequence[Any]) -> Decision:
+        story, dup, sim, repeated = raw
+        dup_i = int(dup)
+        return Decision(int(story), None if dup_i < 0 else dup_i, float(sim), bool(int(repeated)))
+
+    def assign(self, article_id: int, text: str, published_ts: float, now: float | None = None) -> Decision:
+        """Story of one article (one round trip); the same id always gets the same answer within the window.
+
+        ``text`` is the cleaned article (``clean_article(raw).text``, title included if you like, as
+        long as every copy is treated alike); ``now`` defaults to the wall clock.
+        """
+        keys, argv = self._args(article_id, self.fingerprint(text), published_ts, time.time() if now is None else now)
+        return self._decision(self._script(keys=keys, args=argv))
+
+    def assign_many(self, items: Iterable[tuple[int, str, float]], now: float | None = None) -> list[Decision]:
+        """Assign a batch in order with one pipelined round trip (copies inside the batch see each other)."""
+        return self.assign_fingerprints([(aid, self.fingerprint(text), pub) for aid, text, pub in items], now)
+
+    def assign_fingerprints(self, items: Iterable[tuple[int, Fingerprint, float]],
+                            now: float | None = None) -> list[Decision]:
+        """``assign_many`` for fingerprints computed elsewhere (e.g. to store the content hash too)."""
+        batch = list(items)
+        if not batch:
+            return []
+        ts = time.time() if now is None else now
+        prepared = [self._args(aid, fp, pub, ts) for aid, fp, pub in batch]
+        # Make sure the script is cached on the server before a pipeline of EVALSHA.
+        self.client.script_load(_SCRIPT)
+        pipe = self.client.pipeline(transaction=False)
+        for keys, argv in prepared:
+            self._script(keys=keys, args=argv, client=pipe)
+        return [self._decision(raw) for raw in pipe.execute()]
+
+    def record_key(self, article_id: int, now: float) -> str:
+        """Key of the hash that holds the record of an article indexed at ``now``."""
+        slot = int(now * 1000) // self.slot_ms
+        return f"{self.prefix}:r:{slot}:{article_id % self.hshards}"
+
+    def forget(self, article_id: int, now: float | None = None) -> None:
+        """Drop an article's record (re-ingest with changed text); its bucket entries expire with the window."""
+        slot = int((time.time() if now is None else now) * 1000) // self.slot_ms
+        pipe = self.client.pipeline(transaction=False)
+        for s in range(slot + 1, slot - self.slots - 1, -1):
+            pipe.hdel(f"{self.prefix}:r:{s}:{article_id % self.hshards}", str(article_id))
+        pipe.execute()

@@ -1,0 +1,503 @@
+"""Named entities in Arabic news: places (LOC), actors (ORG), people (PER), dates (DATE) (pure).
+
+One Aho-Corasick automaton (built once per process, lazily) holds every gazetteer name, actor,
+person, title and place cue, with the clitics و ف ب ل ك (and لل) folded in, so a text is scanned
+once; longest match wins and nothing matches inside a longer word.
+
+``normalized`` conventions:
+* LOC → English name from the gazetteer ("Idlib", "Tripoli (Lebanon)"); a place found only
+  from context ("بلدة X") keeps its Arabic surface form;
+* ORG → English canonical name ("Hezbollah", "Turkish forces");
+* PER → English canonical name for listed people ("Bashar al-Assad"), otherwise the Arabic
+  name as written (title excluded);
+* DATE → ISO 8601, see ``worker.extract.dates``.
+
+``geo`` for LOC: ``{"lat", "lon", "admin1", "admin1_en", "country", "kind", "inferred"}``;
+``inferred`` is True when the admin1 came from context ("بلدة X بريف إدلب"), and then lat/lon are
+the admin1's. Spans exclude a leading clitic (بإدلب → إدلب) except the fused لل, which is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from worker.extract.dates import ANCHOR_WORDS, extract_dates
+from worker.extract.gazetteer import Country, Gazetteer, Place, load
+from worker.extract.gazetteer.matcher import Folded, PhraseMatcher, fold, fold_key, select_longest
+from worker.models import Entity, Region
+
+_LEXICON = Path(__file__).resolve().parent / "lexicon"
+
+# English adjectives for the countries whose Arabic adjectives appear in countries.tsv.
+_EN_ADJ = {
+    "SY": "Syrian", "IQ": "Iraqi", "YE": "Yemeni", "LY": "Libyan", "LB": "Lebanese", "PS": "Palestinian",
+    "IL": "Israeli", "JO": "Jordanian", "EG": "Egyptian", "SA": "Saudi", "AE": "Emirati", "QA": "Qatari",
+    "KW": "Kuwaiti", "BH": "Bahraini", "OM": "Omani", "TR": "Turkish", "IR": "Iranian", "RU": "Russian",
+    "US": "US", "GB": "British", "FR": "French", "DE": "German", "IT": "Italian", "ES": "Spanish",
+    "NL": "Dutch", "PL": "Polish", "GR": "Greek", "UA": "Ukrainian", "AF": "Afghan", "PK": "Pakistani",
+    "IN": "Indian", "CN": "Chinese", "JP": "Japanese", "CA": "Canadian", "MA": "Moroccan",
+    "DZ": "Algerian", "TN": "Tunisian", "SD": "Sudanese", "SO": "Somali", "ET": "Ethiopian",
+}
+# (Arabic head noun, adjective gender "m"/"f", English suffix) → e.g. القوات التركية = "Turkish forces"
+_STATE_HEADS: tuple[tuple[str, str, str], ...] = (
+    ("الجيش", "m", "Army"), ("المدفعية", "f", "Army"), ("القوات", "f", "forces"), ("القوات المسلحة", "f", "Armed Forces"),
+    ("الطائرات الحربية", "f", "Air Force"), ("الطيران", "m", "Air Force"), ("المقاتلات", "f", "Air Force"),
+    ("الطيران الحربي", "m", "Air Force"), ("البحرية", "f", "Navy"), ("الدفاعات الجوية", "f", "Air Defence"),
+    ("الخارجية", "f", "Foreign Ministry"), ("وزارة الخارجية", "f", "Foreign Ministry"),
+    ("الدفاع", "f", "Defence Ministry"), ("وزارة الدفاع", "f", "Defence Ministry"),
+    ("الداخلية", "f", "Interior Ministry"), ("وزارة الداخلية", "f", "Interior Ministry"),
+    ("الحكومة", "f", "government"), ("الرئاسة", "f", "Presidency"), ("الشرطة", "f", "Police"),
+    ("قوات الأمن", "f", "security forces"), ("المخابرات", "f", "intelligence"),
+    ("الاستخبارات", "f", "intelligence"), ("السلطات", "f", "authorities"), ("البحرية", "f", "Navy"),
+)
+# Titles and roles that precede a person's name.
+_TITLES = (
+    "الرئيس", "رئيس", "رئيس الوزراء", "رئيس الحكومة", "رئيس الجمهورية", "رئيس الوزراء الإسرائيلي",
+    "نائب الرئيس", "وزير", "وزيرة", "الوزير", "الوزيرة", "الرئيسة", "رئيسة", "وزير الخارجية", "وزير الدفاع", "وزير الداخلية", "وزير الصحة",
+    "نائب وزير", "نائب وزير الخارجية", "نائب وزير الدفاع", "المبعوث", "المبعوث الخاص", "المبعوث الأممي",
+    "المبعوث الرئاسي", "مبعوث", "المتحدث باسم", "المتحدثة باسم", "الناطق باسم", "الناطقة باسم",
+    "المتحدث الرسمي باسم", "المتحدث العسكري باسم", "الأمين العام", "أمين عام", "زعيم", "قائد",
+    "العميد", "اللواء", "العقيد", "العماد", "النقيب", "الفريق", "الجنرال", "المشير",
+    "السفير", "السفيرة", "النائب", "السيناتور", "الملك", "الأمير", "ولي العهد", "الشيخ", "المستشار",
+    "مستشار", "المرشد الأعلى", "المدير العام", "مدير", "رئيس هيئة الأركان", "رئيس الأركان", "القيادي",
+    "الناشط", "الصحفي", "الصحافي", "مراسل", "السيد", "السيدة", "الدكتور",
+)
+# Words before a place that make an ambiguous name (صور، الباب، تدمر) a place.
+_LOCATIVE = frozenset(fold_key(w) for w in (
+    "في", "مدينة", "بلدة", "قرية", "مخيم", "حي", "منطقة", "محافظة", "ريف", "قرب", "جنوب", "شمال",
+    "شرق", "غرب", "جنوبي", "شمالي", "شرقي", "غربي", "محيط", "نحو", "أطراف", "وسط", "داخل", "قضاء",
+    "مديرية", "ناحية", "مدن", "بلدات", "ضواحي", "مدينتي", "بلدتي", "قريتي", "مدينتا", "ومدينة",
+    "محور", "جبهة", "جبهات", "باتجاه", "مشارف", "بمحيط", "بمدينة", "ببلدة", "بقرية", "بريف", "بمنطقة",
+    "ومدينتي", "ومحيط", "وريف",
+))
+# Phrases that contain a place-like word but name no place; matched (longest wins) and dropped.
+_BLOCKERS = (
+    "مسقط رأس", "مسقط رأسه", "مسقط رأسها", "الحد الأقصى", "صور الأقمار الصناعية", "صور الأقمار",
+    "الباب العالي", "الباب المفتوح", "فتح الباب", "الأمر الواقع", "الضفة الأخرى", "ضفتي النهر",
+)
+_PLACE_NOUNS = frozenset(fold_key(w) for w in (
+    "مدينة", "بلدة", "قرية", "محافظة", "مديرية", "ريف", "منطقة", "قضاء", "ناحية", "مدينتي", "محافظتي",
+))
+_PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك"})
+# Cue nouns after which an unknown word is taken as a place; value = gazetteer kind.
+_CUES: dict[str, str] = {
+    "مدينة": "town", "بلدة": "town", "قرية": "town", "بلدتي": "town", "قريتي": "town", "مدينتي": "town",
+    "مخيم": "camp", "حي": "neighbourhood", "ريف": "town", "محافظة": "admin1", "ناحية": "town",
+    "قضاء": "district", "مديرية": "district", "منطقة": "town", "مطار": "town",
+}
+# Words that start two-word place names (كفر نبل، تل رفعت، دير حافر).
+_MULTI = frozenset(fold_key(w) for w in (
+    "كفر", "دير", "تل", "عين", "بيت", "خان", "جسر", "رأس", "راس", "أبو", "ابو", "بئر", "أم", "ام", "بني",
+    "سيدي", "جبل", "وادي", "قصر", "خربة", "مزرعة", "معرة", "قلعة", "مرج", "باب", "برج", "دار", "عرب",
+    "نهر", "حوش", "تلة", "سهل", "عبد", "بنت", "جب", "ظهر", "حمام", "الشيخ", "البو", "آل", "بير",
+))
+# Nouns governed by a bare title (رئيس حكومة، قائد فيلق، زعيم حزب): part of the title, never a name.
+_GOVERNED = frozenset(fold_key(w) for w in (
+    "حكومة", "وزارة", "هيئة", "مجلس", "حزب", "جيش", "قوات", "فيلق", "حركة", "جماعة", "تنظيم", "لواء",
+    "كتائب", "سرايا", "جهاز", "شرطة", "أمن", "دائرة", "مكتب", "لجنة", "منظمة", "أركان", "تصريف", "إقليم",
+    "بعثة", "وكالة", "مركز", "مؤسسة", "فرقة", "كتيبة", "غرفة", "عمليات", "قيادة", "مديرية", "إدارة",
+    "وفد", "برلمان", "مجموعة", "فصيل", "ميليشيا", "شعبة", "قسم", "سلطة", "دولة", "رئاسة", "هيئة",
+))
+# Function words, time words and common nouns/adjectives that end a name or cannot be one.
+_STOP = frozenset(fold_key(w) for w in (
+    "في", "على", "من", "إلى", "الى", "عن", "مع", "أن", "إن", "أنه", "إنه", "أنها", "قال", "قالت", "أكد",
+    "أكدت", "أعلن", "أعلنت", "ذكر", "ذكرت", "أفاد", "أفادت", "أشار", "أضاف", "خلال", "لدى", "عقب",
+    "بعد", "قبل", "أمس", "اليوم", "يوم", "غدا", "الذي", "التي", "الذين", "هذا", "هذه", "ذلك", "تلك",
+    "كان", "كانت", "قد", "لقد", "لم", "لن", "لا", "ما", "ثم", "أو", "أي", "كل", "بين", "حيث", "حول",
+    "عند", "منذ", "حتى", "دون", "ضد", "عبر", "نحو", "تحت", "فوق", "أمام", "وراء", "إثر", "اثر", "جراء",
+    "بسبب", "وسط", "داخل", "خارج", "قرب", "محيط", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي",
+    "شرقي", "غربي", "الغربي", "الشرقي", "الشمالي", "الجنوبي", "الأسبوع", "الشهر", "العام", "الماضي",
+    "الماضية", "المقبل", "الحالي", "السابق", "الأسبق", "الجديد", "صباح", "مساء", "ليل", "فجر", "ظهر",
+    "عسكرية", "عسكري", "سكنية", "آمنة", "حدودية", "صناعية", "زراعية", "مجاورة", "أخرى", "عدة", "واحدة",
+    "كبيرة", "صغيرة", "المدينة", "البلدة", "القرية", "المنطقة", "المحافظة", "سكني", "اللاجئين", "النازحين",
+    "عدد", "بعض", "جميع", "نفسها", "نفسه", "ذاتها", "وفد", "بيان", "مؤتمر", "مصدر", "مصادر",
+    "الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "ضمن", "برئاسة", "خفض",
+    "التصعيد", "إنه", "أيضا", "كذلك", "هو", "هي", "هم", "إذ", "إذا", "لكن", "غير", "سوى", "فقط",
+))
+_TITLE_WORDS = frozenset(w for t in _TITLES for w in fold_key(t).split())
+# Qualifiers that may sit between a title and the name (المبعوث الرئاسي الروسي إلى سورية …).
+_QUALIFIER_WORDS = frozenset(fold_key(w) for w in ("باسم", "إلى", "لدى", "لشؤون", "الخاص", "في", "العام"))
+_CONNECTORS = frozenset({"عبد", "ابو", "بن", "ابن", "ام", "ال"})
+MAX_HITS = 2000  # dictionary hits per text (a 300-word article has ~50; 50 KB of news ~1,500)
+MAX_MARKERS = 300  # titles and cue words followed up per text
+_Found = tuple[int, int, str, str, "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
+class _Actor:
+    type: str  # ORG | PER
+    canonical: str
+    actor_type: str
+
+
+@dataclass(frozen=True)
+class _Marker:
+    kind: str  # TITLE | CUE
+    value: str
+
+
+class _Lexicon:
+    """Everything the extractor needs, built once."""
+
+    def __init__(self) -> None:
+        self.gaz: Gazetteer = load()
+        entries: list[tuple[str, Any]] = []
+        entries.extend(self.gaz.entries())
+        explicit = _load_actors()
+        seen = {fold_key(n) for n, _ in explicit}
+        entries.extend(explicit)
+        for c in self.gaz.countries.values():
+            entries.extend(p for p in _state_actors(c) if fold_key(p[0]) not in seen)
+        entries.extend((t, _Marker("TITLE", t)) for t in _TITLES)
+        entries.extend((c, _Marker("CUE", k)) for c, k in _CUES.items())
+        entries.extend((b, _Marker("BLOCK", b)) for b in _BLOCKERS)
+        entries.extend((w, _Marker("DATE", w)) for w in ANCHOR_WORDS)  # one scan serves dates too
+        self.matcher = PhraseMatcher(entries, digest=_digest)
+        self.countries: dict[str, Country] = self.gaz.countries
+        self._geo: dict[int, dict[str, Any]] = {}
+
+    def geo(self, place: Place) -> dict[str, Any]:
+        """A fresh copy of the place's geo dict (built once per place)."""
+        g = self._geo.get(id(place))
+        if g is None:
+            g = self._geo[id(place)] = _geo(place, self)
+        return dict(g)
+
+
+_PLACE, _ACTOR, _MARKER, _DATE = 0, 1, 2, 3
+
+
+def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, bool, str | None]:
+    """Per key, once: (kind, value, needs a locative cue, date word). Places win over a same-spelled
+    title (السفيرة); a date word may share its key with a place (آب the month, إب the city)."""
+    date_word = next((p.value for p in payloads if isinstance(p, _Marker) and p.kind == "DATE"), None)
+    places = tuple(p for p in payloads if isinstance(p, Place))
+    if places:
+        return (_PLACE, places, all(p.ambiguous for p in places), date_word)
+    rest = [p for p in payloads if not (isinstance(p, _Marker) and p.kind == "DATE")]
+    if not rest:
+        return (_DATE, date_word, False, date_word)
+    first = rest[0]
+    return (_ACTOR if isinstance(first, _Actor) else _MARKER, first, False, date_word)
+
+
+def _load_actors() -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for line in (_LEXICON / "actors.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        typ, canonical, actor_type, variants = line.split("\t")
+        actor = _Actor(typ, canonical, actor_type)
+        out.extend((v, actor) for v in variants.split("|") if v)
+    return out
+
+
+def _state_actors(c: Country) -> list[tuple[str, Any]]:
+    adj_en = _EN_ADJ.get(c.iso2)
+    if not adj_en or not c.adjectives:
+        return []
+    out: list[tuple[str, Any]] = []
+    for head, gender, suffix in _STATE_HEADS:
+        for masc, fem in c.adjectives:
+            actor = _Actor("ORG", f"{adj_en} {suffix}", "state")
+            out.append((f"{head} {masc if gender == 'm' else fem}", actor))
+    return out
+
+
+_LEX: _Lexicon | None = None
+
+
+def lexicon() -> _Lexicon:
+    """The process-wide automaton; built on first use (see bench/extract_entities.py for its cost)."""
+    global _LEX
+    if _LEX is None:
+        _LEX = _Lexicon()
+    return _LEX
+
+
+def _prev_token(padded: str, word_start: int) -> str:
+    """The word before folded offset ``word_start`` if only spaces separate them, else ''."""
+    p = word_start  # padded index of the space before the word
+    if p <= 0 or padded[p] != " ":
+        return ""
+    k = padded.rfind(" ", 0, p)
+    return padded[k + 1 : p]
+
+
+def _locative_before(folded: Folded, word_start: int, strict: bool = False) -> bool:
+    """A locative word precedes; ``strict``: a place noun (مدينة، محافظة…), for names that are also
+    month names ("في آب" is August, "محافظة إب" the city)."""
+    tok = _prev_token(folded.padded, word_start)
+    words = _PLACE_NOUNS if strict else _LOCATIVE
+    if not tok:
+        return False
+    if tok in words:
+        return True
+    return any(len(tok) > n + 1 and tok[:n] in _PROCLITICS and tok[n:] in words for n in (1, 2))
+
+
+def _geo(place: Place, lex: _Lexicon, inferred: bool = False) -> dict[str, Any]:
+    a1 = lex.gaz.admin1_of(place)
+    return {
+        "lat": place.lat,
+        "lon": place.lon,
+        "admin1": a1.name_ar if a1 else None,
+        "admin1_en": place.admin1_en,
+        "country": place.country,
+        "kind": place.kind,
+        "inferred": inferred,
+    }
+
+
+def _choose_place(places: tuple[Place, ...], votes: Counter[str]) -> Place:
+    """Same name in several countries (طرابلس، أريحا): the country the rest of the text names most."""
+    if len(places) == 1:
+        return places[0]
+    return max(places, key=lambda p: (votes[p.country], -places.index(p)))
+
+
+def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
+    """LOC/ORG/PER/DATE entities in text order, spans in ``text``'s own coordinates.
+
+    At most ``MAX_HITS`` dictionary hits are considered per text (a 300-word article has ~50), so
+    a pathological input (the same name 10,000 times) stays within the latency budget.
+    """
+    if not text:
+        return []
+    lex = lexicon()
+    folded = fold(text)
+    t = folded.text
+    raw: list[tuple[int, int, Any]] = []
+    append = raw.append
+    anchors: list[tuple[int, str]] = []
+    for start, end, clitic, (kind, value, ambiguous, date_word) in lex.matcher.hits(folded, MAX_HITS):
+        if date_word is not None:
+            anchors.append((start, date_word))
+            if kind == _DATE:
+                continue
+        if not ambiguous or _locative_before(folded, start - len(clitic), strict=date_word is not None):
+            append((start, end, (kind, value)))
+    chosen = select_longest(raw, len(t))
+    votes: Counter[str] = Counter(
+        v[1][0].country for _, _, v in chosen if v[0] == _PLACE and len(v[1]) == 1
+    )
+    loc_at: dict[int, tuple[int, Place]] = {}
+    by_start: dict[int, _Found] = {}
+    occ = bytearray(len(t) + 1)
+    markers: list[tuple[int, int, _Marker]] = []
+    geo_of = lex.geo
+    for s, e, (kind, v) in chosen:
+        if kind == _PLACE:
+            place = v[0] if len(v) == 1 else _choose_place(v, votes)
+            loc_at[s] = (e, place)
+            by_start[s] = (s, e, "LOC", place.name_en, geo_of(place))
+        elif kind == _ACTOR:
+            by_start[s] = (s, e, v.type, v.canonical, None)
+        else:
+            if len(markers) < MAX_MARKERS:
+                markers.append((s, e, v))
+            continue
+        occ[s:e] = b"\x01" * (e - s)
+    if markers:
+        _resolve_markers(folded, markers, chosen, by_start, occ, loc_at, lex)
+    ents: list[Entity] = []
+    for s, e, typ, norm, geo in sorted(by_start.values()):
+        os_, oe = folded.to_original(s, e)
+        if not norm:  # unlisted person or place: the Arabic as written
+            norm = _display_name(text[os_:oe])
+        ents.append(Entity(typ, text[os_:oe], (os_, oe), norm, geo))
+    dates = extract_dates(text, reference, anchors)
+    if dates:
+        taken = bytearray(len(text) + 1)
+        for x in ents:
+            taken[x.span[0] : x.span[1]] = b"\x01" * (x.span[1] - x.span[0])
+        ents.extend(d for d in dates if taken.find(1, d.span[0], d.span[1]) == -1)
+        ents.sort(key=lambda x: x.span[0])
+    return ents
+
+
+def _resolve_markers(
+    folded: Folded,
+    markers: list[tuple[int, int, _Marker]],
+    chosen: list[tuple[int, int, Any]],
+    by_start: dict[int, _Found],
+    occ: bytearray,
+    loc_at: dict[int, tuple[int, Place]],
+    lex: _Lexicon,
+) -> None:
+    """People after titles and unlisted places after cue words, added to ``by_start`` in place."""
+    t = folded.text
+    spans = {s: (e, v[1]) for s, e, v in chosen}
+    per_ends = {x[1] for x in by_start.values() if x[2] == "PER"}
+    per_starts = {x[0] for x in by_start.values() if x[2] == "PER"}
+    n = len(t)
+    for s0, e, m in markers:
+        nxt = e + 1 if e < n and t[e] == " " else e
+        if m.kind == "CUE" and nxt in loc_at:
+            continue  # "مدينة حمص": a listed place follows the cue
+        if m.kind == "TITLE" and nxt in per_starts:
+            continue  # "الرئيس بشار الأسد": a listed person follows the title
+        if m.kind == "BLOCK":
+            continue
+        if m.kind == "TITLE":
+            j = s0
+            while j > 0 and t[j - 1] == " ":
+                j -= 1
+            if j in per_ends:
+                continue  # "أحمد المسماري المتحدث باسم …": the name came first
+            found = _title_person(folded, e, spans)
+        else:
+            found = _cue_place(folded, e, m.value, loc_at, lex)
+        if found is None:
+            continue
+        fs, fe = found[0], found[1]
+        if occ.find(1, fs, fe) != -1:
+            inside = [by_start[k] for k in range(fs, fe) if k in by_start]
+            # a title + first name absorbs a listed surname (ماهر الأسد is not Bashar al-Assad)
+            if not inside or not all(x[2] == "PER" and fs < x[0] and x[1] <= fe for x in inside):
+                continue
+            if occ.find(1, fs, inside[0][0]) != -1:
+                continue
+            for x in inside:
+                del by_start[x[0]]
+        by_start[fs] = found
+        occ[fs:fe] = b"\x01" * (fe - fs)
+        if found[2] == "PER":
+            per_ends.add(fe)
+
+
+def _display_name(s: str) -> str:
+    """Arabic name as written, without tashkeel/tatweel, single-spaced."""
+    return " ".join(re.sub("[\u064b-\u065f\u0670\u0640]", "", s).split())
+
+
+def _tokens(folded: Folded, pos: int, limit: int) -> list[tuple[int, int, str]]:
+    """Up to ``limit`` word tokens from ``pos`` separated only by spaces (punctuation stops)."""
+    t = folded.text
+    stop = min(folded.next_stop(pos), pos + 16 * limit)
+    out: list[tuple[int, int, str]] = []
+    i = pos
+    for w in t[pos:stop].split(" "):
+        if w:
+            out.append((i, i + len(w), w))
+            if len(out) == limit:
+                break
+        i += len(w) + 1
+    return out
+
+
+def _strip_wa(tok: str) -> str:
+    return tok[1:] if len(tok) > 2 and tok[0] in "وف" else tok
+
+
+def _title_person(
+    folded: Folded, pos: int, spans: dict[int, tuple[int, Any]]
+) -> tuple[int, int, str, str, dict[str, Any] | None] | None:
+    """Name tokens after a title: skip qualifiers (adjectives, "باسم الجيش", "إلى سورية"), take 1-3 words."""
+    toks = _tokens(folded, pos, 12)
+    i = 0
+    skipped = 0
+    while i < len(toks) and skipped < 6:
+        s, _e, tok = toks[i]
+        if s in spans:
+            end, v = spans[s]
+            if isinstance(v, _Actor) and v.type == "PER":
+                return None  # a listed person: already an entity
+            if isinstance(v, _Marker) and v.kind == "TITLE":
+                i += 1  # a title inside the title chain (المبعوث الرئاسي)
+                skipped += 1
+                continue
+            while i < len(toks) and toks[i][0] < end:
+                i += 1
+            skipped += 1
+            continue
+        if tok.startswith("ال") or tok in _QUALIFIER_WORDS or tok in _TITLE_WORDS or tok in _GOVERNED:
+            if tok in _STOP:
+                return None
+            i += 1
+            skipped += 1
+            continue
+        break
+    name: list[tuple[int, int, str]] = []
+    while i < len(toks) and len(name) < 3:
+        if len(name) == 2 and not (toks[i][2].startswith("ال") or any(t[2] in _CONNECTORS for t in name)):
+            break  # a third word only as a family name (فيصل المقداد) or after عبد/أبو/بن
+        s, _e, tok = toks[i]
+        base = _strip_wa(tok)
+        if s in spans:
+            end, v = spans[s]
+            if name and tok.startswith("ال") and end == _e and isinstance(v, _Actor) and v.type == "PER":
+                name.append(toks[i])  # family name shared with a listed person
+            break
+        if tok in _STOP or tok.isdigit() or len(tok) < 2:
+            break
+        if name and (base in _TITLE_WORDS or base in _STOP) and base != tok:
+            break
+        if tok in _TITLE_WORDS:
+            break
+        if not name and tok.startswith("ال"):
+            break
+        name.append(toks[i])
+        i += 1
+    while name and name[-1][2] in _CONNECTORS:
+        name.pop()
+    if not name:
+        return None
+    return (name[0][0], name[-1][1], "PER", "", None)
+
+
+def _cue_place(
+    folded: Folded, pos: int, kind: str, loc_at: dict[int, tuple[int, Place]], lex: _Lexicon
+) -> tuple[int, int, str, str, dict[str, Any] | None] | None:
+    """An unlisted place named after a cue (بلدة X), with its admin1 inferred from a nearby known place."""
+    toks = _tokens(folded, pos, 8)
+    if not toks:
+        return None
+    s, e, tok = toks[0]
+    if s in loc_at or tok in _STOP or tok.isdigit() or len(tok) < 2 or tok in _TITLE_WORDS:
+        return None
+    end = e
+    n = 1
+    if tok in _MULTI and len(toks) > 1 and toks[1][2] not in _STOP and toks[1][0] not in loc_at:
+        end = toks[1][1]
+        n = 2
+    geo: dict[str, Any] = {"lat": None, "lon": None, "admin1": None, "admin1_en": None, "country": None,
+                           "kind": kind, "inferred": True}
+    for ts, _te, _tok in toks[n : n + 4]:  # tokens stop at punctuation: same clause only
+        hit = loc_at.get(ts) or loc_at.get(ts + 1) or loc_at.get(ts + 2)  # بإدلب، وبإدلب
+        if hit is None:
+            continue
+        place = hit[1]
+        a1 = lex.gaz.admin1_of(place)
+        if a1 is not None:
+            geo.update(lat=a1.lat, lon=a1.lon, admin1=a1.name_ar, admin1_en=a1.name_en, country=a1.country)
+        else:
+            geo.update(country=place.country)
+        break
+    return (s, end, "LOC", "", geo)
+
+
+def regions_for(entities: list[Entity]) -> list[Region]:
+    """Distinct admin1 regions and countries named by LOC entities, in order of first mention."""
+    lex = lexicon()
+    out: dict[str, Region] = {}
+    for ent in entities:
+        if ent.type != "LOC" or not ent.geo or not ent.geo.get("country"):
+            continue
+        cc = ent.geo["country"]
+        a1_en = ent.geo.get("admin1_en")
+        if a1_en:
+            a1 = lex.gaz.admin1.get((cc, a1_en))
+            if a1 is not None:
+                r = Region(a1.name_ar, a1.name_en, cc, "admin1", a1.lat, a1.lon)
+                out.setdefault(r.key, r)
+        c = lex.countries.get(cc)
+        if c is not None:
+            r = Region(c.name_ar, c.name_en, cc, "country", c.lat, c.lon)
+            out.setdefault(r.key, r)
+    return list(out.values())
