@@ -53,11 +53,16 @@ def test_replay_raises_one_alert_per_region_and_delivers_it_signed_once(res: Res
             stored = {r.region_key: r for r in conn.execute(sa.select(alerts))}
         assert sorted(stored) == ["SY:admin1:Idlib", "SY:country:Syria"]
         idlib = stored["SY:admin1:Idlib"].payload
-        assert idlib["observed"] == 5
-        assert idlib["window"] == {"start": "2026-11-19T06:00:00Z", "end": "2026-11-19T09:00:00Z"}
+        # The alert comes with the third story of the episode (07:30), not at its end: fast, and once.
+        assert idlib["observed"] == 3
+        assert idlib["window"] == {"start": "2026-11-19T05:00:00Z", "end": "2026-11-19T08:00:00Z"}
         assert idlib["region"]["name_ar"] == "إدلب" and idlib["region"]["country"] == "SY"
         assert idlib["sources"] == ["راديو المدينة", "شبكة الساحل", "وكالة الشمال"]
-        assert len(idlib["stories"]) == 5
+        assert [s["title"] for s in idlib["stories"]] == [
+            "تفجير سيارة مفخخة في مدينة الدانا", "قصف صاروخي عنيف يستهدف أريحا وسط موجة نزوح",
+            "مقتل سبعة مدنيين بغارات جوية على سراقب"]
+        # story-level totals: the Saraqib story counts once although two outlets carried it
+        assert idlib["casualties"] == {"killed": 11, "injured": 24}
         got = receiver.wait_for(2, timeout=10)
         assert all(r.verified for r in got)
         assert sorted(r.body["id"] for r in got) == sorted(first.alerts)
