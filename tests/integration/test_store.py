@@ -90,11 +90,12 @@ def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
         out = items_repo.upsert_items(conn, feed_id, "Example", [new_item("a", "t", "1"), new_item("b", "t", "2")],
                                       T0)
         a, b = out.new
-        for item_id, totals in ((a, {"killed": 20, "injured": None}), (b, {"killed": 27, "injured": 5})):
-            articles_repo.save_article(conn, {
-                "item_id": item_id, "story_id": a, "duplicate_of": None, "similarity": 1.0, "text_clean": "x",
-                "removed_paragraphs": 0, "casualties": [], "totals": totals, "entities": [], "keywords": [],
-                "escalation_score": 0.5, "regions": [], "processed_at": T0})
+        previous = articles_repo.save_articles(conn, [{
+            "item_id": item_id, "story_id": a, "duplicate_of": None, "similarity": 1.0, "text_clean": "x",
+            "removed_paragraphs": 0, "casualties": [], "totals": totals, "entities": [], "keywords": [],
+            "escalation_score": 0.5, "regions": [], "processed_at": T0}
+            for item_id, totals in ((a, {"killed": 20, "injured": None}), (b, {"killed": 27, "injured": 5}))])
+        assert previous == {a: None, b: None}
         story = articles_repo.refresh_story(conn, a, T0)
     assert story["totals"] == {"killed": 27, "injured": 5}
     assert story["size"] == 2

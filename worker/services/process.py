@@ -1,22 +1,29 @@
 """Process stored items: clean → (full text) → dedup → extract → store → signal counters.
 
-Each item is handled on its own so one poison item cannot block its batch: its attempts are
-counted *before* work starts (a crash that kills the process still counts), and after
-``max_attempts`` it is parked as ``dead`` with its error instead of being retried forever.
+Work is batched: one query loads the batch, extraction runs per item (pure code), the dedup
+index is asked once for the whole batch (one pipelined round trip, copies inside the batch see
+each other), and one transaction writes every article and story. A failure of one item's
+extraction is recorded on that item only. Attempts are counted *before* work starts, so an item
+that crashes the process each time is still parked as ``dead`` after ``max_attempts``; an item
+that is being retried is processed alone, so a poison item cannot take its batch-mates with it.
 """
 
 from __future__ import annotations
 
 import traceback
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import sqlalchemy as sa
 
 from worker import metrics
 from worker.logging import get_logger
 from worker.pipeline import Extraction, analyse
 from worker.resources import Resources
 from worker.store import articles_repo, items_repo
+from worker.store.tables import items
 
 log = get_logger(__name__)
 
@@ -47,83 +54,115 @@ def vague_bounds(res: Resources) -> dict[str, int]:
             "thousands": s.vague_thousands, "few": s.vague_few}
 
 
+def analyse_item(args: tuple[str, str, dict[str, int]]) -> Extraction | str:
+    """Pure extraction of one item; an error comes back as its message (picklable, for a pool)."""
+    text, title, bounds = args
+    try:
+        return analyse(text, title=title, vague_bounds=bounds)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
+
+
 def process_batch(res: Resources, item_ids: list[int], now: datetime, *,
-                  allow_fulltext: bool = True) -> BatchResult:
+                  allow_fulltext: bool = True, pool: Executor | None = None) -> BatchResult:
+    """Process items; ``pool`` (e.g. a process pool in `rasd replay`) runs extraction in parallel."""
     result = BatchResult()
-    for item_id in item_ids:
-        with res.engine.connect() as conn:
-            found = items_repo.get_items(conn, [item_id])
-        if not found:
-            continue
-        item = found[0]
+    with res.engine.connect() as conn:
+        loaded = items_repo.get_items(conn, item_ids)
+    todo: list[dict[str, Any]] = []
+    for item in loaded:
         if allow_fulltext and wants_fulltext(item, res.settings.fulltext_min_chars):
-            result.needs_fulltext.append(item_id)
-            continue
-        with res.engine.begin() as conn:
-            attempts = items_repo.mark_attempt(conn, item_id)
-        if attempts > res.settings.max_attempts:
-            with res.engine.begin() as conn:
-                items_repo.set_state(conn, item_id, "dead", item.get("last_error") or "exceeded max attempts")
-            metrics.count_processed("dead")
-            result.dead.append(item_id)
-            continue
-        try:
-            regions = process_item(res, item, now)
-        except Exception as exc:  # one item's failure is recorded, never fatal to the batch
-            error = f"{type(exc).__name__}: {exc}"
-            log.error("process.failed", item_id=item_id, error=error, attempts=attempts,
-                      trace=traceback.format_exc(limit=5))
-            dead = attempts >= res.settings.max_attempts
-            with res.engine.begin() as conn:
-                items_repo.set_state(conn, item_id, "dead" if dead else "pending", error[:2000])
-            metrics.count_processed("dead" if dead else "failed")
-            (result.dead if dead else result.failed).append(item_id)
-            continue
-        result.processed += 1
-        result.regions.update(regions)
-        metrics.count_processed("ok")
+            result.needs_fulltext.append(item["id"])
+        else:
+            todo.append(item)
+    if not todo:
+        return result
+    with res.engine.begin() as conn:
+        attempts = items_repo.mark_attempts(conn, [i["id"] for i in todo])
+    fresh: list[dict[str, Any]] = []
+    retried: list[dict[str, Any]] = []
+    for item in todo:
+        n = attempts[item["id"]]
+        if n > res.settings.max_attempts:
+            _fail(res, item["id"], item.get("last_error") or "exceeded max attempts", dead=True, result=result)
+        else:
+            (retried if n > 1 else fresh).append(item)
+    _run(res, fresh, attempts, now, result, pool)
+    for item in retried:
+        _run(res, [item], attempts, now, result, None)
     return result
 
 
-def process_item(res: Resources, item: dict[str, Any], now: datetime) -> set[str]:
-    """Run the pipeline for one item; returns the region keys whose signal windows changed."""
+def _fail(res: Resources, item_id: int, error: str, *, dead: bool, result: BatchResult) -> None:
+    with res.engine.begin() as conn:
+        items_repo.set_state(conn, item_id, "dead" if dead else "pending", error[:2000])
+    metrics.count_processed("dead" if dead else "failed")
+    (result.dead if dead else result.failed).append(item_id)
+
+
+def _run(res: Resources, batch: list[dict[str, Any]], attempts: dict[int, int], now: datetime,
+         result: BatchResult, pool: Executor | None) -> None:
+    """Extract each item (failures recorded per item), then dedup and store the rest together."""
+    extracted: list[tuple[dict[str, Any], Extraction]] = []
+    bounds = vague_bounds(res)
+    jobs = [(raw_text(item), item["title"], bounds) for item in batch]
+    outputs = list(pool.map(analyse_item, jobs, chunksize=16)) if pool and len(jobs) > 1 else \
+        [analyse_item(job) for job in jobs]
+    for item, out in zip(batch, outputs, strict=True):
+        if isinstance(out, str):  # one item's failure is recorded, never fatal to the batch
+            error, _, trace = out.partition("\n")
+            log.error("process.failed", item_id=item["id"], error=error, attempts=attempts[item["id"]], trace=trace)
+            _fail(res, item["id"], error, dead=attempts[item["id"]] >= res.settings.max_attempts, result=result)
+        else:
+            extracted.append((item, out))
+    if not extracted:
+        return
+    try:
+        result.regions |= store_extractions(res, extracted, now)
+    except Exception as exc:  # storage trouble: the whole (already extracted) batch is retried
+        error = f"{type(exc).__name__}: {exc}"
+        log.error("process.store_failed", items=[i["id"] for i, _ in extracted], error=error)
+        for item, _ in extracted:
+            _fail(res, item["id"], error, dead=attempts[item["id"]] >= res.settings.max_attempts, result=result)
+        return
+    result.processed += len(extracted)
+    metrics.count_processed("ok", len(extracted))
+
+
+def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Extraction]], now: datetime
+                      ) -> set[str]:
+    """Dedup the batch, write articles and stories in one transaction, then move signal counts."""
     from worker.dedup.index import DedupIndex
 
-    extraction: Extraction = analyse(raw_text(item), title=item["title"], vague_bounds=vague_bounds(res))
-    event_ts = item["event_time"].timestamp()
-    index = DedupIndex(res.redis, window_days=res.settings.dedup_window_days, num_perm=res.settings.dedup_num_perm,
-                       threshold=res.settings.dedup_threshold)
-    decision = index.assign(item["id"], extraction.text_clean, event_ts)
-    metrics.count_dedup("exact_duplicate" if decision.duplicate_of else
-                        "new_story" if decision.story_id == item["id"] else "near_duplicate")
-    for c in extraction.casualties:
-        metrics.count_casualty(c.kind)
-    for e in extraction.entities:
-        metrics.count_entity(e.type)
-    with res.engine.begin() as conn:
-        story_before = articles_repo.get_story(conn, decision.story_id) or {}
-        previous = articles_repo.save_article(conn, {
+    index = DedupIndex.from_settings(res.redis, res.settings)
+    decisions = index.assign_many([(item["id"], ex.text_clean, item["event_time"].timestamp())
+                                   for item, ex in extracted])
+    rows = []
+    for (item, ex), decision in zip(extracted, decisions, strict=True):
+        metrics.count_dedup("exact_duplicate" if decision.duplicate_of else
+                            "new_story" if decision.story_id == item["id"] else "near_duplicate")
+        for c in ex.casualties:
+            metrics.count_casualty(c.kind)
+        for e in ex.entities:
+            metrics.count_entity(e.type)
+        rows.append({
             "item_id": item["id"], "story_id": decision.story_id, "duplicate_of": decision.duplicate_of,
-            "similarity": decision.similarity, "text_clean": extraction.text_clean,
-            "removed_paragraphs": extraction.removed_paragraphs,
-            "casualties": [c.to_json() for c in extraction.casualties], "totals": extraction.totals,
-            "entities": [e.to_json() for e in extraction.entities],
-            "keywords": [k.to_json() for k in extraction.keywords],
-            "escalation_score": extraction.escalation_score,
-            "regions": [{**r.to_json(), "lat": r.lat, "lon": r.lon} for r in extraction.regions],
+            "similarity": decision.similarity, "text_clean": ex.text_clean,
+            "removed_paragraphs": ex.removed_paragraphs,
+            "casualties": [c.to_json() for c in ex.casualties], "totals": ex.totals,
+            "entities": [e.to_json() for e in ex.entities], "keywords": [k.to_json() for k in ex.keywords],
+            "escalation_score": ex.escalation_score,
+            "regions": [{**r.to_json(), "lat": r.lat, "lon": r.lon} for r in ex.regions],
             "processed_at": now,
         })
-        story = articles_repo.refresh_story(conn, decision.story_id, now)
-        moved_from = previous["story_id"] if previous and previous["story_id"] != decision.story_id else None
-        old_story = articles_repo.get_story(conn, moved_from) if moved_from is not None else None
-        if moved_from is not None:
-            articles_repo.refresh_story(conn, moved_from, now)
-        items_repo.set_state(conn, item["id"], "processed")
-    changed = update_signals(res, decision.story_id, story_before, story)
-    if moved_from is not None and old_story is not None:
-        changed |= update_signals(res, moved_from, old_story,
-                                  articles_repo.get_story_fresh(res.engine, moved_from))
-    return changed
+    with res.engine.begin() as conn:
+        previous = articles_repo.save_articles(conn, rows)
+        story_ids = {r["story_id"] for r in rows} | {p for p in previous.values() if p is not None}
+        before = articles_repo.get_stories(conn, story_ids)
+        after = articles_repo.refresh_stories(conn, story_ids, now)
+        conn.execute(sa.update(items).where(items.c.id.in_([r["item_id"] for r in rows]))
+                     .values(state="processed", last_error=None))
+    return update_signals(res, [(sid, before.get(sid, {}), after.get(sid, {})) for sid in sorted(story_ids)])
 
 
 def counted_regions(story: dict[str, Any]) -> set[str]:
@@ -133,20 +172,24 @@ def counted_regions(story: dict[str, Any]) -> set[str]:
     return {f"{r['country']}:{r['level']}:{r['name_en']}" for r in story.get("regions") or []}
 
 
-def update_signals(res: Resources, story_id: int, before: dict[str, Any], after: dict[str, Any]) -> set[str]:
-    """Move a story's membership in the (region, bucket) sets from its old state to its new one.
+def update_signals(res: Resources, changes: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> set[str]:
+    """Move stories' membership in the (region, bucket) sets from their old state to the new one.
 
-    Set membership makes this idempotent: re-processing the same story changes nothing.
+    ``changes`` holds (story id, story before, story after). Set membership makes this idempotent:
+    re-processing the same story changes nothing. Additions go in one pipelined round trip.
     """
     from worker.signals.counters import SignalCounters
 
     counters = SignalCounters(res.redis, bucket_seconds=res.settings.bucket_seconds,
                               retention_days=res.settings.signal_retention_days)
-    old_keys, new_keys = counted_regions(before), counted_regions(after)
     changed: set[str] = set()
-    if before and (old_keys - new_keys or (after and before["event_time"] != after["event_time"])):
-        changed |= set(counters.remove_story(sorted(old_keys), str(story_id), before["event_time"]))
-    if new_keys:
-        for source in after["sources"]:
-            changed |= set(counters.add_story(sorted(new_keys), str(story_id), source, after["event_time"]))
-    return changed
+    additions: list[tuple[list[str], str, str, Any]] = []
+    for story_id, before, after in changes:
+        old_keys, new_keys = counted_regions(before), counted_regions(after)
+        moved = bool(before and after and before["event_time"] != after["event_time"])
+        if old_keys and (old_keys - new_keys or moved or not after):
+            changed |= set(counters.remove_story(sorted(old_keys), str(story_id), before["event_time"]))
+        if new_keys:
+            additions += [(sorted(new_keys), str(story_id), source, after["event_time"])
+                          for source in after["sources"]]
+    return changed | counters.add_stories(additions)

@@ -7,8 +7,12 @@ in event time, so the same input always gives the same alerts as living through 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -69,14 +73,15 @@ def replay_paths(res: Resources, paths: Sequence[Path], now: datetime, *,
             ids.extend(outcome.to_process)
     ordered = _by_event_time(res, ids)
     regions: set[str] = set()
-    for i in range(0, len(ordered), CHUNK):
-        result = process_batch(res, ordered[i:i + CHUNK], now, allow_fulltext=False)
-        summary.processed += result.processed
-        summary.failed += len(result.failed)
-        summary.dead += len(result.dead)
-        regions |= result.regions
-        if on_progress:
-            on_progress(min(i + CHUNK, len(ordered)), len(ordered))
+    with _extraction_pool(len(ordered)) as pool:
+        for i in range(0, len(ordered), CHUNK):
+            result = process_batch(res, ordered[i:i + CHUNK], now, allow_fulltext=False, pool=pool)
+            summary.processed += result.processed
+            summary.failed += len(result.failed)
+            summary.dead += len(result.dead)
+            regions |= result.regions
+            if on_progress:
+                on_progress(min(i + CHUNK, len(ordered)), len(ordered))
     all_ids = ordered
     if all_ids and regions:
         first, last = _bucket_span(res, all_ids)
@@ -87,6 +92,17 @@ def replay_paths(res: Resources, paths: Sequence[Path], now: datetime, *,
     summary.unique_stories = _unique_stories(res, all_ids)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+@contextmanager
+def _extraction_pool(n_items: int) -> Iterator[Executor | None]:
+    """Extraction is pure and CPU-bound: a long replay runs it on every core (fork start)."""
+    cores = os.cpu_count() or 1
+    if n_items < 2 * CHUNK or cores < 2:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
 
 
 def _by_event_time(res: Resources, ids: list[int]) -> list[int]:

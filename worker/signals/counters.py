@@ -77,6 +77,24 @@ class SignalCounters:
         res = pipe.execute()
         return [rk for i, rk in enumerate(keys) if res[4 * i] or res[4 * i + 1]]
 
+    def add_stories(self, entries: Iterable[tuple[Sequence[str], str, str, datetime | float]]) -> set[str]:
+        """:meth:`add_story` for many (region_keys, story_id, source, event_ts) in one round trip."""
+        pipe = self.r.pipeline(transaction=False)
+        order: list[str] = []
+        for region_keys, story_id, source, event_ts in entries:
+            b = self.bucket_of(event_ts)
+            for rk in dict.fromkeys(region_keys):
+                sk, pk = self._stories_key(rk, b), self._pairs_key(rk, b)
+                pipe.sadd(sk, story_id)
+                pipe.sadd(pk, f"{source}{SEP}{story_id}")
+                pipe.expire(sk, self.ttl)
+                pipe.expire(pk, self.ttl)
+                order.append(rk)
+        if not order:
+            return set()
+        res = pipe.execute()
+        return {rk for i, rk in enumerate(order) if res[4 * i] or res[4 * i + 1]}
+
     def remove_story(self, region_keys: Iterable[str], story_id: str, event_ts: datetime | float) -> list[str]:
         """Undo :meth:`add_story` for these regions (e.g. a re-process changed the story's regions)."""
         keys = list(dict.fromkeys(region_keys))

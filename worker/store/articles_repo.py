@@ -15,11 +15,15 @@ ARTICLE_UPDATE = ("story_id", "duplicate_of", "similarity", "text_clean", "remov
                   "totals", "entities", "keywords", "escalation_score", "regions", "processed_at")
 
 
-def save_article(conn: Connection, values: dict[str, Any]) -> dict[str, Any] | None:
-    """Upsert an article's results; returns the previous row (for re-process bookkeeping) or None."""
-    prev = conn.execute(sa.select(articles).where(articles.c.item_id == values["item_id"])).mappings().first()
-    upsert(conn, articles, values, key=["item_id"], update=ARTICLE_UPDATE)
-    return dict(prev) if prev else None
+def save_articles(conn: Connection, rows: list[dict[str, Any]]) -> dict[int, int | None]:
+    """Upsert a batch of article results; returns each item's previous story id (None if new)."""
+    if not rows:
+        return {}
+    ids = [r["item_id"] for r in rows]
+    previous = {int(i): s for i, s in conn.execute(
+        sa.select(articles.c.item_id, articles.c.story_id).where(articles.c.item_id.in_(ids)))}
+    upsert(conn, articles, rows, key=["item_id"], update=ARTICLE_UPDATE)
+    return {i: previous.get(i) for i in ids}
 
 
 def merge_totals(copies: list[dict[str, Any] | None]) -> dict[str, int | None]:
@@ -34,28 +38,16 @@ def merge_totals(copies: list[dict[str, Any] | None]) -> dict[str, int | None]:
     return merged
 
 
-def refresh_story(conn: Connection, story_id: int, now: datetime) -> dict[str, Any]:
-    """Recompute a story's aggregate row from its articles (idempotent; safe under re-process)."""
-    rows = conn.execute(
-        sa.select(articles.c.item_id, articles.c.totals, articles.c.regions, articles.c.keywords,
-                  articles.c.escalation_score, items.c.source, items.c.title, items.c.url, items.c.event_time,
-                  items.c.fetched_at)
-        .join(items, items.c.id == articles.c.item_id)
-        .where(articles.c.story_id == story_id)
-        .order_by(articles.c.item_id)
-    ).mappings().all()
-    if not rows:
-        conn.execute(sa.delete(stories).where(stories.c.id == story_id))
-        return {}
+def _story_values(story_id: int, rows: list[Any], now: datetime) -> dict[str, Any]:
     first = rows[0]
     regions: dict[str, dict[str, Any]] = {}
-    keywords: dict[str, int] = {}
     for r in rows:
         for region in r["regions"] or []:
             regions.setdefault(f"{region['country']}:{region['level']}:{region['name_en']}", region)
+    keywords: dict[str, int] = {}
     for kw in (first["keywords"] or []):
         keywords[kw["term"]] = keywords.get(kw["term"], 0) + 1
-    values = {
+    return {
         "id": story_id,
         "first_seen": min(r["fetched_at"] for r in rows),
         "event_time": min(r["event_time"] for r in rows),
@@ -69,19 +61,47 @@ def refresh_story(conn: Connection, story_id: int, now: datetime) -> dict[str, A
         "escalation_score": max(float(r["escalation_score"]) for r in rows),
         "updated_at": now,
     }
-    upsert(conn, stories, values, key=["id"],
-           update=[k for k in values if k != "id"])
-    return values
+
+
+def refresh_stories(conn: Connection, story_ids: set[int], now: datetime) -> dict[int, dict[str, Any]]:
+    """Recompute stories' aggregate rows from their articles (idempotent; safe under re-process)."""
+    if not story_ids:
+        return {}
+    rows = conn.execute(
+        sa.select(articles.c.item_id, articles.c.story_id, articles.c.totals, articles.c.regions,
+                  articles.c.keywords, articles.c.escalation_score, items.c.source, items.c.title, items.c.url,
+                  items.c.event_time, items.c.fetched_at)
+        .join(items, items.c.id == articles.c.item_id)
+        .where(articles.c.story_id.in_(list(story_ids)))
+        .order_by(articles.c.item_id)
+    ).mappings().all()
+    grouped: dict[int, list[Any]] = {}
+    for r in rows:
+        grouped.setdefault(int(r["story_id"]), []).append(r)
+    out = {sid: _story_values(sid, grouped[sid], now) for sid in sorted(story_ids) if sid in grouped}
+    gone = [sid for sid in story_ids if sid not in grouped]
+    if gone:
+        conn.execute(sa.delete(stories).where(stories.c.id.in_(gone)))
+    if out:
+        values = list(out.values())
+        upsert(conn, stories, values, key=["id"], update=[k for k in values[0] if k != "id"])
+    return out
+
+
+def refresh_story(conn: Connection, story_id: int, now: datetime) -> dict[str, Any]:
+    return refresh_stories(conn, {story_id}, now).get(story_id, {})
+
+
+def get_stories(conn: Connection, story_ids: set[int]) -> dict[int, dict[str, Any]]:
+    if not story_ids:
+        return {}
+    rows = conn.execute(sa.select(stories).where(stories.c.id.in_(list(story_ids)))).mappings()
+    return {int(r["id"]): dict(r) for r in rows}
 
 
 def get_story(conn: Connection, story_id: int) -> dict[str, Any] | None:
     row = conn.execute(sa.select(stories).where(stories.c.id == story_id)).mappings().first()
     return dict(row) if row else None
-
-
-def get_story_fresh(engine: sa.Engine, story_id: int) -> dict[str, Any]:
-    with engine.connect() as conn:
-        return get_story(conn, story_id) or {}
 
 
 def list_articles(conn: Connection, *, feed_id: int | None = None, since: datetime | None = None,

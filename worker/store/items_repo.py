@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from worker.store.tables import items
-from worker.store.upsert import insert_ignore_returning
+from worker.store.upsert import insert_many_ignore
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ def upsert_items(conn: Connection, feed_id: int | None, source: str, batch: Sequ
                               .where(items.c.unique_key.in_(keys)))
     }
     seen: set[str] = set()
+    inserts: list[dict[str, Any]] = []
     for b in batch:
         if b.unique_key in seen:  # the same item twice in one feed body
             outcome.unchanged += 1
@@ -66,14 +67,20 @@ def upsert_items(conn: Connection, feed_id: int | None, source: str, batch: Sequ
                 last_error=None))
             outcome.updated.append(item_id)
             continue
-        row = {**b.values, "feed_id": feed_id, "source": source, "unique_key": b.unique_key,
-               "content_hash": b.content_hash, "fetched_at": now, "updated_at": now}
-        new_id = insert_ignore_returning(conn, items, row, ["unique_key"], items.c.id)
-        if new_id is None:
-            outcome.unchanged += 1
-        else:
-            outcome.new.append(int(new_id))
+        inserts.append({**b.values, "feed_id": feed_id, "source": source, "unique_key": b.unique_key,
+                        "content_hash": b.content_hash, "fetched_at": now, "updated_at": now})
+    if inserts:
+        # Keys inserted concurrently by another worker come back from nobody: they count as unchanged.
+        inserted = insert_many_ignore(conn, items, _uniform(inserts), ["unique_key"], [items.c.id])
+        outcome.new.extend(sorted(int(r[0]) for r in inserted))
+        outcome.unchanged += len(inserts) - len(inserted)
     return outcome
+
+
+def _uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """executemany needs the same keys in every row."""
+    keys = set().union(*rows)
+    return [{k: r.get(k) for k in keys} for r in rows]
 
 
 def get_items(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -88,6 +95,16 @@ def mark_attempt(conn: Connection, item_id: int) -> int:
     the worker process each time."""
     conn.execute(sa.update(items).where(items.c.id == item_id).values(attempts=items.c.attempts + 1))
     return int(conn.execute(sa.select(items.c.attempts).where(items.c.id == item_id)).scalar_one())
+
+
+def mark_attempts(conn: Connection, item_ids: Sequence[int]) -> dict[int, int]:
+    """:func:`mark_attempt` for a batch: one UPDATE and one SELECT."""
+    if not item_ids:
+        return {}
+    ids = list(item_ids)
+    conn.execute(sa.update(items).where(items.c.id.in_(ids)).values(attempts=items.c.attempts + 1))
+    rows = conn.execute(sa.select(items.c.id, items.c.attempts).where(items.c.id.in_(ids)))
+    return {int(i): int(n) for i, n in rows}
 
 
 def set_state(conn: Connection, item_id: int, state: str, error: str | None = None) -> None:
