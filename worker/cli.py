@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -285,7 +285,9 @@ def articles_list(as_json: Annotated[bool, typer.Option("--json")] = False,
 @app.command()
 def extract(path: Annotated[str, typer.Argument(help="file, or - for stdin")] = "-",
             as_json: Annotated[bool, typer.Option("--json", help="one JSON object (the default)")] = True,
-            pretty: Annotated[bool, typer.Option(help="indent the JSON")] = False) -> None:
+            pretty: Annotated[bool, typer.Option(help="indent the JSON")] = False,
+            published: Annotated[str | None, typer.Option(help="publication date (ISO), resolves أمس etc.")] = None,
+            ) -> None:
     """Clean + extract one text and print one JSON object (casualties, totals, entities, keywords)."""
     from worker.pipeline import analyse
 
@@ -293,7 +295,8 @@ def extract(path: Annotated[str, typer.Argument(help="file, or - for stdin")] = 
     s = settings()
     result = analyse(raw, vague_bounds={"tens": s.vague_tens, "dozens": s.vague_dozens,
                                         "hundreds": s.vague_hundreds, "thousands": s.vague_thousands,
-                                        "few": s.vague_few})
+                                        "few": s.vague_few},
+                     reference=date.fromisoformat(published[:10]) if published else None)
     out = result.to_json()
     sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2 if pretty else None) + "\n")
 

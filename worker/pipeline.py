@@ -6,6 +6,7 @@ Used by the CLI (`rasd extract`) and by the processing service, so both give the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from worker.extract.casualties import compute_totals, extract_casualties, totals_approximate
@@ -40,10 +41,14 @@ class Extraction:
         }
 
 
-def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None) -> Extraction:
-    """Extract from text that is already clean (spans index ``text_clean``)."""
+def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None,
+                 reference: date | None = None) -> Extraction:
+    """Extract from text that is already clean (spans index ``text_clean``).
+
+    ``reference`` (the article's publication date) resolves relative dates such as أمس.
+    """
     casualties = extract_casualties(text_clean, vague_bounds=vague_bounds)
-    entities = extract_entities(text_clean)
+    entities = extract_entities(text_clean, reference=reference)
     keywords, score = score_keywords(text_clean)
     return Extraction(
         text_clean=text_clean,
@@ -57,9 +62,10 @@ def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None)
     )
 
 
-def analyse(raw: str, *, title: str = "", vague_bounds: dict[str, int] | None = None) -> Extraction:
+def analyse(raw: str, *, title: str = "", vague_bounds: dict[str, int] | None = None,
+            reference: date | None = None) -> Extraction:
     """Clean raw HTML/text (title first, as its own paragraph) and extract from the clean text."""
     cleaned = clean_article(f"{title}\n{raw}" if title and not raw.lstrip().startswith(title) else raw)
-    result = extract_text(cleaned.text, vague_bounds=vague_bounds)
+    result = extract_text(cleaned.text, vague_bounds=vague_bounds, reference=reference)
     result.removed_paragraphs = cleaned.removed_paragraphs
     return result

@@ -140,7 +140,7 @@ def parse_feed(body: bytes, headers: dict[str, str], base_url: str, *, allow_fas
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ParseError("empty document")
-    text = _XML_DECL_TEXT.sub(r'\1"utf-8"', _strip_dtd(text), count=1)
+    text = _XML_DECL_TEXT.sub(r'\1"utf-8"', _strip_dtd(_safe_char_refs(text.replace("\x00", ""))), count=1)
     media_type = hdrs.get("content-type", "application/xml").split(";", 1)[0].strip() or "application/xml"
     fp_headers = dict(hdrs)
     fp_headers["content-type"] = f"{media_type}; charset=utf-8"
@@ -188,6 +188,26 @@ def _strip_dtd(text: str) -> str:
     return head + text[end:]
 
 
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,8})|([0-9]{1,10}));")
+
+
+def _valid_xml_char(cp: int) -> bool:
+    return cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF
+
+
+def _safe_char_refs(text: str) -> str:
+    """Numeric character references to code points XML forbids (NUL, surrogates, > U+10FFFF)
+    become U+FFFD, so one bad reference cannot make the parser raise and lose the whole feed."""
+    if "&#" not in text:
+        return text
+
+    def fix(m: re.Match[str]) -> str:
+        cp = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        return m.group(0) if _valid_xml_char(cp) else "&#xFFFD;"
+
+    return _CHAR_REF.sub(fix, text)
+
+
 def _is_absolute(url: Any) -> bool:
     return isinstance(url, str) and url.lower().startswith(("http://", "https://"))
 
@@ -195,7 +215,10 @@ def _is_absolute(url: Any) -> bool:
 def _join(base: str, url: Any) -> str | None:
     if not isinstance(url, str) or not url.strip():
         return None
-    return urljoin(base, url.strip())
+    try:
+        return urljoin(base, url.strip())
+    except ValueError:  # e.g. "http://[bad": drop this one link, keep the item and the feed
+        return None
 
 
 def _clip(title: Any) -> str:

@@ -43,6 +43,13 @@ class IngestOutcome:
         return self.new_ids + self.updated_ids
 
 
+def _clean(value: str | None, limit: int) -> str | None:
+    """Cut to ``limit`` and drop NUL (PostgreSQL refuses it in text; one NUL would sink the batch)."""
+    if not value:
+        return None
+    return value[:limit].replace("\x00", "") or None
+
+
 def to_new_items(feed_id: int | None, parsed: Iterable[ParsedItem], fetched_at: datetime) -> list[NewItem]:
     batch = []
     for it in parsed:
@@ -52,11 +59,11 @@ def to_new_items(feed_id: int | None, parsed: Iterable[ParsedItem], fetched_at: 
             unique_key=item_key(feed_id, it.guid, canon, it.title, it.published),
             content_hash=content_fingerprint(it),
             values={
-                "guid": (it.guid or "")[:2048] or None, "url": (link or "")[:2048] or None,
-                "canonical_url": (canon or "")[:2048] or None, "title": it.title[:MAX_TEXT],
-                "summary": it.summary[:MAX_TEXT], "content": it.content[:MAX_TEXT],
-                "author": (it.author or "")[:500] or None, "categories": it.categories[:50],
-                "language": (it.language or "")[:10] or None, "published": it.published,
+                "guid": _clean(it.guid, 2048), "url": _clean(link, 2048),
+                "canonical_url": _clean(canon, 2048), "title": _clean(it.title, MAX_TEXT) or "",
+                "summary": _clean(it.summary, MAX_TEXT) or "", "content": _clean(it.content, MAX_TEXT) or "",
+                "author": _clean(it.author, 500), "categories": [c.replace("\x00", "") for c in it.categories[:50]],
+                "language": _clean(it.language, 10), "published": it.published,
                 "event_time": event_time(it.published, fetched_at),
             },
         ))
@@ -94,7 +101,12 @@ def fetch_and_store(engine: Engine, fetcher: Fetcher, settings: Settings, feed_i
             _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest, 0)
             metrics.observe_fetch("unchanged")
             return IngestOutcome(feed_id, "unchanged", [], [])
-        parsed = parse_feed(body, result.headers, result.final_url)
+        try:
+            parsed = parse_feed(body, result.headers, result.final_url)
+        except ParseError:
+            raise
+        except Exception as exc:  # a parser bug must still be recorded, backed off and paused
+            raise ParseError(f"parser failed: {type(exc).__name__}: {exc}") from exc
         outcome = store_items(engine, feed_id, feed["name"] or feed["url"], parsed.items, now)
         _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest,
                    len(outcome.new))

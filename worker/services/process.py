@@ -13,7 +13,7 @@ from __future__ import annotations
 import traceback
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,11 +54,11 @@ def vague_bounds(res: Resources) -> dict[str, int]:
             "thousands": s.vague_thousands, "few": s.vague_few}
 
 
-def analyse_item(args: tuple[str, str, dict[str, int]]) -> Extraction | str:
+def analyse_item(args: tuple[str, str, dict[str, int], date | None]) -> Extraction | str:
     """Pure extraction of one item; an error comes back as its message (picklable, for a pool)."""
-    text, title, bounds = args
+    text, title, bounds, reference = args
     try:
-        return analyse(text, title=title, vague_bounds=bounds)
+        return analyse(text, title=title, vague_bounds=bounds, reference=reference)
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
 
@@ -105,7 +105,8 @@ def _run(res: Resources, batch: list[dict[str, Any]], attempts: dict[int, int], 
     """Extract each item (failures recorded per item), then dedup and store the rest together."""
     extracted: list[tuple[dict[str, Any], Extraction]] = []
     bounds = vague_bounds(res)
-    jobs = [(raw_text(item), item["title"], bounds) for item in batch]
+    jobs = [(raw_text(item), item["title"], bounds, item["published"].date() if item["published"] else None)
+            for item in batch]
     outputs = list(pool.map(analyse_item, jobs, chunksize=16)) if pool and len(jobs) > 1 else \
         [analyse_item(job) for job in jobs]
     for item, out in zip(batch, outputs, strict=True):

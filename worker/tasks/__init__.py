@@ -97,7 +97,10 @@ def evaluate_regions(region_keys: list[str]) -> int:
 
     res = get_resources()
     with timed("evaluate_regions"):
-        return evaluate_and_alert(res, region_keys, utcnow())
+        created = evaluate_and_alert(res, region_keys, utcnow())
+    if created:  # deliver now rather than at the next beat tick (the claim lease prevents doubles)
+        dispatch_deliveries.delay()
+    return created
 
 
 @app.task(name="worker.tasks.dispatch_deliveries")

