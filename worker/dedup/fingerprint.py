@@ -43,7 +43,7 @@ __all__ = [
 SHINGLE = 5  # measured: best margin around J = 0.5 on tests/unit/syndication.py (see bench/dedup.py)
 SEED = 1_297
 DEFAULT_BANDS = 16
-DEFAULT_ROWS = 4
+DEFAULT_ROWS = 3
 _CHANCE = 1.0 / 16.0
 
 # Outlet credits that syndication adds or removes: "(سكاي نيوز عربية)", "المصدر: وكالات", "- وكالات".
