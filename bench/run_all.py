@@ -40,15 +40,30 @@ def run_bench(path: Path) -> dict[str, Any]:
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {TIMEOUT}s"}
     out: dict[str, Any] = {"wall_s": round(time.monotonic() - started, 1)}
-    for line in reversed(proc.stdout.strip().splitlines()):
+    parsed = _last_json_object(proc.stdout)
+    if parsed is None:
+        out["error"] = f"exit {proc.returncode}: {proc.stderr.strip()[-400:]}"
+    else:
+        out.update(parsed)
+    return out
+
+
+def _last_json_object(stdout: str) -> dict[str, Any] | None:
+    """The benchmark's JSON object: the whole output (indented JSON), else its last JSON line."""
+    try:
+        whole = json.loads(stdout)
+    except ValueError:
+        whole = None
+    if isinstance(whole, dict):
+        return whole
+    for line in reversed(stdout.strip().splitlines()):
         try:
-            out.update(json.loads(line))
-            break
+            value = json.loads(line)
         except ValueError:
             continue
-    else:
-        out["error"] = f"exit {proc.returncode}: {proc.stderr.strip()[-400:]}"
-    return out
+        if isinstance(value, dict):
+            return value
+    return None
 
 
 def anchors() -> dict[str, Any]:

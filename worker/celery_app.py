@@ -8,7 +8,14 @@ from typing import Any
 
 import yaml
 from celery import Celery
-from celery.signals import beat_init, worker_init, worker_process_init, worker_process_shutdown
+from celery.signals import (
+    beat_init,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_init,
+    worker_process_shutdown,
+)
 from kombu import Exchange, Queue
 
 from worker import metrics
@@ -124,6 +131,21 @@ def _init_process(**_: Any) -> None:
 def _close_process(**_: Any) -> None:
     metrics.mark_process_dead(os.getpid())
     get_resources().close()
+
+
+@task_prerun.connect
+def _bind_task(task_id: str | None = None, task: Any = None, **_: Any) -> None:
+    """Every log line of a task carries its id and name (feed_id / item_id are added by services)."""
+    import structlog
+
+    structlog.contextvars.bind_contextvars(task_id=task_id, task=getattr(task, "name", None))
+
+
+@task_postrun.connect
+def _unbind_task(**_: Any) -> None:
+    import structlog
+
+    structlog.contextvars.clear_contextvars()
 
 
 def _announce(component: str) -> None:

@@ -80,6 +80,21 @@ def run() -> None:
     raise typer.Exit(group.wait_forever())
 
 
+def _require_broker() -> None:
+    """A reachable broker that will not evict keys, or a clear message and exit."""
+    from worker.broker import check_eviction_policy
+    from worker.resources import resolve_redis_url
+
+    try:
+        check_eviction_policy(resolve_redis_url(settings()))
+    except RasdError as exc:
+        fail(exc.reason)
+    except Exception as exc:  # connection refused etc.: say which server, without its password
+        from worker.broker import redact_url
+
+        fail(f"cannot reach Redis at {redact_url(settings().redis_url or 'embedded Valkey')}: {exc}")
+
+
 @app.command()
 def worker(
     concurrency: Annotated[int, typer.Option(help="worker processes")] = 2,
@@ -87,12 +102,7 @@ def worker(
     hostname: Annotated[str, typer.Option(help="node name (unique per machine)")] = "rasd@%h",
 ) -> None:
     """Run a Celery worker (consumes the fetch, process and alerts queues)."""
-    from worker.resources import resolve_redis_url
-
-    try:
-        resolve_redis_url(settings())
-    except RasdError as exc:
-        fail(exc.reason)
+    _require_broker()
     from worker.celery_app import app as celery_app
 
     celery_app.worker_main(["worker", "-Q", queues, "--concurrency", str(concurrency), "--loglevel",
@@ -102,12 +112,7 @@ def worker(
 @app.command()
 def beat() -> None:
     """Run the scheduler (RedBeat: only one beat holds the lock at a time)."""
-    from worker.resources import resolve_redis_url
-
-    try:
-        resolve_redis_url(settings())
-    except RasdError as exc:
-        fail(exc.reason)
+    _require_broker()
     from worker.celery_app import app as celery_app
 
     celery_app.start(["beat", "--loglevel", settings().log_level])

@@ -138,3 +138,32 @@ def test_gone_endpoint_is_disabled_and_its_deliveries_cancelled(res: Resources) 
         assert row.disabled_reason == "HTTP 410 Gone: the receiver asked to stop"
         assert states == ["cancelled", "cancelled"]
         assert dispatch_due_deliveries(res, NOW + timedelta(days=1)) == 0
+
+
+def test_alerts_watch_prints_new_alerts_live(res: Resources, tmp_path: Path, redis_url: str) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import wait_for
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RASD_")}
+    env.update({"RASD_REDIS_URL": redis_url, "RASD_DATA_DIR": str(tmp_path), "COLUMNS": "200",
+                "PYTHONUNBUFFERED": "1"})
+    out_path, err_path = tmp_path / "watch.out", tmp_path / "watch.err"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        watch = subprocess.Popen([sys.executable, "-m", "worker.cli", "alerts", "watch"], env=env, stdout=out,
+                                 stderr=err, start_new_session=True)
+        try:
+            wait_for(lambda: b"watching for alerts" in err_path.read_bytes(), 30, what="watch to start")
+            raised = replay_paths(res, [FIXTURE], NOW, deliver=False)
+            assert len(raised.alerts) == 2
+            wait_for(lambda: out_path.read_text(encoding="utf-8").count("SY)") >= 2, 30, what="2 alerts printed")
+        finally:
+            os.killpg(watch.pid, signal.SIGINT)
+            watch.wait(10)
+    printed = out_path.read_text(encoding="utf-8")
+    assert "Idlib / إدلب (SY)" in printed
+    assert "Syria / سوريا (SY)" in printed
+    assert "مقتل سبعة مدنيين بغارات جوية على سراقب" in printed
