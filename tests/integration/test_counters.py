@@ -59,7 +59,9 @@ def test_keys_expire(redis_client: redis.Redis) -> None:
     c.add_story([AL], "s1", "alpha", T)
     keys = sorted(k.decode() for k in redis_client.keys("rasd:sig:*"))
     b = c.bucket_of(T)
-    assert keys == [f"rasd:sig:{{{AL}}}:{b}:sources", f"rasd:sig:{{{AL}}}:{b}:stories"]
+    assert keys == [f"rasd:sig:{{{AL}}}:{b}:sources", f"rasd:sig:{{{AL}}}:{b}:stories",
+                    f"rasd:sig:{{{AL}}}:buckets"]
+    assert c.nonzero_counts(AL, b - 100, b + 100) == {b: 1}
     for k in keys:
         ttl = redis_client.ttl(k)
         assert 30 * 86400 - 5 <= ttl <= 30 * 86400

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import redis
 
@@ -58,6 +59,15 @@ class SignalCounters:
     def _pairs_key(self, region_key: str, bucket: int) -> str:
         return f"{self.prefix}:{{{region_key}}}:{bucket}:sources"
 
+    def _index_key(self, region_key: str) -> str:
+        """Sorted set of the region's buckets that ever held a story (score = bucket)."""
+        return f"{self.prefix}:{{{region_key}}}:buckets"
+
+    def _index(self, pipe: Any, region_key: str, bucket: int) -> None:
+        ik = self._index_key(region_key)
+        pipe.zadd(ik, {str(bucket): bucket})
+        pipe.expire(ik, self.ttl)
+
     def add_story(self, region_keys: Iterable[str], story_id: str, source: str, event_ts: datetime | float) -> list[str]:
         """Count ``story_id`` (reported by ``source``) in each region's bucket; return regions that changed.
 
@@ -74,8 +84,9 @@ class SignalCounters:
             pipe.sadd(pk, f"{source}{SEP}{story_id}")
             pipe.expire(sk, self.ttl)
             pipe.expire(pk, self.ttl)
+            self._index(pipe, rk, b)
         res = pipe.execute()
-        return [rk for i, rk in enumerate(keys) if res[4 * i] or res[4 * i + 1]]
+        return [rk for i, rk in enumerate(keys) if res[6 * i] or res[6 * i + 1]]
 
     def add_stories(self, entries: Iterable[tuple[Sequence[str], str, str, datetime | float]]) -> set[str]:
         """:meth:`add_story` for many (region_keys, story_id, source, event_ts) in one round trip."""
@@ -89,11 +100,12 @@ class SignalCounters:
                 pipe.sadd(pk, f"{source}{SEP}{story_id}")
                 pipe.expire(sk, self.ttl)
                 pipe.expire(pk, self.ttl)
+                self._index(pipe, rk, b)
                 order.append(rk)
         if not order:
             return set()
         res = pipe.execute()
-        return {rk for i, rk in enumerate(order) if res[4 * i] or res[4 * i + 1]}
+        return {rk for i, rk in enumerate(order) if res[6 * i] or res[6 * i + 1]}
 
     def remove_story(self, region_keys: Iterable[str], story_id: str, event_ts: datetime | float) -> list[str]:
         """Undo :meth:`add_story` for these regions (e.g. a re-process changed the story's regions)."""
@@ -130,6 +142,20 @@ class SignalCounters:
         for b in range(start_bucket, end_bucket + 1):
             pipe.scard(self._stories_key(region_key, b))
         return [int(x) for x in pipe.execute()]
+
+    def nonzero_counts(self, region_key: str, start_bucket: int, end_bucket: int) -> dict[int, int]:
+        """{bucket: stories} for the non-empty buckets in the range (two round trips, however long
+        the range): what a long replay sweep needs without one SCARD per hour."""
+        if end_bucket < start_bucket:
+            return {}
+        found: Any = self.r.zrangebyscore(self._index_key(region_key), start_bucket, end_bucket)
+        buckets = [int(b) for b in found]
+        if not buckets:
+            return {}
+        pipe = self.r.pipeline(transaction=False)
+        for b in buckets:
+            pipe.scard(self._stories_key(region_key, b))
+        return {b: int(n) for b, n in zip(buckets, pipe.execute(), strict=True) if n}
 
     def sources(self, region_key: str, buckets: Sequence[int] | range) -> int:
         """Distinct sources over the stories in ``buckets``."""
