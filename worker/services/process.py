@@ -63,34 +63,65 @@ def analyse_item(args: tuple[str, str, dict[str, int], date | None]) -> Extracti
         return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
 
 
-def process_batch(res: Resources, item_ids: list[int], now: datetime, *,
-                  allow_fulltext: bool = True, pool: Executor | None = None) -> BatchResult:
-    """Process items; ``pool`` (e.g. a process pool in `rasd replay`) runs extraction in parallel."""
-    result = BatchResult()
+@dataclass
+class Batch:
+    """A batch between its two halves: loaded and counted (attempts) / extracted and stored."""
+
+    result: BatchResult
+    attempts: dict[int, int] = field(default_factory=dict)
+    fresh: list[dict[str, Any]] = field(default_factory=list)
+    retried: list[dict[str, Any]] = field(default_factory=list)
+
+
+def begin_batch(res: Resources, item_ids: list[int], *, allow_fulltext: bool = True) -> Batch:
+    """Load items, set aside those that need their page first, count an attempt for the rest and
+    park those over ``max_attempts``."""
+    batch = Batch(BatchResult())
     with res.engine.connect() as conn:
         loaded = items_repo.get_items(conn, item_ids)
     todo: list[dict[str, Any]] = []
     for item in loaded:
         if allow_fulltext and wants_fulltext(item, res.settings.fulltext_min_chars):
-            result.needs_fulltext.append(item["id"])
+            batch.result.needs_fulltext.append(item["id"])
         else:
             todo.append(item)
     if not todo:
-        return result
+        return batch
     with res.engine.begin() as conn:
-        attempts = items_repo.mark_attempts(conn, [i["id"] for i in todo])
-    fresh: list[dict[str, Any]] = []
-    retried: list[dict[str, Any]] = []
+        batch.attempts = items_repo.mark_attempts(conn, [i["id"] for i in todo])
     for item in todo:
-        n = attempts[item["id"]]
+        n = batch.attempts[item["id"]]
         if n > res.settings.max_attempts:
-            _fail(res, item["id"], item.get("last_error") or "exceeded max attempts", dead=True, result=result)
+            _fail(res, item["id"], item.get("last_error") or "exceeded max attempts", dead=True,
+                  result=batch.result)
         else:
-            (retried if n > 1 else fresh).append(item)
-    _run(res, fresh, attempts, now, result, pool)
-    for item in retried:
-        _run(res, [item], attempts, now, result, None)
-    return result
+            (batch.retried if n > 1 else batch.fresh).append(item)
+    return batch
+
+
+def extraction_jobs(res: Resources, items: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, int], date | None]]:
+    bounds = vague_bounds(res)
+    return [(raw_text(item), item["title"], bounds, item["published"].date() if item["published"] else None)
+            for item in items]
+
+
+def finish_batch(res: Resources, batch: Batch, outputs: list[Extraction | str], now: datetime) -> BatchResult:
+    """Store the fresh items' extractions; retried items are then processed one at a time."""
+    _store(res, batch.fresh, outputs, batch.attempts, now, batch.result)
+    for item in batch.retried:
+        _store(res, [item], [analyse_item(job) for job in extraction_jobs(res, [item])], batch.attempts, now,
+               batch.result)
+    return batch.result
+
+
+def process_batch(res: Resources, item_ids: list[int], now: datetime, *,
+                  allow_fulltext: bool = True, pool: Executor | None = None) -> BatchResult:
+    """Process items; ``pool`` (e.g. a process pool in `rasd replay`) runs extraction in parallel."""
+    batch = begin_batch(res, item_ids, allow_fulltext=allow_fulltext)
+    jobs = extraction_jobs(res, batch.fresh)
+    outputs = list(pool.map(analyse_item, jobs, chunksize=16)) if pool and len(jobs) > 1 else \
+        [analyse_item(job) for job in jobs]
+    return finish_batch(res, batch, outputs, now)
 
 
 def _fail(res: Resources, item_id: int, error: str, *, dead: bool, result: BatchResult) -> None:
@@ -100,16 +131,11 @@ def _fail(res: Resources, item_id: int, error: str, *, dead: bool, result: Batch
     (result.dead if dead else result.failed).append(item_id)
 
 
-def _run(res: Resources, batch: list[dict[str, Any]], attempts: dict[int, int], now: datetime,
-         result: BatchResult, pool: Executor | None) -> None:
-    """Extract each item (failures recorded per item), then dedup and store the rest together."""
+def _store(res: Resources, items: list[dict[str, Any]], outputs: list[Extraction | str],
+           attempts: dict[int, int], now: datetime, result: BatchResult) -> None:
+    """Record per-item extraction failures, then dedup and store the rest together."""
     extracted: list[tuple[dict[str, Any], Extraction]] = []
-    bounds = vague_bounds(res)
-    jobs = [(raw_text(item), item["title"], bounds, item["published"].date() if item["published"] else None)
-            for item in batch]
-    outputs = list(pool.map(analyse_item, jobs, chunksize=16)) if pool and len(jobs) > 1 else \
-        [analyse_item(job) for job in jobs]
-    for item, out in zip(batch, outputs, strict=True):
+    for item, out in zip(items, outputs, strict=True):
         if isinstance(out, str):  # one item's failure is recorded, never fatal to the batch
             error, _, trace = out.partition("\n")
             log.error("process.failed", item_id=item["id"], error=error, attempts=attempts[item["id"]], trace=trace)

@@ -11,7 +11,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,10 +21,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from worker.feeds.replay_input import read_replay_file
+from worker.pipeline import Extraction
 from worker.resources import Resources
 from worker.services.alerting import dispatch_due_deliveries, evaluate_region
 from worker.services.ingest import store_items
-from worker.services.process import process_batch
+from worker.services.process import (
+    Batch,
+    BatchResult,
+    analyse_item,
+    begin_batch,
+    extraction_jobs,
+    finish_batch,
+    process_batch,
+)
 from worker.signals.spikes import bucket_index
 from worker.store.tables import articles, items
 
@@ -74,14 +83,13 @@ def replay_paths(res: Resources, paths: Sequence[Path], now: datetime, *,
     ordered = _by_event_time(res, ids)
     regions: set[str] = set()
     with _extraction_pool(len(ordered)) as pool:
-        for i in range(0, len(ordered), CHUNK):
-            result = process_batch(res, ordered[i:i + CHUNK], now, allow_fulltext=False, pool=pool)
+        for done, result in _pipelined(res, ordered, now, pool):
             summary.processed += result.processed
             summary.failed += len(result.failed)
             summary.dead += len(result.dead)
             regions |= result.regions
             if on_progress:
-                on_progress(min(i + CHUNK, len(ordered)), len(ordered))
+                on_progress(done, len(ordered))
     all_ids = ordered
     if all_ids and regions:
         first, last = _bucket_span(res, all_ids)
@@ -92,6 +100,27 @@ def replay_paths(res: Resources, paths: Sequence[Path], now: datetime, *,
     summary.unique_stories = _unique_stories(res, all_ids)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _pipelined(res: Resources, ids: list[int], now: datetime, pool: Executor | None
+               ) -> Iterator[tuple[int, BatchResult]]:
+    """Process chunks in order, extracting chunk n+1 on the pool while chunk n is stored."""
+    if pool is None:
+        for i in range(0, len(ids), CHUNK):
+            yield min(i + CHUNK, len(ids)), process_batch(res, ids[i:i + CHUNK], now, allow_fulltext=False)
+        return
+
+    def submit(i: int) -> tuple[Batch, list[Future[Extraction | str]]]:
+        batch = begin_batch(res, ids[i:i + CHUNK], allow_fulltext=False)
+        return batch, [pool.submit(analyse_item, job) for job in extraction_jobs(res, batch.fresh)]
+
+    ahead = submit(0)
+    for i in range(0, len(ids), CHUNK):
+        nxt = submit(i + CHUNK) if i + CHUNK < len(ids) else None
+        batch, futures = ahead
+        yield min(i + CHUNK, len(ids)), finish_batch(res, batch, [f.result() for f in futures], now)
+        if nxt is not None:
+            ahead = nxt
 
 
 @contextmanager
