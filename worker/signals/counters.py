@@ -74,19 +74,8 @@ class SignalCounters:
         Idempotent: adding the same (story, source) again changes nothing and returns ``[]``.
         """
         keys = list(dict.fromkeys(region_keys))
-        if not keys:
-            return []
-        b = self.bucket_of(event_ts)
-        pipe = self.r.pipeline(transaction=False)
-        for rk in keys:
-            sk, pk = self._stories_key(rk, b), self._pairs_key(rk, b)
-            pipe.sadd(sk, story_id)
-            pipe.sadd(pk, f"{source}{SEP}{story_id}")
-            pipe.expire(sk, self.ttl)
-            pipe.expire(pk, self.ttl)
-            self._index(pipe, rk, b)
-        res = pipe.execute()
-        return [rk for i, rk in enumerate(keys) if res[6 * i] or res[6 * i + 1]]
+        changed = self.add_stories([(keys, story_id, source, event_ts)])
+        return [rk for rk in keys if rk in changed]
 
     def add_stories(self, entries: Iterable[tuple[Sequence[str], str, str, datetime | float]]) -> set[str]:
         """:meth:`add_story` for many (region_keys, story_id, source, event_ts) in one round trip."""
