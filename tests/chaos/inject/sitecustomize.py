@@ -9,6 +9,7 @@ only processes started with this directory on PYTHONPATH are affected.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 MARKER = "رصد-سم-٧٣٩"
 
@@ -17,9 +18,9 @@ if os.environ.get("RASD_CHAOS_POISON") == "1":
 
     _analyse = _pipeline.analyse
 
-    def analyse(raw: str, *, title: str = "", vague_bounds: dict[str, int] | None = None) -> _pipeline.Extraction:
+    def analyse(raw: str, *, title: str = "", **options: Any) -> _pipeline.Extraction:
         if MARKER in raw or MARKER in title:
             raise RuntimeError("chaos poison: extraction crashes on this item every time")
-        return _analyse(raw, title=title, vague_bounds=vague_bounds)
+        return _analyse(raw, title=title, **options)
 
     _pipeline.analyse = analyse  # type: ignore[assignment]
