@@ -190,6 +190,35 @@ def webhooks_test(webhook_id: int) -> None:
         raise typer.Exit(1)
 
 
+@webhooks_app.command("rotate")
+def webhooks_rotate(webhook_id: int,
+                    secret: Annotated[str | None, typer.Option(help="the new secret; generated when omitted")] = None,
+                    finish: Annotated[bool, typer.Option("--finish", help="drop the previous secret")] = False,
+                    ) -> None:
+    """Rotate an endpoint's signing secret: deliveries carry both signatures until --finish."""
+    from worker.services.webhooks import resolve_secret
+    from worker.store import webhooks_repo
+
+    new: str | None = None
+    generated = False
+    if not finish:
+        try:
+            new, generated = resolve_secret(secret)
+        except RasdError as exc:
+            fail(f"--secret: {exc.reason}", 2)
+            return
+    with resources().engine.begin() as conn:
+        if not webhooks_repo.rotate_secret(conn, webhook_id, new):
+            fail(f"no webhook {webhook_id}")
+    if finish:
+        console.print(f"webhook {webhook_id}: previous secret dropped; one signature per delivery")
+        return
+    console.print(f"webhook {webhook_id}: new secret active, previous kept (two signatures until --finish)")
+    if generated:
+        err.print("new signing secret (shown only now):")
+        sys.stdout.write(f"{new}\n")
+
+
 @webhooks_app.command("remove")
 def webhooks_remove(webhook_id: int) -> None:
     from worker.store import webhooks_repo

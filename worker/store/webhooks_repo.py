@@ -32,6 +32,14 @@ def remove_webhook(conn: Connection, webhook_id: int) -> bool:
     return conn.execute(sa.delete(webhooks).where(webhooks.c.id == webhook_id)).rowcount > 0
 
 
+def rotate_secret(conn: Connection, webhook_id: int, new_secret: str | None) -> bool:
+    """Start a rotation (new secret, the current one kept as previous: two signatures per delivery),
+    or with ``new_secret=None`` finish it (drop the previous secret)."""
+    values: dict[str, Any] = ({"previous_secret": webhooks.c.secret, "secret": new_secret}
+                              if new_secret is not None else {"previous_secret": None})
+    return conn.execute(sa.update(webhooks).where(webhooks.c.id == webhook_id).values(**values)).rowcount > 0
+
+
 def mask_secret(secret: str) -> str:
     """What listings show instead of a secret: the prefix and the last 4 characters."""
     prefix = "whsec_" if secret.startswith("whsec_") else ""
