@@ -2,16 +2,27 @@
 -- No KEYS: every key is built here from the prefix, which carries a hash tag ({...}), so on a
 -- cluster they all live on one node.
 -- ARGV: 1 prefix, 2 article id, 3 exact field (8 bytes), 4 exact shard, 5 signature (4-bit nibbles),
---       6 threshold, 7 window ms, 8 now ms, 9 slot ms, 10 number of slots looked back,
---       11 published ts (s), 12 max ids per bucket, 13 record shards, then pairs (band shard, band field).
+--       6 the numbers "threshold window_ms now_ms slot_ms slots_looked_back published_s max_ids_per_bucket
+--       record_shards band_field_width" (space-separated), 7 band shards (comma-separated), 8 band fields
+--       (concatenated). Packed rather than one argument each: redis-py encodes every argument in Python,
+--       and that was most of the client's cost per article.
 -- Returns {story_id, duplicate_of or -1, similarity string, 1 when it was already assigned}.
 local call = redis.call
 local prefix, id, hfield, hshard, sig = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local threshold, window, now = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local slot_ms, nslots, published = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
-local max_ids, rshards = tonumber(ARGV[12]), tonumber(ARGV[13])
-local FIRST_BAND = 14
-local nbands = (#ARGV - FIRST_BAND + 1) / 2
+local num = {}
+for v in string.gmatch(ARGV[6], '%S+') do num[#num + 1] = tonumber(v) end
+local threshold, window, now = num[1], num[2], num[3]
+local slot_ms, nslots, published = num[4], num[5], num[6]
+local max_ids, rshards, width = num[7], num[8], num[9]
+local band_shard, band_field, nbands = {}, {}, 0
+do
+  local fields = ARGV[8]
+  for shard in string.gmatch(ARGV[7], '[^,]+') do
+    band_shard[nbands] = shard
+    band_field[nbands] = string.sub(fields, nbands * width + 1, (nbands + 1) * width)
+    nbands = nbands + 1
+  end
+end
 local slot = math.floor(now / slot_ms)
 
 -- An article's record lives in the slot it was indexed in, next to its bucket entries.
@@ -78,7 +89,7 @@ for s = slot, slot - nslots, -1 do bprefix[s] = prefix .. ':b:' .. s .. ':' end
 if dup_of == '-1' then
   local seen, best = {}, -1
   for i = 0, nbands - 1 do
-    local shard, field = ARGV[FIRST_BAND + 2 * i], ARGV[FIRST_BAND + 1 + 2 * i]
+    local shard, field = band_shard[i], band_field[i]
     for s = slot, slot - nslots, -1 do
       local v = call('HGET', bprefix[s] .. shard, field)
       if s == slot then current[i] = v or false end
@@ -115,8 +126,8 @@ if call('HSETNX', hkey, hfield, id) == 1 then
   call('PEXPIREAT', hkey, expire_at)
 end
 for i = 0, nbands - 1 do
-  local bkey = bprefix[slot] .. ARGV[FIRST_BAND + 2 * i]
-  local field = ARGV[FIRST_BAND + 1 + 2 * i]
+  local bkey = bprefix[slot] .. band_shard[i]
+  local field = band_field[i]
   local v = current[i]
   if v == nil then v = call('HGET', bkey, field) or false end
   if not v then

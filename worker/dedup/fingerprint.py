@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 from dataclasses import dataclass
 
 from rensa import RMinHash
@@ -105,7 +106,7 @@ def compact(digest: list[int]) -> bytes:
     """4-bit b-bit MinHash: the low nibble of each value, two per byte (64 bytes for 128 permutations)."""
     if len(digest) % 2:
         digest = [*digest, 0]
-    return bytes(((digest[i] & 0xF) << 4) | (digest[i + 1] & 0xF) for i in range(0, len(digest), 2))
+    return bytes([((a & 0xF) << 4) | (b & 0xF) for a, b in zip(digest[::2], digest[1::2], strict=True)])
 
 
 def similarity(a: bytes, b: bytes) -> float:
@@ -125,11 +126,19 @@ def band_keys(digest: list[int], bands: int = DEFAULT_BANDS, rows: int = DEFAULT
     """One 5-byte bucket key per band: band index + 4 bytes of a hash of its rows."""
     if bands * rows > len(digest):
         raise ValueError(f"{bands} bands x {rows} rows need {bands * rows} permutations, have {len(digest)}")
-    keys = []
-    for b in range(bands):
-        raw = b"".join(v.to_bytes(4, "little") for v in digest[b * rows:(b + 1) * rows])
-        keys.append(bytes([b]) + hashlib.blake2b(raw, digest_size=4).digest())
-    return keys
+    # One struct.pack of all the rows, then a 4*rows-byte slice per band (same bytes as to_bytes per value).
+    packed = _pack(bands * rows, digest)
+    width = 4 * rows
+    blake2b = hashlib.blake2b
+    return [bytes((b,)) + blake2b(packed[b * width:(b + 1) * width], digest_size=4).digest()
+            for b in range(bands)]
+
+
+def _pack(n: int, digest: list[int]) -> bytes:
+    try:
+        return struct.pack(f"<{n}I", *digest[:n])
+    except struct.error as exc:  # same failure as int.to_bytes on a value outside 0..2**32-1
+        raise OverflowError(str(exc)) from exc
 
 
 def fingerprint(text: str, num_perm: int = 128, bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS,

@@ -94,14 +94,21 @@ class DedupIndex:
         return int.from_bytes(field[-4:], "little") % shards  # fields are hash bytes already
 
     def _args(self, article_id: int, fp: Fingerprint, published_ts: float, now: float) -> tuple[list[str], list[Any]]:
+        """EVALSHA arguments of assign.lua: few and packed, as redis-py encodes each one in Python."""
         exact = bytes.fromhex(fp.exact[:16])
-        argv: list[Any] = [
-            self.prefix, str(article_id), exact, self._shard(exact, self.hshards), fp.signature, repr(self.threshold),
-            self.window_ms, int(now * 1000), self.slot_ms, self.slots, int(published_ts), self.max_ids,
-            self.hshards,  # record shards: one field per article, like the exact hashes
-        ]
-        for key in fp.bands:
-            argv += [self._shard(key, self.shards), key]
+        width = len(fp.bands[0]) if fp.bands else 1
+        if any(len(key) != width for key in fp.bands):
+            raise ValueError("band keys of different lengths")
+        numbers = " ".join([
+            repr(self.threshold), str(self.window_ms), str(int(now * 1000)), str(self.slot_ms), str(self.slots),
+            str(int(published_ts)), str(self.max_ids),
+            str(self.hshards),  # record shards: one field per article, like the exact hashes
+            str(width),
+        ])
+        shards = self.shards
+        band_shards = ",".join([str(int.from_bytes(key[-4:], "little") % shards) for key in fp.bands])
+        argv: list[Any] = [self.prefix, str(article_id), exact, self._shard(exact, self.hshards), fp.signature,
+                           numbers, band_shards, b"".join(fp.bands)]
         return [], argv
 
     @staticmethod

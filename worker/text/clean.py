@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from worker.text.html import html_to_text
 from worker.text.normalize import normalize
-from worker.text.paragraphs import dedup_paragraphs, split_glued
+from worker.text.paragraphs import dedup_normalized, dedup_paragraphs, split_glued
 
 __all__ = ["CleanResult", "clean_article", "is_boilerplate", "is_read_more"]
 
@@ -75,14 +75,25 @@ def _is_teaser(line: str) -> bool:
 
 def clean_article(raw: str) -> CleanResult:
     """Article text only, repeated paragraphs removed once; what was dropped is reported for audit."""
-    lines = split_glued(html_to_text(raw)).split("\n")
+    text = split_glued(html_to_text(raw))
+    lines = text.split("\n")
+    # Normalise the whole article once (per character, so lines stay aligned): the short lines are
+    # tested on it here and paragraph dedup reuses it instead of normalising again.
+    norm_lines = normalize(text).split("\n")
+    aligned = len(norm_lines) == len(lines)  # False only if NFKC ever produced a line break
     kept: list[str] = []
+    kept_norm: list[str] = []
     removed: list[str] = []
     in_teasers = False
-    for line in lines:
-        # Only short lines can be boilerplate: skip normalising the long ones (most of the article).
+    for i, line in enumerate(lines):
+        # Only short lines can be boilerplate.
         n_words = line.count(" ") + 1
-        m = normalize(line) if n_words <= _MAX_TEASER_WORDS else ""
+        if n_words > _MAX_TEASER_WORDS:
+            m = ""
+        elif aligned:
+            m = norm_lines[i]
+        else:  # pragma: no cover - only if NFKC ever produced a line break
+            m = normalize(line)
         if m and _read_more(m, n_words):
             removed.append(line)
             in_teasers = True
@@ -95,5 +106,12 @@ def clean_article(raw: str) -> CleanResult:
             removed.append(line)
             continue
         kept.append(line)
-    dedup = dedup_paragraphs("\n".join(kept))
+        if aligned:
+            kept_norm.append(norm_lines[i])
+    # Lines out of split_glued(html_to_text(...)) are already stripped, non-empty and unglued, which
+    # is what dedup_paragraphs would make of them; anything else takes the general path.
+    if aligned and all(line and line == line.strip() for line in kept):
+        dedup = dedup_normalized(kept, kept_norm)
+    else:
+        dedup = dedup_paragraphs("\n".join(kept))
     return CleanResult(dedup.text, dedup.removed, removed)

@@ -45,6 +45,7 @@ _INVISIBLE = dict.fromkeys(
 _SPACES = dict.fromkeys([0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000, 0x09, 0x0B, 0x0C], " ")
 _INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in _INVISIBLE) + "]")
 _SPACES_RE = re.compile("[" + "".join(chr(c) for c in _SPACES) + "]")
+_ODD_RE = re.compile("[" + "".join(chr(c) for c in (*_INVISIBLE, *_SPACES)) + "]")
 _WS = re.compile(r"[ ]{2,}")
 _BLOCK = re.compile(r"<\s*/?\s*(?:" + "|".join(sorted(BLOCK_TAGS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?\s*>|<!--")
@@ -81,8 +82,10 @@ def clean_plain(text: str) -> str:
     """Normalise line structure of plain text: invisible chars out, spaces collapsed, empty lines dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     # Regex substitution, not str.translate: translate with a dict is slow on non-ASCII text.
-    text = _INVISIBLE_RE.sub("", text)
-    text = _SPACES_RE.sub(" ", text)
+    # One scan for both sets first: most articles have neither, and each sub scans the whole text.
+    if _ODD_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
+        text = _SPACES_RE.sub(" ", text)
     if "  " in text:
         text = _WS.sub(" ", text)
     lines = (line.strip() for line in text.split("\n"))

@@ -89,10 +89,11 @@ def _chain(ch: str) -> str:
     return dict(_REPLACE).get(ch, ch).lower()
 
 
-def _fast_class() -> re.Pattern[str]:
+def _fast_class(keep_deleted: bool = True) -> re.Pattern[str]:
     fast = [c for c in [*range(0x20, 0x250), *range(0x0600, 0x0700), *range(0x2000, 0x2070), 0x09, 0x0A, 0x0D,
                         0xFEFF]
-            if len(_chain(chr(c))) <= 1 and _chain(chr(c)) == fold_char(chr(c))]
+            if len(_chain(chr(c))) <= 1 and _chain(chr(c)) == fold_char(chr(c))
+            and (keep_deleted or c not in _DELETE)]
     ranges: list[tuple[int, int]] = []
     for c in fast:
         if ranges and ranges[-1][1] == c - 1:
@@ -104,10 +105,14 @@ def _fast_class() -> re.Pattern[str]:
 
 
 _SLOW = _fast_class()
+# Slow-path characters or characters to delete: one scan tells a plain article (most of them,
+# no tashkeel or tatweel) that it needs neither the slow path nor the deletion pass.
+_SLOW_OR_DEL = _fast_class(keep_deleted=False)
 
 
-def _normalize_fast(text: str) -> str:
-    text = _DEL_RE.sub("", text)
+def _normalize_fast(text: str, deletions: bool = True) -> str:
+    if deletions:
+        text = _DEL_RE.sub("", text)
     for a, b in _REPLACE:
         if a in text:
             text = text.replace(a, b)
@@ -116,7 +121,10 @@ def _normalize_fast(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Matching form of ``text`` (same line structure; only characters are folded)."""
-    if _SLOW.search(text):
+    first = _SLOW_OR_DEL.search(text)
+    if first is None:
+        return _normalize_fast(text, deletions=False)
+    if _SLOW.search(text, first.start()):  # nothing before ``first`` can be a slow character
         return text.translate(_TABLE)
     return _normalize_fast(text)
 
@@ -207,6 +215,15 @@ def strip_punctuation(matching: str, keep_stops: bool = False) -> str:
     for p in _PUNCT:
         if p in matching and not (keep_stops and p in _STOPS):
             matching = matching.replace(p, " ")
+    # Cheap probe first: sre's \w test costs ~30 ns a character, str.isalnum (the same Unicode
+    # predicate, Py_UNICODE_ISALNUM) a few. Only when something non-alphanumeric is left do we scan.
+    probe = matching.replace(" ", "").replace("\n", "")
+    if keep_stops:
+        for p in _STOPS:
+            if p in probe:
+                probe = probe.replace(p, "")
+    if probe.isalnum():
+        return matching
     rx = _NONWORD_KEEP_STOPS if keep_stops else _NONWORD
     if rx.search(matching):
         matching = rx.sub(" ", matching)
