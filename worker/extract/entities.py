@@ -2,7 +2,8 @@
 
 One Aho-Corasick automaton (built once per process, lazily) holds every gazetteer name, actor,
 person, title and place cue, with the clitics و ف ب ل ك (and لل) folded in, so a text is scanned
-once; longest match wins and nothing matches inside a longer word.
+once; longest match wins and nothing matches inside a longer word. The same automaton holds the
+escalation keywords (``worker.signals.keywords``), whose hits it leaves in ``Folded.memo``.
 
 ``normalized`` conventions:
 * LOC → English name from the gazetteer ("Idlib", "Tripoli (Lebanon)"); a place found only
@@ -28,8 +29,9 @@ from typing import Any
 
 from worker.extract.dates import ANCHOR_WORDS, extract_dates
 from worker.extract.gazetteer import Country, Gazetteer, Place, load
-from worker.extract.gazetteer.matcher import Folded, PhraseMatcher, fold, fold_key, select_longest
+from worker.extract.gazetteer.matcher import Folded, MergedMatcher, fold, fold_key, select_longest
 from worker.models import Entity, Region
+from worker.signals import keywords
 
 _LEXICON = Path(__file__).resolve().parent / "lexicon"
 
@@ -125,6 +127,7 @@ _QUALIFIER_WORDS = frozenset(fold_key(w) for w in ("باسم", "إلى", "لدى
 _CONNECTORS = frozenset({"عبد", "ابو", "بن", "ابن", "ام", "ال"})
 MAX_HITS = 2000  # dictionary hits per text (a 300-word article has ~50; 50 KB of news ~1,500)
 MAX_MARKERS = 300  # titles and cue words followed up per text
+_TAG = "entities"  # this lexicon's hits in ``Folded.memo``
 _Found = tuple[int, int, str, str, "dict[str, Any] | None"]
 
 
@@ -157,7 +160,9 @@ class _Lexicon:
         entries.extend((c, _Marker("CUE", k)) for c, k in _CUES.items())
         entries.extend((b, _Marker("BLOCK", b)) for b in _BLOCKERS)
         entries.extend((w, _Marker("DATE", w)) for w in ANCHOR_WORDS)  # one scan serves dates too
-        self.matcher = PhraseMatcher(entries, digest=_digest)
+        # one automaton, one scan per text, for entities, dates and the escalation keywords
+        self.matcher = MergedMatcher([(_TAG, entries, _digest, MAX_HITS),
+                                      (keywords.TAG, keywords.entries(), None, keywords.MAX_HITS)])
         self.countries: dict[str, Country] = self.gaz.countries
         self._geo: dict[int, dict[str, Any]] = {}
 
@@ -275,7 +280,10 @@ def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
     raw: list[tuple[int, int, Any]] = []
     append = raw.append
     anchors: list[tuple[int, str]] = []
-    for start, end, clitic, (kind, value, ambiguous, date_word) in lex.matcher.hits(folded, MAX_HITS):
+    found = folded.memo.get(_TAG)
+    if found is None:
+        found = lex.matcher.scan(folded)[0]
+    for start, end, clitic, (kind, value, ambiguous, date_word) in found:
         if date_word is not None:
             anchors.append((start, date_word))
             if kind == _DATE:
@@ -379,7 +387,7 @@ def _display_name(s: str) -> str:
 def _tokens(folded: Folded, pos: int, limit: int) -> list[tuple[int, int, str]]:
     """Up to ``limit`` word tokens from ``pos`` separated only by spaces (punctuation stops)."""
     t = folded.text
-    stop = min(folded.next_stop(pos), pos + 16 * limit)
+    stop = folded.stop_before(pos, pos + 16 * limit)
     out: list[tuple[int, int, str]] = []
     i = pos
     for w in t[pos:stop].split(" "):
@@ -486,18 +494,24 @@ def regions_for(entities: list[Entity]) -> list[Region]:
     """Distinct admin1 regions and countries named by LOC entities, in order of first mention."""
     lex = lexicon()
     out: dict[str, Region] = {}
+    seen: set[tuple[str, Any]] = set()
     for ent in entities:
         if ent.type != "LOC" or not ent.geo or not ent.geo.get("country"):
             continue
         cc = ent.geo["country"]
         a1_en = ent.geo.get("admin1_en")
+        if (cc, a1_en) in seen:
+            continue  # same regions as an earlier mention: nothing new
+        seen.add((cc, a1_en))
         if a1_en:
             a1 = lex.gaz.admin1.get((cc, a1_en))
             if a1 is not None:
-                r = Region(a1.name_ar, a1.name_en, cc, "admin1", a1.lat, a1.lon)
-                out.setdefault(r.key, r)
+                key = f"{cc}:admin1:{a1.name_en}"  # Region.key, without building a Region to compare
+                if key not in out:
+                    out[key] = Region(a1.name_ar, a1.name_en, cc, "admin1", a1.lat, a1.lon)
         c = lex.countries.get(cc)
         if c is not None:
-            r = Region(c.name_ar, c.name_en, cc, "country", c.lat, c.lon)
-            out.setdefault(r.key, r)
+            key = f"{cc}:country:{c.name_en}"
+            if key not in out:
+                out[key] = Region(c.name_ar, c.name_en, cc, "country", c.lat, c.lon)
     return list(out.values())

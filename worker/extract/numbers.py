@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 __all__ = [
     "DEFAULT_VAGUE_BOUNDS",
@@ -93,6 +94,11 @@ class Tokens:
         return len(self.kinds)
 
 
+# Every alternative of _TOKEN_RE is a group, so ``lastindex`` is never None.
+_LASTINDEX = attrgetter("lastindex")
+_START = re.Match.start
+_END = re.Match.end
+_GROUP = re.Match.group
 _FOLD_PAIRS = [(chr(k), v) for k, v in _FOLD_TABLE.items()]
 
 
@@ -108,11 +114,15 @@ def fold_same_length(text: str) -> str:
     return text
 
 
-def tokenize(text: str, ranges: list[tuple[int, int]] | None = None, *, folded: str | None = None) -> Tokens:
+def tokenize(
+    text: str, ranges: list[tuple[int, int]] | None = None, *, folded: str | None = None,
+    marks: bool | None = None,
+) -> Tokens:
     """Tokens of ``text`` (one linear regex pass), optionally only inside ``ranges``.
 
     Separate ranges are joined by an empty sentence-boundary token, so context never leaks across
-    text that was skipped.
+    text that was skipped. ``marks``: whether ``folded`` holds tashkeel/tatweel, when the caller
+    already knows (saves a scan).
     """
     if folded is None:
         folded = fold_same_length(text)
@@ -128,11 +138,14 @@ def tokenize(text: str, ranges: list[tuple[int, int]] | None = None, *, folded: 
             ends.append(a)
             norms.append("")
         ms = list(finditer(folded, a, b))
-        kinds += [m.lastindex or T_WORD for m in ms]
-        starts += [m.start() for m in ms]
-        ends += [m.end() for m in ms]
-        norms += [m.group() for m in ms]
-    if _MARKS_RE.search(folded) is not None:
+        # map over the unbound C methods: no Python frame per token
+        kinds += map(_LASTINDEX, ms)
+        starts += map(_START, ms)
+        ends += map(_END, ms)
+        norms += map(_GROUP, ms)
+    if marks is None:
+        marks = _MARKS_RE.search(folded) is not None
+    if marks:
         sub = _MARKS_RE.sub
         norms = [sub("", w) if kd == T_WORD else w for w, kd in zip(norms, kinds, strict=True)]
     return Tokens(kinds, starts, ends, norms)

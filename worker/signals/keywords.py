@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from worker.extract.gazetteer.matcher import PhraseMatcher, fold, select_longest
 from worker.models import Keyword
@@ -46,16 +47,30 @@ class _Term:
 _NEG = _Term("", 0.0)
 
 
+# Tag of this lexicon's hits in ``Folded.memo``: the entity extractor scans its automaton merged
+# with this one (one pass per text) and leaves the keyword hits there.
+TAG = "escalation"
+_ENTRIES: list[tuple[str, _Term]] | None = None
+
+
+def entries() -> list[tuple[str, Any]]:
+    """(phrase, payload) pairs of the lexicon and the negation cues, read once."""
+    global _ENTRIES
+    if _ENTRIES is None:
+        out: list[tuple[str, _Term]] = []
+        for line in _LEXICON.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            canonical, weight, variants = line.split("\t")
+            term = _Term(canonical, float(weight))
+            out.extend((v, term) for v in variants.split("|") if v)
+        out.extend((n, _NEG) for n in _NEGATIONS)
+        _ENTRIES = out
+    return list(_ENTRIES)
+
+
 def _load() -> PhraseMatcher:
-    entries: list[tuple[str, _Term]] = []
-    for line in _LEXICON.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        canonical, weight, variants = line.split("\t")
-        term = _Term(canonical, float(weight))
-        entries.extend((v, term) for v in variants.split("|") if v)
-    entries.extend((n, _NEG) for n in _NEGATIONS)
-    return PhraseMatcher(entries)
+    return PhraseMatcher(entries())
 
 
 _MATCHER: PhraseMatcher | None = None
@@ -81,7 +96,10 @@ def score_keywords(text: str) -> tuple[list[Keyword], float]:
     if not text:
         return [], 0.0
     folded = fold(text)
-    hits = [(s, e, payloads[0]) for s, e, _c, payloads in matcher().hits(folded, MAX_HITS)]
+    found = folded.memo.get(TAG)
+    if found is None:
+        found = matcher().hits(folded, MAX_HITS)
+    hits = [(s, e, payloads[0]) for s, e, _c, payloads in found]
     chosen = select_longest(hits, len(folded.text))
     if not chosen:
         return [], 0.0

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import islice
+from itertools import chain, islice
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick
@@ -33,6 +34,12 @@ _LIL: tuple[str, ...] = ("لل", "ولل", "فلل")
 _PUNCT = tuple(".,،؛;:!?؟«»\"'`()[]{}<>-‐–—_/\\|\n\r\t…*“”‘’‹›•·+=~^#@%&$\u00a0\u2009\u200a\u202f")
 _STOP_CHARS = tuple(c for c in _PUNCT if c not in "\u00a0\u2009\u200a\u202f")
 _KEY_SPLIT = re.compile(r"[^\w]+|_")
+_STOP_RE = re.compile("[" + "".join(re.escape(c) for c in _STOP_CHARS) + "]")
+
+
+# One whole-word match: (start, end, clitic, payloads) in matching-form coordinates; the span
+# excludes the clitic (except a fused لل). A plain tuple: hits are made by the hundred per article.
+Hit = tuple[int, int, str, Any]
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class Folded:
     original: str
     norm: Normalized
     padded: str  # " " + matching form with punctuation turned into spaces + " "
+    # Scan results shared between extractors of one text (see MergedMatcher), by lexicon tag.
+    memo: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def text(self) -> str:
@@ -69,6 +78,16 @@ class Folded:
         k = bisect_left(stops, pos)
         return stops[k] if k < len(stops) else len(self.norm.text)
 
+    def stop_before(self, pos: int, bound: int) -> int:
+        """``min(self.next_stop(pos), bound)``, searching only up to ``bound``: a caller that looks a
+        few words ahead need not collect every stop of the text."""
+        if "stops" in self.__dict__:
+            return min(self.next_stop(pos), bound)
+        t = self.norm.text
+        end = min(bound, len(t))
+        m = _STOP_RE.search(t, pos, end)  # a short window: one regex pass beats ~60 str.find calls
+        return m.start() if m is not None else end
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Matching-form span → span in the original text (trailing tashkeel stays with its word)."""
         return self.norm.to_display(start, end)
@@ -93,9 +112,32 @@ def fold(text: str) -> Folded:
     return Folded(text, norm, " " + _spaced(norm.text) + " ")
 
 
-# One whole-word match: (start, end, clitic, payloads) in matching-form coordinates; the span
-# excludes the clitic (except a fused لل). A plain tuple: hits are made by the hundred per article.
-Hit = tuple[int, int, str, Any]
+def _words(
+    phrases: Iterable[tuple[str, Any]], clitics: bool, digest: Callable[[tuple[Any, ...]], Any] | None
+) -> tuple[dict[str, tuple[int, str, Any]], int]:
+    """Automaton words → (key length, clitic, payload value) for one lexicon, and its key count.
+
+    A later word overwrites an earlier identical one, as ``Automaton.add_word`` does.
+    """
+    by_key: dict[str, list[Any]] = {}
+    for phrase, payload in phrases:
+        key = fold_key(phrase)
+        if key:
+            by_key.setdefault(key, []).append(payload)
+    words: dict[str, tuple[int, str, Any]] = {}
+    for key, payloads in by_key.items():
+        frozen: Any = tuple(dict.fromkeys(payloads))  # "إدلب" and "ادلب" fold to one key
+        if digest is not None:
+            frozen = digest(frozen)
+        prefixes: Iterable[str] = CLITICS if clitics else ("",)
+        for p in prefixes:
+            words[f" {p}{key} "] = (len(key), p, frozen)
+        if clitics and key.startswith("ال") and len(key) > 3:
+            for p in _LIL:
+                # span keeps the fused لل (it stands for the article), drops only و/ف
+                lead = len(p) - 2
+                words[f" {p}{key[2:]} "] = (len(key), p[:lead], frozen)
+    return words, len(by_key)
 
 
 class PhraseMatcher:
@@ -108,26 +150,11 @@ class PhraseMatcher:
         digest: Callable[[tuple[Any, ...]], Any] | None = None,
     ) -> None:
         """``digest`` turns the payloads of one key into the value hits carry (default: the tuple)."""
-        by_key: dict[str, list[Any]] = {}
-        for phrase, payload in phrases:
-            key = fold_key(phrase)
-            if key:
-                by_key.setdefault(key, []).append(payload)
+        words, self.size = _words(phrases, clitics, digest)
         self._auto = ahocorasick.Automaton()
-        for key, payloads in by_key.items():
-            frozen = tuple(dict.fromkeys(payloads))  # "إدلب" and "ادلب" fold to one key
-            if digest is not None:
-                frozen = digest(frozen)
-            prefixes: Iterable[str] = CLITICS if clitics else ("",)
-            for p in prefixes:
-                self._auto.add_word(f" {p}{key} ", (len(key), p, frozen))
-            if clitics and key.startswith("ال") and len(key) > 3:
-                for p in _LIL:
-                    # span keeps the fused لل (it stands for the article), drops only و/ف
-                    lead = len(p) - 2
-                    self._auto.add_word(f" {p}{key[2:]} ", (len(key), p[:lead], frozen))
+        for word, value in words.items():
+            self._auto.add_word(word, value)
         self._auto.make_automaton()
-        self.size = len(by_key)
 
     def hits(self, folded: Folded, limit: int | None = None) -> list[Hit]:
         """Whole-word hits (overlapping allowed) in matching-form coordinates; the first ``limit`` only."""
@@ -140,10 +167,94 @@ class PhraseMatcher:
         return [(end_pad - 1 - klen, end_pad - 1, clitic, payloads) for end_pad, (klen, clitic, payloads) in found]
 
 
+class MergedMatcher:
+    """Several lexicons in one automaton, so one scan of a text serves them all (entities and
+    escalation keywords each paid a full Aho-Corasick pass before).
+
+    ``parts``: (tag, phrases, digest, limit) per lexicon. :meth:`scan` gives, per lexicon, exactly
+    the hits its own ``PhraseMatcher(phrases, digest=digest).hits(folded, limit)`` would give (same
+    values, same order: at one end offset the automaton reports matches longest first, whichever
+    other words it holds), and stores them in ``folded.memo[tag]`` for a later extractor.
+    """
+
+    def __init__(
+        self,
+        parts: Sequence[tuple[str, Iterable[tuple[str, Any]], Callable[[tuple[Any, ...]], Any] | None, int]],
+    ) -> None:
+        parts = [(tag, list(phrases), digest, limit) for tag, phrases, digest, limit in parts]
+        self.tags = tuple(p[0] for p in parts)
+        self.limits = tuple(p[3] for p in parts)
+        n = len(parts)
+        merged: dict[str, list[tuple[int, str, Any] | None]] = {}
+        sizes: list[int] = []
+        for j, (_tag, phrases, digest, _limit) in enumerate(parts):
+            words, size = _words(phrases, True, digest)
+            sizes.append(size)
+            for word, value in words.items():
+                slot = merged.get(word)
+                if slot is None:
+                    slot = merged[word] = [None] * n
+                slot[j] = value
+        self._auto = ahocorasick.Automaton()
+        for word, slots in merged.items():
+            # (lexicon index, key length, clitic, payload value) for each lexicon holding the word
+            self._auto.add_word(word, tuple((j, *v) for j, v in enumerate(slots) if v is not None))
+        self._auto.make_automaton()
+        self.sizes = tuple(sizes)
+        self.size = sizes[0] if sizes else 0  # keys of the first (main) lexicon
+        self._first = sum(self.limits)  # hits read at once: enough for any real article
+
+    def scan(self, folded: Folded) -> list[list[Hit]]:
+        """Hits per lexicon (each capped at its limit), in the order of ``parts``.
+
+        The merged stream is read in chunks until every lexicon has its limit or the text ends,
+        so a text full of one lexicon's words (50 KB of "قصف") costs at most its own hit count.
+        """
+        limits = self.limits
+        found = self._auto.iter(folded.padded)
+        size = self._first
+        chunk = list(islice(found, size))
+        if len(chunk) < size:  # the whole text in one read (any real article): split, then cap
+            out = [
+                [(e - 1 - k, e - 1, c, p) for e, values in chunk for jj, k, c, p in values if jj == j][:limit]
+                for j, limit in enumerate(limits)
+            ]
+            for tag, o in zip(self.tags, out, strict=True):
+                folded.memo[tag] = o
+            return out
+        out = [[] for _ in limits]
+        found = chain(chunk, found)
+        while True:
+            chunk = list(islice(found, size))
+            for end_pad, values in chunk:
+                for j, klen, clitic, payload in values:
+                    o = out[j]
+                    if len(o) < limits[j]:
+                        o.append((end_pad - 1 - klen, end_pad - 1, clitic, payload))
+            if len(chunk) < size or all(len(o) >= n for o, n in zip(out, limits, strict=True)):
+                break
+            size = 4096
+        for tag, o in zip(self.tags, out, strict=True):
+            folded.memo[tag] = o
+        return out
+
+
+_START = itemgetter(0)
+
+
 def select_longest(hits: list[tuple[int, int, Any]], length: int) -> list[tuple[int, int, Any]]:
     """Non-overlapping subset preferring longer spans, then earlier ones; returned in text order."""
     if not hits:
         return []
+    # Fast path: no two hits overlap (the usual case), so every hit is kept; text order is enough.
+    by_start = sorted(hits, key=_START)
+    prev_end = -1
+    for s, e, _v in by_start:
+        if s < prev_end or e <= s:
+            break
+        prev_end = e
+    else:
+        return by_start
     occupied = bytearray(length + 1)
     chosen: list[tuple[int, int, Any]] = []
     for s, e, v in sorted(hits, key=lambda h: (h[0] - h[1], h[0])):
