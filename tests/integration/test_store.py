@@ -96,7 +96,7 @@ def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
             "escalation_score": 0.5, "regions": [], "processed_at": T0}
             for item_id, totals in ((a, {"killed": 20, "injured": None}), (b, {"killed": 27, "injured": 5}))])
         assert previous == {a: None, b: None}
-        story = articles_repo.refresh_story(conn, a, T0)
+        story = articles_repo.refresh_stories(conn, {a}, T0)[a]
     assert story["totals"] == {"killed": 27, "injured": 5}
     assert story["size"] == 2
     assert story["sources"] == ["Example"]

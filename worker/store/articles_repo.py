@@ -88,9 +88,6 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime) -> dic
     return out
 
 
-def refresh_story(conn: Connection, story_id: int, now: datetime) -> dict[str, Any]:
-    return refresh_stories(conn, {story_id}, now).get(story_id, {})
-
 
 def get_stories(conn: Connection, story_ids: set[int]) -> dict[int, dict[str, Any]]:
     if not story_ids:
@@ -98,10 +95,6 @@ def get_stories(conn: Connection, story_ids: set[int]) -> dict[int, dict[str, An
     rows = conn.execute(sa.select(stories).where(stories.c.id.in_(list(story_ids)))).mappings()
     return {int(r["id"]): dict(r) for r in rows}
 
-
-def get_story(conn: Connection, story_id: int) -> dict[str, Any] | None:
-    row = conn.execute(sa.select(stories).where(stories.c.id == story_id)).mappings().first()
-    return dict(row) if row else None
 
 
 def list_articles(conn: Connection, *, feed_id: int | None = None, since: datetime | None = None,
@@ -119,7 +112,3 @@ def list_articles(conn: Connection, *, feed_id: int | None = None, since: dateti
     if since is not None:
         q = q.where(items.c.event_time >= since)
     return [dict(r) for r in conn.execute(q).mappings()]
-
-
-def count_stories(conn: Connection) -> int:
-    return int(conn.execute(sa.select(sa.func.count()).select_from(stories)).scalar_one())

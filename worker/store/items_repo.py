@@ -90,15 +90,10 @@ def get_items(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def mark_attempt(conn: Connection, item_id: int) -> int:
-    """Count an attempt before processing, so a poison item is parked after N tries even if it kills
-    the worker process each time."""
-    conn.execute(sa.update(items).where(items.c.id == item_id).values(attempts=items.c.attempts + 1))
-    return int(conn.execute(sa.select(items.c.attempts).where(items.c.id == item_id)).scalar_one())
-
 
 def mark_attempts(conn: Connection, item_ids: Sequence[int]) -> dict[int, int]:
-    """:func:`mark_attempt` for a batch: one UPDATE and one SELECT."""
+    """Count an attempt before processing (one UPDATE, one SELECT), so a poison item is parked after
+    N tries even if it kills the worker process each time."""
     if not item_ids:
         return {}
     ids = list(item_ids)
@@ -110,10 +105,6 @@ def mark_attempts(conn: Connection, item_ids: Sequence[int]) -> dict[int, int]:
 def set_state(conn: Connection, item_id: int, state: str, error: str | None = None) -> None:
     conn.execute(sa.update(items).where(items.c.id == item_id).values(state=state, last_error=error))
 
-
-def pending_ids(conn: Connection, limit: int = 10_000) -> list[int]:
-    rows = conn.execute(sa.select(items.c.id).where(items.c.state == "pending").order_by(items.c.id).limit(limit))
-    return [int(r[0]) for r in rows]
 
 
 def count_by_state(conn: Connection) -> dict[str, int]:
