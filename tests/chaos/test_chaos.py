@@ -21,11 +21,12 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from tests.chaos.conftest import ChaosConfig, PgCluster, chaos_config
+from tests.chaos.conftest import ChaosConfig, chaos_config
 from tests.chaos.injector import Injector, group_members, rss_mb
 from tests.chaos.invariants import check
 from tests.chaos.loadgen import FeedServer
 from tests.integration.harness import Rasd, deployment
+from tests.pgcluster import PgCluster
 from worker.alerts.receiver import WebhookReceiver
 from worker.alerts.signing import generate_secret
 from worker.broker import EmbeddedValkey
