@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     alert_warmup_hours: float = Field(24.0, description="EWMA hours of data before a region leaves warm-up")
     alert_new_region_min_stories: int = Field(5, description="min stories while a region is in warm-up")
     baseline_winsor_sigmas: float = Field(5.0, description="cap on counts folded into the baseline")
-    baseline_season_halflife_days: float = 14.0
+    baseline_season_halflife_days: float = Field(14.0, description="half-life of the hour-of-day profile")
     baseline_season_prior_days: float = Field(7.0, description="shrinkage of the daily profile; 0 = none")
     signal_retention_days: int = Field(30, description="TTL of per-bucket story sets in Redis")
     webhook_max_attempts: int = Field(8, description="attempts per delivery (schedule length)")
