@@ -111,7 +111,7 @@ def test_feed_formats_and_encodings(
     assert result.status == 200
     assert result.body == body
     assert result.headers["content-type"] == content_type
-    feed = parse_feed(result.body, result.headers, result.final_url)
+    feed = parse_feed(result.body or b"", result.headers, result.final_url)
     assert feed.encoding == encoding
     assert len(feed.items) == count
     assert feed.items[0].title == first_title
@@ -135,8 +135,8 @@ def test_gzip_feed_is_inflated_and_user_agent_sent(server: HTTPServer, fetcher: 
 def test_malformed_feed_recovered(server: HTTPServer, fetcher: Fetcher) -> None:
     server.expect_request("/feed").respond_with_data(fixture("malformed.xml"), content_type="application/rss+xml")
     result = fetcher.fetch(server.url_for("/feed"))
-    assert result.body is not None
-    feed = parse_feed(result.body, result.headers, result.final_url)
+    assert (result.status, len(result.body or b"") > 0) == (200, True)
+    feed = parse_feed(result.body or b"", result.headers, result.final_url)
     assert [i.guid for i in feed.items] == ["broken-1", "broken-2"]
     assert feed.recovered_error == "SAXParseException: <unknown>:7:47: not well-formed (invalid token)"
 
@@ -144,17 +144,17 @@ def test_malformed_feed_recovered(server: HTTPServer, fetcher: Fetcher) -> None:
 def test_empty_feed_has_no_items(server: HTTPServer, fetcher: Fetcher) -> None:
     server.expect_request("/feed").respond_with_data(fixture("empty.xml"), content_type="application/rss+xml")
     result = fetcher.fetch(server.url_for("/feed"))
-    assert result.body is not None
-    feed = parse_feed(result.body, result.headers, result.final_url)
+    assert (result.status, len(result.body or b"") > 0) == (200, True)
+    feed = parse_feed(result.body or b"", result.headers, result.final_url)
     assert (feed.title, feed.items) == ("قناة بلا أخبار", [])
 
 
 def test_html_page_is_not_a_feed(server: HTTPServer, fetcher: Fetcher) -> None:
     server.expect_request("/feed").respond_with_data(fixture("page.html"), content_type="text/html; charset=utf-8")
     result = fetcher.fetch(server.url_for("/feed"))
-    assert result.body is not None
+    assert (result.status, len(result.body or b"") > 0) == (200, True)
     with pytest.raises(ParseError, match=r"^not a feed: HTML page$"):
-        parse_feed(result.body, result.headers, result.final_url)
+        parse_feed(result.body or b"", result.headers, result.final_url)
 
 
 # --------------------------------------------------------------------------- conditional GET
