@@ -33,7 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 chaos: $(STAMP)
-	RASD_CHAOS_FULL=1 $(BIN)/python -m pytest -s -p no:cacheprovider --timeout 1800 -m chaos tests/chaos
+	RASD_CHAOS_FULL=1 $(BIN)/python -m pytest -s -p no:cacheprovider --timeout 2400 -m chaos tests/chaos
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
