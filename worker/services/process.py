@@ -148,12 +148,27 @@ def _store(res: Resources, items: list[dict[str, Any]], outputs: list[Extraction
         result.regions |= store_extractions(res, extracted, now)
     except Exception as exc:  # storage trouble: the whole (already extracted) batch is retried
         error = f"{type(exc).__name__}: {exc}"
-        log.error("process.store_failed", items=[i["id"] for i, _ in extracted], error=error)
+        ids = [i["id"] for i, _ in extracted]
+        outage = is_outage(exc)
+        log.error("process.store_failed", items=ids, error=error, outage=outage)
+        if outage:  # the database or broker blinked: not the items' fault, so the attempt is not counted
+            with res.engine.begin() as conn:
+                items_repo.uncount_attempts(conn, ids)
         for item, _ in extracted:
-            _fail(res, item["id"], error, dead=attempts[item["id"]] >= res.settings.max_attempts, result=result)
+            dead = not outage and attempts[item["id"]] >= res.settings.max_attempts
+            _fail(res, item["id"], error, dead=dead, result=result)
         return
     result.processed += len(extracted)
     metrics.count_processed("ok", len(extracted))
+
+
+def is_outage(exc: BaseException) -> bool:
+    """A lost connection to the database or Redis, as opposed to something about the items."""
+    import redis
+    from sqlalchemy import exc as sa_exc
+
+    return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | redis.ConnectionError
+                      | redis.TimeoutError | redis.BusyLoadingError)
 
 
 def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Extraction]], now: datetime

@@ -102,6 +102,13 @@ def mark_attempts(conn: Connection, item_ids: Sequence[int]) -> dict[int, int]:
     return {int(i): int(n) for i, n in rows}
 
 
+def uncount_attempts(conn: Connection, item_ids: Sequence[int]) -> None:
+    """Take back the attempt counted for a batch that failed for reasons outside the items."""
+    if item_ids:
+        conn.execute(sa.update(items).where(items.c.id.in_(list(item_ids)), items.c.attempts > 0)
+                     .values(attempts=items.c.attempts - 1))
+
+
 def set_state(conn: Connection, item_id: int, state: str, error: str | None = None) -> None:
     conn.execute(sa.update(items).where(items.c.id == item_id).values(state=state, last_error=error))
 
