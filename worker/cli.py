@@ -335,11 +335,16 @@ def replay(paths: Annotated[list[Path], typer.Argument(help="RSS/Atom files or .
         prepare_storage(s.model_copy(update={"import_feeds_on_start": False}))
         res = Resources(s)
         set_resources(res)
-        with Progress(console=err, transient=True, disable=as_json) as progress:
+        # No auto-refresh thread: replay forks extraction workers, and a fork must not copy a lock
+        # held by another thread.
+        with Progress(console=err, transient=True, disable=as_json, auto_refresh=False) as progress:
             task = progress.add_task("processing", total=None)
-            summary = replay_paths(res, paths, now(),
-                                   on_progress=lambda done, total: progress.update(task, completed=done,
-                                                                                   total=total))
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+                progress.refresh()
+
+            summary = replay_paths(res, paths, now(), on_progress=advance)
         res.close()
     finally:
         if embedded is not None:

@@ -56,7 +56,9 @@ def test_two_racing_processes_make_exactly_one_story_per_event(redis_url: str, b
     story_of = {aid: story for aid, story, _ in corpus}
     # Both processes see copies of every story at about the same time: interleave, do not split by story.
     halves = [[(aid, text) for aid, _, text in corpus[k::2]] for k in (0, 1)]
-    ctx = mp.get_context("fork")  # fast start; each child opens its own Redis connection
+    # spawn, not fork: a forked child of a test process that runs server threads can inherit a held
+    # lock and hang; each child opens its own Redis connection anyway.
+    ctx = mp.get_context("spawn")
     barrier, out = ctx.Barrier(2), ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(redis_url, half, barrier, out, batch)) for half in halves]
     for p in procs:
