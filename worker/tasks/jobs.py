@@ -102,16 +102,23 @@ def cancel_job(res: Resources, job_id: str) -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- tasks
 
 
+def _begin(res: Resources, job_id: str) -> bool:
+    """Mark a job started, unless it was cancelled before a worker picked it up."""
+    with res.engine.begin() as conn:
+        if jobs_repo.cancel_requested(conn, job_id):
+            return False
+        jobs_repo.start(conn, job_id, utcnow())
+    return True
+
+
 @app.task(name="worker.tasks.jobs.reingest_feed")
 def reingest_feed(job_id: str, feed_id: int, force: bool = False) -> int:
     from worker.services.ingest import fetch_and_store
 
     res = get_resources()
     with timed("reingest_feed"):
-        with res.engine.begin() as conn:
-            if jobs_repo.cancel_requested(conn, job_id):
-                return 0
-            jobs_repo.start(conn, job_id, utcnow())
+        if not _begin(res, job_id):
+            return 0
         outcome = fetch_and_store(res.engine, res.fetcher, res.settings, feed_id, utcnow(), force=force)
         send(res, _process_calls(outcome.to_process))
         with res.engine.begin() as conn:
@@ -129,10 +136,8 @@ def reingest_url(job_id: str, url: str) -> int:
 
     res = get_resources()
     with timed("reingest_url"):
-        with res.engine.begin() as conn:
-            if jobs_repo.cancel_requested(conn, job_id):
-                return 0
-            jobs_repo.start(conn, job_id, utcnow())
+        if not _begin(res, job_id):
+            return 0
         try:
             outcome = reingest.ingest_url(res, url, utcnow())
         except RasdError as exc:
