@@ -17,6 +17,7 @@ from worker.signals.spikes import (
     Params,
     RegionState,
     baseline_of,
+    bucket_index,
     evaluate,
     history_range,
     nb_tail,
@@ -79,7 +80,7 @@ def test_new_region_needs_more_support() -> None:
     # No history at all: prior only (0.05/h), so 4 stories are very unlikely, but warm-up needs 5.
     d, state = evaluate([], [0, 1, 3], 3, None, T0, P)
     assert d is None
-    assert state.through_bucket is not None
+    assert state.through_bucket == bucket_index(T0) - P.window_hours  # the (empty) history was folded
     d, state = evaluate([], [1, 2, 3], 3, None, T0, P)
     assert d is not None
     assert (d.kind, d.severity, d.observed, d.expected) == ("new", "warning", 6, 0.15)
