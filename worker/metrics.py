@@ -226,8 +226,8 @@ def count_processed(result: str, n: int = 1) -> None:
     ITEMS_PROCESSED.labels(_check(result, PROCESS_RESULTS, "process result")).inc(n)
 
 
-def count_dedup(result: str) -> None:
-    DEDUP_TOTAL.labels(_check(result, DEDUP_RESULTS, "dedup result")).inc()
+def count_dedup(result: str, n: int = 1) -> None:
+    DEDUP_TOTAL.labels(_check(result, DEDUP_RESULTS, "dedup result")).inc(n)
 
 
 def count_casualty(kind: str, n: int = 1) -> None:

@@ -41,6 +41,26 @@ def test_add_is_idempotent_and_counts_stories_not_articles(redis_client: redis.R
     assert c.sources(AL, []) == 0
 
 
+def test_batched_adds_group_by_bucket_and_report_only_changed_regions(redis_client: redis.Redis) -> None:
+    c = SignalCounters(redis_client)
+    b = c.bucket_of(T)
+    c.add_story([SY], "old", "alpha", T)
+    changed = c.add_stories([
+        ([AL, SY], "s1", "alpha", T),
+        ([AL, SY], "s1", "beta", T + timedelta(minutes=10)),  # a second source of the same story
+        ([AL], "s2", "alpha", T + timedelta(hours=1)),
+        ([SY], "old", "alpha", T),  # already counted: SY changes only through s1
+    ])
+    assert changed == {AL, SY}
+    assert c.add_stories([([AL, SY], "s1", "beta", T), ([SY], "old", "alpha", T)]) == set()
+    assert c.counts(AL, b, b + 1) == [1, 1]
+    assert c.counts(SY, b, b + 1) == [2, 0]
+    assert c.source_names(AL, [b]) == ["alpha", "beta"]
+    assert c.nonzero_counts(AL, b - 5, b + 5) == {b: 1, b + 1: 1}
+    assert c.nonzero_counts(SY, b - 5, b + 5) == {b: 2}
+    assert c.add_stories([]) == set()
+
+
 def test_remove_story_for_reprocess(redis_client: redis.Redis) -> None:
     c = SignalCounters(redis_client)
     b = c.bucket_of(T)

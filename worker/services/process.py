@@ -11,6 +11,7 @@ that is being retried is processed alone, so a poison item cannot take its batch
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from worker import metrics
+from worker.dedup.fingerprint import Fingerprint, fingerprint
 from worker.logging import get_logger
 from worker.pipeline import Extraction, analyse
 from worker.resources import Resources
@@ -54,11 +56,26 @@ def vague_bounds(res: Resources) -> dict[str, int]:
             "thousands": s.vague_thousands, "few": s.vague_few}
 
 
-def analyse_item(args: tuple[str, str, dict[str, int], date | None]) -> Extraction | str:
+# (raw text, title, vague bounds, reference date, MinHash permutations): all analyse_item needs.
+ExtractionJob = tuple[str, str, dict[str, int], date | None, int]
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """One item's extraction and its dedup fingerprint. Both are pure CPU work, so both are done
+    where the CPU is (a replay's process pool) and the storing process only talks to Redis and the
+    database."""
+
+    extraction: Extraction
+    fingerprint: Fingerprint
+
+
+def analyse_item(job: ExtractionJob) -> Analysed | str:
     """Pure extraction of one item; an error comes back as its message (picklable, for a pool)."""
-    text, title, bounds, reference = args
+    text, title, bounds, reference, num_perm = job
     try:
-        return analyse(text, title=title, vague_bounds=bounds, reference=reference)
+        extraction = analyse(text, title=title, vague_bounds=bounds, reference=reference)
+        return Analysed(extraction, fingerprint(extraction.text_clean, num_perm))
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
 
@@ -99,13 +116,13 @@ def begin_batch(res: Resources, item_ids: list[int], *, allow_fulltext: bool = T
     return batch
 
 
-def extraction_jobs(res: Resources, items: list[dict[str, Any]]) -> list[tuple[str, str, dict[str, int], date | None]]:
-    bounds = vague_bounds(res)
-    return [(raw_text(item), item["title"], bounds, item["published"].date() if item["published"] else None)
-            for item in items]
+def extraction_jobs(res: Resources, items: list[dict[str, Any]]) -> list[ExtractionJob]:
+    bounds, num_perm = vague_bounds(res), res.settings.dedup_num_perm
+    return [(raw_text(item), item["title"], bounds, item["published"].date() if item["published"] else None,
+             num_perm) for item in items]
 
 
-def finish_batch(res: Resources, batch: Batch, outputs: list[Extraction | str], now: datetime) -> BatchResult:
+def finish_batch(res: Resources, batch: Batch, outputs: list[Analysed | str], now: datetime) -> BatchResult:
     """Store the fresh items' extractions; retried items are then processed one at a time."""
     _store(res, batch.fresh, outputs, batch.attempts, now, batch.result)
     for item in batch.retried:
@@ -131,10 +148,10 @@ def _fail(res: Resources, item_id: int, error: str, *, dead: bool, result: Batch
     (result.dead if dead else result.failed).append(item_id)
 
 
-def _store(res: Resources, items: list[dict[str, Any]], outputs: list[Extraction | str],
+def _store(res: Resources, items: list[dict[str, Any]], outputs: list[Analysed | str],
            attempts: dict[int, int], now: datetime, result: BatchResult) -> None:
     """Record per-item extraction failures, then dedup and store the rest together."""
-    extracted: list[tuple[dict[str, Any], Extraction]] = []
+    extracted: list[tuple[dict[str, Any], Analysed]] = []
     for item, out in zip(items, outputs, strict=True):
         if isinstance(out, str):  # one item's failure is recorded, never fatal to the batch
             error, _, trace = out.partition("\n")
@@ -171,22 +188,24 @@ def is_outage(exc: BaseException) -> bool:
                       | redis.TimeoutError | redis.BusyLoadingError)
 
 
-def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Extraction]], now: datetime
+def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Analysed]], now: datetime
                       ) -> set[str]:
     """Dedup the batch, write articles and stories in one transaction, then move signal counts."""
     from worker.dedup.index import DedupIndex
 
     index = DedupIndex.from_settings(res.redis, res.settings)
-    decisions = index.assign_many([(item["id"], ex.text_clean, item["event_time"].timestamp())
-                                   for item, ex in extracted])
+    decisions = index.assign_fingerprints([(item["id"], out.fingerprint, item["event_time"].timestamp())
+                                           for item, out in extracted])
     rows = []
-    for (item, ex), decision in zip(extracted, decisions, strict=True):
-        metrics.count_dedup("exact_duplicate" if decision.duplicate_of else
-                            "new_story" if decision.story_id == item["id"] else "near_duplicate")
-        for c in ex.casualties:
-            metrics.count_casualty(c.kind)
-        for e in ex.entities:
-            metrics.count_entity(e.type)
+    dedup_results: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for (item, out), decision in zip(extracted, decisions, strict=True):
+        ex = out.extraction
+        dedup_results["exact_duplicate" if decision.duplicate_of else
+                      "new_story" if decision.story_id == item["id"] else "near_duplicate"] += 1
+        kinds.update(c.kind for c in ex.casualties)
+        types.update(e.type for e in ex.entities)
         rows.append({
             "item_id": item["id"], "story_id": decision.story_id, "duplicate_of": decision.duplicate_of,
             "similarity": decision.similarity, "text_clean": ex.text_clean,
@@ -197,6 +216,7 @@ def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Extr
             "regions": [{**r.to_json(), "lat": r.lat, "lon": r.lon} for r in ex.regions],
             "processed_at": now,
         })
+    _count(dedup_results, kinds, types)
     with res.engine.begin() as conn:
         previous = articles_repo.save_articles(conn, rows)
         story_ids = {r["story_id"] for r in rows} | {p for p in previous.values() if p is not None}
@@ -205,6 +225,16 @@ def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Extr
         conn.execute(sa.update(items).where(items.c.id.in_([r["item_id"] for r in rows]))
                      .values(state="processed", last_error=None))
     return update_signals(res, [(sid, before.get(sid, {}), after.get(sid, {})) for sid in sorted(story_ids)])
+
+
+def _count(dedup_results: Counter[str], kinds: Counter[str], types: Counter[str]) -> None:
+    """Metrics of a batch, one increment per label (not one per figure or entity)."""
+    for result, n in dedup_results.items():
+        metrics.count_dedup(result, n)
+    for kind, n in kinds.items():
+        metrics.count_casualty(kind, n)
+    for entity_type, n in types.items():
+        metrics.count_entity(entity_type, n)
 
 
 def counted_regions(story: dict[str, Any]) -> set[str]:

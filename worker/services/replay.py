@@ -21,11 +21,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from worker.feeds.replay_input import read_replay_file
-from worker.pipeline import Extraction
 from worker.resources import Resources
 from worker.services.alerting import dispatch_due_deliveries, evaluate_region
 from worker.services.ingest import store_items
 from worker.services.process import (
+    Analysed,
     Batch,
     BatchResult,
     analyse_item,
@@ -110,7 +110,7 @@ def _pipelined(res: Resources, ids: list[int], now: datetime, pool: Executor | N
             yield min(i + CHUNK, len(ids)), process_batch(res, ids[i:i + CHUNK], now, allow_fulltext=False)
         return
 
-    def submit(i: int) -> tuple[Batch, list[Future[Extraction | str]]]:
+    def submit(i: int) -> tuple[Batch, list[Future[Analysed | str]]]:
         batch = begin_batch(res, ids[i:i + CHUNK], allow_fulltext=False)
         return batch, [pool.submit(analyse_item, job) for job in extraction_jobs(res, batch.fresh)]
 

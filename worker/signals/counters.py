@@ -63,11 +63,6 @@ class SignalCounters:
         """Sorted set of the region's buckets that ever held a story (score = bucket)."""
         return f"{self.prefix}:{{{region_key}}}:buckets"
 
-    def _index(self, pipe: Any, region_key: str, bucket: int) -> None:
-        ik = self._index_key(region_key)
-        pipe.zadd(ik, {str(bucket): bucket})
-        pipe.expire(ik, self.ttl)
-
     def add_story(self, region_keys: Iterable[str], story_id: str, source: str, event_ts: datetime | float) -> list[str]:
         """Count ``story_id`` (reported by ``source``) in each region's bucket; return regions that changed.
 
@@ -78,23 +73,36 @@ class SignalCounters:
         return [rk for rk in keys if rk in changed]
 
     def add_stories(self, entries: Iterable[tuple[Sequence[str], str, str, datetime | float]]) -> set[str]:
-        """:meth:`add_story` for many (region_keys, story_id, source, event_ts) in one round trip."""
-        pipe = self.r.pipeline(transaction=False)
-        order: list[str] = []
+        """:meth:`add_story` for many (region_keys, story_id, source, event_ts) in one round trip.
+
+        Members are grouped per (region, bucket) first, so a batch costs a few commands per bucket
+        it touches rather than six per (story, source, region): a replay batch of 200 articles went
+        from ~2,400 commands to a few dozen.
+        """
+        grouped: dict[tuple[str, int], tuple[set[str], set[str]]] = {}
         for region_keys, story_id, source, event_ts in entries:
             b = self.bucket_of(event_ts)
-            for rk in dict.fromkeys(region_keys):
-                sk, pk = self._stories_key(rk, b), self._pairs_key(rk, b)
-                pipe.sadd(sk, story_id)
-                pipe.sadd(pk, f"{source}{SEP}{story_id}")
-                pipe.expire(sk, self.ttl)
-                pipe.expire(pk, self.ttl)
-                self._index(pipe, rk, b)
-                order.append(rk)
-        if not order:
+            for rk in region_keys:
+                stories, pairs = grouped.setdefault((rk, b), (set(), set()))
+                stories.add(story_id)
+                pairs.add(f"{source}{SEP}{story_id}")
+        if not grouped:
             return set()
+        pipe = self.r.pipeline(transaction=False)
+        buckets: dict[str, dict[str, int]] = {}
+        for (rk, b), (stories, pairs) in grouped.items():
+            sk, pk = self._stories_key(rk, b), self._pairs_key(rk, b)
+            pipe.sadd(sk, *sorted(stories))
+            pipe.sadd(pk, *sorted(pairs))
+            pipe.expire(sk, self.ttl)
+            pipe.expire(pk, self.ttl)
+            buckets.setdefault(rk, {})[str(b)] = b
+        for rk, mapping in buckets.items():
+            ik = self._index_key(rk)
+            pipe.zadd(ik, mapping)
+            pipe.expire(ik, self.ttl)
         res = pipe.execute()
-        return {rk for i, rk in enumerate(order) if res[6 * i] or res[6 * i + 1]}
+        return {rk for i, (rk, _) in enumerate(grouped) if res[4 * i] or res[4 * i + 1]}
 
     def remove_story(self, region_keys: Iterable[str], story_id: str, event_ts: datetime | float) -> list[str]:
         """Undo :meth:`add_story` for these regions (e.g. a re-process changed the story's regions)."""
