@@ -67,6 +67,13 @@ def write_event(n: int, rng: random.Random) -> tuple[str, str, str]:
     return key, title, body
 
 
+def _item_xml(guid: str, title: str, body: str, published: datetime) -> bytes:
+    """An item's RSS element, rendered once when it is published (a feed lists up to 2,000)."""
+    return (f"<item><guid isPermaLink=\"false\">{guid}</guid><title>{escape(title)}</title>"
+            f"<link>http://127.0.0.1/news/{guid}</link><description>{escape(body)}</description>"
+            f"<pubDate>{format_datetime(published, usegmt=True)}</pubDate></item>").encode()
+
+
 class FeedServer:
     """``with FeedServer(feeds=4, rate=20) as fs: fs.start_publishing(); ... fs.served_guids``."""
 
@@ -103,7 +110,7 @@ class FeedServer:
                 guid = f"ev{n}-f{feed}"
                 t = title if k == 0 else f"{self.rng.choice(['عاجل: ', 'بالفيديو: ', ''])}{title}"
                 b = body if k == 0 else f"{body}\n{self.rng.choice(CREDITS)}"
-                self.items[feed].append({"guid": guid, "title": t, "body": b, "published": now})
+                self.items[feed].append({"guid": guid, "xml": _item_xml(guid, t, b, now)})
                 event.copies.append((feed, guid))
             self.events.append(event)
             return event
@@ -140,14 +147,9 @@ class FeedServer:
             items = self.items[feed][-self.window:]
             for it in items:
                 self.served.add(it["guid"])
-        parts = [
-            f"<item><guid isPermaLink=\"false\">{it['guid']}</guid><title>{escape(it['title'])}</title>"
-            f"<link>http://127.0.0.1/news/{it['guid']}</link><description>{escape(it['body'])}</description>"
-            f"<pubDate>{format_datetime(it['published'], usegmt=True)}</pubDate></item>"
-            for it in reversed(items)
-        ]
-        return ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-                f"<title>مصدر {feed}</title><link>http://127.0.0.1/</link>{''.join(parts)}</channel></rss>").encode()
+        return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>مصدر {feed}</title>'
+                f"<link>http://127.0.0.1/</link>".encode() + b"".join(it["xml"] for it in reversed(items))
+                + b"</channel></rss>")
 
     def url(self, feed: int) -> str:
         assert self._server is not None

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from pytest_httpserver import HTTPServer
 from sqlalchemy.engine import Engine
 
 from worker.store import articles_repo, feeds_repo, items_repo
@@ -100,3 +101,37 @@ def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
     assert story["totals"] == {"killed": 27, "injured": 5}
     assert story["size"] == 2
     assert story["sources"] == ["Example"]
+
+
+def test_a_changed_feed_stores_only_what_changed_and_remembers_its_items(engine: Engine, httpserver: HTTPServer
+                                                                          ) -> None:
+    """Fetched twice over real HTTP: the second body's known item is skipped before parsing, the new
+    and the edited item are stored exactly as a full parse would; a forced fetch parses everything."""
+    from tests.unit.test_known_items import HEADERS, item, rss
+    from worker.feeds.fetch import Fetcher
+    from worker.feeds.known_items import DIGEST_SIZE
+    from worker.services.ingest import fetch_and_store
+    from worker.settings import Settings
+
+    settings = Settings(_env_file=None, fetch_allow_hosts="127.0.0.1")  # type: ignore[call-arg]
+    url = httpserver.url_for("/rss.xml")
+    with engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, url, T0, name="مرصد")
+    bodies = [rss([item(2), item(1)]), rss([item(3), item(2), item(1, town="إدلب")])]
+    with Fetcher(settings) as fetcher:
+        outcomes = []
+        for k, body in enumerate([*bodies, bodies[1]]):
+            httpserver.clear()
+            httpserver.expect_request("/rss.xml").respond_with_data(body, content_type=HEADERS["content-type"])
+            outcomes.append(fetch_and_store(engine, fetcher, settings, feed_id, T0 + timedelta(minutes=k),
+                                            force=k == 2))
+    first, second, forced = outcomes
+    assert (first.status, len(first.new_ids), first.updated_ids, first.unchanged) == ("ok", 2, [], 0)
+    with engine.connect() as conn:
+        stored = {r.guid: r for r in conn.execute(sa.select(items.c.id, items.c.guid, items.c.title))}
+        digests = feeds_repo.item_digests(conn, feed_id)
+    assert (second.new_ids, second.updated_ids, second.unchanged) == ([stored["sy-3"].id], [stored["sy-1"].id], 1)
+    assert (forced.new_ids, forced.updated_ids, forced.unchanged) == ([], [], 3)
+    assert stored["sy-1"].title == "قصف على إدلب (تقرير 1)"
+    assert sorted(stored) == ["sy-1", "sy-2", "sy-3"]
+    assert digests is not None and len(digests) == 3 * DIGEST_SIZE

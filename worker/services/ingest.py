@@ -18,9 +18,10 @@ from worker.errors import FetchError, HTTPStatusError, ParseError, RateLimited
 from worker.feeds import schedule
 from worker.feeds.fetch import Fetcher, body_hash
 from worker.feeds.identity import content_fingerprint, event_time, item_key
-from worker.feeds.parse import parse_feed
+from worker.feeds.known_items import Reduced, reduce_known, unpack
+from worker.feeds.parse import MAX_ITEMS, parse_feed
 from worker.logging import get_logger
-from worker.models import ParsedItem
+from worker.models import ParsedFeed, ParsedItem
 from worker.settings import Settings
 from worker.store import feeds_repo, items_repo
 from worker.store.items_repo import NewItem, UpsertOutcome
@@ -85,6 +86,7 @@ def fetch_and_store(engine: Engine, fetcher: Fetcher, settings: Settings, feed_i
                     *, force: bool = False, rng: schedule.Random = random.random) -> IngestOutcome:
     with engine.connect() as conn:
         feed = feeds_repo.get_feed(conn, feed_id)
+        known = unpack(feeds_repo.item_digests(conn, feed_id)) if feed is not None and not force else frozenset()
     if feed is None:
         return IngestOutcome(feed_id, "missing", [], [], error="feed not found")
     log.info("fetch.start", feed_id=feed_id, url=feed["url"], force=force)
@@ -101,28 +103,62 @@ def fetch_and_store(engine: Engine, fetcher: Fetcher, settings: Settings, feed_i
             _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest, 0)
             metrics.observe_fetch("unchanged")
             return IngestOutcome(feed_id, "unchanged", [], [])
-        try:
-            parsed = parse_feed(body, result.headers, result.final_url)
-        except ParseError:
-            raise
-        except Exception as exc:  # a parser bug must still be recorded, backed off and paused
-            raise ParseError(f"parser failed: {type(exc).__name__}: {exc}") from exc
+        parsed, remember, skipped = parse_new_items(body, result.headers, result.final_url, known)
         outcome = store_items(engine, feed_id, feed["name"] or feed["url"], parsed.items, now)
+        metrics.count_stored("unchanged", skipped)
         _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest,
-                   len(outcome.new))
+                   len(outcome.new), remember)
         metrics.observe_fetch("ok")
-        log.info("fetch.ok", feed_id=feed_id, items=len(parsed.items), new=len(outcome.new),
-                 updated=len(outcome.updated), recovered_error=parsed.recovered_error)
-        return IngestOutcome(feed_id, "ok", outcome.new, outcome.updated, outcome.unchanged)
+        log.info("fetch.ok", feed_id=feed_id, items=len(parsed.items) + skipped, new=len(outcome.new),
+                 updated=len(outcome.updated), skipped_known=skipped, recovered_error=parsed.recovered_error)
+        return IngestOutcome(feed_id, "ok", outcome.new, outcome.updated, outcome.unchanged + skipped)
     except (FetchError, ParseError) as exc:
         return _record_error(engine, settings, feed, now, exc, rng)
 
 
+def _parse(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+    try:
+        return parse_feed(body, headers, url)
+    except ParseError:
+        raise
+    except Exception as exc:  # a parser bug must still be recorded, backed off and paused
+        raise ParseError(f"parser failed: {type(exc).__name__}: {exc}") from exc
+
+
+def parse_new_items(body: bytes, headers: dict[str, str], url: str, known: frozenset[bytes]
+                    ) -> tuple[ParsedFeed, bytes, int]:
+    """Parse the items that the feed's last stored fetch did not list (worker.feeds.known_items).
+
+    Returns the parsed feed, the item digests to record once its items are stored, and how many
+    known items were skipped. Whenever the shortcut is in doubt (the reduced document does not
+    parse, or yields another number of items than were kept) the whole body is parsed.
+    """
+    reduced = reduce_known(body, {k.lower(): v for k, v in headers.items()}, url, known)
+    if reduced is not None and reduced.skipped:
+        try:
+            parsed = _parse(reduced.body, headers, url)
+        except ParseError:
+            parsed = None
+        if parsed is not None and len(parsed.items) == min(len(reduced.digests) - reduced.skipped, MAX_ITEMS):
+            return parsed, reduced.remembered(len(parsed.items)), reduced.skipped
+        log.warning("fetch.known_items_fallback", url=url, skipped=reduced.skipped)
+    parsed = _parse(body, headers, url)
+    if reduced is None or len(parsed.items) != min(len(reduced.digests), MAX_ITEMS):
+        return parsed, b"", 0  # items cannot be matched to their digests: remember none
+    whole = Reduced(body, reduced.digests, (True,) * len(reduced.digests))
+    return parsed, whole.remembered(len(parsed.items)), 0
+
+
 def _record_ok(engine: Engine, feed_id: int, now: datetime, status: int, next_check: datetime,
-               etag: str | None, last_modified: str | None, digest: str | None, new_items: int) -> None:
+               etag: str | None, last_modified: str | None, digest: str | None, new_items: int,
+               item_digests: bytes | None = None) -> None:
+    """Feed health after a good fetch; the item digests are recorded only now, after the items were
+    stored, so a fetch that failed half-way never makes the next one skip an item it did not store."""
     with engine.begin() as conn:
         feeds_repo.record_success(conn, feed_id, now, status=status, next_check_at=next_check, etag=etag,
                                   last_modified=last_modified, body_hash=digest, new_items=new_items)
+        if item_digests is not None:
+            feeds_repo.save_item_digests(conn, feed_id, item_digests, now)
 
 
 def _error_outcome_label(exc: Exception) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from worker.store.tables import feeds
+from worker.store.tables import feed_item_digests, feeds
 from worker.store.upsert import upsert
 
 FEED_FIELDS = ("name", "country", "language", "interval", "tags")
@@ -91,6 +91,17 @@ def record_success(conn: Connection, feed_id: int, now: datetime, *, status: int
     if status != 304:
         values.update(etag=etag, last_modified=last_modified, body_hash=body_hash)
     conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(**values))
+
+
+def item_digests(conn: Connection, feed_id: int) -> bytes | None:
+    """Digests of the items the feed's last stored fetch listed (worker.feeds.known_items)."""
+    return conn.execute(sa.select(feed_item_digests.c.digests)
+                        .where(feed_item_digests.c.feed_id == feed_id)).scalar_one_or_none()
+
+
+def save_item_digests(conn: Connection, feed_id: int, digests: bytes, now: datetime) -> None:
+    upsert(conn, feed_item_digests, {"feed_id": feed_id, "digests": digests, "updated_at": now},
+           key=["feed_id"], update=["digests", "updated_at"])
 
 
 def record_failure(conn: Connection, feed_id: int, now: datetime, *, reason: str, status: int | None,

@@ -71,6 +71,16 @@ feeds = sa.Table(
     sa.Index("ix_feeds_due", "enabled", "next_check_at"),
 )
 
+# Digests of the items a feed's last stored fetch listed (worker.feeds.known_items): the next fetch
+# parses only the items that are not among them. Kept apart from ``feeds`` so feed listings stay small.
+feed_item_digests = sa.Table(
+    "feed_item_digests",
+    metadata,
+    sa.Column("feed_id", sa.Integer, sa.ForeignKey("feeds.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("digests", sa.LargeBinary, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
 items = sa.Table(
     "items",
     metadata,
