@@ -167,3 +167,23 @@ def test_alerts_watch_prints_new_alerts_live(res: Resources, tmp_path: Path, red
     assert "Idlib / إدلب (SY)" in printed
     assert "Syria / سوريا (SY)" in printed
     assert "مقتل سبعة مدنيين بغارات جوية على سراقب" in printed
+
+
+def test_live_evaluation_is_skipped_when_a_later_one_already_read_the_counts(res: Resources) -> None:
+    from worker.services.alerting import counters_of, evaluate_and_alert, signal_generation
+
+    counters, key, now = counters_of(res), "SY:admin1:Idlib", NOW + timedelta(minutes=40)
+    counters.add_stories([([key], str(i), f"src{i % 3}", now - timedelta(minutes=i)) for i in range(1, 9)])
+    first = signal_generation(res)
+    counters.mark_evaluated(key, first)  # as if an evaluation had read the counts after this batch
+    assert evaluate_and_alert(res, [key], now, first) == 0
+    with res.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(alerts)).scalar_one() == 0
+    second = signal_generation(res)
+    assert second == first + 1
+    assert evaluate_and_alert(res, [key], now, second) == 1  # not covered: evaluated, the spike alerts
+    assert counters.evaluated_generation(key) == second
+    assert evaluate_and_alert(res, [key], now, second) == 0  # covered by the evaluation just made
+    assert evaluate_and_alert(res, [key], now) == 0  # no generation: evaluated again, same episode
+    with res.engine.connect() as conn:
+        assert [r.severity for r in conn.execute(sa.select(alerts.c.severity))] == ["critical"]

@@ -74,13 +74,32 @@ def test_remove_story_for_reprocess(redis_client: redis.Redis) -> None:
     assert c.source_names(AL, [b]) == ["beta"]  # s2 still has beta; s1's alpha is gone
 
 
+def test_source_names_follow_removals_and_read_buckets_written_before_names_existed(
+        redis_client: redis.Redis) -> None:
+    c = SignalCounters(redis_client)
+    b = c.bucket_of(T)
+    c.add_stories([([AL], "s1", "alpha", T), ([AL], "s1", "beta", T), ([AL], "s2", "beta", T)])
+    assert c.source_names(AL, [b]) == ["alpha", "beta"]
+    assert c.remove_story([AL], "s2", T) == [AL]
+    assert c.source_names(AL, [b]) == ["alpha", "beta"]  # s1 still has beta
+    assert c.remove_story([AL], "s1", T) == [AL]
+    assert c.source_names(AL, [b]) == []
+    assert redis_client.exists(f"rasd:sig:{{{AL}}}:{b}:source_names") == 0
+    # A bucket from before the names sets: only stories and pairs. Its sources come from the pairs.
+    redis_client.sadd(f"rasd:sig:{{{AL}}}:{b + 1}:stories", "s9")
+    redis_client.sadd(f"rasd:sig:{{{AL}}}:{b + 1}:sources", "gamma\ts9", "delta\ts9")
+    c.add_story([AL], "s3", "alpha", T + timedelta(hours=2))
+    assert c.source_names(AL, range(b, b + 3)) == ["alpha", "delta", "gamma"]
+    assert c.sources(AL, range(b, b + 3)) == 3
+
+
 def test_keys_expire(redis_client: redis.Redis) -> None:
     c = SignalCounters(redis_client, retention_days=30)
     c.add_story([AL], "s1", "alpha", T)
     keys = sorted(k.decode() for k in redis_client.keys("rasd:sig:*"))
     b = c.bucket_of(T)
-    assert keys == [f"rasd:sig:{{{AL}}}:{b}:sources", f"rasd:sig:{{{AL}}}:{b}:stories",
-                    f"rasd:sig:{{{AL}}}:buckets"]
+    assert keys == [f"rasd:sig:{{{AL}}}:{b}:source_names", f"rasd:sig:{{{AL}}}:{b}:sources",
+                    f"rasd:sig:{{{AL}}}:{b}:stories", f"rasd:sig:{{{AL}}}:buckets"]
     assert c.nonzero_counts(AL, b - 100, b + 100) == {b: 1}
     for k in keys:
         ttl = redis_client.ttl(k)

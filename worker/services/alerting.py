@@ -93,11 +93,21 @@ def sweep(counts: dict[int, int], sources_at: Any, state: RegionState, first: in
     return out
 
 
-def evaluate_region(res: Resources, region_key: str, first: int, last: int, now: datetime) -> list[str]:
-    """Sweep one region over buckets ``first..last``; store and publish the alerts it raises."""
+def evaluate_region(res: Resources, region_key: str, first: int, last: int, now: datetime,
+                    generation: int | None = None) -> list[str]:
+    """Sweep one region over buckets ``first..last``; store and publish the alerts it raises.
+
+    ``generation`` (live path): the signal generation after the caller's stories were counted. An
+    evaluation of the region that read the counts at or past it has already seen those stories, so
+    this one is skipped: when evaluation falls behind a burst of batches, the queued requests
+    collapse into one evaluation instead of repeating the same one per batch.
+    """
     params = params_of(res)
     counters = counters_of(res)
     with res.redis.lock(f"rasd:lock:region:{region_key}", timeout=120, blocking_timeout=60):
+        if generation is not None and counters.evaluated_generation(region_key) >= generation:
+            return []
+        seen = counters.generation()  # read before any count, so everything counted before it is seen
         with res.engine.connect() as conn:
             state = RegionState.from_json(alerts_repo.get_region_state(conn, region_key))
         if state.through_bucket is not None:
@@ -112,13 +122,20 @@ def evaluate_region(res: Resources, region_key: str, first: int, last: int, now:
         created = [store_alert(res, region_key, d, counters, now) for d in result.decisions]
         with res.engine.begin() as conn:
             alerts_repo.save_region_state(conn, region_key, result.state.to_json(), now)
+        counters.mark_evaluated(region_key, seen)
     return [a for a in created if a]
 
 
-def evaluate_and_alert(res: Resources, region_keys: Iterable[str], now: datetime) -> int:
+def evaluate_and_alert(res: Resources, region_keys: Iterable[str], now: datetime,
+                       generation: int | None = None) -> int:
     """Live path: evaluate each region at the current bucket (after new stories were counted)."""
     cur = bucket_index(now, res.settings.bucket_seconds)
-    return sum(len(evaluate_region(res, key, cur, cur, now)) for key in sorted(set(region_keys)))
+    return sum(len(evaluate_region(res, key, cur, cur, now, generation)) for key in sorted(set(region_keys)))
+
+
+def signal_generation(res: Resources) -> int:
+    """Mark a batch's stories as counted; pass the result to :func:`evaluate_and_alert`."""
+    return counters_of(res).bump_generation()
 
 
 def _region_from_stories(region_key: str, rows: list[dict[str, Any]]) -> Region:

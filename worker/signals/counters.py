@@ -1,8 +1,10 @@
 """Per-(region, time bucket) story counters in Redis/Valkey, for the spike detector.
 
-Each bucket holds two SETs: the story ids (``SADD`` makes re-runs and re-ingests idempotent, and a
-story counts once however many articles it has) and ``source<TAB>story`` pairs, so the number of
-distinct sources in a window can be computed and a story can be removed exactly. Buckets are by
+Each bucket holds three SETs: the story ids (``SADD`` makes re-runs and re-ingests idempotent, and
+a story counts once however many articles it has), ``source<TAB>story`` pairs, so a story can be
+removed exactly, and the bucket's source names, so the distinct sources of a window are a union of
+a few short sets (a busy governorate's pairs run to thousands per hour, and the detector asks for
+its sources on every evaluation). Removing a story rebuilds the names from the pairs left. Buckets are by
 event time (the story's published time, clamped by the caller). Keys expire ``retention_days``
 after their last write (relative TTL, so replaying old history still works); the detector's
 baseline lives in the database, so Redis only needs the recent buckets.
@@ -18,6 +20,31 @@ from typing import Any
 import redis
 
 SEP = "\t"
+# Names of a bucket's sources from the pairs left after a removal (atomic: an add cannot slip between).
+_REBUILD_NAMES = """
+local members = redis.call('SMEMBERS', KEYS[1])
+redis.call('DEL', KEYS[2])
+for _, m in ipairs(members) do
+  redis.call('SADD', KEYS[2], string.match(m, '^([^\t]*)'))
+end
+if #members > 0 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+return #members
+"""
+# Distinct source names over buckets; KEYS = names, pairs of each bucket. A bucket written before the
+# names sets existed has only pairs: its names are read from them.
+_SOURCE_NAMES = """
+local names = {}
+for i = 1, #KEYS, 2 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then
+    for _, n in ipairs(redis.call('SMEMBERS', KEYS[i])) do names[n] = true end
+  else
+    for _, m in ipairs(redis.call('SMEMBERS', KEYS[i + 1])) do names[string.match(m, '^([^\t]*)')] = true end
+  end
+end
+local out = {}
+for n in pairs(names) do out[#out + 1] = n end
+return out
+"""
 
 
 def bucket_of(ts: datetime | float, bucket_seconds: int = 3600) -> int:
@@ -49,6 +76,25 @@ class SignalCounters:
         self.bucket_seconds = bucket_seconds
         self.ttl = int(retention_days * 86400)
         self.prefix = prefix
+        self._rebuild_names = client.register_script(_REBUILD_NAMES)
+        self._source_names = client.register_script(_SOURCE_NAMES)
+
+    # --- evaluation generations: let the live path skip evaluations another one already covered ---
+    def bump_generation(self) -> int:
+        """Call after counting a batch: the number every later evaluation is at or past."""
+        return int(self.r.incr(f"{self.prefix}:generation"))
+
+    def generation(self) -> int:
+        value = self.r.get(f"{self.prefix}:generation")
+        return int(value) if value is not None else 0
+
+    def evaluated_generation(self, region_key: str) -> int:
+        """Generation read by the region's last completed evaluation before it read any count."""
+        value = self.r.get(f"{self.prefix}:{{{region_key}}}:evaluated")
+        return int(value) if value is not None else 0
+
+    def mark_evaluated(self, region_key: str, generation: int) -> None:
+        self.r.set(f"{self.prefix}:{{{region_key}}}:evaluated", generation, ex=self.ttl)
 
     def bucket_of(self, ts: datetime | float) -> int:
         return bucket_of(ts, self.bucket_seconds)
@@ -58,6 +104,9 @@ class SignalCounters:
 
     def _pairs_key(self, region_key: str, bucket: int) -> str:
         return f"{self.prefix}:{{{region_key}}}:{bucket}:sources"
+
+    def _names_key(self, region_key: str, bucket: int) -> str:
+        return f"{self.prefix}:{{{region_key}}}:{bucket}:source_names"
 
     def _index_key(self, region_key: str) -> str:
         """Sorted set of the region's buckets that ever held a story (score = bucket)."""
@@ -79,30 +128,33 @@ class SignalCounters:
         it touches rather than six per (story, source, region): a replay batch of 200 articles went
         from ~2,400 commands to a few dozen.
         """
-        grouped: dict[tuple[str, int], tuple[set[str], set[str]]] = {}
+        grouped: dict[tuple[str, int], tuple[set[str], set[str], set[str]]] = {}
         for region_keys, story_id, source, event_ts in entries:
             b = self.bucket_of(event_ts)
             for rk in region_keys:
-                stories, pairs = grouped.setdefault((rk, b), (set(), set()))
+                stories, pairs, names = grouped.setdefault((rk, b), (set(), set(), set()))
                 stories.add(story_id)
                 pairs.add(f"{source}{SEP}{story_id}")
+                names.add(source)
         if not grouped:
             return set()
         pipe = self.r.pipeline(transaction=False)
         buckets: dict[str, dict[str, int]] = {}
-        for (rk, b), (stories, pairs) in grouped.items():
-            sk, pk = self._stories_key(rk, b), self._pairs_key(rk, b)
+        per_group = 6
+        for (rk, b), (stories, pairs, names) in grouped.items():
+            sk, pk, nk = self._stories_key(rk, b), self._pairs_key(rk, b), self._names_key(rk, b)
             pipe.sadd(sk, *sorted(stories))
             pipe.sadd(pk, *sorted(pairs))
-            pipe.expire(sk, self.ttl)
-            pipe.expire(pk, self.ttl)
+            pipe.sadd(nk, *sorted(names))
+            for key in (sk, pk, nk):
+                pipe.expire(key, self.ttl)
             buckets.setdefault(rk, {})[str(b)] = b
         for rk, mapping in buckets.items():
             ik = self._index_key(rk)
             pipe.zadd(ik, mapping)
             pipe.expire(ik, self.ttl)
         res = pipe.execute()
-        return {rk for i, (rk, _) in enumerate(grouped) if res[4 * i] or res[4 * i + 1]}
+        return {rk for i, (rk, _) in enumerate(grouped) if res[per_group * i] or res[per_group * i + 1]}
 
     def remove_story(self, region_keys: Iterable[str], story_id: str, event_ts: datetime | float) -> list[str]:
         """Undo :meth:`add_story` for these regions (e.g. a re-process changed the story's regions)."""
@@ -120,6 +172,8 @@ class SignalCounters:
             mine = [m for m in members if _s(m).endswith(suffix)]
             if mine:
                 pipe.srem(self._pairs_key(rk, b), *mine)
+        for rk in keys:
+            self._rebuild_names(keys=[self._pairs_key(rk, b), self._names_key(rk, b)], args=[self.ttl], client=pipe)
         res = pipe.execute()
         changed, i = [], 0
         for rk, members in zip(keys, pairs, strict=True):
@@ -161,8 +215,8 @@ class SignalCounters:
     def source_names(self, region_key: str, buckets: Sequence[int] | range) -> list[str]:
         if len(buckets) == 0:
             return []
-        members = self.r.sunion([self._pairs_key(region_key, b) for b in buckets])
-        return sorted({_s(m).split(SEP, 1)[0] for m in members})
+        keys = [k for b in buckets for k in (self._names_key(region_key, b), self._pairs_key(region_key, b))]
+        return sorted(_s(n) for n in self._source_names(keys=keys))
 
     def story_ids(self, region_key: str, buckets: Sequence[int] | range) -> list[str]:
         """Story ids in ``buckets`` (sorted), for building the alert payload."""

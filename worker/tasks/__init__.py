@@ -76,7 +76,9 @@ def process_items(item_ids: list[int]) -> int:
     for item_id in result.failed:  # a short retry; poison items are parked after max_attempts
         process_items.apply_async([[item_id]], countdown=30)
     if result.regions:
-        evaluate_regions.delay(sorted(result.regions))
+        from worker.services.alerting import signal_generation
+
+        evaluate_regions.delay(sorted(result.regions), signal_generation(res))
     return result.processed
 
 
@@ -92,12 +94,13 @@ def fetch_fulltext(item_id: int) -> None:
 
 
 @app.task(name="worker.tasks.evaluate_regions")
-def evaluate_regions(region_keys: list[str]) -> int:
+def evaluate_regions(region_keys: list[str], generation: int | None = None) -> int:
+    """``generation``: the signal generation once the stories were counted (None = always evaluate)."""
     from worker.services.alerting import evaluate_and_alert
 
     res = get_resources()
     with timed("evaluate_regions"):
-        created = evaluate_and_alert(res, region_keys, utcnow())
+        created = evaluate_and_alert(res, region_keys, utcnow(), generation)
     if created:  # deliver now rather than at the next beat tick (the claim lease prevents doubles)
         dispatch_deliveries.delay()
     return created
