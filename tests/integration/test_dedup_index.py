@@ -200,3 +200,13 @@ def test_assign_batches_raises_what_redis_raised(redis_client: redis.Redis) -> N
     redis_client.set(f"{index.prefix}:r:{int(now * 1000) // index.slot_ms}:{1 % index.hshards}", "not a hash")
     with pytest.raises(redis.ResponseError):
         list(index.assign_batches([[(1, "نص", now)]], now))
+
+
+def test_clean_results_are_assigned_like_their_text(redis_client: redis.Redis) -> None:
+    now = time.time()
+    raws = [syndicated(a, s) for a in base_articles()[:5] for s in range(3)]
+    by_text = DedupIndex(redis_client).assign_many([(i + 1, clean_article(r).text, now) for i, r in enumerate(raws)])
+    redis_client.flushall()
+    by_result = DedupIndex(redis_client).assign_many([(i + 1, clean_article(r), now) for i, r in enumerate(raws)])
+    assert by_result == by_text
+    assert [d.story_id for d in by_text] == [1, 1, 1, 4, 4, 4, 7, 7, 7, 10, 10, 10, 13, 13, 13]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from rensa import RMinHash
 
+from worker.text.clean import CleanResult
 from worker.text.normalize import match_words, normalize
 
 __all__ = [
@@ -141,17 +142,29 @@ def _pack(n: int, digest: list[int]) -> bytes:
         raise OverflowError(str(exc)) from exc
 
 
-def fingerprint(text: str, num_perm: int = 128, bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS,
+def fingerprint(text: str | CleanResult, num_perm: int = 128, bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS,
                 size: int = SHINGLE) -> Fingerprint:
-    """Exact hash, compact signature and LSH bucket keys of one article text."""
-    # Normalise once: credit stripping works on the matching form as well as on the display text.
-    norm = normalize(text)
-    all_words = match_words(norm)
+    """Exact hash, compact signature and LSH bucket keys of one article text.
+
+    Given ``clean_article``'s result, the same as for its ``.text``, reusing the matching form and
+    words cleaning already made.
+    """
+    norm, all_words = _matching(text)
     stripped = strip_credits(norm)
     ws = all_words if stripped == norm else match_words(stripped)
     digest = _digest_words(ws, num_perm, size)
     exact = hashlib.sha256(" ".join(all_words).encode("utf-8")).hexdigest()
     return Fingerprint(exact, compact(digest), band_keys(digest, bands, rows))
+
+
+def _matching(text: str | CleanResult) -> tuple[str, list[str]]:
+    # Normalise once: credit stripping works on the matching form as well as on the display text.
+    if isinstance(text, CleanResult):
+        if text.matching is not None and text.words is not None:
+            return text.matching, text.words
+        text = text.text
+    norm = normalize(text)
+    return norm, match_words(norm)
 
 
 def candidate_probability(jaccard: float, bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS) -> float:

@@ -31,13 +31,14 @@ import redis
 
 from worker.dedup.fingerprint import DEFAULT_BANDS, DEFAULT_ROWS, Fingerprint, fingerprint
 from worker.settings import Settings
+from worker.text.clean import CleanResult
 
 __all__ = ["SCRIPT_BATCH", "Decision", "DedupIndex"]
 
 _SCRIPT = (Path(__file__).with_name("assign.lua")).read_text(encoding="utf-8")
 # Articles per EVALSHA: per-script and per-argument overheads are paid once for all of them, and one
-# script holds Redis for only a few ms. Measured: at 50 the request outgrew 16 KB and Valkey's
-# used_memory in bench/dedup.py rose by ~350 KB (a fixed cost, ~17 bytes per article at 20k); at 25 not.
+# script holds Redis for only a few ms. Measured with bench/dedup.py's memory test (same keys and
+# contents either way): 393-397 bytes per article at 50, 378-393 at 25, 380-384 with one per article.
 SCRIPT_BATCH = 25
 
 
@@ -91,7 +92,7 @@ class DedupIndex:
         return cls(client, window_days=settings.dedup_window_days, num_perm=settings.dedup_num_perm,
                    threshold=settings.dedup_threshold)
 
-    def fingerprint(self, text: str) -> Fingerprint:
+    def fingerprint(self, text: str | CleanResult) -> Fingerprint:
         return fingerprint(text, self.num_perm, self.bands, self.rows)
 
     @staticmethod
@@ -130,15 +131,18 @@ class DedupIndex:
             out.append(Decision(int(story), None if dup_i < 0 else dup_i, float(sim), bool(int(repeated))))
         return out
 
-    def assign(self, article_id: int, text: str, published_ts: float, now: float | None = None) -> Decision:
+    def assign(self, article_id: int, text: str | CleanResult, published_ts: float,
+               now: float | None = None) -> Decision:
         """Story of one article (one round trip); the same id always gets the same answer within the window.
 
         ``text`` is the cleaned article (``clean_article(raw).text``, title included if you like, as
-        long as every copy is treated alike); ``now`` defaults to the wall clock.
+        long as every copy is treated alike), or ``clean_article``'s result itself, which saves
+        normalising the text again; ``now`` defaults to the wall clock.
         """
         return self.assign_many([(article_id, text, published_ts)], now)[0]
 
-    def assign_many(self, items: Iterable[tuple[int, str, float]], now: float | None = None) -> list[Decision]:
+    def assign_many(self, items: Iterable[tuple[int, str | CleanResult, float]],
+                    now: float | None = None) -> list[Decision]:
         """Assign a batch in order, one round trip per SCRIPT_BATCH articles (copies inside the batch see
         each other)."""
         return self.assign_fingerprints([(aid, self.fingerprint(text), pub) for aid, text, pub in items], now)
@@ -148,7 +152,7 @@ class DedupIndex:
         """``assign_many`` for fingerprints computed elsewhere (e.g. to store the content hash too)."""
         return self._run(self._prepare(list(items), now))
 
-    def assign_batches(self, batches: Iterable[Sequence[tuple[int, str, float]]],
+    def assign_batches(self, batches: Iterable[Sequence[tuple[int, str | CleanResult, float]]],
                        now: float | None = None) -> Iterator[list[Decision]]:
         """``assign_many`` of each batch, in order, yielding each batch's decisions.
 
