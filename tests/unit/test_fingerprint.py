@@ -40,6 +40,11 @@ def test_strip_credits() -> None:
     assert strip_credits(f"(سكاي نيوز عربية) - {TEXT}\nالمصدر: وكالات") == TEXT + "\n"
     assert strip_credits(f"{TEXT} (الأناضول)") == TEXT
     assert strip_credits(f"(رويترز)\n{TEXT}") == "\n" + TEXT
+    # a trailing credit may be followed by one full stop and white space, nothing else
+    assert strip_credits(f"{TEXT} (الأناضول).  \n") == TEXT
+    assert strip_credits(f"{TEXT} - [وكالات] \n") == TEXT
+    assert strip_credits(f"{TEXT} «رويترز»\t.") == TEXT
+    assert strip_credits(f"{TEXT} (الأناضول)..") == f"{TEXT} (الأناضول).."
 
 
 def test_shingles() -> None:
