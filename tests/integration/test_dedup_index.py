@@ -210,3 +210,14 @@ def test_clean_results_are_assigned_like_their_text(redis_client: redis.Redis) -
     by_result = DedupIndex(redis_client).assign_many([(i + 1, clean_article(r), now) for i, r in enumerate(raws)])
     assert by_result == by_text
     assert [d.story_id for d in by_text] == [1, 1, 1, 4, 4, 4, 7, 7, 7, 10, 10, 10, 13, 13, 13]
+
+
+def test_assign_batches_sends_nothing_after_the_caller_stops(redis_client: redis.Redis) -> None:
+    index = DedupIndex(redis_client)
+    now = time.time()
+    a, b = base_articles()[10], base_articles()[11]
+    stream = index.assign_batches([[(1, a.text, now)], [(2, b.text, now)]], now)
+    assert next(stream) == [Decision(1, None, 0.0)]
+    stream.close()  # batch 2 was prepared while batch 1 ran, but never sent
+    assert redis_client.hget(index.record_key(1, now), "1") is not None
+    assert redis_client.hget(index.record_key(2, now), "2") is None

@@ -159,7 +159,8 @@ class DedupIndex:
         Batch k+1 is taken from ``batches`` (so cleaned, if that iterable cleans lazily) and
         fingerprinted while a background thread waits for Redis to run batch k: redis-py releases
         the GIL in socket I/O, so client and server work overlap. Batch k+1 is sent only after batch
-        k returned, so decisions are the same as calling ``assign_many`` on each batch in turn.
+        k returned, so decisions are the same as calling ``assign_many`` on each batch in turn; a
+        caller that stops early (closes the iterator) has nothing more sent.
         """
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedup-assign") as pool:
             pending: Future[list[Decision]] | None = None
