@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import random
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import redis
 
 from tests.conftest import wait_for
 from tests.unit.syndication import base_articles, sibling, syndicated
-from worker.dedup.index import Decision, DedupIndex
+from worker.dedup.index import SCRIPT_BATCH, Decision, DedupIndex
 from worker.text.clean import clean_article
 
 pytestmark = pytest.mark.integration
@@ -151,3 +152,72 @@ def test_forget_lets_an_id_be_assigned_afresh(redis_client: redis.Redis) -> None
     assert index.assign(2, a.text, now) == Decision(1, 1, 1.0)
     index.forget(2, now)
     assert index.assign(2, b.text, now) == Decision(2, None, 0.0)
+
+
+def test_a_batch_longer_than_one_script_sees_its_own_earlier_articles(redis_client: redis.Redis) -> None:
+    index = DedupIndex(redis_client)
+    now = time.time()
+    base = base_articles()[9]
+    others = [(100 + s, clean_article(sibling(base, s).text).text, now) for s in range(SCRIPT_BATCH)]
+    copies = [(200, base.text, now), (201, clean_article(syndicated(base, 2)).text, now), (202, base.text, now)]
+    decisions = index.assign_many([(1, base.text, now), *others, *copies])
+    assert len(decisions) == SCRIPT_BATCH + 4
+    assert [d.story_id for d in decisions[1:-3]] == [100 + s for s in range(SCRIPT_BATCH)]
+    # the copies are in the second script and join the story opened in the first
+    assert decisions[0] == Decision(1, None, 0.0)
+    assert decisions[-3] == Decision(1, 1, 1.0)
+    assert decisions[-2].story_id == 1 and decisions[-2].duplicate_of is None and decisions[-2].similarity >= 0.5
+    assert decisions[-1] == Decision(1, 1, 1.0)
+
+
+def test_assign_batches_gives_the_decisions_of_assign_many(redis_client: redis.Redis) -> None:
+    corpus = _corpus()
+    now = time.time()
+    batches = [[(aid, text, now) for aid, _, text in corpus[i:i + 30]] for i in range(0, len(corpus), 30)]
+    expected = [DedupIndex(redis_client).assign_many(batch, now) for batch in batches]
+    redis_client.flushall()
+    taken: list[int] = []
+
+    def lazily() -> Iterator[list[tuple[int, str, float]]]:
+        for k, batch in enumerate(batches):
+            taken.append(k)
+            yield batch
+
+    index = DedupIndex(redis_client)
+    got = []
+    for k, decisions in enumerate(index.assign_batches(lazily(), now)):
+        # batch k is handed out once batch k+1 has been taken (prepared while Redis ran batch k)
+        assert taken[-1] == min(k + 1, len(batches) - 1)
+        got.append(decisions)
+    assert got == expected
+    assert [d.repeated for ds in got for d in ds] == [False] * len(corpus)
+    assert list(index.assign_batches([], now)) == []
+
+
+def test_assign_batches_raises_what_redis_raised(redis_client: redis.Redis) -> None:
+    index = DedupIndex(redis_client)
+    now = time.time()
+    redis_client.set(f"{index.prefix}:r:{int(now * 1000) // index.slot_ms}:{1 % index.hshards}", "not a hash")
+    with pytest.raises(redis.ResponseError):
+        list(index.assign_batches([[(1, "نص", now)]], now))
+
+
+def test_clean_results_are_assigned_like_their_text(redis_client: redis.Redis) -> None:
+    now = time.time()
+    raws = [syndicated(a, s) for a in base_articles()[:5] for s in range(3)]
+    by_text = DedupIndex(redis_client).assign_many([(i + 1, clean_article(r).text, now) for i, r in enumerate(raws)])
+    redis_client.flushall()
+    by_result = DedupIndex(redis_client).assign_many([(i + 1, clean_article(r), now) for i, r in enumerate(raws)])
+    assert by_result == by_text
+    assert [d.story_id for d in by_text] == [1, 1, 1, 4, 4, 4, 7, 7, 7, 10, 10, 10, 13, 13, 13]
+
+
+def test_assign_batches_sends_nothing_after_the_caller_stops(redis_client: redis.Redis) -> None:
+    index = DedupIndex(redis_client)
+    now = time.time()
+    a, b = base_articles()[10], base_articles()[11]
+    stream = index.assign_batches([[(1, a.text, now)], [(2, b.text, now)]], now)
+    assert next(stream) == [Decision(1, None, 0.0)]
+    stream.close()  # batch 2 was prepared while batch 1 ran, but never sent
+    assert redis_client.hget(index.record_key(1, now), "1") is not None
+    assert redis_client.hget(index.record_key(2, now), "2") is None

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from worker.text.clean import clean_article, is_boilerplate, is_read_more
-from worker.text.normalize import normalize_with_offsets
+from worker.text.clean import CleanResult, clean_article, is_boilerplate, is_read_more
+from worker.text.normalize import match_words, normalize, normalize_with_offsets
 
 ARTICLES = Path(__file__).resolve().parent.parent / "fixtures" / "articles"
 
@@ -74,3 +74,20 @@ def test_offsets_on_clean_text_map_exact_spans() -> None:
     assert text[7:9] == "٤٨"
     start = n.text.index("ادلب")
     assert text[slice(*n.to_display(start, start + 4))] == "إدلب"
+
+
+def test_matching_form_and_words_are_those_of_the_clean_text() -> None:
+    lead = "قصفت الطائرات بلدة الأتارب صباح اليوم."
+    block = "وأفاد الدفاع المدنيّ بانتشال خمسة قتلى وثمانية جرحى من تحت الأنقاض في الحي الشرقي."
+    raw = (f"<p>{lead} {block}</p><p>(رويترز)</p><p>{block} وقال ناشطون إن القصف استمر حتى المساء، «بلا توقف».</p>"
+           f"<p>{BODY1}</p><p>{BODY1}</p>")
+    result = clean_article(raw)
+    # the repeated block was cut out of the third paragraph, the repeated paragraph dropped
+    assert result.text == "\n".join([f"{lead} {block}", "وقال ناشطون إن القصف استمر حتى المساء، «بلا توقف».", BODY1])
+    assert result.removed_paragraphs == 2
+    assert result.matching == normalize(result.text)
+    assert result.words == match_words(normalize(result.text))
+    assert result.words[:3] == ["قصفت", "الطائرات", "بلده"]
+    # a result built by hand has no forms; it still compares equal to one that has them
+    assert CleanResult(result.text, 2, ["(رويترز)"]) == result
+    assert CleanResult(result.text, 2).matching is None

@@ -40,6 +40,11 @@ def test_strip_credits() -> None:
     assert strip_credits(f"(سكاي نيوز عربية) - {TEXT}\nالمصدر: وكالات") == TEXT + "\n"
     assert strip_credits(f"{TEXT} (الأناضول)") == TEXT
     assert strip_credits(f"(رويترز)\n{TEXT}") == "\n" + TEXT
+    # a trailing credit may be followed by one full stop and white space, nothing else
+    assert strip_credits(f"{TEXT} (الأناضول).  \n") == TEXT
+    assert strip_credits(f"{TEXT} - [وكالات] \n") == TEXT
+    assert strip_credits(f"{TEXT} «رويترز»\t.") == TEXT
+    assert strip_credits(f"{TEXT} (الأناضول)..") == f"{TEXT} (الأناضول).."
 
 
 def test_shingles() -> None:
@@ -101,3 +106,17 @@ def test_signatures_are_stable_across_processes_and_hash_seeds() -> None:
                                 capture_output=True, text=True).stdout)
     f = fingerprint(TEXT)
     assert outs == {f"{f.signature.hex()} {b''.join(f.bands).hex()}\n"}
+
+
+def test_fingerprint_of_a_clean_result_is_that_of_its_text() -> None:
+    from tests.unit.syndication import base_articles, syndicated
+    from worker.text.clean import CleanResult, clean_article
+
+    raws = [syndicated(a, s) for a in base_articles()[:6] for s in range(4)]
+    raws.append(f"<p>{TEXT}</p><p>{TEXT} وأضاف أن ثلاثة من الجرحى في حالة حرجة.</p>")  # sentences cut out
+    for raw in raws:
+        result = clean_article(raw)
+        assert result.matching is not None
+        assert fingerprint(result) == fingerprint(result.text)
+    # without the forms (a result built by hand), the text is fingerprinted
+    assert fingerprint(CleanResult(TEXT, 0)) == fingerprint(TEXT)

@@ -1,33 +1,47 @@
--- Atomically find the story of one article and index it (Rasd dedup, worker/dedup/index.py).
+-- Atomically find the story of each article of a batch and index it, in order (Rasd dedup,
+-- worker/dedup/index.py). One script per batch rather than per article: the per-call overhead of
+-- EVALSHA and of redis-py encoding every argument was a large part of the cost; articles later in
+-- the batch see the earlier ones exactly as with one script each.
 -- No KEYS: every key is built here from the prefix, which carries a hash tag ({...}), so on a
 -- cluster they all live on one node.
--- ARGV: 1 prefix, 2 article id, 3 exact field (8 bytes), 4 exact shard, 5 signature (4-bit nibbles),
---       6 the numbers "threshold window_ms now_ms slot_ms slots_looked_back published_s max_ids_per_bucket
---       record_shards band_field_width" (space-separated), 7 band shards (comma-separated), 8 band fields
---       (concatenated). Packed rather than one argument each: redis-py encodes every argument in Python,
---       and that was most of the client's cost per article.
--- Returns {story_id, duplicate_of or -1, similarity string, 1 when it was already assigned}.
+-- ARGV: 1 prefix,
+--       2 the numbers "threshold window_ms now_ms slot_ms slots_looked_back max_ids_per_bucket
+--         record_shards band_field_width bands signature_bytes" (space-separated),
+--       then per article, packed for the whole batch: 3 article ids (comma-separated), 4 published
+--       seconds (comma-separated), 5 exact fields (8 bytes each, concatenated), 6 exact shards
+--       (comma-separated), 7 signatures (4-bit nibbles, concatenated), 8 band shards (comma-separated,
+--       `bands` per article), 9 band fields (concatenated).
+-- Returns {story_id, duplicate_of or -1, similarity string, 1 when it was already assigned} per
+-- article, flattened.
 local call = redis.call
-local prefix, id, hfield, hshard, sig = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local prefix = ARGV[1]
 local num = {}
-for v in string.gmatch(ARGV[6], '%S+') do num[#num + 1] = tonumber(v) end
+for v in string.gmatch(ARGV[2], '%S+') do num[#num + 1] = tonumber(v) end
 local threshold, window, now = num[1], num[2], num[3]
-local slot_ms, nslots, published = num[4], num[5], num[6]
-local max_ids, rshards, width = num[7], num[8], num[9]
-local band_shard, band_field, nbands = {}, {}, 0
-do
-  local fields = ARGV[8]
-  for shard in string.gmatch(ARGV[7], '[^,]+') do
-    band_shard[nbands] = shard
-    band_field[nbands] = string.sub(fields, nbands * width + 1, (nbands + 1) * width)
-    nbands = nbands + 1
-  end
-end
+local slot_ms, nslots = num[4], num[5]
+local max_ids, rshards, width, nbands, siglen = num[6], num[7], num[8], num[9], num[10]
 local slot = math.floor(now / slot_ms)
+local expire_at = (slot + 1) * slot_ms + window
+
+local function split(s)
+  local out = {}
+  for v in string.gmatch(s, '[^,]+') do out[#out + 1] = v end
+  return out
+end
+local ids, pubs, hshards, bshards = split(ARGV[3]), split(ARGV[4]), split(ARGV[6]), split(ARGV[8])
+local hfields, sigs, bfields = ARGV[5], ARGV[7], ARGV[9]
+
+-- Key prefixes of the slots looked at, built once per batch.
+local rprefix, hprefix, bprefix = {}, {}, {}
+for s = slot + 1, slot - nslots, -1 do
+  rprefix[s] = prefix .. ':r:' .. s .. ':'
+  hprefix[s] = prefix .. ':h:' .. s .. ':'
+  bprefix[s] = prefix .. ':b:' .. s .. ':'
+end
 
 -- An article's record lives in the slot it was indexed in, next to its bucket entries.
 local function rec_key(s, aid)
-  return prefix .. ':r:' .. s .. ':' .. (tonumber(aid) % rshards)
+  return rprefix[s] .. (tonumber(aid) % rshards)
 end
 
 local function parse(rec)
@@ -35,17 +49,8 @@ local function parse(rec)
   return story, dup, sim, tonumber(pub), string.sub(rec, head)
 end
 
-for s = slot + 1, slot - nslots, -1 do
-  local existing = call('HGET', rec_key(s, id), id)
-  if existing then
-    local story, dup, sim = parse(existing)
-    return {story, dup, sim, 1}
-  end
-end
-
 -- Estimated Jaccard of two 4-bit signatures, chance agreement (1/16) removed.
-local mine = {string.byte(sig, 1, -1)}
-local function similarity(other)
+local function similarity(mine, other)
   local n = #mine
   if n ~= #other or n == 0 then return 0 end
   local theirs = {string.byte(other, 1, -1)}
@@ -65,45 +70,54 @@ local function similarity(other)
   return est
 end
 
-local story, dup_of, sim = id, '-1', 0
+local function assign(id, published, hfield, hshard, sig, band_shard, band_field)
+  for s = slot + 1, slot - nslots, -1 do
+    local existing = call('HGET', rec_key(s, id), id)
+    if existing then
+      local story, dup, sim = parse(existing)
+      return story, dup, sim, 1
+    end
+  end
 
--- 1. exact duplicate: the earlier article with the same content hash
-for s = slot, slot - nslots, -1 do
-  local v = call('HGET', prefix .. ':h:' .. s .. ':' .. hshard, hfield)
-  if v then
-    local rec = call('HGET', rec_key(s, v), v)
-    if rec then
-      local st, _, _, pub = parse(rec)
-      if math.abs(pub - published) * 1000 <= window then
-        story, dup_of, sim = st, v, 1
-        break
+  local story, dup_of, sim = id, '-1', 0
+
+  -- 1. exact duplicate: the earlier article with the same content hash
+  for s = slot, slot - nslots, -1 do
+    local v = call('HGET', hprefix[s] .. hshard, hfield)
+    if v then
+      local rec = call('HGET', rec_key(s, v), v)
+      if rec then
+        local st, _, _, pub = parse(rec)
+        if math.abs(pub - published) * 1000 <= window then
+          story, dup_of, sim = st, v, 1
+          break
+        end
       end
     end
   end
-end
 
--- 2. near duplicate: candidates from the LSH buckets, verified on their stored signatures
-local current = {}  -- this slot's bucket values, reused when inserting
-local bprefix = {}
-for s = slot, slot - nslots, -1 do bprefix[s] = prefix .. ':b:' .. s .. ':' end
-if dup_of == '-1' then
-  local seen, best = {}, -1
-  for i = 0, nbands - 1 do
-    local shard, field = band_shard[i], band_field[i]
-    for s = slot, slot - nslots, -1 do
-      local v = call('HGET', bprefix[s] .. shard, field)
-      if s == slot then current[i] = v or false end
-      if v then
-        for cand in string.gmatch(v, '[^,]+') do
-          if not seen[cand] then
-            seen[cand] = true
-            local rec = call('HGET', rec_key(s, cand), cand)
-            if rec then
-              local st, _, _, pub, csig = parse(rec)
-              if math.abs(pub - published) * 1000 <= window then
-                local j = similarity(csig)
-                if j >= threshold and (j > best or (j == best and tonumber(st) < tonumber(story))) then
-                  best, story, sim = j, st, j
+  -- 2. near duplicate: candidates from the LSH buckets, verified on their stored signatures
+  local current = {}  -- this slot's bucket values, reused when inserting
+  if dup_of == '-1' then
+    local mine = {string.byte(sig, 1, -1)}
+    local seen, best = {}, -1
+    for i = 1, nbands do
+      local shard, field = band_shard[i], band_field[i]
+      for s = slot, slot - nslots, -1 do
+        local v = call('HGET', bprefix[s] .. shard, field)
+        if s == slot then current[i] = v or false end
+        if v then
+          for cand in string.gmatch(v, '[^,]+') do
+            if not seen[cand] then
+              seen[cand] = true
+              local rec = call('HGET', rec_key(s, cand), cand)
+              if rec then
+                local st, _, _, pub, csig = parse(rec)
+                if math.abs(pub - published) * 1000 <= window then
+                  local j = similarity(mine, csig)
+                  if j >= threshold and (j > best or (j == best and tonumber(st) < tonumber(story))) then
+                    best, story, sim = j, st, j
+                  end
                 end
               end
             end
@@ -112,32 +126,49 @@ if dup_of == '-1' then
       end
     end
   end
-end
 
--- 3. index this article; every key of the slot expires when the slot has left the window
-local expire_at = (slot + 1) * slot_ms + window
-local simstr = string.format('%.4f', sim)
-local rkey = rec_key(slot, id)
-if call('HSET', rkey, id, story .. ':' .. dup_of .. ':' .. simstr .. ':' .. math.floor(published) .. ':' .. sig) == 1 then
-  call('PEXPIREAT', rkey, expire_at)
-end
-local hkey = prefix .. ':h:' .. slot .. ':' .. hshard
-if call('HSETNX', hkey, hfield, id) == 1 then
-  call('PEXPIREAT', hkey, expire_at)
-end
-for i = 0, nbands - 1 do
-  local bkey = bprefix[slot] .. band_shard[i]
-  local field = band_field[i]
-  local v = current[i]
-  if v == nil then v = call('HGET', bkey, field) or false end
-  if not v then
-    call('HSET', bkey, field, id)
-    call('PEXPIREAT', bkey, expire_at)
-  else
-    local count = select(2, string.gsub(v, ',', ',')) + 1
-    if count < max_ids then
-      call('HSET', bkey, field, v .. ',' .. id)
+  -- 3. index this article; every key of the slot expires when the slot has left the window
+  local simstr = string.format('%.4f', sim)
+  local rkey = rec_key(slot, id)
+  if call('HSET', rkey, id, story .. ':' .. dup_of .. ':' .. simstr .. ':' .. math.floor(published) .. ':' .. sig) == 1 then
+    call('PEXPIREAT', rkey, expire_at)
+  end
+  local hkey = hprefix[slot] .. hshard
+  if call('HSETNX', hkey, hfield, id) == 1 then
+    call('PEXPIREAT', hkey, expire_at)
+  end
+  for i = 1, nbands do
+    local bkey = bprefix[slot] .. band_shard[i]
+    local field = band_field[i]
+    local v = current[i]
+    if v == nil then v = call('HGET', bkey, field) or false end
+    if not v then
+      call('HSET', bkey, field, id)
+      call('PEXPIREAT', bkey, expire_at)
+    else
+      local count = select(2, string.gsub(v, ',', ',')) + 1
+      if count < max_ids then
+        call('HSET', bkey, field, v .. ',' .. id)
+      end
     end
   end
+  return story, dup_of, simstr, 0
 end
-return {story, dup_of, simstr, 0}
+
+local out = {}
+for a = 1, #ids do
+  local band_shard, band_field = {}, {}
+  local base = (a - 1) * nbands
+  for i = 1, nbands do
+    band_shard[i] = bshards[base + i]
+    band_field[i] = string.sub(bfields, (base + i - 1) * width + 1, (base + i) * width)
+  end
+  local story, dup, sim, repeated = assign(
+    ids[a], tonumber(pubs[a]), string.sub(hfields, (a - 1) * 8 + 1, a * 8), hshards[a],
+    string.sub(sigs, (a - 1) * siglen + 1, a * siglen), band_shard, band_field)
+  out[#out + 1] = story
+  out[#out + 1] = dup
+  out[#out + 1] = sim
+  out[#out + 1] = repeated
+end
+return out

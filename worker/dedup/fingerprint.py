@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from rensa import RMinHash
 
+from worker.text.clean import CleanResult
 from worker.text.normalize import match_words, normalize
 
 __all__ = [
@@ -66,8 +67,14 @@ def strip_credits(text: str) -> str:
     lines = ["" if line.count(" ") < 8 and _CREDIT_LINE.match(line) else line for line in lines]
     text = "\n".join(lines)
     text = _CREDIT_HEAD.sub("", text, count=1)
-    # Only the end can hold a trailing credit: search the last 80 characters, not the whole text.
+    # Only the end can hold a trailing credit: search the last 80 characters, not the whole text,
+    # and only when they end as a credit must (a closing bracket, then at most a full stop).
     head, tail = text[:-80], text[-80:]
+    end = tail.rstrip()
+    if end.endswith("."):
+        end = end[:-1].rstrip()
+    if not end.endswith((")", "]", "»")):
+        return head + tail
     return head + _CREDIT_TAIL.sub("", tail, count=1)
 
 
@@ -124,10 +131,17 @@ def similarity(a: bytes, b: bytes) -> float:
 
 def band_keys(digest: list[int], bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS) -> list[bytes]:
     """One 5-byte bucket key per band: band index + 4 bytes of a hash of its rows."""
-    if bands * rows > len(digest):
-        raise ValueError(f"{bands} bands x {rows} rows need {bands * rows} permutations, have {len(digest)}")
+    _check_bands(len(digest), bands, rows)
+    return _band_keys_packed(_pack(bands * rows, digest), bands, rows)
+
+
+def _check_bands(num_perm: int, bands: int, rows: int) -> None:
+    if bands * rows > num_perm:
+        raise ValueError(f"{bands} bands x {rows} rows need {bands * rows} permutations, have {num_perm}")
+
+
+def _band_keys_packed(packed: bytes, bands: int, rows: int) -> list[bytes]:
     # One struct.pack of all the rows, then a 4*rows-byte slice per band (same bytes as to_bytes per value).
-    packed = _pack(bands * rows, digest)
     width = 4 * rows
     blake2b = hashlib.blake2b
     return [bytes((b,)) + blake2b(packed[b * width:(b + 1) * width], digest_size=4).digest()
@@ -141,17 +155,44 @@ def _pack(n: int, digest: list[int]) -> bytes:
         raise OverflowError(str(exc)) from exc
 
 
-def fingerprint(text: str, num_perm: int = 128, bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS,
+_HIGH_NIBBLE = bytes((i & 0xF) << 4 for i in range(256))
+_LOW_NIBBLE = bytes(i & 0xF for i in range(256))
+
+
+def _compact_packed(packed: bytes) -> bytes:
+    """``compact`` of the values packed little-endian: their low bytes, nibbles joined in C."""
+    low = packed[::4]
+    if len(low) % 2:
+        low += b"\0"
+    high, rest = low[::2].translate(_HIGH_NIBBLE), low[1::2].translate(_LOW_NIBBLE)
+    return (int.from_bytes(high, "big") | int.from_bytes(rest, "big")).to_bytes(len(high), "big")
+
+
+def fingerprint(text: str | CleanResult, num_perm: int = 128, bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS,
                 size: int = SHINGLE) -> Fingerprint:
-    """Exact hash, compact signature and LSH bucket keys of one article text."""
-    # Normalise once: credit stripping works on the matching form as well as on the display text.
-    norm = normalize(text)
-    all_words = match_words(norm)
+    """Exact hash, compact signature and LSH bucket keys of one article text.
+
+    Given ``clean_article``'s result, the same as for its ``.text``, reusing the matching form and
+    words cleaning already made.
+    """
+    norm, all_words = _matching(text)
     stripped = strip_credits(norm)
     ws = all_words if stripped == norm else match_words(stripped)
     digest = _digest_words(ws, num_perm, size)
+    _check_bands(len(digest), bands, rows)
+    packed = _pack(len(digest), digest)  # one pack serves the signature and the band keys
     exact = hashlib.sha256(" ".join(all_words).encode("utf-8")).hexdigest()
-    return Fingerprint(exact, compact(digest), band_keys(digest, bands, rows))
+    return Fingerprint(exact, _compact_packed(packed), _band_keys_packed(packed, bands, rows))
+
+
+def _matching(text: str | CleanResult) -> tuple[str, list[str]]:
+    # Normalise once: credit stripping works on the matching form as well as on the display text.
+    if isinstance(text, CleanResult):
+        if text.matching is not None and text.words is not None:
+            return text.matching, text.words
+        text = text.text
+    norm = normalize(text)
+    return norm, match_words(norm)
 
 
 def candidate_probability(jaccard: float, bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS) -> float:

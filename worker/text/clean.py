@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from worker.text.html import html_to_text
 from worker.text.normalize import normalize
-from worker.text.paragraphs import dedup_normalized, dedup_paragraphs, split_glued
+from worker.text.paragraphs import dedup_matching, dedup_paragraphs, split_glued
 
 __all__ = ["CleanResult", "clean_article", "is_boilerplate", "is_read_more"]
 
@@ -41,6 +41,10 @@ class CleanResult:
     text: str
     removed_paragraphs: int
     removed_boilerplate: list[str] = field(default_factory=list)
+    # normalize(text) and match_words of it when cleaning had them at hand (None otherwise), so that
+    # fingerprint(result) need not normalise the text again.
+    matching: str | None = field(default=None, repr=False, compare=False)
+    words: list[str] | None = field(default=None, repr=False, compare=False)
 
 
 def _read_more(m: str, n_words: int) -> bool:
@@ -111,7 +115,7 @@ def clean_article(raw: str) -> CleanResult:
     # Lines out of split_glued(html_to_text(...)) are already stripped, non-empty and unglued, which
     # is what dedup_paragraphs would make of them; anything else takes the general path.
     if aligned and all(line and line == line.strip() for line in kept):
-        dedup = dedup_normalized(kept, kept_norm)
-    else:
-        dedup = dedup_paragraphs("\n".join(kept))
+        dedup, matching, words = dedup_matching(kept, kept_norm)
+        return CleanResult(dedup.text, dedup.removed, removed, matching, words)
+    dedup = dedup_paragraphs("\n".join(kept))
     return CleanResult(dedup.text, dedup.removed, removed)

@@ -16,7 +16,8 @@ from itertools import chain
 
 from worker.text.normalize import match_words, normalize, strip_punctuation
 
-__all__ = ["DedupResult", "dedup_normalized", "dedup_paragraphs", "sentences", "split_glued", "words"]
+__all__ = ["DedupResult", "dedup_matching", "dedup_normalized", "dedup_paragraphs", "sentences", "split_glued",
+           "words"]
 
 SIMILARITY = 0.9
 MIN_WORDS_NEAR = 6   # shorter units must repeat exactly (after normalisation) to count as a copy
@@ -174,7 +175,8 @@ def dedup_paragraphs(text: str) -> DedupResult:
     norm_pars = strip_punctuation(normalize("\n".join(paragraphs)), keep_stops=True).split("\n")
     if len(norm_pars) != len(paragraphs):  # pragma: no cover - only if NFKC ever produced a line break
         norm_pars = [strip_punctuation(normalize(p), keep_stops=True) for p in paragraphs]
-    return _dedup(paragraphs, norm_pars)
+    kept, _, removed = _dedup(paragraphs, _all_sentence_words(norm_pars))
+    return DedupResult("\n".join(kept), removed)
 
 
 def dedup_normalized(paragraphs: list[str], normalized: list[str]) -> DedupResult:
@@ -184,18 +186,44 @@ def dedup_normalized(paragraphs: list[str], normalized: list[str]) -> DedupResul
     sentence ends left (``split_glued`` output); ``normalized[i]`` is ``normalize(paragraphs[i])``.
     Saves normalising the article a second time in ``clean_article``.
     """
+    return dedup_matching(paragraphs, normalized)[0]
+
+
+def dedup_matching(paragraphs: list[str], normalized: list[str]) -> tuple[DedupResult, str, list[str]]:
+    """``dedup_normalized``, plus ``normalize`` and ``match_words`` of its text.
+
+    Both come from the forms the dedup already has (a paragraph kept whole keeps its matching form,
+    and its words are its sentences' words), so fingerprinting the clean text need not normalise
+    it again.
+    """
     norm_pars = strip_punctuation("\n".join(normalized), keep_stops=True).split("\n")
     if len(norm_pars) != len(paragraphs):  # pragma: no cover - only if NFKC ever produced a line break
         norm_pars = [strip_punctuation(m, keep_stops=True) for m in normalized]
-    return _dedup(paragraphs, norm_pars)
+    sentence_words = _all_sentence_words(norm_pars)
+    kept, origins, removed = _dedup(paragraphs, sentence_words)
+    matching: list[str] = []
+    all_words: list[str] = []
+    for par, i in zip(kept, origins, strict=True):
+        if i is None:  # sentences were cut out of it: normalise what is left
+            m = normalize(par)
+            matching.append(m)
+            all_words += match_words(m)
+        else:
+            matching.append(normalized[i])
+            for ws in sentence_words[i]:
+                all_words += ws
+    return DedupResult("\n".join(kept), removed), "\n".join(matching), all_words
 
 
-def _dedup(paragraphs: list[str], norm_pars: list[str]) -> DedupResult:
+def _dedup(paragraphs: list[str], sentence_words: list[list[list[str]]]) -> tuple[list[str], list[int | None], int]:
+    """Paragraphs kept (non-empty), the index of each in ``paragraphs`` when kept whole (None when
+    sentences were cut out of it), and how many units were dropped."""
     seen_par, seen_sent = _Seen(), _Seen()
     check_sentence = seen_sent.check
     kept: list[str] = []
+    origins: list[int | None] = []
     removed = 0
-    for par, sw in zip(paragraphs, _all_sentence_words(norm_pars), strict=True):
+    for index, (par, sw) in enumerate(zip(paragraphs, sentence_words, strict=True)):
         # Sequential, so a block repeated inside this same paragraph is found too.
         dup = [check_sentence(w, True) for w in sw]
         whole_copy = bool(sw) and any(dup) and all(dup)
@@ -206,10 +234,12 @@ def _dedup(paragraphs: list[str], norm_pars: list[str]) -> DedupResult:
             continue
         if not any(dup):
             kept.append(par)
+            origins.append(index)
             continue
         sents = sentences(par)
         if len(sents) != len(sw):  # the display split disagrees (odd punctuation): keep the paragraph whole
             kept.append(par)
+            origins.append(index)
             continue
         out: list[str] = []
         i = 0
@@ -227,5 +257,7 @@ def _dedup(paragraphs: list[str], norm_pars: list[str]) -> DedupResult:
             else:
                 out.extend(sents[i:j])
             i = j
-        kept.append(" ".join(out))
-    return DedupResult("\n".join(p for p in kept if p), removed)
+        if out:
+            kept.append(" ".join(out))
+            origins.append(None)
+    return kept, origins, removed
