@@ -76,20 +76,6 @@ class _Seen:
         self.by_len: dict[int, list[tuple[frozenset[str], list[str]]]] = {}
         self.vocabulary: set[str] = set()  # every word of every unit kept so far
 
-    def contains(self, ws: list[str]) -> bool:
-        if not ws:
-            return False
-        if " ".join(ws) in self.exact:
-            return True
-        n = len(ws)
-        return n >= MIN_WORDS_NEAR and bool(self.by_len) and self._similar(ws, n, frozenset(ws))
-
-    def _similar(self, ws: list[str], n: int, distinct: frozenset[str]) -> bool:
-        need = SIMILARITY * len(distinct) - (1 - SIMILARITY) * n  # loose bound on shared distinct words
-        if len(distinct & self.vocabulary) < need:  # most new sentences stop here, in one C-level op
-            return False
-        return self._scan(ws, n, distinct, need)
-
     def _scan(self, ws: list[str], n: int, distinct: frozenset[str], need: float) -> bool:
         bag: Counter[str] | None = None
         for m in range(max(MIN_WORDS_NEAR, math.ceil(n * self._RATIO)), math.floor(n / self._RATIO) + 1):
@@ -101,19 +87,10 @@ class _Seen:
                     return True
         return False
 
-    def add(self, ws: list[str]) -> None:
-        if ws:
-            self.exact.add(" ".join(ws))
-            if len(ws) >= MIN_WORDS_NEAR:
-                distinct = frozenset(ws)
-                self.by_len.setdefault(len(ws), []).append((distinct, ws))
-                self.vocabulary |= distinct
-
     def check(self, ws: list[str], add_when_near: bool) -> bool:
-        """``contains(ws)``, then ``add(ws)`` unless it was a copy (a near copy is added when asked).
-
-        Same answers as the two calls, with the key and word set built once. An exact copy is never
-        added again: its entry is already there, and a second one would change no answer.
+        """Whether ``ws`` copies a unit seen so far (exactly, or by word bag when it has at least
+        MIN_WORDS_NEAR words); it is remembered unless it was a copy (a near copy is remembered
+        when asked). An exact copy is never added again: a second entry would change no answer.
         """
         if not ws:
             return False
@@ -126,7 +103,7 @@ class _Seen:
             exact.add(key)
             return False
         distinct = frozenset(ws)
-        # _similar inlined up to its first test, which rejects almost every unit.
+        # Most new sentences share too few words with everything seen: one C-level set intersection.
         need = SIMILARITY * len(distinct) - (1 - SIMILARITY) * n
         found = (bool(self.by_len) and len(distinct & self.vocabulary) >= need
                  and self._scan(ws, n, distinct, need))
