@@ -286,15 +286,20 @@ class NumberMatch:
     digits: bool = False
 
 
+_GROUP_SEP = re.compile(r"[.,]")
+
+
 def _parse_digits(s: str) -> int | float:
     """'1,200' / '1.200' / '١٬٢٠٠' → 1200; '1.5' / '1٫5' → 1.5."""
+    if s.isdigit():  # no separator (most counts): skip the splitting below
+        return int(s)
     s = s.replace("\u066c", ",").replace("\u066b", "#")
     if "#" in s:
         head, _, tail = s.partition("#")
         head = head.replace(",", "").replace(".", "")
         tail = tail.replace(",", "").replace(".", "")
         return float(f"{head}.{tail}")
-    groups = re.split(r"[.,]", s)
+    groups = _GROUP_SEP.split(s)
     if len(groups) == 1:
         return int(s)
     if all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3:
