@@ -954,19 +954,15 @@ def _resolve_incidents(doc: _Doc, figs: list[_Fig]) -> None:
         return
     index = {id(f): k for k, f in enumerate(figs)}
     seen: dict[int, bool] = {}
-    kinds = {f.cas.kind for f in figs}
-    for kind in kinds:
+    # top-level eligible figures per kind, per sentence in text order; resolving one kind only
+    # links figures of that kind, so all kinds can be grouped in one pass beforehand
+    by_kind: dict[str, dict[int, list[_Fig]]] = {}
+    for f in figs:
+        if f.cas.sub_of is None and _eligible(f.cas):
+            by_kind.setdefault(f.cas.kind, {}).setdefault(f.sent, []).append(f)
+    for groups in by_kind.values():
         anchors: list[_Fig] = []
-        groups: dict[int, list[_Fig]] = {}
-        order: list[int] = []
-        for f in figs:
-            if f.cas.kind == kind and f.cas.sub_of is None and _eligible(f.cas):
-                if f.sent not in groups:
-                    groups[f.sent] = []
-                    order.append(f.sent)
-                groups[f.sent].append(f)
-        for s in order:
-            group = groups[s]
+        for s, group in groups.items():
             prior = [a for a in anchors if a.sent != s]
             new_anchors: list[_Fig] = []
             # a. breakdown of an earlier total
@@ -977,8 +973,8 @@ def _resolve_incidents(doc: _Doc, figs: list[_Fig]) -> None:
                     for f in group:
                         f.cas.sub_of = index[id(target)]
                     continue
-            repeat_in_group = any(
-                any(a.cas.count == f.cas.count for a in prior) for f in group if not f.cas.update)
+            prior_counts = {a.cas.count for a in prior}
+            repeat_in_group = any(f.cas.count in prior_counts for f in group if not f.cas.update)
             for f in group:
                 c = f.cas
                 count = int(c.count or 0)
@@ -990,7 +986,7 @@ def _resolve_incidents(doc: _Doc, figs: list[_Fig]) -> None:
                                 pool.remove(a)
                     new_anchors.append(f)
                     continue
-                if _alt_source(doc, f) and (prior or new_anchors):
+                if (prior or new_anchors) and _alt_source(doc, f):
                     # "بينما تحدثت مصادر أخرى عن 18": another estimate of the same toll → keep the max
                     pool = prior + new_anchors
                     host = max(pool, key=lambda a: int(a.cas.count or 0))
