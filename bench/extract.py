@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.extract_casualties import make_articles  # noqa: E402
 from tests.unit.syndication import base_articles, sibling  # noqa: E402
-from worker.extract.casualties import compute_totals, extract_casualties, totals_approximate  # noqa: E402
+from worker.extract.casualties import extract_casualties, totals_and_approximate  # noqa: E402
 from worker.extract.entities import extract_entities, regions_for  # noqa: E402
 from worker.pipeline import analyse, extract_text  # noqa: E402
 from worker.signals.keywords import score_keywords  # noqa: E402
@@ -80,9 +80,7 @@ def _stages(clean: list[str]) -> dict[str, float]:
         totals = [0, 0, 0]
         for t in clean:
             c0 = clock()
-            cas = extract_casualties(t)
-            compute_totals(cas)
-            totals_approximate(cas)
+            totals_and_approximate(extract_casualties(t))
             c1 = clock()
             regions_for(extract_entities(t))
             c2 = clock()

@@ -1,8 +1,8 @@
 """Casualty figures in Arabic news text, and the article totals defined by CASUALTY_CONVENTIONS.md.
 
 Pure: tokens from :mod:`worker.extract.numbers`, word lists from :mod:`casualty_lexicon`.
-Public: :func:`extract_casualties`, :func:`compute_totals`, :func:`totals_approximate`,
-:func:`vague_bounds_from`.
+Public: :func:`extract_casualties`, :func:`compute_totals`, :func:`totals_approximate` (both at
+once: :func:`totals_and_approximate`), :func:`vague_bounds_from`.
 
 Speed and bounded time
     Only sentences holding a casualty word are tokenized (one Aho-Corasick pass over the text
@@ -94,7 +94,8 @@ from worker.extract.numbers import (
 )
 from worker.models import Casualty
 
-__all__ = ["compute_totals", "extract_casualties", "totals_approximate", "vague_bounds_from"]
+__all__ = ["compute_totals", "extract_casualties", "totals_and_approximate", "totals_approximate",
+           "vague_bounds_from"]
 
 _COUNTED = ("killed", "injured")
 
@@ -476,7 +477,7 @@ def _analyze_number(
 
 def _make(doc: _Doc, i0: int, i1: int, kind: str, count: int | None, who: str | None) -> Casualty:
     s, e = doc.starts[i0], doc.ends[i1]
-    return Casualty(kind=kind, count=count, approximate=False, who=who, span=(s, e), text=doc.text[s:e])
+    return Casualty(kind, count, False, who, (s, e), doc.text[s:e])
 
 
 def _left_trigger(doc: _Doc, start: int, i1: int, vso: bool) -> tuple[str | None, bool, bool, bool]:
@@ -808,9 +809,9 @@ def _singular_fig(
 def _clause_bounds(doc: _Doc, i: int) -> tuple[int, int]:
     """First and last token of the clause around ``i``, at most 60 tokens each way."""
     c = doc.clause[i]
-    lo = max(bisect_left(doc.clause, c), i - 60)
-    hi = min(bisect_right(doc.clause, c) - 1, i + 60)
-    return lo, hi
+    lo = bisect_left(doc.clause, c)
+    hi = bisect_right(doc.clause, c) - 1
+    return (lo if lo > i - 60 else i - 60), (hi if hi < i + 60 else i + 60)
 
 
 # Words that can open a background cue. Pairs opened by the very common "في" are keyed on their
@@ -1065,16 +1066,23 @@ def _counted(casualties: Sequence[Casualty], kind: str) -> list[Casualty]:
 
 def compute_totals(casualties: Sequence[Casualty]) -> dict[str, int | None]:
     """Article totals per CASUALTY_CONVENTIONS.md: ``{"killed": int|None, "injured": int|None}``."""
-    result: dict[str, int | None] = {}
-    for kind in _COUNTED:
-        counted = _counted(casualties, kind)
-        result[kind] = sum(int(c.count or 0) for c in counted) if counted else None
-    return result
+    return totals_and_approximate(casualties)[0]
 
 
 def totals_approximate(casualties: Sequence[Casualty]) -> dict[str, bool]:
     """Whether each total rests on an approximate figure (نحو 48 → True)."""
-    return {kind: any(c.approximate for c in _counted(casualties, kind)) for kind in _COUNTED}
+    return totals_and_approximate(casualties)[1]
+
+
+def totals_and_approximate(casualties: Sequence[Casualty]) -> tuple[dict[str, int | None], dict[str, bool]]:
+    """:func:`compute_totals` and :func:`totals_approximate` from one selection of counted figures."""
+    totals: dict[str, int | None] = {}
+    approximate: dict[str, bool] = {}
+    for kind in _COUNTED:
+        counted = _counted(casualties, kind)
+        totals[kind] = sum(int(c.count or 0) for c in counted) if counted else None
+        approximate[kind] = any(c.approximate for c in counted)
+    return totals, approximate
 
 
 def vague_bounds_from(settings: object) -> dict[str, int]:

@@ -384,7 +384,7 @@ def _digits_run(tokens: Tokens, i: int) -> tuple[int, NumberMatch | None]:
             mult = 1000 if info[0] in (C_THOUSAND, C_THOUSANDS_PL) else (10**9 if "مليار" in nxt else 10**6)
             value = value * mult
             j = i + 1
-    return j, NumberMatch(_int_or_float(value), 0, 0, "", digits=True)
+    return j, NumberMatch(value if type(value) is int else _int_or_float(value), 0, 0, "", digits=True)
 
 
 _ALLOWED_AFTER = {  # what may follow "و" inside one compound number
