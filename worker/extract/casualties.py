@@ -72,7 +72,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from itertools import accumulate
 
 import ahocorasick
 
@@ -156,7 +155,6 @@ _MAX_VISITS = 3000  # numbers + trigger/marker tokens examined
 
 
 _DIGITS = frozenset("0123456789")
-_CUT_KINDS = frozenset((T_STOP, T_COMMA))
 _PROBE_PUNCT = ".،,:;!?؟؛()«»\"'-–—/[]{}…<>*_|#@+=~`^$&\t\r\u200f\u200e"
 
 
@@ -238,13 +236,34 @@ class _Doc:
         self.starts = tokens.starts
         self.ends = tokens.ends
         self.n = len(tokens.kinds)
-        # word at index i, None for punctuation/numbers and for indices just outside the text
-        self.w: list[str | None] = [w if k == T_WORD else None for k, w in zip(self.kinds, self.norms, strict=True)]
-        self.w += [None] * _PAD
         self.bg: dict[int, bool] = {}
-        # a boundary token belongs to the sentence/clause it closes (running counts of boundaries)
-        self.sent = list(accumulate([k == T_STOP for k in self.kinds], initial=0))[:-1]
-        self.clause = list(accumulate(map(_CUT_KINDS.__contains__, self.kinds), initial=0))[:-1]
+        self.w, self.sent, self.clause = _word_sentence_clause(tokens)
+
+
+def _word_sentence_clause(tokens: Tokens) -> tuple[list[str | None], list[int], list[int]]:
+    """Per token: the word (None for punctuation/numbers, and for ``_PAD`` indices past the end),
+    and the sentence and clause index; a boundary token belongs to the sentence/clause it closes.
+
+    One plain loop: cheaper than a comprehension plus two running sums over the tokens.
+    """
+    words: list[str | None] = []
+    sent: list[int] = []
+    clause: list[int] = []
+    s = c = 0
+    for kind, norm in zip(tokens.kinds, tokens.norms, strict=True):
+        sent.append(s)
+        clause.append(c)
+        if kind == T_WORD:
+            words.append(norm)
+        else:
+            words.append(None)
+            if kind == T_STOP:
+                s += 1
+                c += 1
+            elif kind == T_COMMA:
+                c += 1
+    words += [None] * _PAD
+    return words, sent, clause
 
 
 class _Fig:
