@@ -335,7 +335,7 @@ def numbers_from_tokens(
     out: list[NumberMatch] = []
     lex = _NUM_LEXICON
     kinds, norms = tokens.kinds, tokens.norms
-    candidates = [i for i, (kd, w) in enumerate(zip(kinds, norms, strict=True)) if kd == T_NUM or w in lex]
+    candidates = [i for i, kd in enumerate(kinds) if kd == T_NUM or norms[i] in lex]  # no tuple per token
     done = -1
     for i in candidates:
         if i <= done:

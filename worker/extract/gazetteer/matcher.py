@@ -220,15 +220,15 @@ class MergedMatcher:
         found = self._auto.iter(folded.padded)
         size = self._first
         chunk = list(islice(found, size))
-        if len(chunk) < size:  # the whole text in one read (any real article): split, then cap
-            out = [
-                [(e - 1 - k, e - 1, c, p) for e, values in chunk for jj, k, c, p in values if jj == j][:limit]
-                for j, limit in enumerate(limits)
-            ]
+        out: list[list[Hit]] = [[] for _ in limits]
+        if len(chunk) < size:  # the whole text in one read (any real article): split in one pass, then cap
+            for end_pad, values in chunk:
+                for j, klen, clitic, payload in values:
+                    out[j].append((end_pad - 1 - klen, end_pad - 1, clitic, payload))
+            out = [o if len(o) <= limit else o[:limit] for o, limit in zip(out, limits, strict=True)]
             for tag, o in zip(self.tags, out, strict=True):
                 folded.memo[tag] = o
             return out
-        out = [[] for _ in limits]
         found = chain(chunk, found)
         while True:
             chunk = list(islice(found, size))
