@@ -953,8 +953,11 @@ def _distinct_cue_uncached(doc: _Doc, fig: _Fig) -> bool:
     return False
 
 
+_LEXICAL = frozenset().union(_TRIG, _VICTIM, _WHO, _NOT_PEOPLE, _SINGULAR, _RIGHT, _WEAK)
+
+
 def _is_lexical(w: str) -> bool:
-    return any(w in t for t in (_TRIG, _VICTIM, _WHO, _NOT_PEOPLE, _SINGULAR, _RIGHT, _WEAK))
+    return w in _LEXICAL
 
 
 _ALT_FIRST = frozenset(a for a, _ in lx.ALT_SOURCE_PAIRS)
