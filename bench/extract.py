@@ -1,7 +1,7 @@
 """Throughput of ``extract`` on ~300-word Arabic news articles, one core (issue #4: ≥ 1,000/s).
 
 Prints one JSON object:
-* articles/s (CPU time, median of 7 rounds) for ``extract_text`` (casualties + entities +
+* articles/s (CPU time, median of 7 interleaved rounds) for ``extract_text`` (casualties + entities +
   keywords on clean text) and for ``analyse`` (clean + extract, what ``rasd extract`` runs), so the
   cleaning share is visible;
 * µs per article for each stage of ``extract_text``, timed in pipeline order (so keywords reuse
@@ -59,58 +59,61 @@ def dense_corpus() -> list[str]:
     return make_articles(300, casualty_share=1.0)
 
 
-def _cpu_rate(fn: Callable[[str], object], texts: list[str]) -> float:
-    """Articles per CPU second, median of ``ROUNDS`` passes over ``texts``."""
-    for t in texts[:30]:
-        fn(t)  # warm-up: lexicons and automata are built once per process
-    rates = []
-    for _ in range(ROUNDS):
-        c0 = time.process_time()
-        for t in texts:
-            fn(t)
-        rates.append(len(texts) / max(time.process_time() - c0, 1e-9))
-    return statistics.median(rates)
+def _pass_cpu_s(fn: Callable[[str], object], texts: list[str]) -> float:
+    """CPU seconds for one pass of ``fn`` over ``texts``."""
+    c0 = time.process_time()
+    for t in texts:
+        fn(t)
+    return time.process_time() - c0
 
 
-def _stages(clean: list[str]) -> dict[str, float]:
-    """CPU µs per article for each stage, called in ``extract_text``'s order, median of rounds."""
+def _stage_pass(clean: list[str]) -> list[int]:
+    """CPU ns of each stage over ``clean``, each article's stages called in ``extract_text``'s order."""
     clock = time.process_time_ns
-    rounds: list[list[int]] = []
-    for _ in range(ROUNDS):
-        totals = [0, 0, 0]
-        for t in clean:
-            c0 = clock()
-            totals_and_approximate(extract_casualties(t))
-            c1 = clock()
-            regions_for(extract_entities(t))
-            c2 = clock()
-            score_keywords(t)
-            c3 = clock()
-            totals[0] += c1 - c0
-            totals[1] += c2 - c1
-            totals[2] += c3 - c2
-        rounds.append(totals)
-    n = len(clean)
-    names = ("casualties", "entities", "keywords")
-    return {name: round(statistics.median(r[k] for r in rounds) / n / 1000, 1) for k, name in enumerate(names)}
+    totals = [0, 0, 0]
+    for t in clean:
+        c0 = clock()
+        totals_and_approximate(extract_casualties(t))
+        c1 = clock()
+        regions_for(extract_entities(t))
+        c2 = clock()
+        score_keywords(t)
+        c3 = clock()
+        totals[0] += c1 - c0
+        totals[1] += c2 - c1
+        totals[2] += c3 - c2
+    return totals
 
 
 def _measure(raw: list[str]) -> dict[str, Any]:
+    """Rounds interleave every measurement, so a change of load on the machine hits them alike."""
     clean = [clean_article(t).text for t in raw]
-    extract_rate = _cpu_rate(extract_text, clean)
-    analyse_rate = _cpu_rate(analyse, raw)
-    clean_rate = _cpu_rate(clean_article, raw)
+    passes: dict[str, tuple[Callable[[str], object], list[str]]] = {
+        "extract_text": (extract_text, clean), "analyse": (analyse, raw), "clean": (clean_article, raw)}
+    for fn, texts in passes.values():
+        for t in texts[:30]:
+            fn(t)  # warm-up: lexicons and automata are built once per process
+    seconds: dict[str, list[float]] = {name: [] for name in passes}
+    stages: list[list[int]] = []
+    for _ in range(ROUNDS):
+        for name, (fn, texts) in passes.items():
+            seconds[name].append(_pass_cpu_s(fn, texts))
+        stages.append(_stage_pass(clean))
+    n = len(raw)
+    us = {name: statistics.median(v) / n * 1e6 for name, v in seconds.items()}
+    stage_names = ("casualties", "entities", "keywords")
     return {
-        "articles": len(raw),
+        "articles": n,
         "words_per_article_median": {"raw": statistics.median(len(t.split()) for t in raw),
                                      "clean": statistics.median(len(t.split()) for t in clean)},
         "articles_with_casualties": sum(1 for t in clean if extract_casualties(t)),
-        "extract_text_articles_per_cpu_s": round(extract_rate, 1),
-        "extract_text_us_per_article": round(1e6 / extract_rate, 1),
-        "analyse_articles_per_cpu_s": round(analyse_rate, 1),
-        "analyse_us_per_article": round(1e6 / analyse_rate, 1),
-        "clean_us_per_article": round(1e6 / clean_rate, 1),
-        "stage_us_per_article": _stages(clean),
+        "extract_text_articles_per_cpu_s": round(1e6 / us["extract_text"], 1),
+        "extract_text_us_per_article": round(us["extract_text"], 1),
+        "analyse_articles_per_cpu_s": round(1e6 / us["analyse"], 1),
+        "analyse_us_per_article": round(us["analyse"], 1),
+        "clean_us_per_article": round(us["clean"], 1),
+        "stage_us_per_article": {name: round(statistics.median(r[k] for r in stages) / n / 1000, 1)
+                                 for k, name in enumerate(stage_names)},
     }
 
 
@@ -157,6 +160,7 @@ def main() -> None:
     started = time.perf_counter()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    calibration_before = reference_ms()
     result: dict[str, Any] = {
         "benchmark": "extract",
         "target_articles_per_s": TARGET,
@@ -167,7 +171,9 @@ def main() -> None:
         "cold_start": cold_start(),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
                     "loadavg_1m": round(os.getloadavg()[0], 2), "cores_used": 1,
-                    "reference_sum_range_1e6_ms": reference_ms()},
+                    "reference_sum_range_1e6_ms": calibration_before,
+                    # the same figure after the run: far apart means the load changed meanwhile
+                    "reference_sum_range_1e6_ms_after": reference_ms()},
     }
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result, ensure_ascii=False))
