@@ -135,6 +135,11 @@ def markdown(results: dict[str, dict[str, Any]], anchor: dict[str, Any], mach: d
         lines.append("| MinHash (bench/dedup.py) | " + ", ".join(f"{k}={v}" for k, v in ds.items() if "rensa" in k)[:200]
                      + " | datasketch: " + ", ".join(f"{k}={v}" for k, v in ds.items() if "datasketch" in k)[:200]
                      + " | |")
+    news = results.get("extract", {}).get("news", {})
+    if isinstance(news.get("extract_text_articles_per_cpu_s"), int | float):
+        lines.append(f"| extract, one core (articles/CPU s, bench/extract.py) | extract_text "
+                     f"{news['extract_text_articles_per_cpu_s']}, analyse {news.get('analyse_articles_per_cpu_s')} "
+                     f"| target {results['extract'].get('target_articles_per_s')} | |")
     for name, key in (("replay", "articles_per_second"),):
         rate = results.get(name, {}).get(key)
         if isinstance(rate, int | float):

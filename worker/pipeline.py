@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from worker.extract.casualties import compute_totals, extract_casualties, totals_approximate
+from worker.extract.casualties import extract_casualties, totals_and_approximate
 from worker.extract.entities import extract_entities, regions_for
 from worker.models import Casualty, Entity, Keyword, Region
 from worker.signals.keywords import score_keywords
@@ -50,11 +50,12 @@ def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None,
     casualties = extract_casualties(text_clean, vague_bounds=vague_bounds)
     entities = extract_entities(text_clean, reference=reference)
     keywords, score = score_keywords(text_clean)
+    totals, approximate = totals_and_approximate(casualties)
     return Extraction(
         text_clean=text_clean,
         casualties=casualties,
-        totals=compute_totals(casualties),
-        totals_approximate=totals_approximate(casualties),
+        totals=totals,
+        totals_approximate=approximate,
         entities=entities,
         keywords=keywords,
         escalation_score=score,

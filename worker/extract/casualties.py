@@ -1,8 +1,8 @@
 """Casualty figures in Arabic news text, and the article totals defined by CASUALTY_CONVENTIONS.md.
 
 Pure: tokens from :mod:`worker.extract.numbers`, word lists from :mod:`casualty_lexicon`.
-Public: :func:`extract_casualties`, :func:`compute_totals`, :func:`totals_approximate`,
-:func:`vague_bounds_from`.
+Public: :func:`extract_casualties`, :func:`compute_totals`, :func:`totals_approximate` (both at
+once: :func:`totals_and_approximate`), :func:`vague_bounds_from`.
 
 Speed and bounded time
     Only sentences holding a casualty word are tokenized (one Aho-Corasick pass over the text
@@ -72,7 +72,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
-from itertools import accumulate
 
 import ahocorasick
 
@@ -94,7 +93,8 @@ from worker.extract.numbers import (
 )
 from worker.models import Casualty
 
-__all__ = ["compute_totals", "extract_casualties", "totals_approximate", "vague_bounds_from"]
+__all__ = ["compute_totals", "extract_casualties", "totals_and_approximate", "totals_approximate",
+           "vague_bounds_from"]
 
 _COUNTED = ("killed", "injured")
 
@@ -111,6 +111,22 @@ _NOT_LEFT = lx.expand(lx.NOT_PEOPLE_LEFT)
 _GROUP = lx.expand(lx.GROUP_NOUNS)
 _PLACE_TYPES = lx.expand(lx.PLACE_TYPES)
 _SUBM = lx.expand(lx.SUB_MARKERS, definite=False)
+
+
+def _bases(table: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """Form → base form of an expanded table: one dict lookup, no Python call (~140 per article)."""
+    return {form: base for form, (base, _prefix) in table.items()}
+
+
+_TRIG_BASE = _bases(_TRIG)
+_WEAK_BASE = _bases(_WEAK)
+_VICTIM_BASE = _bases(_VICTIM)
+_RIGHT_BASE = _bases(_RIGHT)
+_WHO_BASE = _bases(_WHO)
+_SINGULAR_BASE = _bases(_SINGULAR)
+_SINGLE_VICTIM_BASE = _bases(_SINGLE_VICTIM)
+_PERP_BASE = _bases(_PERP)
+_GROUP_BASE = _bases(_GROUP)
 _UPDATE = lx.UPDATE_CUES
 _LEFT_SKIP = lx.LEFT_SKIP
 _WHO_STOP = frozenset(["في", "علي", "جراء", "اثر", "خلال", "بعد", "قرب", "عند", "اثناء", "اليوم", "امس",
@@ -139,7 +155,6 @@ _MAX_VISITS = 3000  # numbers + trigger/marker tokens examined
 
 
 _DIGITS = frozenset("0123456789")
-_CUT_KINDS = frozenset((T_STOP, T_COMMA))
 _PROBE_PUNCT = ".،,:;!?؟؛()«»\"'-–—/[]{}…<>*_|#@+=~`^$&\t\r\u200f\u200e"
 
 
@@ -208,11 +223,6 @@ def _cue_ranges(folded: str, marks: bool) -> list[tuple[int, int]]:
     return ranges
 
 
-def _base(norm: str, table: Mapping[str, tuple[str, str]]) -> str | None:
-    hit = table.get(norm)
-    return hit[0] if hit is not None else None
-
-
 class _Doc:
     """Token context for one text: sentence and clause index of every token."""
 
@@ -226,13 +236,34 @@ class _Doc:
         self.starts = tokens.starts
         self.ends = tokens.ends
         self.n = len(tokens.kinds)
-        # word at index i, None for punctuation/numbers and for indices just outside the text
-        self.w: list[str | None] = [w if k == T_WORD else None for k, w in zip(self.kinds, self.norms, strict=True)]
-        self.w += [None] * _PAD
         self.bg: dict[int, bool] = {}
-        # a boundary token belongs to the sentence/clause it closes (running counts of boundaries)
-        self.sent = list(accumulate([k == T_STOP for k in self.kinds], initial=0))[:-1]
-        self.clause = list(accumulate(map(_CUT_KINDS.__contains__, self.kinds), initial=0))[:-1]
+        self.w, self.sent, self.clause = _word_sentence_clause(tokens)
+
+
+def _word_sentence_clause(tokens: Tokens) -> tuple[list[str | None], list[int], list[int]]:
+    """Per token: the word (None for punctuation/numbers, and for ``_PAD`` indices past the end),
+    and the sentence and clause index; a boundary token belongs to the sentence/clause it closes.
+
+    One plain loop: cheaper than a comprehension plus two running sums over the tokens.
+    """
+    words: list[str | None] = []
+    sent: list[int] = []
+    clause: list[int] = []
+    s = c = 0
+    for kind, norm in zip(tokens.kinds, tokens.norms, strict=True):
+        sent.append(s)
+        clause.append(c)
+        if kind == T_WORD:
+            words.append(norm)
+        else:
+            words.append(None)
+            if kind == T_STOP:
+                s += 1
+                c += 1
+            elif kind == T_COMMA:
+                c += 1
+    words += [None] * _PAD
+    return words, sent, clause
 
 
 class _Fig:
@@ -289,12 +320,12 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
             continue
         norm = doc.norms[i]
         is_bain = norm in ("بين", "وبين", "ومن") and (
-            _base(doc.w[i + 1] or "", _VICTIM) is not None or doc.w[i + 1] in ("بين", "بينهم"))
+            _VICTIM_BASE.get(doc.w[i + 1] or "") is not None or doc.w[i + 1] in ("بين", "بينهم"))
         if is_bain and figs and figs[-1].forward and figs[-1].last == i - 2:
             continue  # "9 من بين القتلى الـ30": the total follows, handled by ``forward``
         if norm in _SUBM or is_bain:
             sub_active, sub_sent = True, doc.sent[i]
-            vb = _base(doc.w[i + 1] or "", _VICTIM) if is_bain else None
+            vb = _VICTIM_BASE.get(doc.w[i + 1] or "") if is_bain else None
             sub_kind = lx.VICTIM_NOUNS[vb] if vb else None
             single = _singular_after(doc, i + (2 if is_bain else 1))
             if single is not None:
@@ -302,7 +333,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
                 if fig is not None:
                     figs.append(fig)
             continue
-        trig = _base(norm, _TRIG)
+        trig = _TRIG_BASE.get(norm)
         if trig is not None:
             sub_active = False
             if trig in lx.SV_KILLED and _TRIG[norm][1] == "":
@@ -313,17 +344,17 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
             if fig is not None:
                 figs.append(fig)
                 done = fig.last
-        elif _base(norm, _WEAK) in _WEAK_CONFIRMED:
+        elif _WEAK_BASE.get(norm) in _WEAK_CONFIRMED:
             # "لقي سائق حتفه": one person
             single = _singular_after(doc, i + 1)
-            wk, confirm = lx.WEAK_TRIGGERS[_base(norm, _WEAK) or ""]
+            wk, confirm = lx.WEAK_TRIGGERS[_WEAK_BASE.get(norm) or ""]
             if single is not None and (doc.w[i + 2] in confirm or doc.w[i + 3] in confirm):
                 fig = _singular_fig(doc, i + 1, single, wk, figs, False, None)
                 if fig is not None:
                     figs.append(fig)
                     done = i + 1
-        elif _base(norm, _WEAK) in ("سقوط", "وقوع", "سقط", "سقطت"):
-            sv = _base(doc.w[i + 1] or "", _SINGLE_VICTIM)
+        elif _WEAK_BASE.get(norm) in ("سقوط", "وقوع", "سقط", "سقطت"):
+            sv = _SINGLE_VICTIM_BASE.get(doc.w[i + 1] or "")
             if sv is not None and not _combined_after(doc, i + 1):
                 cas = _make(doc, i + 1, i + 1, lx.SINGULAR_VICTIMS[sv], 1, None)
                 figs.append(_Fig(cas, i + 1, i + 1, doc.sent[i]))
@@ -357,13 +388,13 @@ def _analyze_number(
         return None
     if prev_w is not None and prev_w in _NOT_LEFT:
         return None
-    if m.digits and value is not None and 1900 <= value <= 2100 and _base(nxt_w or "", _WHO) is None \
-            and _base(nxt_w or "", _VICTIM) is None:
+    if m.digits and value is not None and 1900 <= value <= 2100 and _WHO_BASE.get(nxt_w or "") is None \
+            and _VICTIM_BASE.get(nxt_w or "") is None:
         return None
     if not m.dual and nxt_kind == T_NUM:
         return None  # "17 2018" style leftovers
     if value == 1 and doc.norms[i0] in ("واحد", "واحده", "وواحد", "وواحده") and prev_w is not None \
-            and _base(prev_w, _TRIG) is None and _who_label(prev_w) is None:
+            and _TRIG_BASE.get(prev_w) is None and _who_label(prev_w) is None:
         return None  # "عائلة واحدة": an adjective, not a count
 
     update = False
@@ -372,14 +403,14 @@ def _analyze_number(
     perp = False
     left_start = i0 - 1
     if m.dual:
-        vb = _base(doc.norms[i0], _VICTIM)
+        vb = _VICTIM_BASE.get(doc.norms[i0])
         if vb is not None:
             kind = lx.VICTIM_NOUNS[vb]
         who = _who_label(doc.norms[i0])
-    if m.definite and prev_w is not None and (_base(prev_w, _WHO) or _base(prev_w, _PERP)):
+    if m.definite and prev_w is not None and (_WHO_BASE.get(prev_w) or _PERP_BASE.get(prev_w)):
         # "قتل المسلحين الثلاثة": the counted noun precedes the number
         who = _who_label(prev_w)
-        perp = _base(prev_w, _PERP) is not None
+        perp = _PERP_BASE.get(prev_w) is not None
         left_start = i0 - 2
 
     # 1. victim noun right after the number (or after "من")
@@ -394,7 +425,7 @@ def _analyze_number(
                 w = doc.w[r]
                 forward = _VICTIM.get(w or "") is not None
         hit = _VICTIM.get(w or "")
-        if hit is None and w is not None and _base(w, _WHO) is not None:
+        if hit is None and w is not None and _WHO_BASE.get(w) is not None:
             # "4 من الجنود القتلى", "3 جنود قتلى": the victim noun qualifies the counted people
             after = _VICTIM.get(doc.w[r + 1] or "")
             if after is not None and after[1] in ("", "ال"):
@@ -404,7 +435,7 @@ def _analyze_number(
             if kind in _COUNTED and _combined_after(doc, r):
                 kind = lx.COMBINED
     # 2. trigger on the left
-    vso = _base(nxt_w or "", _WHO) is not None or nxt_w == "من"
+    vso = _WHO_BASE.get(nxt_w or "") is not None or nxt_w == "من"
     left_kind, update, negated, weak = _left_trigger(doc, left_start, i1, vso)
     if negated:
         return None
@@ -430,7 +461,7 @@ def _analyze_number(
         update = True
     sub_parent: int | None = None
     post_sub = doc.w[i1 + 1] in lx.SUB_MARKERS or (
-        doc.w[i1 + 2] in lx.SUB_MARKERS and _base(doc.w[i1 + 1] or "", _WHO) is not None)
+        doc.w[i1 + 2] in lx.SUB_MARKERS and _WHO_BASE.get(doc.w[i1 + 1] or "") is not None)
     if in_sub or post_sub or (coord is not None and coord.cas.sub_of is not None):
         if coord is not None and coord.cas.sub_of is not None:
             sub_parent = coord.cas.sub_of
@@ -465,7 +496,7 @@ def _analyze_number(
 
 def _make(doc: _Doc, i0: int, i1: int, kind: str, count: int | None, who: str | None) -> Casualty:
     s, e = doc.starts[i0], doc.ends[i1]
-    return Casualty(kind=kind, count=count, approximate=False, who=who, span=(s, e), text=doc.text[s:e])
+    return Casualty(kind, count, False, who, (s, e), doc.text[s:e])
 
 
 def _left_trigger(doc: _Doc, start: int, i1: int, vso: bool) -> tuple[str | None, bool, bool, bool]:
@@ -488,14 +519,14 @@ def _left_trigger(doc: _Doc, start: int, i1: int, vso: bool) -> tuple[str | None
         if doc.kinds[j] != T_WORD:
             return none
         w = doc.norms[j]
-        trig = _base(w, _TRIG)
+        trig = _TRIG_BASE.get(w)
         if trig is not None:
             if unknown and trig not in lx.TRIGGER_VERBS:
                 return none
             kind = lx.LEFT_TRIGGERS[trig]
             prev = doc.w[j - 1]
             if prev is not None:
-                pt = _base(prev, _TRIG)
+                pt = _TRIG_BASE.get(prev)
                 if pt is not None and _TRIG[w][1].startswith("و") and pt in lx.COMBINABLE \
                         and trig in lx.COMBINABLE:
                     pk = lx.LEFT_TRIGGERS[pt]
@@ -508,7 +539,7 @@ def _left_trigger(doc: _Doc, start: int, i1: int, vso: bool) -> tuple[str | None
         vb = _VICTIM.get(w)
         if vb is not None and (vb[1] in ("ال", "وال", "لل", "بال") or toll) and not unknown:
             return lx.VICTIM_NOUNS[vb[0]], update or _update_before(doc, j), False, False
-        weak = _base(w, _WEAK)
+        weak = _WEAK_BASE.get(w)
         if weak is not None:
             wkind, confirm = lx.WEAK_TRIGGERS[weak]
             if confirm and _confirmed(doc, i1 + 1, confirm):
@@ -555,7 +586,7 @@ def _combined_after(doc: _Doc, r: int) -> bool:
     w = doc.w[r]
     if w is None:
         return False
-    vb = _base(w, _VICTIM)
+    vb = _VICTIM_BASE.get(w)
     if vb is not None:
         nxt = doc.w[r + 1]
         if nxt == "و":
@@ -565,7 +596,7 @@ def _combined_after(doc: _Doc, r: int) -> bool:
         else:
             nxt = None
         if nxt is not None:
-            nb = _base(nxt, _VICTIM)
+            nb = _VICTIM_BASE.get(nxt)
             if nb is not None and {lx.VICTIM_NOUNS[vb], lx.VICTIM_NOUNS[nb]} == {lx.KILLED, lx.INJURED}:
                 return True
         return False
@@ -583,12 +614,12 @@ def _right_verb(doc: _Doc, start: int) -> str | None:
         if w is None:
             return None
         if w == "عداد":  # "في عداد المفقودين/القتلى"
-            vb = _base(doc.w[k + 1] or "", _VICTIM)
+            vb = _VICTIM_BASE.get(doc.w[k + 1] or "")
             return lx.VICTIM_NOUNS[vb] if vb is not None else None
-        rv = _base(w, _RIGHT)
+        rv = _RIGHT_BASE.get(w)
         if rv is not None:
             return lx.RIGHT_VERBS[rv]
-        if _base(w, _TRIG) is not None:
+        if _TRIG_BASE.get(w) is not None:
             return None
     return None
 
@@ -604,7 +635,7 @@ def _coordinated_with(doc: _Doc, m: NumberMatch, figs: list[_Fig]) -> _Fig | Non
         return None
     for k in range(prev.last + 1, m.first):
         w = doc.w[k]
-        if w is not None and (_base(w, _TRIG) is not None or _base(w, _WEAK) is not None):
+        if w is not None and (_TRIG_BASE.get(w) is not None or _WEAK_BASE.get(w) is not None):
             return None
     return prev
 
@@ -618,13 +649,13 @@ def _find_parent(figs: Sequence[_Fig], kind: str | None) -> int | None:
 
 
 def _who_label(norm: str) -> str | None:
-    b = _base(norm, _WHO)
+    b = _WHO_BASE.get(norm)
     if b is not None:
         return lx.WHO[b]
-    b = _base(norm, _SINGULAR)
+    b = _SINGULAR_BASE.get(norm)
     if b is not None:
         return lx.SINGULAR_PEOPLE[b]
-    if _base(norm, _PERP) is not None:
+    if _PERP_BASE.get(norm) is not None:
         return "perpetrators"
     return None
 
@@ -639,12 +670,12 @@ def _who_right(doc: _Doc, start: int) -> tuple[str | None, bool]:
         w = doc.w[k]
         if w is None or w in _WHO_STOP:
             break
-        if _base(w, _PERP) is not None and doc.w[k - 1] not in lx.ATTACK_NOUNS:
+        if _PERP_BASE.get(w) is not None and doc.w[k - 1] not in lx.ATTACK_NOUNS:
             return "perpetrators", True
         if w == "الذين" and doc.w[k + 1] in ("نفذوا", "نفذ", "شنوا", "هاجموا"):
             return "perpetrators", True
         if label is None:
-            b = _base(w, _WHO)
+            b = _WHO_BASE.get(w)
             if b is not None:
                 label = lx.WHO[b]
                 if label == "fighters":
@@ -653,7 +684,7 @@ def _who_right(doc: _Doc, start: int) -> tuple[str | None, bool]:
                     pass
                 k += 1
                 continue
-        elif _base(w, _WHO) is None and w not in ("من", "و"):
+        elif _WHO_BASE.get(w) is None and w not in ("من", "و"):
             break
         k += 1
     return label, perp
@@ -669,7 +700,7 @@ def _group_label(doc: _Doc, k: int) -> str | None:
         return "soldiers" if doc.w[k + 1] != "الامن" else "police"
     if w is None:
         return None
-    while _base(w, _WHO) is not None and _base(w, _GROUP) is None:  # "عنصرا وقياديا في ميليشيا …"
+    while _WHO_BASE.get(w) is not None and _GROUP_BASE.get(w) is None:  # "عنصرا وقياديا في ميليشيا …"
         k += 1
         w = doc.w[k]
         if w in ("من", "في"):
@@ -677,7 +708,7 @@ def _group_label(doc: _Doc, k: int) -> str | None:
             w = doc.w[k]
         if w is None:
             return None
-    g = _base(w, _GROUP)
+    g = _GROUP_BASE.get(w)
     if g is None:
         return None
     if g in lx.GROUP_SKIP and "ال" in _GROUP[w][1]:
@@ -721,9 +752,9 @@ def _singular_after(doc: _Doc, k: int) -> str | None:
     w = doc.w[k]
     if w is None:
         return None
-    b = _base(w, _SINGULAR)
+    b = _SINGULAR_BASE.get(w)
     if b is None and w.endswith("ا"):
-        b = _base(w[:-1], _SINGULAR)  # accusative "مختاراً"
+        b = _SINGULAR_BASE.get(w[:-1])  # accusative "مختاراً"
     return b
 
 
@@ -731,10 +762,10 @@ def _trigger_singular(doc: _Doc, i: int, kind: str, figs: list[_Fig]) -> _Fig | 
     """"مقتل طفل", "إصابة شرطي", "مقتل الانتحاري", "مقتل وإصابة شخص": one person."""
     k = i + 1
     w = doc.w[k]
-    if w is not None and w.startswith("و") and _base(w, _TRIG) is not None:
-        ob = _base(w, _TRIG) or ""
+    if w is not None and w.startswith("و") and _TRIG_BASE.get(w) is not None:
+        ob = _TRIG_BASE.get(w) or ""
         if {lx.LEFT_TRIGGERS[ob], kind} == {lx.KILLED, lx.INJURED} and ob in lx.COMBINABLE \
-                and _base(doc.norms[i], _TRIG) in lx.COMBINABLE:
+                and _TRIG_BASE.get(doc.norms[i]) in lx.COMBINABLE:
             kind = lx.COMBINED
         k += 1
     b = _singular_after(doc, k)
@@ -753,9 +784,9 @@ def _subject_singular(doc: _Doc, i: int, figs: list[_Fig]) -> _Fig | None:
     prev = doc.w[i - 1]
     if prev is None:
         return None
-    b = _base(prev, _SINGULAR)
+    b = _SINGULAR_BASE.get(prev)
     if b is None and prev.endswith("ا"):
-        b = _base(prev[:-1], _SINGULAR)  # accusative "جندياً"
+        b = _SINGULAR_BASE.get(prev[:-1])  # accusative "جندياً"
     if b is None:
         return None
     nxt = doc.w[i + 1]
@@ -797,9 +828,9 @@ def _singular_fig(
 def _clause_bounds(doc: _Doc, i: int) -> tuple[int, int]:
     """First and last token of the clause around ``i``, at most 60 tokens each way."""
     c = doc.clause[i]
-    lo = max(bisect_left(doc.clause, c), i - 60)
-    hi = min(bisect_right(doc.clause, c) - 1, i + 60)
-    return lo, hi
+    lo = bisect_left(doc.clause, c)
+    hi = bisect_right(doc.clause, c) - 1
+    return (lo if lo > i - 60 else i - 60), (hi if hi < i + 60 else i + 60)
 
 
 # Words that can open a background cue. Pairs opened by the very common "في" are keyed on their
@@ -922,8 +953,11 @@ def _distinct_cue_uncached(doc: _Doc, fig: _Fig) -> bool:
     return False
 
 
+_LEXICAL = frozenset().union(_TRIG, _VICTIM, _WHO, _NOT_PEOPLE, _SINGULAR, _RIGHT, _WEAK)
+
+
 def _is_lexical(w: str) -> bool:
-    return any(w in t for t in (_TRIG, _VICTIM, _WHO, _NOT_PEOPLE, _SINGULAR, _RIGHT, _WEAK))
+    return w in _LEXICAL
 
 
 _ALT_FIRST = frozenset(a for a, _ in lx.ALT_SOURCE_PAIRS)
@@ -943,19 +977,15 @@ def _resolve_incidents(doc: _Doc, figs: list[_Fig]) -> None:
         return
     index = {id(f): k for k, f in enumerate(figs)}
     seen: dict[int, bool] = {}
-    kinds = {f.cas.kind for f in figs}
-    for kind in kinds:
+    # top-level eligible figures per kind, per sentence in text order; resolving one kind only
+    # links figures of that kind, so all kinds can be grouped in one pass beforehand
+    by_kind: dict[str, dict[int, list[_Fig]]] = {}
+    for f in figs:
+        if f.cas.sub_of is None and _eligible(f.cas):
+            by_kind.setdefault(f.cas.kind, {}).setdefault(f.sent, []).append(f)
+    for groups in by_kind.values():
         anchors: list[_Fig] = []
-        groups: dict[int, list[_Fig]] = {}
-        order: list[int] = []
-        for f in figs:
-            if f.cas.kind == kind and f.cas.sub_of is None and _eligible(f.cas):
-                if f.sent not in groups:
-                    groups[f.sent] = []
-                    order.append(f.sent)
-                groups[f.sent].append(f)
-        for s in order:
-            group = groups[s]
+        for s, group in groups.items():
             prior = [a for a in anchors if a.sent != s]
             new_anchors: list[_Fig] = []
             # a. breakdown of an earlier total
@@ -966,8 +996,8 @@ def _resolve_incidents(doc: _Doc, figs: list[_Fig]) -> None:
                     for f in group:
                         f.cas.sub_of = index[id(target)]
                     continue
-            repeat_in_group = any(
-                any(a.cas.count == f.cas.count for a in prior) for f in group if not f.cas.update)
+            prior_counts = {a.cas.count for a in prior}
+            repeat_in_group = any(f.cas.count in prior_counts for f in group if not f.cas.update)
             for f in group:
                 c = f.cas
                 count = int(c.count or 0)
@@ -979,7 +1009,7 @@ def _resolve_incidents(doc: _Doc, figs: list[_Fig]) -> None:
                                 pool.remove(a)
                     new_anchors.append(f)
                     continue
-                if _alt_source(doc, f) and (prior or new_anchors):
+                if (prior or new_anchors) and _alt_source(doc, f):
                     # "بينما تحدثت مصادر أخرى عن 18": another estimate of the same toll → keep the max
                     pool = prior + new_anchors
                     host = max(pool, key=lambda a: int(a.cas.count or 0))
@@ -1058,16 +1088,23 @@ def _counted(casualties: Sequence[Casualty], kind: str) -> list[Casualty]:
 
 def compute_totals(casualties: Sequence[Casualty]) -> dict[str, int | None]:
     """Article totals per CASUALTY_CONVENTIONS.md: ``{"killed": int|None, "injured": int|None}``."""
-    result: dict[str, int | None] = {}
-    for kind in _COUNTED:
-        counted = _counted(casualties, kind)
-        result[kind] = sum(int(c.count or 0) for c in counted) if counted else None
-    return result
+    return totals_and_approximate(casualties)[0]
 
 
 def totals_approximate(casualties: Sequence[Casualty]) -> dict[str, bool]:
     """Whether each total rests on an approximate figure (نحو 48 → True)."""
-    return {kind: any(c.approximate for c in _counted(casualties, kind)) for kind in _COUNTED}
+    return totals_and_approximate(casualties)[1]
+
+
+def totals_and_approximate(casualties: Sequence[Casualty]) -> tuple[dict[str, int | None], dict[str, bool]]:
+    """:func:`compute_totals` and :func:`totals_approximate` from one selection of counted figures."""
+    totals: dict[str, int | None] = {}
+    approximate: dict[str, bool] = {}
+    for kind in _COUNTED:
+        counted = _counted(casualties, kind)
+        totals[kind] = sum(int(c.count or 0) for c in counted) if counted else None
+        approximate[kind] = any(c.approximate for c in counted)
+    return totals, approximate
 
 
 def vague_bounds_from(settings: object) -> dict[str, int]:

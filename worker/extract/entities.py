@@ -291,9 +291,10 @@ def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
         if not ambiguous or _locative_before(folded, start - len(clitic), strict=date_word is not None):
             append((start, end, (kind, value)))
     chosen = select_longest(raw, len(t))
-    votes: Counter[str] = Counter(
-        v[1][0].country for _, _, v in chosen if v[0] == _PLACE and len(v[1]) == 1
-    )
+    # countries named by unambiguous places: only consulted for a name of several places (rare)
+    votes: Counter[str] = Counter()
+    if any(v[0] == _PLACE and len(v[1]) > 1 for _, _, v in chosen):
+        votes.update(v[1][0].country for _, _, v in chosen if v[0] == _PLACE and len(v[1]) == 1)
     loc_at: dict[int, tuple[int, Place]] = {}
     by_start: dict[int, _Found] = {}
     occ = bytearray(len(t) + 1)
