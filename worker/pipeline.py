@@ -13,7 +13,7 @@ from worker.extract.casualties import extract_casualties, totals_and_approximate
 from worker.extract.entities import extract_entities, regions_for
 from worker.models import Casualty, Entity, Keyword, Region
 from worker.signals.keywords import score_keywords
-from worker.text.clean import clean_article
+from worker.text.clean import CleanResult, clean_article
 
 
 @dataclass
@@ -63,10 +63,17 @@ def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None,
     )
 
 
-def analyse(raw: str, *, title: str = "", vague_bounds: dict[str, int] | None = None,
-            reference: date | None = None) -> Extraction:
-    """Clean raw HTML/text (title first, as its own paragraph) and extract from the clean text."""
+def clean_and_extract(raw: str, *, title: str = "", vague_bounds: dict[str, int] | None = None,
+                      reference: date | None = None) -> tuple[CleanResult, Extraction]:
+    """:func:`analyse`, also returning the cleaning result: its matching form and words let the
+    dedup fingerprint of the clean text skip normalising it again."""
     cleaned = clean_article(f"{title}\n{raw}" if title and not raw.lstrip().startswith(title) else raw)
     result = extract_text(cleaned.text, vague_bounds=vague_bounds, reference=reference)
     result.removed_paragraphs = cleaned.removed_paragraphs
-    return result
+    return cleaned, result
+
+
+def analyse(raw: str, *, title: str = "", vague_bounds: dict[str, int] | None = None,
+            reference: date | None = None) -> Extraction:
+    """Clean raw HTML/text (title first, as its own paragraph) and extract from the clean text."""
+    return clean_and_extract(raw, title=title, vague_bounds=vague_bounds, reference=reference)[1]

@@ -23,7 +23,7 @@ def test_item_gets_the_extraction_and_the_fingerprint_the_index_would_compute() 
     assert out.extraction.totals == {"killed": 5, "injured": 8}
     # No command is sent: the client only carries the script registration.
     index = DedupIndex.from_settings(redis.Redis(host="127.0.0.1", port=1), settings)
-    assert out.fingerprint == index.fingerprint(out.extraction.text_clean)
+    assert out.fingerprint == index.fingerprint(out.extraction.text_clean)  # as from the stored text
     assert len(out.fingerprint.signature) == 32
 
 

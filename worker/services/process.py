@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from worker import metrics
 from worker.dedup.fingerprint import Fingerprint, fingerprint
 from worker.logging import get_logger
-from worker.pipeline import Extraction, analyse
+from worker.pipeline import Extraction, clean_and_extract
 from worker.resources import Resources
 from worker.store import articles_repo, items_repo
 from worker.store.tables import items
@@ -74,8 +74,8 @@ def analyse_item(job: ExtractionJob) -> Analysed | str:
     """Pure extraction of one item; an error comes back as its message (picklable, for a pool)."""
     text, title, bounds, reference, num_perm = job
     try:
-        extraction = analyse(text, title=title, vague_bounds=bounds, reference=reference)
-        return Analysed(extraction, fingerprint(extraction.text_clean, num_perm))
+        cleaned, extraction = clean_and_extract(text, title=title, vague_bounds=bounds, reference=reference)
+        return Analysed(extraction, fingerprint(cleaned, num_perm))
     except Exception as exc:
         return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
 

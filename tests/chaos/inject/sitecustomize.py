@@ -1,8 +1,9 @@
 """Test-only fault injection, loaded by worker processes started with PYTHONPATH=tests/chaos/inject.
 
 No real article makes Rasd's extraction raise (the fuzzers look for one), so the chaos suite makes
-its own poison item: ``worker.pipeline.analyse`` is wrapped, before ``worker.services.process``
-imports it, to raise for any text carrying the marker ``رصد-سم-٧٣٩``. Nothing in worker/ changes;
+its own poison item: ``worker.pipeline.clean_and_extract`` (which ``analyse`` calls too) is
+wrapped, before ``worker.services.process`` imports it, to raise for any text carrying the marker
+``رصد-سم-٧٣٩``. Nothing in worker/ changes;
 only processes started with this directory on PYTHONPATH are affected.
 """
 
@@ -16,11 +17,11 @@ MARKER = "رصد-سم-٧٣٩"
 if os.environ.get("RASD_CHAOS_POISON") == "1":
     import worker.pipeline as _pipeline
 
-    _analyse = _pipeline.analyse
+    _clean_and_extract = _pipeline.clean_and_extract
 
-    def analyse(raw: str, *, title: str = "", **options: Any) -> _pipeline.Extraction:
+    def clean_and_extract(raw: str, *, title: str = "", **options: Any) -> Any:
         if MARKER in raw or MARKER in title:
             raise RuntimeError("chaos poison: extraction crashes on this item every time")
-        return _analyse(raw, title=title, **options)
+        return _clean_and_extract(raw, title=title, **options)
 
-    _pipeline.analyse = analyse  # type: ignore[assignment]
+    _pipeline.clean_and_extract = clean_and_extract  # type: ignore[assignment]
