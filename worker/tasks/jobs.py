@@ -15,7 +15,7 @@ from worker.celery_app import app
 from worker.resources import Resources, get_resources, resolve_redis_url
 from worker.services import reingest
 from worker.store import feeds_repo, jobs_repo
-from worker.tasks import timed
+from worker.tasks import PROCESS_CHUNK, timed
 
 QUEUE = {
     "worker.tasks.jobs.reingest_feed": "fetch",
@@ -24,7 +24,6 @@ QUEUE = {
     "worker.tasks.process_items": "process",
     "worker.tasks.evaluate_regions": "alerts",
 }
-PROCESS_CHUNK = 50
 
 
 def utcnow() -> datetime:
