@@ -25,6 +25,7 @@ import redis  # noqa: E402
 from datasketch import MinHash  # noqa: E402
 from rensa import RMinHash  # noqa: E402
 
+from bench._calibration import reference_ms  # noqa: E402
 from tests.unit.syndication import base_articles, different_event_pairs, sibling, syndicated  # noqa: E402
 from worker.broker import EmbeddedValkey  # noqa: E402
 from worker.dedup.fingerprint import (  # noqa: E402
@@ -208,15 +209,6 @@ def _memory(client: redis.Redis, n: int = 20_000, window: float = 7 * 86400.0) -
     }
 
 
-def _reference_ms() -> float:
-    best = float("inf")
-    for _ in range(5):
-        t0 = time.perf_counter()
-        sum(range(1_000_000))
-        best = min(best, time.perf_counter() - t0)
-    return round(best * 1000, 1)
-
-
 def main() -> None:
     started = time.perf_counter()
     unique, copies = _corpus()
@@ -255,7 +247,7 @@ def main() -> None:
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
                     "loadavg_1m": round(os.getloadavg()[0], 2),
                     # calibration: ~15-20 ms on a current desktop core
-                    "reference_sum_range_1e6_ms": _reference_ms()},
+                    "reference_sum_range_1e6_ms": reference_ms()},
         "articles": n, "words_median": statistics.median(words),
         "per_article_us": {
             "clean_cpu": round(clean_cpu / n * 1e6, 1), "clean_wall": round(clean_wall / n * 1e6, 1),

@@ -37,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._calibration import reference_ms  # noqa: E402
 from bench.extract_casualties import make_articles  # noqa: E402
 from tests.unit.syndication import base_articles, sibling  # noqa: E402
 from worker.extract.casualties import extract_casualties, totals_and_approximate  # noqa: E402
@@ -144,16 +145,6 @@ def cold_start(runs: int = 5) -> dict[str, Any]:
         "keys": {"entities": int(rows[0][3]), "keywords": int(rows[0][4])},
         "processes": runs,
     }
-
-
-def reference_ms() -> float:
-    """Calibration as bench/dedup.py prints it: best of 5 ``sum(range(10**6))``, wall ms."""
-    best = float("inf")
-    for _ in range(5):
-        t0 = time.perf_counter()
-        sum(range(1_000_000))
-        best = min(best, time.perf_counter() - t0)
-    return round(best * 1000, 1)
 
 
 def main() -> None:

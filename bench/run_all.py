@@ -157,7 +157,7 @@ def main() -> None:
     only = set(sys.argv[1:])
     results: dict[str, dict[str, Any]] = {}
     for path in sorted((REPO / "bench").glob("*.py")):
-        if path.name == "run_all.py" or (only and path.stem not in only):
+        if path.name == "run_all.py" or path.name.startswith("_") or (only and path.stem not in only):
             continue
         print(f"== {path.name}", file=sys.stderr, flush=True)
         results[path.stem] = run_bench(path)
