@@ -192,20 +192,43 @@ def dedup_matching(paragraphs: list[str], normalized: list[str]) -> tuple[DedupR
     return DedupResult("\n".join(kept), removed), "\n".join(matching), all_words
 
 
+# Dice >= SIMILARITY with a unit of m >= n * _Seen._RATIO words needs SIMILARITY / 2 * (n + m) shared words.
+_MIN_SHARED_SHARE = SIMILARITY / 2 * (1 + SIMILARITY / (2 - SIMILARITY))
+
+
+def _unrepeatable(ws: list[str], singles: set[str]) -> bool:
+    """True when ``ws`` holds so many words that occur only once in the whole article that it can
+    neither copy an earlier unit nor be copied by a later one, so it need not be checked or kept.
+
+    A word found once is shared with no other unit. An exact copy shares every word; a near copy
+    (Dice >= SIMILARITY, the other unit within the length ratio that allows) shares at least
+    ``_MIN_SHARED_SHARE * n`` of them, in either direction. One word of slack covers rounding. Most
+    sentences of an article without repeats stop here, at the cost of one C-level intersection.
+    """
+    once = len(singles.intersection(ws))
+    if not once:
+        return False
+    n = len(ws)
+    return n < MIN_WORDS_NEAR or n - once < _MIN_SHARED_SHARE * n - 1
+
+
 def _dedup(paragraphs: list[str], sentence_words: list[list[list[str]]]) -> tuple[list[str], list[int | None], int]:
     """Paragraphs kept (non-empty), the index of each in ``paragraphs`` when kept whole (None when
     sentences were cut out of it), and how many units were dropped."""
     seen_par, seen_sent = _Seen(), _Seen()
     check_sentence = seen_sent.check
+    counts = Counter(chain.from_iterable(chain.from_iterable(sentence_words)))
+    singles = {w for w, c in counts.items() if c == 1}
     kept: list[str] = []
     origins: list[int | None] = []
     removed = 0
     for index, (par, sw) in enumerate(zip(paragraphs, sentence_words, strict=True)):
         # Sequential, so a block repeated inside this same paragraph is found too.
-        dup = [check_sentence(w, True) for w in sw]
+        dup = [not _unrepeatable(w, singles) and check_sentence(w, True) for w in sw]
         whole_copy = bool(sw) and any(dup) and all(dup)
         if len(sw) > 1 and not whole_copy:  # a one-sentence paragraph was just checked as a sentence
-            whole_copy = seen_par.check(list(chain.from_iterable(sw)), add_when_near=False)
+            ws = list(chain.from_iterable(sw))
+            whole_copy = not _unrepeatable(ws, singles) and seen_par.check(ws, add_when_near=False)
         if whole_copy:
             removed += 1
             continue
