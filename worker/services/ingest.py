@@ -18,7 +18,7 @@ from worker.errors import FetchError, HTTPStatusError, ParseError, RateLimited
 from worker.feeds import schedule
 from worker.feeds.fetch import Fetcher, body_hash
 from worker.feeds.identity import content_fingerprint, event_time, item_key
-from worker.feeds.known_items import Reduced, reduce_known, unpack
+from worker.feeds.known_items import pack, reduce_known, unpack
 from worker.feeds.parse import MAX_ITEMS, parse_feed
 from worker.logging import get_logger
 from worker.models import ParsedFeed, ParsedItem
@@ -145,8 +145,7 @@ def parse_new_items(body: bytes, headers: dict[str, str], url: str, known: froze
     parsed = _parse(body, headers, url)
     if reduced is None or len(parsed.items) != min(len(reduced.digests), MAX_ITEMS):
         return parsed, b"", 0  # items cannot be matched to their digests: remember none
-    whole = Reduced(body, reduced.digests, (True,) * len(reduced.digests))
-    return parsed, whole.remembered(len(parsed.items)), 0
+    return parsed, pack(reduced.digests[:len(parsed.items)]), 0
 
 
 def _record_ok(engine: Engine, feed_id: int, now: datetime, status: int, next_check: datetime,

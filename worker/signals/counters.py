@@ -85,12 +85,14 @@ class SignalCounters:
         return int(self.r.incr(f"{self.prefix}:generation"))
 
     def generation(self) -> int:
-        value = self.r.get(f"{self.prefix}:generation")
-        return int(value) if value is not None else 0
+        return self._int(f"{self.prefix}:generation")
 
     def evaluated_generation(self, region_key: str) -> int:
         """Generation read by the region's last completed evaluation before it read any count."""
-        value = self.r.get(f"{self.prefix}:{{{region_key}}}:evaluated")
+        return self._int(f"{self.prefix}:{{{region_key}}}:evaluated")
+
+    def _int(self, key: str) -> int:
+        value = self.r.get(key)
         return int(value) if value is not None else 0
 
     def mark_evaluated(self, region_key: str, generation: int) -> None:
