@@ -3,9 +3,14 @@
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/rasd
 COPY . .
-RUN /opt/rasd/bin/pip install --upgrade pip && /opt/rasd/bin/pip install .
+# The hot pure modules compiled with mypyc (tools/build_native.py); the wheel carries the .so files.
+RUN /opt/rasd/bin/pip install --upgrade pip && python -m venv /tmp/buildenv \
+    && /tmp/buildenv/bin/pip install mypy setuptools \
+    && /tmp/buildenv/bin/python tools/build_native.py \
+    && /opt/rasd/bin/pip install .
 
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 \

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench chaos demo clean venv
+.PHONY: run test lint bench chaos demo clean venv native
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -14,26 +14,32 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+# The pure text/dedup/extraction modules compiled with mypyc (tools/build_native.py): skipped when
+# up to date, ~50 s otherwise. RASD_NATIVE=0 skips it and runs the Python sources.
+native: $(STAMP)
+	$(BIN)/python tools/build_native.py
+
+run: native
 	$(BIN)/rasd run
 
-demo: $(STAMP)
+demo: native
 	$(BIN)/rasd demo
 
-test: $(STAMP)
-	$(BIN)/ruff check worker tests bench
+test: native
+	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
 
 lint: $(STAMP)
-	$(BIN)/ruff check worker tests bench
+	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: native
 	$(BIN)/python bench/run_all.py
 
-chaos: $(STAMP)
+chaos: native
 	RASD_CHAOS_FULL=1 $(BIN)/python -m pytest -s -p no:cacheprovider --timeout 2400 -m chaos tests/chaos
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache build/native worker/_compiled.json
+	find worker -name '*.so' -delete

@@ -1,0 +1,5 @@
+"""Rasd: streaming ingestion of Arabic news."""
+
+from worker import _compiled
+
+_compiled.install()

@@ -11,8 +11,13 @@ from collections.abc import Iterable, Mapping
 
 from worker.extract.numbers import PREFIXES
 
-KILLED, INJURED, COMBINED = "killed", "injured", "killed_or_injured"
-MISSING, KIDNAPPED, ARRESTED, DISPLACED = "missing", "kidnapped", "arrested", "displaced"
+KILLED: str = "killed"
+INJURED: str = "injured"
+COMBINED: str = "killed_or_injured"
+MISSING: str = "missing"
+KIDNAPPED: str = "kidnapped"
+ARRESTED: str = "arrested"
+DISPLACED: str = "displaced"
 
 # Words before a count that name what happened to the people counted ("مقتل 5", "أصيب 10").
 LEFT_TRIGGERS: dict[str, str] = {

@@ -24,16 +24,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from worker.extract.dates import ANCHOR_WORDS, extract_dates
 from worker.extract.gazetteer import Country, Gazetteer, Place, load
 from worker.extract.gazetteer.matcher import Folded, MergedMatcher, fold, fold_key, select_longest
+from worker.extract.lexicon import LEXICON_DIR
 from worker.models import Entity, Region
 from worker.signals import keywords
 
-_LEXICON = Path(__file__).resolve().parent / "lexicon"
+_LEXICON = LEXICON_DIR
 
 # English adjectives for the countries whose Arabic adjectives appear in countries.tsv.
 _EN_ADJ = {

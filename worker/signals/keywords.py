@@ -20,13 +20,13 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from worker.extract.gazetteer.matcher import PhraseMatcher, fold, select_longest
+from worker.extract.lexicon import LEXICON_DIR
 from worker.models import Keyword
 
-_LEXICON = Path(__file__).resolve().parents[1] / "extract" / "lexicon" / "escalation.tsv"
+_LEXICON = LEXICON_DIR / "escalation.tsv"
 NEGATION_FACTOR = 0.2
 REPEAT_DECAY = 0.5
 SCORE_SCALE = 5.0

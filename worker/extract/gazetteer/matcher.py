@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
@@ -54,17 +54,25 @@ class Folded:
     # The matching form has the original's offsets (nothing deleted or expanded: most clean news),
     # so spans map back as they are; ~25 spans per article skip Normalized.to_display.
     identity: bool = field(default=False, compare=False, repr=False)
+    # ``stops`` once computed: a one-slot holder, as the class is frozen and, compiled (mypyc), has no
+    # instance __dict__ for functools.cached_property.
+    _stops: list[list[int]] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def text(self) -> str:
         return self.norm.text
 
-    @cached_property
+    @property
     def stops(self) -> list[int]:
         """Sorted offsets of punctuation/line breaks in the matching form (where names and phrases end).
 
         Found with str.find per character present: a regex scan costs ~0.1 µs per character here.
         """
+        if not self._stops:
+            self._stops.append(self._find_stops())
+        return self._stops[0]
+
+    def _find_stops(self) -> list[int]:
         t = self.norm.text
         out: list[int] = []
         for ch in _STOP_CHARS:
@@ -84,7 +92,7 @@ class Folded:
     def stop_before(self, pos: int, bound: int) -> int:
         """``min(self.next_stop(pos), bound)``, searching only up to ``bound``: a caller that looks a
         few words ahead need not collect every stop of the text."""
-        if "stops" in self.__dict__:
+        if self._stops:
             return min(self.next_stop(pos), bound)
         t = self.norm.text
         end = min(bound, len(t))
