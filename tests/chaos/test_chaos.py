@@ -9,6 +9,7 @@ as dead after RASD_MAX_ATTEMPTS, no orphaned process.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -135,10 +136,14 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                       injector.restart_postgres, lambda: injector.webhook_fault("429"),
                       lambda: injector.sigkill_child("w2"), lambda: server.fail_next.update({0: 503, 1: 429})]
             k = 0
+            progress = [(0.0, 0)]  # (seconds into the load, articles processed), at every fault tick
             while not server.wait_published(timeout=max(0.0, t0 + (k + 1) * cfg.fault_every - time.monotonic())):
+                progress.append((time.monotonic() - t0, int(rasd.scalar("SELECT count(*) FROM articles") or 0)))
                 faults[k % len(faults)]()
                 k += 1
             load_seconds = time.monotonic() - t0
+            progress.append((load_seconds, int(rasd.scalar("SELECT count(*) FROM articles") or 0)))
+            served_at_load_end = len(server.served_guids())
             started_groups = [p.popen.pid for p in rasd.procs]
 
             # Drain: everything fetched, processed, alerted and delivered.
@@ -174,6 +179,12 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                 "rescued_by_housekeeping": rescued, "load_seconds": round(load_seconds, 1),
                 "drain_seconds": round(drain_seconds, 1), "articles": articles,
                 "articles_per_second": round(articles / (load_seconds + drain_seconds), 1),
+                # Sustained rate: processed while the load ran (the drain also waits out the poison
+                # item's retries and webhook back-off, which are not throughput).
+                "processed_per_second_during_load": round(progress[-1][1] / load_seconds, 1),
+                "backlog_at_load_end": served_at_load_end - progress[-1][1],
+                "processed_per_second_per_window": [round((b[1] - a[1]) / (b[0] - a[0]), 1)
+                                                    for a, b in itertools.pairwise(progress) if b[0] > a[0]],
                 "published_per_second": round(len(server.served_guids()) / load_seconds, 1),
                 "worker_peak_process_rss_mb": round(sampler.peak_process_mb, 1),
                 "worker_peak_group_rss_mb": round(sampler.peak_worker_mb, 1),

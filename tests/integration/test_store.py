@@ -69,6 +69,21 @@ def test_item_upsert_is_idempotent_and_detects_changes(engine: Engine) -> None:
     assert rows[0][2] == T0  # timezone-aware UTC round trip on both engines
 
 
+def test_attempts_are_counted_per_item_and_taken_back(engine: Engine) -> None:
+    with engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, "https://example.org/rss", T0, name="Example")
+        a, b = items_repo.upsert_items(conn, feed_id, "Example", [new_item("a", "قصف", "h1"),
+                                                                  new_item("b", "غارة", "h2")], T0).new
+    with engine.begin() as conn:
+        assert items_repo.mark_attempts(conn, [a, b]) == {a: 1, b: 1}
+    with engine.begin() as conn:
+        assert items_repo.mark_attempts(conn, [b, 10_000]) == {b: 2}  # an unknown id counts nothing
+        items_repo.uncount_attempts(conn, [a, b])
+        assert items_repo.mark_attempts(conn, []) == {}
+    with engine.connect() as conn:
+        assert dict(conn.execute(sa.select(items.c.id, items.c.attempts)).all()) == {a: 0, b: 1}
+
+
 def test_claim_due_leases_feeds_and_respects_pause(engine: Engine) -> None:
     with engine.begin() as conn:
         ids = [feeds_repo.add_feed(conn, f"https://example.org/{i}.xml", T0) for i in range(3)]

@@ -120,3 +120,20 @@ def test_fingerprint_of_a_clean_result_is_that_of_its_text() -> None:
         assert fingerprint(result) == fingerprint(result.text)
     # without the forms (a result built by hand), the text is fingerprinted
     assert fingerprint(CleanResult(TEXT, 0)) == fingerprint(TEXT)
+
+
+def test_shingles_are_the_joined_runs_of_consecutive_words() -> None:
+    import random
+
+    from worker.dedup.fingerprint import _shingles_of
+
+    assert _shingles_of(["قصف", "على", "بلدة", "الأتارب"], 3) == ["قصف على بلدة", "على بلدة الأتارب"]
+    assert _shingles_of(["قصف", "على"], 3) == ["قصف على"]
+    assert _shingles_of([], 3) == []
+    rng = random.Random(7)
+    for n in range(40):
+        for size in range(1, 7):
+            ws = ["".join(rng.choice("ابتثجح12") for _ in range(rng.randint(1, 6))) for _ in range(n)]
+            expected = [" ".join(ws[i:i + size]) for i in range(n - size + 1)] if n > size else \
+                ([" ".join(ws)] if ws else [])
+            assert _shingles_of(ws, size) == expected, (n, size)

@@ -89,9 +89,20 @@ def content_hash(text: str) -> str:
 
 
 def _shingles_of(ws: list[str], size: int) -> list[str]:
+    """``" ".join`` of every run of ``size`` consecutive words, cut out of one joined string.
+
+    One slice per shingle instead of a tuple and a join (3x cheaper compiled); same strings.
+    """
     if len(ws) <= size:
         return [" ".join(ws)] if ws else []
-    return list(map(" ".join, zip(*(ws[i:] for i in range(size)), strict=False)))
+    joined = " ".join(ws)
+    starts = [0] * (len(ws) + 1)  # starts[i]: offset of word i; starts[n] = len(joined) + 1
+    pos = 0
+    for i, w in enumerate(ws):
+        starts[i] = pos
+        pos += len(w) + 1
+    starts[len(ws)] = pos
+    return [joined[starts[i]:starts[i + size] - 1] for i in range(len(ws) - size + 1)]
 
 
 def shingles(text: str, size: int = SHINGLE) -> list[str]:

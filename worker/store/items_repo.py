@@ -92,13 +92,12 @@ def get_items(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def mark_attempts(conn: Connection, item_ids: Sequence[int]) -> dict[int, int]:
-    """Count an attempt before processing (one UPDATE, one SELECT), so a poison item is parked after
+    """Count an attempt before processing (one UPDATE … RETURNING), so a poison item is parked after
     N tries even if it kills the worker process each time."""
     if not item_ids:
         return {}
-    ids = list(item_ids)
-    conn.execute(sa.update(items).where(items.c.id.in_(ids)).values(attempts=items.c.attempts + 1))
-    rows = conn.execute(sa.select(items.c.id, items.c.attempts).where(items.c.id.in_(ids)))
+    rows = conn.execute(sa.update(items).where(items.c.id.in_(list(item_ids)))
+                        .values(attempts=items.c.attempts + 1).returning(items.c.id, items.c.attempts))
     return {int(i): int(n) for i, n in rows}
 
 
