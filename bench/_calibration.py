@@ -14,3 +14,12 @@ def reference_ms() -> float:
         sum(range(1_000_000))
         best = min(best, time.perf_counter() - t0)
     return round(best * 1000, 1)
+
+
+def code_variant() -> str:
+    """Which build of the pure modules ran: "mypyc" (all compiled) or "python" (their sources)."""
+    from worker import _compiled
+
+    for module in _compiled.MODULES:
+        __import__(module)
+    return "mypyc" if _compiled.compiled_modules() == list(_compiled.MODULES) else "python"

@@ -25,7 +25,7 @@ import redis  # noqa: E402
 from datasketch import MinHash  # noqa: E402
 from rensa import RMinHash  # noqa: E402
 
-from bench._calibration import reference_ms  # noqa: E402
+from bench._calibration import code_variant, reference_ms  # noqa: E402
 from tests.unit.syndication import base_articles, different_event_pairs, sibling, syndicated  # noqa: E402
 from worker.broker import EmbeddedValkey  # noqa: E402
 from worker.dedup.fingerprint import (  # noqa: E402
@@ -245,7 +245,7 @@ def main() -> None:
     result = {
         "benchmark": "dedup",
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-                    "loadavg_1m": round(os.getloadavg()[0], 2),
+                    "code": code_variant(), "loadavg_1m": round(os.getloadavg()[0], 2),
                     # calibration: ~15-20 ms on a current desktop core
                     "reference_sum_range_1e6_ms": reference_ms()},
         "articles": n, "words_median": statistics.median(words),

@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._calibration import reference_ms  # noqa: E402
+from bench._calibration import code_variant, reference_ms  # noqa: E402
 from bench.extract_casualties import make_articles  # noqa: E402
 from tests.unit.syndication import base_articles, sibling  # noqa: E402
 from worker.extract.casualties import extract_casualties, totals_and_approximate  # noqa: E402
@@ -161,7 +161,7 @@ def main() -> None:
         "dense": _measure(dense_corpus()),
         "cold_start": cold_start(),
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-                    "loadavg_1m": round(os.getloadavg()[0], 2), "cores_used": 1,
+                    "code": code_variant(), "loadavg_1m": round(os.getloadavg()[0], 2), "cores_used": 1,
                     "reference_sum_range_1e6_ms": calibration_before,
                     # the same figure after the run: far apart means the load changed meanwhile
                     "reference_sum_range_1e6_ms_after": reference_ms()},

@@ -20,6 +20,9 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from bench._calibration import code_variant  # noqa: E402
+
 EMM_PER_S = 300_000 / 86_400
 TIMEOUT = 240
 
@@ -30,7 +33,8 @@ def machine() -> dict[str, Any]:
     mem_kb = next(int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines()
                   if ln.startswith("MemTotal"))
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": round(mem_kb / 2**20, 1),
-            "python": platform.python_version(), "platform": platform.platform()}
+            "python": platform.python_version(), "platform": platform.platform(),
+            "pure_modules": code_variant()}  # "mypyc" after make native; RASD_NATIVE=0 gives "python"
 
 
 def run_bench(path: Path) -> dict[str, Any]:

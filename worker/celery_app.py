@@ -107,10 +107,12 @@ def make_celery(settings: Settings) -> Celery:
         # A task must finish well inside the visibility timeout, or Redis hands it to a second worker.
         task_time_limit=max(30, min(900, vt - 60)),
         task_soft_time_limit=max(20, min(840, vt - 120)),
-        beat_scheduler="redbeat.RedBeatScheduler",
+        beat_scheduler="worker.beat:ResilientRedBeatScheduler",
         redbeat_redis_url=url,
         redbeat_key_prefix="rasd:beat:",
-        redbeat_lock_timeout=60,
+        # A standby beat takes over this long after the active one died (it extends every tick, and a
+        # tick comes at least every beat_max_loop_interval).
+        redbeat_lock_timeout=15,
         beat_max_loop_interval=5,
         beat_schedule=load_beat_schedule(settings),
         timezone="UTC",
