@@ -2,7 +2,8 @@
 
 Prints one JSON object: µs per article (CPU, one core) for clean, fingerprint of the clean result,
 and extract_text on the news corpus of bench/extract.py, in fresh processes that alternate between
-the two builds (RASD_NATIVE=0 makes the package import the .py sources), median of ROUNDS each;
+the two builds (RASD_NATIVE=0 makes the package import the .py sources), median of PASSES passes
+in each and of ROUNDS processes;
 and the ratio source / compiled. Run: .venv/bin/python bench/native.py (about 40 s).
 """
 
@@ -21,7 +22,8 @@ sys.path.insert(0, str(REPO))
 
 from bench._calibration import reference_ms  # noqa: E402
 
-ROUNDS = 3
+ROUNDS = 3  # fresh processes per build, alternating
+PASSES = 5  # timed passes over the corpus in each process (median)
 STAGES = ("clean", "fingerprint", "extract_text")
 
 
@@ -39,17 +41,21 @@ def one_pass() -> dict[str, object]:
         fingerprint(c)
         extract_text(c.text)
     out: dict[str, object] = {"code": code_variant()}
-    c0 = time.process_time()
-    cleaned = [clean_article(t) for t in texts]
-    c1 = time.process_time()
-    for c in cleaned:
-        fingerprint(c)
-    c2 = time.process_time()
-    for c in cleaned:
-        extract_text(c.text)
-    c3 = time.process_time()
     n = len(texts)
-    out.update({"clean": (c1 - c0) / n * 1e6, "fingerprint": (c2 - c1) / n * 1e6, "extract_text": (c3 - c2) / n * 1e6})
+    per: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    for _ in range(PASSES):
+        c0 = time.process_time()
+        cleaned = [clean_article(t) for t in texts]
+        c1 = time.process_time()
+        for c in cleaned:
+            fingerprint(c)
+        c2 = time.process_time()
+        for c in cleaned:
+            extract_text(c.text)
+        c3 = time.process_time()
+        for stage, seconds in zip(STAGES, (c1 - c0, c2 - c1, c3 - c2), strict=True):
+            per[stage].append(seconds / n * 1e6)
+    out.update({stage: statistics.median(v) for stage, v in per.items()})
     return out
 
 

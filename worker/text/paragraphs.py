@@ -203,13 +203,31 @@ def _unrepeatable(ws: list[str], singles: set[str]) -> bool:
     A word found once is shared with no other unit. An exact copy shares every word; a near copy
     (Dice >= SIMILARITY, the other unit within the length ratio that allows) shares at least
     ``_MIN_SHARED_SHARE * n`` of them, in either direction. One word of slack covers rounding. Most
-    sentences of an article without repeats stop here, at the cost of one C-level intersection.
+    sentences of an article without repeats stop here, at the cost of one set lookup per word.
     """
-    once = len(singles.intersection(ws))
+    once = 0
+    for w in ws:  # a word found once in the article is in ``ws`` at most once: this counts distinct ones
+        if w in singles:
+            once += 1
     if not once:
         return False
     n = len(ws)
     return n < MIN_WORDS_NEAR or n - once < _MIN_SHARED_SHARE * n - 1
+
+
+def _words_once(sentence_words: list[list[list[str]]]) -> set[str]:
+    """Words that occur exactly once in the article (two set lookups per word: compiled, ~3x cheaper
+    than a Counter, whose Python-level update dominates at ~300 words)."""
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for par in sentence_words:
+        for ws in par:
+            for w in ws:
+                if w in seen:
+                    repeated.add(w)
+                else:
+                    seen.add(w)
+    return seen - repeated
 
 
 def _dedup(paragraphs: list[str], sentence_words: list[list[list[str]]]) -> tuple[list[str], list[int | None], int]:
@@ -217,8 +235,7 @@ def _dedup(paragraphs: list[str], sentence_words: list[list[list[str]]]) -> tupl
     sentences were cut out of it), and how many units were dropped."""
     seen_par, seen_sent = _Seen(), _Seen()
     check_sentence = seen_sent.check
-    counts = Counter(chain.from_iterable(chain.from_iterable(sentence_words)))
-    singles = {w for w, c in counts.items() if c == 1}
+    singles = _words_once(sentence_words)
     kept: list[str] = []
     origins: list[int | None] = []
     removed = 0
