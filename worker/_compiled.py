@@ -85,3 +85,14 @@ def install() -> None:
 def compiled_modules() -> list[str]:
     """Modules of the group imported from a compiled extension in this process (for `rasd status`)."""
     return [m for m in MODULES if m in sys.modules and str(getattr(sys.modules[m], "__file__", "")).endswith(".so")]
+
+
+def describe() -> dict[str, object]:
+    """What a worker logs at start: which build of the pure modules it runs, and why not compiled."""
+    for module in MODULES:
+        __import__(module)
+    compiled = compiled_modules()
+    reason = reason_for_source()
+    if not compiled and reason is None:
+        reason = "not built (make native)"
+    return {"compiled": len(compiled), "of": len(MODULES), "source_reason": reason}

@@ -127,6 +127,11 @@ def _init_process(**_: Any) -> None:
 
     configure_logging(get_settings())
     get_resources()
+    import structlog
+
+    from worker import _compiled
+
+    structlog.get_logger(__name__).info("worker.pure_modules", **_compiled.describe())
 
 
 @worker_process_shutdown.connect
