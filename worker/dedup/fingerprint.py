@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rensa import RMinHash
 
@@ -54,8 +54,10 @@ _CREDIT_HEAD = re.compile(r"^\s*[(\[«][^()\[\]«»\n]{2,40}[)\]»]\s*[-–—:�
 _CREDIT_TAIL = re.compile(r"\s*[-–—]?\s*[(\[«][^()\[\]«»\n]{2,40}[)\]»]\s*\.?\s*$")
 
 
-@dataclass(frozen=True)
-class Fingerprint:
+class Fingerprint(NamedTuple):
+    """A tuple rather than a frozen dataclass: replay's process pool pickles it, and a compiled
+    (mypyc) frozen dataclass cannot be unpickled (its __setstate__ assigns the frozen fields)."""
+
     exact: str          # content_hash
     signature: bytes    # compact b-bit signature, one byte per permutation
     bands: list[bytes]  # LSH bucket keys, one per band
