@@ -22,7 +22,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from worker.extract.gazetteer.matcher import PhraseMatcher, fold, select_longest
+from worker.extract.gazetteer.matcher import PhraseMatcher, char_offsets, fold, select_longest
 from worker.extract.lexicon import LEXICON_DIR
 from worker.models import Keyword
 
@@ -85,25 +85,13 @@ def matcher() -> PhraseMatcher:
     return _MATCHER
 
 
-def _sentence_ends(t: str) -> list[int]:
-    """Sorted positions of every sentence end (. ! ? ؟ ؛ and line breaks), found with str.find (C)."""
-    ends: list[int] = []
-    for c in _SENTENCE_ENDS:
-        i = t.find(c)
-        while i != -1:
-            ends.append(i)
-            i = t.find(c, i + 1)
-    ends.sort()
-    return ends
-
-
 def _negated_sentences(t: str, cues: list[int]) -> tuple[list[int], list[int]]:
     """Starts and ends of the sentences holding a denial cue, merged and sorted, for bisection.
 
     The sentence ends are listed once per text, so the cost is linear in the text plus
     O(log n) per cue and per keyword (a scan per cue was quadratic on a long text without stops).
     """
-    ends = _sentence_ends(t)
+    ends = char_offsets(t, _SENTENCE_ENDS)  # . ! ? ؟ ؛ and line breaks
     starts_out: list[int] = []
     ends_out: list[int] = []
     for pos in cues:

@@ -42,6 +42,21 @@ _STOP_RE = re.compile("[" + "".join(re.escape(c) for c in _STOP_CHARS) + "]")
 Hit = tuple[int, int, str, Any]
 
 
+def char_offsets(text: str, chars: Iterable[str]) -> list[int]:
+    """Sorted offsets of every occurrence of any of ``chars`` (single characters) in ``text``.
+
+    One str.find loop per character (C): a regex scan costs ~0.1 µs per character here.
+    """
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch)
+        while i != -1:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    out.sort()
+    return out
+
+
 @dataclass(frozen=True)
 class Folded:
     """Text in matching form (``worker.text.normalize``) plus a space-padded copy for whole-word keys."""
@@ -73,15 +88,7 @@ class Folded:
         return self._stops[0]
 
     def _find_stops(self) -> list[int]:
-        t = self.norm.text
-        out: list[int] = []
-        for ch in _STOP_CHARS:
-            i = t.find(ch)
-            while i != -1:
-                out.append(i)
-                i = t.find(ch, i + 1)
-        out.sort()
-        return out
+        return char_offsets(self.norm.text, _STOP_CHARS)
 
     def next_stop(self, pos: int) -> int:
         """First punctuation offset at or after ``pos`` (len(text) when none)."""
