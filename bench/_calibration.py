@@ -20,6 +20,5 @@ def code_variant() -> str:
     """Which build of the pure modules ran: "mypyc" (all compiled) or "python" (their sources)."""
     from worker import _compiled
 
-    for module in _compiled.MODULES:
-        __import__(module)
-    return "mypyc" if _compiled.compiled_modules() == list(_compiled.MODULES) else "python"
+    build = _compiled.describe()
+    return "mypyc" if build["compiled"] == build["of"] else "python"

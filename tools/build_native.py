@@ -24,14 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from worker._compiled import GROUP, MANIFEST, MODULES, source_digests  # noqa: E402
+from worker._compiled import GROUP, MANIFEST, MODULES, reason_for_source, source_digests  # noqa: E402
 
 
 def _up_to_date() -> bool:
-    if not MANIFEST.exists():
+    """The manifest matches the sources (the same test the package makes at import), was built for
+    this Python, and every extension is in place."""
+    if not MANIFEST.exists() or reason_for_source() is not None:
         return False
-    recorded = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    if recorded.get("modules") != source_digests() or recorded.get("python") != sys.implementation.cache_tag:
+    if json.loads(MANIFEST.read_text(encoding="utf-8")).get("python") != sys.implementation.cache_tag:
         return False
     return all(any(ROOT.joinpath(*m.split(".")[:-1]).glob(m.split(".")[-1] + ".*.so")) for m in MODULES)
 
