@@ -137,3 +137,33 @@ def test_shingles_are_the_joined_runs_of_consecutive_words() -> None:
             expected = [" ".join(ws[i:i + size]) for i in range(n - size + 1)] if n > size else \
                 ([" ".join(ws)] if ws else [])
             assert _shingles_of(ws, size) == expected, (n, size)
+
+
+def test_utf8_shingles_are_the_encoded_shingles_and_keep_the_digest() -> None:
+    """The index compares digests made before and after this path existed: byte tokens must hash
+    exactly as the str shingles did (1-, 2-, 3- and 4-byte characters, words of one character)."""
+    import random
+
+    from rensa import RMinHash
+
+    from worker.dedup.fingerprint import SEED, _digest_words, _shingles_of, _utf8_shingles
+
+    rng = random.Random(11)
+    alphabet = "ابتثجحة12aZé€𝕏"  # UTF-8 widths 2, 1, 2, 3, 4
+    for n in range(1, 30):
+        for size in range(1, 7):
+            ws = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(n)]
+            joined = " ".join(ws).encode("utf-8")
+            assert _utf8_shingles(joined, size) == [s.encode("utf-8") for s in _shingles_of(ws, size)]
+            by_str = RMinHash(128, SEED)
+            by_str.update(_shingles_of(ws, size) or [""])
+            assert _digest_words(ws, 128, size) == list(by_str.digest()), (n, size)
+    empty = RMinHash(128, SEED)
+    empty.update([""])
+    assert _digest_words([], 128, 5) == list(empty.digest())
+    # a pinned value: the digest of a known text must never drift (the Redis index outlives a release)
+    assert _digest_words(["قصف", "مدفعي", "على", "بلدة", "الاتارب", "غرب", "حلب"], 128, 5)[:4] == \
+        _PINNED_DIGEST_HEAD
+
+
+_PINNED_DIGEST_HEAD = [3343006802, 3331577783, 3312922140, 3535792308]  # made by the str path

@@ -75,13 +75,17 @@ def test_sentences_split_keeps_punctuation_and_quotes() -> None:
 
 
 def test_words_found_once_in_the_article_settle_a_unit_without_comparing_it() -> None:
-    from worker.text.paragraphs import _unrepeatable
+    from worker.text.paragraphs import _once, _unrepeatable
+
+    def unrepeatable(ws: list[str], singles: set[str]) -> bool:
+        return _unrepeatable(len(ws), _once(ws, singles))
 
     ten = [f"w{i}" for i in range(10)]
-    assert not _unrepeatable(ten, set())  # nothing occurs once: it must be compared
-    assert not _unrepeatable(ten, {"w0"})  # 9 of 10 shared is still a possible near copy (Dice 0.9)
-    assert _unrepeatable(ten, {"w0", "w1", "w2"})  # 7 shared cannot reach Dice 0.9 with >= 9 words
-    assert _unrepeatable(["w0", "w1", "w2"], {"w2"})  # short units count only as exact copies
+    assert _once(ten, {"w0", "w3", "x"}) == 2
+    assert not unrepeatable(ten, set())  # nothing occurs once: it must be compared
+    assert not unrepeatable(ten, {"w0"})  # 9 of 10 shared is still a possible near copy (Dice 0.9)
+    assert unrepeatable(ten, {"w0", "w1", "w2"})  # 7 shared cannot reach Dice 0.9 with >= 9 words
+    assert unrepeatable(["w0", "w1", "w2"], {"w2"})  # short units count only as exact copies
     # Near the boundary: an 11-word sentence and its copy with one word changed (Dice 0.91).
     first = "استهدفت غارة جوية سوقا شعبيا في بلدة معرة النعمان صباح اليوم."
     copy = "استهدفت غارة جوية سوقا شعبيا في بلدة معرة النعمان ظهر اليوم."

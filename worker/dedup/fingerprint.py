@@ -112,10 +112,37 @@ def shingles(text: str, size: int = SHINGLE) -> list[str]:
     return _shingles_of(word_list(strip_credits(text)), size)
 
 
-def _digest_words(ws: list[str], num_perm: int, size: int) -> list[int]:
+def _utf8_shingles(joined: bytes, size: int) -> list[bytes]:
+    """``_shingles_of`` as UTF-8 slices of ``" ".join(words).encode()``: the same tokens to rensa (it
+    hashes a str as its UTF-8 bytes, so the digest is unchanged). A str token made rensa fill every
+    shingle's UTF-8 cache, and a str slice scans for its widest character: ~20% of clean +
+    fingerprint. The encoding serves the content hash too. Words never hold a space (they come
+    from ``str.split``), and no other UTF-8 sequence holds byte 0x20.
+    """
+    words = joined.split(b" ")
+    n = len(words)
+    if n <= size:
+        return [joined]
+    # Two running offsets (start of the first word, end of the last), no list of boxed ints.
+    start, end = 0, -1
+    for k in range(size):
+        end += len(words[k]) + 1
+    out = [joined[start:end]]
+    for i in range(n - size):
+        start += len(words[i]) + 1
+        end += len(words[i + size]) + 1
+        out.append(joined[start:end])
+    return out
+
+
+def _digest_utf8(joined: bytes, num_perm: int, size: int) -> list[int]:
     mh = RMinHash(num_perm, SEED)
-    mh.update(_shingles_of(ws, size) or [""])
+    mh.update(_utf8_shingles(joined, size) if joined else [b""])
     return list(mh.digest())
+
+
+def _digest_words(ws: list[str], num_perm: int, size: int) -> list[int]:
+    return _digest_utf8(" ".join(ws).encode("utf-8"), num_perm, size)
 
 
 def _digest(text: str, num_perm: int, size: int) -> list[int]:
@@ -191,10 +218,11 @@ def fingerprint(text: str | CleanResult, num_perm: int = 128, bands: int = DEFAU
     norm, all_words = _matching(text)
     stripped = strip_credits(norm)
     ws = all_words if stripped == norm else match_words(stripped)
-    digest = _digest_words(ws, num_perm, size)
+    utf8 = " ".join(all_words).encode("utf-8")
+    digest = _digest_utf8(utf8 if ws is all_words else " ".join(ws).encode("utf-8"), num_perm, size)
     _check_bands(len(digest), bands, rows)
     packed = _pack(len(digest), digest)  # one pack serves the signature and the band keys
-    exact = hashlib.sha256(" ".join(all_words).encode("utf-8")).hexdigest()
+    exact = hashlib.sha256(utf8).hexdigest()
     return Fingerprint(exact, _compact_packed(packed), _band_keys_packed(packed, bands, rows))
 
 

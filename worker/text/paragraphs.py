@@ -196,8 +196,17 @@ def dedup_matching(paragraphs: list[str], normalized: list[str]) -> tuple[DedupR
 _MIN_SHARED_SHARE = SIMILARITY / 2 * (1 + SIMILARITY / (2 - SIMILARITY))
 
 
-def _unrepeatable(ws: list[str], singles: set[str]) -> bool:
-    """True when ``ws`` holds so many words that occur only once in the whole article that it can
+def _once(ws: list[str], singles: set[str]) -> int:
+    """How many words of ``ws`` occur only once in the whole article (each is in ``ws`` at most once)."""
+    once = 0
+    for w in ws:
+        if w in singles:
+            once += 1
+    return once
+
+
+def _unrepeatable(n: int, once: int) -> bool:
+    """True when a unit of ``n`` words, ``once`` of which occur only once in the whole article, can
     neither copy an earlier unit nor be copied by a later one, so it need not be checked or kept.
 
     A word found once is shared with no other unit. An exact copy shares every word; a near copy
@@ -205,13 +214,8 @@ def _unrepeatable(ws: list[str], singles: set[str]) -> bool:
     ``_MIN_SHARED_SHARE * n`` of them, in either direction. One word of slack covers rounding. Most
     sentences of an article without repeats stop here, at the cost of one set lookup per word.
     """
-    once = 0
-    for w in ws:  # a word found once in the article is in ``ws`` at most once: this counts distinct ones
-        if w in singles:
-            once += 1
     if not once:
         return False
-    n = len(ws)
     return n < MIN_WORDS_NEAR or n - once < _MIN_SHARED_SHARE * n - 1
 
 
@@ -241,11 +245,17 @@ def _dedup(paragraphs: list[str], sentence_words: list[list[list[str]]]) -> tupl
     removed = 0
     for index, (par, sw) in enumerate(zip(paragraphs, sentence_words, strict=True)):
         # Sequential, so a block repeated inside this same paragraph is found too.
-        dup = [not _unrepeatable(w, singles) and check_sentence(w, True) for w in sw]
+        dup: list[bool] = []
+        n_par = once_par = 0
+        for w in sw:
+            once = _once(w, singles)
+            n_par += len(w)
+            once_par += once
+            dup.append(not _unrepeatable(len(w), once) and check_sentence(w, True))
         whole_copy = bool(sw) and any(dup) and all(dup)
-        if len(sw) > 1 and not whole_copy:  # a one-sentence paragraph was just checked as a sentence
-            ws = list(chain.from_iterable(sw))
-            whole_copy = not _unrepeatable(ws, singles) and seen_par.check(ws, add_when_near=False)
+        if len(sw) > 1 and not whole_copy and not _unrepeatable(n_par, once_par):
+            # a one-sentence paragraph was just checked as a sentence
+            whole_copy = seen_par.check(list(chain.from_iterable(sw)), add_when_near=False)
         if whole_copy:
             removed += 1
             continue
