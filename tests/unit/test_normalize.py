@@ -127,3 +127,19 @@ def test_match_words_equals_regex_words(text: str) -> None:
 
     m = normalize(text)
     assert match_words(m) == re.findall(r"[^\W_]+", m)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*ALPHABET, "_", "\\", "^", "~", "%", "٪", "…", "—", "\t", "$", "€", ".", "؟",
+                                         "!", "?", "«", "»", "،", "\n", "]", "-"]), max_size=80),
+       st.booleans())
+def test_strip_punctuation_maps_each_mark_to_one_space(text: str, keep_stops: bool) -> None:
+    """Every non-word, non-space character becomes a word break, except the sentence stops when they
+    are kept (what paragraph dedup splits sentences on)."""
+    from worker.text.normalize import strip_punctuation
+
+    stops = ".!?؟" if keep_stops else ""
+    out = strip_punctuation(text, keep_stops=keep_stops)
+    expected = "".join(c if c.isspace() or c in stops or c.isalnum() else " " for c in text)  # "_" too
+    assert out.split() == expected.split()
+    assert out.count("\n") == text.count("\n")  # line structure kept: paragraphs stay aligned

@@ -77,11 +77,11 @@ def test_sentences_split_keeps_punctuation_and_quotes() -> None:
 def test_words_found_once_in_the_article_settle_a_unit_without_comparing_it() -> None:
     from worker.text.paragraphs import _once, _unrepeatable
 
-    def unrepeatable(ws: list[str], singles: set[str]) -> bool:
-        return _unrepeatable(len(ws), _once(ws, singles))
+    def unrepeatable(ws: list[str], singles: set[str]) -> bool:  # the other words occur again elsewhere
+        return _unrepeatable(len(ws), _once(ws, set(ws) - singles))
 
     ten = [f"w{i}" for i in range(10)]
-    assert _once(ten, {"w0", "w3", "x"}) == 2
+    assert _once(ten, {"w0", "w3", "x"}) == 8  # the words of ten that are not repeated
     assert not unrepeatable(ten, set())  # nothing occurs once: it must be compared
     assert not unrepeatable(ten, {"w0"})  # 9 of 10 shared is still a possible near copy (Dice 0.9)
     assert unrepeatable(ten, {"w0", "w1", "w2"})  # 7 shared cannot reach Dice 0.9 with >= 9 words

@@ -13,15 +13,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
+from typing import Final
 
 from worker.text.normalize import match_words, normalize, strip_punctuation
 
 __all__ = ["DedupResult", "dedup_matching", "dedup_normalized", "dedup_paragraphs", "sentences", "split_glued",
            "words"]
 
-SIMILARITY = 0.9
-MIN_WORDS_NEAR = 6   # shorter units must repeat exactly (after normalisation) to count as a copy
-MIN_BLOCK_WORDS = 8  # a repeated run of sentences inside a kept paragraph is dropped from this size
+SIMILARITY: Final = 0.9
+MIN_WORDS_NEAR: Final = 6   # shorter units must repeat exactly (after normalisation) to count as a copy
+MIN_BLOCK_WORDS: Final = 8  # a repeated run of sentences inside a kept paragraph is dropped from this size
 
 # "...وحماة.وأدى": sentence end glued to the next paragraph's first Arabic letter.
 _GLUED = re.compile(r"(?<=[^\d\s][.!؟?])(?=[\u0621-\u064A])")
@@ -61,6 +62,9 @@ def _dice(a: Counter[str], b: Counter[str]) -> float:
     return 2.0 * sum((a & b).values()) / total if total else 1.0
 
 
+_RATIO: Final = SIMILARITY / (2 - SIMILARITY)  # Dice ≥ s ⇒ min/max length ≥ s / (2 - s)
+
+
 class _Seen:
     """Units kept so far, looked up by exact matching form first, then by word-bag similarity.
 
@@ -69,8 +73,6 @@ class _Seen:
     words in common (a C-level set intersection).
     """
 
-    _RATIO = SIMILARITY / (2 - SIMILARITY)  # Dice ≥ s ⇒ min/max length ≥ s / (2 - s)
-
     def __init__(self) -> None:
         self.exact: set[str] = set()
         self.by_len: dict[int, list[tuple[frozenset[str], list[str]]]] = {}
@@ -78,7 +80,7 @@ class _Seen:
 
     def _scan(self, ws: list[str], n: int, distinct: frozenset[str], need: float) -> bool:
         bag: Counter[str] | None = None
-        for m in range(max(MIN_WORDS_NEAR, math.ceil(n * self._RATIO)), math.floor(n / self._RATIO) + 1):
+        for m in range(max(MIN_WORDS_NEAR, math.ceil(n * _RATIO)), math.floor(n / _RATIO) + 1):
             for other_set, other in self.by_len.get(m, ()):
                 if len(distinct & other_set) < need:
                     continue
@@ -127,7 +129,7 @@ def _sentence_words(norm_par: str) -> list[list[str]]:
     return out
 
 
-_SEP = "\x00"  # never in a punctuation-stripped text (it is not a word character)
+_SEP: Final = "\x00"  # never in a punctuation-stripped text (it is not a word character)
 
 
 def _all_sentence_words(norm_pars: list[str]) -> list[list[list[str]]]:
@@ -192,15 +194,16 @@ def dedup_matching(paragraphs: list[str], normalized: list[str]) -> tuple[DedupR
     return DedupResult("\n".join(kept), removed), "\n".join(matching), all_words
 
 
-# Dice >= SIMILARITY with a unit of m >= n * _Seen._RATIO words needs SIMILARITY / 2 * (n + m) shared words.
-_MIN_SHARED_SHARE = SIMILARITY / 2 * (1 + SIMILARITY / (2 - SIMILARITY))
+# Dice >= SIMILARITY with a unit of m >= n * _RATIO words needs SIMILARITY / 2 * (n + m) shared words.
+_MIN_SHARED_SHARE: Final = SIMILARITY / 2 * (1 + _RATIO)
 
 
-def _once(ws: list[str], singles: set[str]) -> int:
-    """How many words of ``ws`` occur only once in the whole article (each is in ``ws`` at most once)."""
+def _once(ws: list[str], repeated: set[str]) -> int:
+    """How many words of ``ws`` occur only once in the whole article (every word of ``ws`` is an
+    article word, so those not ``repeated``; each is in ``ws`` at most once)."""
     once = 0
     for w in ws:
-        if w in singles:
+        if w not in repeated:
             once += 1
     return once
 
@@ -219,9 +222,10 @@ def _unrepeatable(n: int, once: int) -> bool:
     return n < MIN_WORDS_NEAR or n - once < _MIN_SHARED_SHARE * n - 1
 
 
-def _words_once(sentence_words: list[list[list[str]]]) -> set[str]:
-    """Words that occur exactly once in the article (two set lookups per word: compiled, ~3x cheaper
-    than a Counter, whose Python-level update dominates at ~300 words)."""
+def _repeated_words(sentence_words: list[list[list[str]]]) -> set[str]:
+    """Words that occur more than once in the article (two set lookups per word: compiled, ~3x
+    cheaper than a Counter, whose Python-level update dominates at ~300 words). Every other word of
+    the article occurs once; no set of those is built."""
     seen: set[str] = set()
     repeated: set[str] = set()
     for par in sentence_words:
@@ -231,7 +235,7 @@ def _words_once(sentence_words: list[list[list[str]]]) -> set[str]:
                     repeated.add(w)
                 else:
                     seen.add(w)
-    return seen - repeated
+    return repeated
 
 
 def _dedup(paragraphs: list[str], sentence_words: list[list[list[str]]]) -> tuple[list[str], list[int | None], int]:
@@ -239,7 +243,7 @@ def _dedup(paragraphs: list[str], sentence_words: list[list[list[str]]]) -> tupl
     sentences were cut out of it), and how many units were dropped."""
     seen_par, seen_sent = _Seen(), _Seen()
     check_sentence = seen_sent.check
-    singles = _words_once(sentence_words)
+    repeated = _repeated_words(sentence_words)
     kept: list[str] = []
     origins: list[int | None] = []
     removed = 0
@@ -248,7 +252,7 @@ def _dedup(paragraphs: list[str], sentence_words: list[list[list[str]]]) -> tupl
         dup: list[bool] = []
         n_par = once_par = 0
         for w in sw:
-            once = _once(w, singles)
+            once = _once(w, repeated)
             n_par += len(w)
             once_par += once
             dup.append(not _unrepeatable(len(w), once) and check_sentence(w, True))
