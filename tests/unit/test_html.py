@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from worker.text.html import clean_plain, html_to_text
 
@@ -60,3 +62,22 @@ def test_text_with_only_inline_tags_keeps_its_line_breaks() -> None:
 
 def test_source_newlines_inside_block_html_are_spaces() -> None:
     assert html_to_text("<p>قتل ثلاثة\nأشخاص</p>\n<p>فقرة</p>") == "قتل ثلاثة أشخاص\nفقرة"
+
+
+_ODD = [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x061C, 0x00AD, 0x202A, 0x202E, 0x2066, 0x2069,
+        0x00A0, 0x1680, 0x2000, 0x200A, 0x202F, 0x205F, 0x3000, 0x09, 0x0B, 0x0C]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["ق", "ت", "ل", "a", "1", " ", "\n", "\r", "\u2028", "\x07", "\x85", "،",
+                                         *map(chr, _ODD)]), max_size=60))
+def test_clean_plain_output_has_one_shape(text: str) -> None:
+    """Whatever comes in: no invisible characters, every odd space a plain one, no runs of spaces,
+    lines stripped and non-empty, and nothing else changed (the words and their order stay)."""
+    invisible = {chr(c) for c in _ODD[:13]}
+    out = clean_plain(text)
+    assert not any(c in invisible or c in "\u00a0\u1680\u2000\u200a\u202f\u205f\u3000\t\x0b\x0c\r" for c in out)
+    assert "  " not in out
+    assert all(line and line == line.strip() for line in out.split("\n")) or out == ""
+    expected = "".join(c for c in text if c not in invisible)
+    assert out.split() == expected.split()

@@ -68,7 +68,9 @@ def strip_credits(text: str) -> str:
     lines = text.split("\n")
     lines = ["" if line.count(" ") < 8 and _CREDIT_LINE.match(line) else line for line in lines]
     text = "\n".join(lines)
-    text = _CREDIT_HEAD.sub("", text, count=1)
+    head_credit = _CREDIT_HEAD.match(text)  # match, not sub: sub tries the ^ at every position
+    if head_credit:
+        text = text[head_credit.end():]
     # Only the end can hold a trailing credit: search the last 80 characters, not the whole text,
     # and only when they end as a credit must (a closing bracket, then at most a full stop).
     head, tail = text[:-80], text[-80:]
