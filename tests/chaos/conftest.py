@@ -24,6 +24,7 @@ class ChaosConfig:
     fault_every: float
     worker_concurrency: int
     drain_timeout: float
+    poll_seconds: int = 1  # each feed's check interval
 
 
 def chaos_config() -> ChaosConfig:
@@ -35,7 +36,7 @@ def chaos_config() -> ChaosConfig:
                            # the database, so at 2 each a fifth of the 2 cores stayed idle (measured)
                            # and the backlog a killed worker leaves was not caught up within the run.
                            worker_concurrency=int(os.environ.get("RASD_CHAOS_CONCURRENCY", "3")),
-                           drain_timeout=1200.0)
+                           drain_timeout=1200.0, poll_seconds=int(os.environ.get("RASD_CHAOS_POLL_SECONDS", "1")))
     return ChaosConfig(False, feeds=4, rate=3.0, seconds=24.0, fault_every=2.4, worker_concurrency=2,
                        drain_timeout=120.0)
 
