@@ -118,6 +118,43 @@ def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
     assert story["sources"] == ["Example"]
 
 
+def test_a_story_refreshed_from_the_batch_rows_equals_one_read_back(engine: Engine) -> None:
+    """What processing does: the batch's rows are handed over as saved and only the story's older
+    articles are read. Stories (including one an article moved out of) come out as from a full read."""
+    regions = [{"country": "SY", "level": "admin1", "name_en": "Idlib", "lat": 35.9, "lon": 36.6}]
+    keywords = [{"term": "قصف", "weight": 1.0}]
+    with engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, "https://example.org/rss", T0)
+        a, b, c = items_repo.upsert_items(conn, feed_id, "Example", [new_item(k, f"title {k}", k) for k in "abc"],
+                                          T0).new
+
+        def row(item_id: int, story_id: int, killed: int) -> dict[str, object]:
+            return {"item_id": item_id, "story_id": story_id, "duplicate_of": None, "similarity": 0.8,
+                    "text_clean": "x", "removed_paragraphs": 0, "casualties": [],
+                    "totals": {"killed": killed, "injured": None}, "entities": [], "keywords": keywords,
+                    "escalation_score": 0.25 * killed, "regions": regions, "processed_at": T0}
+
+        articles_repo.save_articles(conn, [row(a, a, 4), row(c, a, 1)])  # an earlier batch: c joined a
+        articles_repo.refresh_stories(conn, {a}, T0)
+    batch = [row(b, a, 9), row(c, c, 2)]  # b joins story a; c is re-processed into a story of its own
+    with engine.connect() as conn:
+        item_rows = {i["id"]: i for i in items_repo.get_items(conn, [b, c])}
+    fresh = [{**{k: r[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
+              **{k: item_rows[r["item_id"]][k] for k in articles_repo.STORY_ITEM_INPUTS}} for r in batch]
+    results = []
+    for given in (fresh, None):
+        with engine.begin() as conn:
+            articles_repo.save_articles(conn, batch)
+            results.append(articles_repo.refresh_stories(conn, {a, c}, T0 + timedelta(minutes=1), fresh=given))
+            conn.rollback()
+    assert results[0] == results[1]
+    story_a, story_c = results[0][a], results[0][c]
+    assert (story_a["size"], story_a["totals"], story_a["escalation_score"], story_a["title"]) == \
+        (2, {"killed": 9, "injured": None}, 2.25, "title a")
+    assert (story_c["size"], story_c["totals"], story_c["keywords"]) == (1, {"killed": 2, "injured": None}, {"قصف": 1})
+    assert story_a["regions"] == regions
+
+
 def test_a_changed_feed_stores_only_what_changed_and_remembers_its_items(engine: Engine, httpserver: HTTPServer
                                                                           ) -> None:
     """Fetched twice over real HTTP: the second body's known item is skipped before parsing, the new

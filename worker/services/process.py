@@ -221,7 +221,10 @@ def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Anal
         previous = articles_repo.save_articles(conn, rows)
         story_ids = {r["story_id"] for r in rows} | {p for p in previous.values() if p is not None}
         before = articles_repo.get_stories(conn, story_ids)
-        after = articles_repo.refresh_stories(conn, story_ids, now)
+        after = articles_repo.refresh_stories(conn, story_ids, now, fresh=[
+            {**{k: row[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
+             **{k: item[k] for k in articles_repo.STORY_ITEM_INPUTS}}
+            for row, (item, _) in zip(rows, extracted, strict=True)])
         conn.execute(sa.update(items).where(items.c.id.in_([r["item_id"] for r in rows]))
                      .values(state="processed", last_error=None))
     return update_signals(res, [(sid, before.get(sid, {}), after.get(sid, {})) for sid in sorted(story_ids)])
