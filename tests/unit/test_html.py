@@ -81,3 +81,12 @@ def test_clean_plain_output_has_one_shape(text: str) -> None:
     assert all(line and line == line.strip() for line in out.split("\n")) or out == ""
     expected = "".join(c for c in text if c not in invisible)
     assert out.split() == expected.split()
+
+
+def test_every_character_clean_plain_rewrites_is_unprintable() -> None:
+    """clean_plain only looks for them when some line is not str.isprintable()."""
+    from worker.text.html import _INVISIBLE, _SPACES
+
+    rewritten = [chr(c) for c in (*_INVISIBLE, *_SPACES)]
+    assert len(rewritten) == 37
+    assert [c for c in rewritten if c.isprintable()] == []
