@@ -50,11 +50,6 @@ def process_groups() -> dict[int, list[int]]:
     return groups
 
 
-def group_members(pgid: int) -> list[int]:
-    """Live processes (not zombies) whose process group is ``pgid``."""
-    return process_groups().get(pgid, [])
-
-
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():

@@ -23,7 +23,7 @@ import redis
 import sqlalchemy as sa
 
 from tests.chaos.conftest import ChaosConfig, chaos_config
-from tests.chaos.injector import Injector, group_members, process_groups, rss_mb
+from tests.chaos.injector import Injector, process_groups, rss_mb
 from tests.chaos.invariants import check
 from tests.chaos.loadgen import FeedServer
 from tests.integration.harness import Rasd, deployment
@@ -199,7 +199,8 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
     finally:
         valkey.stop()
     # After every part stopped: no process left in any group we started.
-    result["orphans"] = {pgid: group_members(pgid) for pgid in started_groups if group_members(pgid)}
+    groups = process_groups()  # one scan of /proc for every group
+    result["orphans"] = {pgid: groups[pgid] for pgid in started_groups if groups.get(pgid)}
     return result
 
 
