@@ -102,3 +102,9 @@ def test_tokenize_ranges_insert_boundaries() -> None:
     toks = tokenize(text, [(0, 6), (17, len(text))])
     assert toks.norms == ["قتل", "3", ".", "", "واصيب", "5", "."]
     assert toks.kinds[3] == T_STOP
+
+
+def test_a_second_arabic_decimal_separator_is_dropped_not_fatal() -> None:
+    """Found by the Hypothesis fuzzer: "3٫53٫5" raised ValueError from float() and failed the item."""
+    assert [(m.value, m.text) for m in find_numbers("3٫53٫5 قتيلا")] == [(3.535, "3٫53٫5")]
+    assert [(m.value, m.text) for m in find_numbers("1٫5")] == [(1.5, "1٫5")]

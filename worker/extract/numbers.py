@@ -306,7 +306,8 @@ def _parse_digits(s: str) -> int | float:
     if "#" in s:
         head, _, tail = s.partition("#")
         head = head.replace(",", "").replace(".", "")
-        tail = tail.replace(",", "").replace(".", "")
+        # A second decimal separator ("3٫53٫5", a typo or a version number) is dropped, not fatal.
+        tail = tail.replace(",", "").replace(".", "").replace("#", "")
         return float(f"{head}.{tail}")
     groups = _GROUP_SEP.split(s)
     if len(groups) == 1:
