@@ -24,8 +24,9 @@ from dataclasses import dataclass
 __all__ = ["DIGEST_SIZE", "Reduced", "pack", "reduce_known", "unpack"]
 
 DIGEST_SIZE = 8
-_OPEN = re.compile(rb"<(item|entry)[\s>/]")
-_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+# An opening item tag (group 1), a plain closing one (group 2), a comment (group 3), or any other
+# ``</item…`` (no group).
+_TAG = re.compile(rb"<(?:(item|entry)[\s>/]|/(item|entry)\s*>|(!--)|/(?:item|entry))")
 # Feed-level timestamps a server rewrites on every rebuild; no item is read differently for them.
 _VOLATILE = re.compile(rb"<(lastBuildDate|pubDate|updated|ttl|dc:date)>[^<]*</\1>")
 _WIDE = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -64,29 +65,37 @@ def unpack(blob: bytes | None) -> frozenset[bytes]:
     return frozenset(blob[i:i + DIGEST_SIZE] for i in range(0, len(blob) - DIGEST_SIZE + 1, DIGEST_SIZE))
 
 
-def _elements(body: bytes) -> list[tuple[int, int]] | None:
-    """(start, end) of every item element, or ``None`` unless each opening and closing item tag of
-    the document belongs to exactly one of them (no nesting, no tag inside a CDATA or comment)."""
-    out: list[tuple[int, int]] = []
-    closes = {b"item": 0, b"entry": 0}
-    pos = 0
-    for m in _OPEN.finditer(body):
-        if m.start() < pos:
-            return None  # an item tag inside the previous element
-        tag = b"</" + m.group(1)
-        close = body.find(tag, m.end())
-        gt = body.find(b">", close)
-        if close < 0 or gt < 0 or body[close + len(tag):gt].strip():
-            return None
-        closes[m.group(1)] += 1
-        pos = gt + 1
-        out.append((m.start(), pos))
-    # A closing tag no element accounts for (in a CDATA section, say) means an element ended early.
-    if not out or any(n and body.count(b"</" + tag) != n for tag, n in closes.items()):
+def _elements(body: bytes) -> tuple[list[int], list[int]] | None:
+    """Starts and ends of every item element, or ``None`` unless each opening and closing item tag
+    of the document belongs to exactly one of them (no nesting, no tag inside a CDATA or comment).
+
+    One regex pass finds every item tag and comment (a pass over a 2 MB feed costs ~2 ms here, so
+    there is only one). Tags must alternate open, close, open… with the same name; a ``</item``
+    that is not a plain closing tag (``</items>``, ``</item x>``) counts as doubt.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    name = b""
+    for m in _TAG.finditer(body):
+        opened, closed = m.group(1), m.group(2)
+        if opened is not None:
+            if name:
+                return None  # an item tag inside the previous element
+            name = opened
+            starts.append(m.start())
+        elif closed is not None and closed == name:
+            ends.append(m.end())
+            name = b""
+        elif m.group(3) is not None:
+            comment_end = body.find(b"-->", m.end())
+            comment = body[m.end():comment_end] if comment_end >= 0 else body[m.end():]
+            if b"<item" in comment or b"<entry" in comment:
+                return None  # a commented-out item: tags there are not elements
+        else:
+            return None  # a closing tag no element accounts for, or not a plain closing tag
+    if name or not starts:
         return None
-    if any(b"<item" in c or b"<entry" in c for c in _COMMENT.findall(body)):
-        return None  # a commented-out item: tags there are not elements
-    return out
+    return starts, ends
 
 
 def _context(frame: bytes, headers: Mapping[str, str], base_url: str) -> bytes:
@@ -109,22 +118,21 @@ def reduce_known(body: bytes, headers: Mapping[str, str], base_url: str,
     elements = _elements(body)
     if elements is None:
         return None
-    frame_parts, pos = [], 0
-    for start, end in elements:
-        frame_parts.append(body[pos:start])
-        pos = end
-    frame_parts.append(body[pos:])
+    starts, ends = elements
+    # The text around and between the items; ``gaps[i + 1]`` follows item ``i``.
+    gaps = [body[a:b] for a, b in zip([0, *ends], [*starts, len(body)], strict=True)]
     # The frame without the blank runs between items, so it does not change as items come and go.
-    frame = [frame_parts[0], *(p for p in frame_parts[1:-1] if p.strip()), frame_parts[-1]]
+    frame = [gaps[0], *(p for p in gaps[1:-1] if p.strip()), gaps[-1]]
     key = _context(b"\x00".join(frame), headers, base_url)
-    blake2b = hashlib.blake2b
-    digests = tuple(blake2b(body[start:end], digest_size=DIGEST_SIZE, key=key).digest() for start, end in elements)
+    blake2b, view = hashlib.blake2b, memoryview(body)
+    digests = tuple(blake2b(view[a:b], digest_size=DIGEST_SIZE, key=key).digest()
+                    for a, b in zip(starts, ends, strict=True))
     kept = tuple(d not in known for d in digests)
     if all(kept):
         return Reduced(body, digests, kept)
-    parts = [frame_parts[0]]
-    for (start, end), keep, after in zip(elements, kept, frame_parts[1:], strict=True):
+    parts = [gaps[0]]
+    for a, b, keep, after in zip(starts, ends, kept, gaps[1:], strict=True):
         if keep:
-            parts.append(body[start:end])
+            parts.append(body[a:b])
         parts.append(after)
     return Reduced(b"".join(parts), digests, kept)
