@@ -29,6 +29,7 @@ from worker.resources import Resources
 from worker.signals.counters import SignalCounters
 from worker.signals.spikes import Decision, Params, RegionState, bucket_index, evaluate
 from worker.store import alerts_repo
+from worker.store.filters import one_of
 from worker.store.tables import stories
 
 log = get_logger(__name__)
@@ -152,7 +153,7 @@ def store_alert(res: Resources, region_key: str, decision: Decision, counters: S
     w0 = decision.bucket - res.settings.alert_window_hours + 1
     ids = [int(s) for s in counters.story_ids(region_key, range(w0, decision.bucket + 1))]
     with res.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.select(stories).where(stories.c.id.in_(ids))).mappings()]
+        rows = [dict(r) for r in conn.execute(sa.select(stories).where(one_of(conn, stories.c.id, ids))).mappings()]
     keywords: dict[str, int] = {}
     killed = injured = 0
     any_killed = any_injured = False

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from worker.resources import Resources
+from worker.store.filters import one_of
 from worker.store.tables import items, webhooks
 
 STALE_PENDING = timedelta(minutes=10)
@@ -25,7 +26,7 @@ def run_housekeeping(res: Resources, now: datetime) -> dict[str, Any]:
     with res.engine.begin() as conn:
         requeue = stale_pending_ids(conn, now)
         if requeue:  # push them out of the stale window so the next run does not re-queue them again
-            conn.execute(sa.update(items).where(items.c.id.in_(requeue)).values(updated_at=now))
+            conn.execute(sa.update(items).where(one_of(conn, items.c.id, requeue)).values(updated_at=now))
         limit = now - timedelta(days=res.settings.webhook_disable_after_days)
         disabled = conn.execute(
             sa.update(webhooks).where(webhooks.c.enabled.is_(True), webhooks.c.failing_since.is_not(None),

@@ -25,6 +25,7 @@ from worker.logging import get_logger
 from worker.pipeline import Extraction, clean_and_extract
 from worker.resources import Resources
 from worker.store import articles_repo, items_repo
+from worker.store.filters import one_of
 from worker.store.tables import items
 
 log = get_logger(__name__)
@@ -225,7 +226,7 @@ def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Anal
             {**{k: row[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
              **{k: item[k] for k in articles_repo.STORY_ITEM_INPUTS}}
             for row, (item, _) in zip(rows, extracted, strict=True)])
-        conn.execute(sa.update(items).where(items.c.id.in_([r["item_id"] for r in rows]))
+        conn.execute(sa.update(items).where(one_of(conn, items.c.id, [r["item_id"] for r in rows]))
                      .values(state="processed", last_error=None))
     return update_signals(res, [(sid, before.get(sid, {}), after.get(sid, {})) for sid in sorted(story_ids)])
 

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.store.filters import none_of, one_of
 from worker.store.tables import articles, items, stories
 from worker.store.upsert import upsert
 
@@ -21,7 +22,7 @@ def save_articles(conn: Connection, rows: list[dict[str, Any]]) -> dict[int, int
         return {}
     ids = [r["item_id"] for r in rows]
     previous = {int(i): s for i, s in conn.execute(
-        sa.select(articles.c.item_id, articles.c.story_id).where(articles.c.item_id.in_(ids)))}
+        sa.select(articles.c.item_id, articles.c.story_id).where(one_of(conn, articles.c.item_id, ids)))}
     upsert(conn, articles, rows, key=["item_id"], update=ARTICLE_UPDATE)
     return {i: previous.get(i) for i in ids}
 
@@ -82,10 +83,10 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
     query = (
         sa.select(*(articles.c[k] for k in STORY_ARTICLE_INPUTS), *(items.c[k] for k in STORY_ITEM_INPUTS))
         .join(items, items.c.id == articles.c.item_id)
-        .where(articles.c.story_id.in_(list(story_ids)))
+        .where(one_of(conn, articles.c.story_id, story_ids))
     )
     if fresh:
-        query = query.where(articles.c.item_id.not_in([r["item_id"] for r in fresh]))
+        query = query.where(none_of(conn, articles.c.item_id, [r["item_id"] for r in fresh]))
     rows: list[Any] = [*conn.execute(query).mappings().all(), *(r for r in fresh if r["story_id"] in story_ids)]
     rows.sort(key=lambda r: int(r["item_id"]))
     grouped: dict[int, list[Any]] = {}
@@ -94,7 +95,7 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
     out = {sid: _story_values(sid, grouped[sid], now) for sid in sorted(story_ids) if sid in grouped}
     gone = [sid for sid in story_ids if sid not in grouped]
     if gone:
-        conn.execute(sa.delete(stories).where(stories.c.id.in_(gone)))
+        conn.execute(sa.delete(stories).where(one_of(conn, stories.c.id, gone)))
     if out:
         values = list(out.values())
         upsert(conn, stories, values, key=["id"], update=[k for k in values[0] if k != "id"])
@@ -105,7 +106,7 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
 def get_stories(conn: Connection, story_ids: set[int]) -> dict[int, dict[str, Any]]:
     if not story_ids:
         return {}
-    rows = conn.execute(sa.select(stories).where(stories.c.id.in_(list(story_ids)))).mappings()
+    rows = conn.execute(sa.select(stories).where(one_of(conn, stories.c.id, story_ids))).mappings()
     return {int(r["id"]): dict(r) for r in rows}
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.store.filters import one_of
 from worker.store.tables import items
 from worker.store.upsert import insert_many_ignore
 
@@ -48,7 +49,7 @@ def upsert_items(conn: Connection, feed_id: int | None, source: str, batch: Sequ
     existing = {
         r.unique_key: (r.id, r.content_hash)
         for r in conn.execute(sa.select(items.c.unique_key, items.c.id, items.c.content_hash)
-                              .where(items.c.unique_key.in_(keys)))
+                              .where(one_of(conn, items.c.unique_key, keys)))
     }
     seen: set[str] = set()
     inserts: list[dict[str, Any]] = []
@@ -86,7 +87,7 @@ def _uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def get_items(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
     if not ids:
         return []
-    rows = conn.execute(sa.select(items).where(items.c.id.in_(list(ids))).order_by(items.c.id)).mappings()
+    rows = conn.execute(sa.select(items).where(one_of(conn, items.c.id, ids)).order_by(items.c.id)).mappings()
     return [dict(r) for r in rows]
 
 
@@ -96,7 +97,7 @@ def mark_attempts(conn: Connection, item_ids: Sequence[int]) -> dict[int, int]:
     N tries even if it kills the worker process each time."""
     if not item_ids:
         return {}
-    rows = conn.execute(sa.update(items).where(items.c.id.in_(list(item_ids)))
+    rows = conn.execute(sa.update(items).where(one_of(conn, items.c.id, item_ids))
                         .values(attempts=items.c.attempts + 1).returning(items.c.id, items.c.attempts))
     return {int(i): int(n) for i, n in rows}
 
@@ -104,7 +105,7 @@ def mark_attempts(conn: Connection, item_ids: Sequence[int]) -> dict[int, int]:
 def uncount_attempts(conn: Connection, item_ids: Sequence[int]) -> None:
     """Take back the attempt counted for a batch that failed for reasons outside the items."""
     if item_ids:
-        conn.execute(sa.update(items).where(items.c.id.in_(list(item_ids)), items.c.attempts > 0)
+        conn.execute(sa.update(items).where(one_of(conn, items.c.id, item_ids), items.c.attempts > 0)
                      .values(attempts=items.c.attempts - 1))
 
 
