@@ -35,18 +35,37 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def process_groups() -> dict[int, list[int]]:
-    """Live processes (not zombies) by process group, from one scan of /proc."""
-    groups: dict[int, list[int]] = {}
+@dataclass(frozen=True)
+class ProcStat:
+    pid: int
+    pgid: int
+    comm: str
+    cpu_ticks: int  # user + system time so far, in clock ticks
+
+
+def scan_processes() -> list[ProcStat]:
+    """Every live process (not zombies), from one scan of /proc."""
+    out: list[ProcStat] = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            text = (entry / "stat").read_text()
         except OSError:
             continue
+        head, tail = text.rsplit(")", 1)
+        fields = tail.split()
         if fields[0] != "Z":
-            groups.setdefault(int(fields[2]), []).append(int(entry.name))
+            out.append(ProcStat(int(entry.name), int(fields[2]), head.split("(", 1)[1],
+                                int(fields[11]) + int(fields[12])))
+    return out
+
+
+def process_groups(scan: list[ProcStat] | None = None) -> dict[int, list[int]]:
+    """Live processes by process group (from ``scan``, or a new scan of /proc)."""
+    groups: dict[int, list[int]] = {}
+    for proc in scan if scan is not None else scan_processes():
+        groups.setdefault(proc.pgid, []).append(proc.pid)
     return groups
 
 

@@ -23,7 +23,7 @@ import redis
 import sqlalchemy as sa
 
 from tests.chaos.conftest import ChaosConfig, chaos_config
-from tests.chaos.injector import Injector, process_groups, rss_mb
+from tests.chaos.injector import Injector, ProcStat, process_groups, rss_mb, scan_processes
 from tests.chaos.invariants import check
 from tests.chaos.loadgen import FeedServer
 from tests.integration.harness import Rasd, deployment
@@ -39,7 +39,11 @@ MAX_ATTEMPTS = 3  # faults come every 2.4 s: two kills of one batch must not par
 
 
 class Sampler(threading.Thread):
-    """Peak RSS of worker processes and Valkey memory, sampled while the run lasts."""
+    """Peak RSS of worker processes, Valkey memory and CPU time by role, sampled while the run lasts.
+
+    CPU time is summed per process from its first to its last sample (a killed process loses at
+    most one tick), so ``cpu_share()`` says where the 2 cores went: which part to make cheaper.
+    """
 
     def __init__(self, rasd: Rasd, client: redis.Redis) -> None:
         super().__init__(daemon=True, name="sampler")
@@ -49,10 +53,15 @@ class Sampler(threading.Thread):
         self.peak_worker_mb = 0.0
         self.peak_valkey_mb = 0.0
         self.valkey_mb: list[float] = []
+        self._cpu: dict[tuple[int, str], list[int]] = {}  # (pid, role) → [first ticks, last ticks]
+        self._cpu_lock = threading.Lock()
+        self._cpu_started = time.monotonic()
 
     def run(self) -> None:
         while not self.stop_event.wait(0.5):
-            groups = process_groups()  # one scan of /proc a tick: the sampler shares the 2 cores
+            scan = scan_processes()  # one scan of /proc a tick: the sampler shares the 2 cores
+            self._count_cpu(scan)
+            groups = process_groups(scan)
             for proc in list(self.rasd.procs):
                 if not proc.name.startswith("w"):
                     continue
@@ -66,6 +75,39 @@ class Sampler(threading.Thread):
                 self.peak_valkey_mb = max(self.peak_valkey_mb, used)
             except redis.RedisError:
                 pass
+
+    def _role(self, proc: ProcStat, names: dict[int, str]) -> str | None:
+        if proc.pgid in names:
+            name = names[proc.pgid].rstrip("0123456789") if names[proc.pgid].startswith("beat") else names[proc.pgid]
+            return f"{name} parent" if proc.pid == proc.pgid else f"{name} children"
+        if proc.comm.startswith(("postgres", "postmaster")):
+            return "postgresql"
+        if "valkey" in proc.comm or "redis" in proc.comm:
+            return "valkey"
+        if proc.pid == os.getpid():
+            return "test process (feed servers, receivers, sampler)"
+        return None
+
+    def _count_cpu(self, scan: list[ProcStat]) -> None:
+        names = {p.popen.pid: p.name for p in list(self.rasd.procs)}
+        with self._cpu_lock:
+            if not self._cpu:
+                self._cpu_started = time.monotonic()  # the baseline is the first scan
+            for proc in scan:
+                role = self._role(proc, names)
+                if role is not None:
+                    self._cpu.setdefault((proc.pid, role), [proc.cpu_ticks, proc.cpu_ticks])[1] = proc.cpu_ticks
+
+    def cpu_share(self) -> dict[str, float]:
+        """CPU time per role since the sampler started, as a share of one core (1.0 = one core busy)."""
+        self._count_cpu(scan_processes())
+        elapsed = time.monotonic() - self._cpu_started
+        hz = os.sysconf("SC_CLK_TCK")
+        totals: dict[str, int] = {}
+        with self._cpu_lock:
+            for (_, role), (first, last) in self._cpu.items():
+                totals[role] = totals.get(role, 0) + last - first
+        return {role: round(ticks / hz / elapsed, 3) for role, ticks in sorted(totals.items(), key=lambda kv: -kv[1])}
 
 
 def rescue_stalled(settings_env: dict[str, str]) -> int:
@@ -144,6 +186,7 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                 faults[k % len(faults)]()
                 k += 1
             load_seconds = time.monotonic() - t0
+            cpu_during_load = sampler.cpu_share()
             progress.append((load_seconds, int(rasd.scalar("SELECT count(*) FROM articles") or 0)))
             served_at_load_end = len(server.served_guids())
             started_groups = [p.popen.pid for p in rasd.procs]
@@ -188,6 +231,7 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                 "processed_per_second_per_window": [round((b[1] - a[1]) / (b[0] - a[0]), 1)
                                                     for a, b in itertools.pairwise(progress) if b[0] > a[0]],
                 "published_per_second": round(len(server.served_guids()) / load_seconds, 1),
+                "cpu_share_during_load": cpu_during_load,
                 "worker_peak_process_rss_mb": round(sampler.peak_process_mb, 1),
                 "worker_peak_group_rss_mb": round(sampler.peak_worker_mb, 1),
                 "valkey_peak_used_mb": round(sampler.peak_valkey_mb, 2),
@@ -199,7 +243,7 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
     finally:
         valkey.stop()
     # After every part stopped: no process left in any group we started.
-    groups = process_groups()  # one scan of /proc for every group
+    groups = process_groups()
     result["orphans"] = {pgid: groups[pgid] for pgid in started_groups if groups.get(pgid)}
     return result
 
