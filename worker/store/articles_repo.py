@@ -80,14 +80,8 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
     if not story_ids:
         return {}
     fresh = fresh or []
-    query = (
-        sa.select(*(articles.c[k] for k in STORY_ARTICLE_INPUTS), *(items.c[k] for k in STORY_ITEM_INPUTS))
-        .join(items, items.c.id == articles.c.item_id)
-        .where(one_of(conn, articles.c.story_id, story_ids))
-    )
-    if fresh:
-        query = query.where(none_of(conn, articles.c.item_id, [r["item_id"] for r in fresh]))
-    rows: list[Any] = [*conn.execute(query).mappings().all(), *(r for r in fresh if r["story_id"] in story_ids)]
+    rows: list[Any] = [*_other_articles(conn, story_ids, [r["item_id"] for r in fresh]),
+                       *(r for r in fresh if r["story_id"] in story_ids)]
     rows.sort(key=lambda r: int(r["item_id"]))
     grouped: dict[int, list[Any]] = {}
     for r in rows:
@@ -101,6 +95,25 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
         upsert(conn, stories, values, key=["id"], update=[k for k in values[0] if k != "id"])
     return out
 
+
+
+def _other_articles(conn: Connection, story_ids: set[int], saved: list[int]) -> list[dict[str, Any]]:
+    """The story inputs of the stories' articles other than ``saved``, read in two indexed lookups.
+
+    Not one join: right after a burst of inserts the planner's estimate for ``story_id = ANY(…)``
+    can be a hundred times too high (no fresh statistics yet), and it then hashes the *whole* items
+    table (seq scan, 11.7 ms at 20,000 items and growing with the table) to find ~100 rows.
+    """
+    query = sa.select(*(articles.c[k] for k in STORY_ARTICLE_INPUTS)).where(one_of(conn, articles.c.story_id, story_ids))
+    if saved:
+        query = query.where(none_of(conn, articles.c.item_id, saved))
+    found = [dict(r) for r in conn.execute(query).mappings()]
+    if not found:
+        return []
+    by_item = {int(r["id"]): r for r in conn.execute(
+        sa.select(items.c.id, *(items.c[k] for k in STORY_ITEM_INPUTS))
+        .where(one_of(conn, items.c.id, [r["item_id"] for r in found]))).mappings()}
+    return [{**r, **{k: by_item[r["item_id"]][k] for k in STORY_ITEM_INPUTS}} for r in found if r["item_id"] in by_item]
 
 
 def get_stories(conn: Connection, story_ids: set[int]) -> dict[int, dict[str, Any]]:
