@@ -14,14 +14,14 @@ from sqlalchemy.engine import Engine
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def _json_dumps(value: Any) -> str:
+def json_dumps(value: Any) -> str:
     """JSON columns through orjson: ~10x faster than json.dumps (which cost ~0.3 ms of storing each
     processed article). Arabic is stored as UTF-8, not \\u escapes (about half the bytes); non-string
     keys become strings, as with json.dumps."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
-_JSON = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+_JSON = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
