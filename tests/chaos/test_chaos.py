@@ -110,6 +110,17 @@ class Sampler(threading.Thread):
         return {role: round(ticks / hz / elapsed, 3) for role, ticks in sorted(totals.items(), key=lambda kv: -kv[1])}
 
 
+def top_commands(client: redis.Redis, n: int = 8) -> dict[str, dict[str, float]]:
+    """Valkey's busiest commands by total time (since its last restart, which is one of the faults)."""
+    try:
+        stats: dict[str, Any] = client.info("commandstats")
+    except redis.RedisError:
+        return {}
+    rows = sorted(stats.items(), key=lambda kv: -float(kv[1]["usec"]))[:n]
+    return {name.removeprefix("cmdstat_"): {"calls": int(v["calls"]), "usec": int(v["usec"]),
+                                            "usec_per_call": float(v["usec_per_call"])} for name, v in rows}
+
+
 def rescue_stalled(settings_env: dict[str, str]) -> int:
     """The housekeeping safety net, with its clock moved past STALE_PENDING (10 min): re-queue items
     whose processing task was lost. Returns how many it had to re-queue."""
@@ -187,6 +198,7 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                 k += 1
             load_seconds = time.monotonic() - t0
             cpu_during_load = sampler.cpu_share()
+            valkey_commands = top_commands(client)
             progress.append((load_seconds, int(rasd.scalar("SELECT count(*) FROM articles") or 0)))
             served_at_load_end = len(server.served_guids())
             started_groups = [p.popen.pid for p in rasd.procs]
@@ -232,6 +244,10 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                                                     for a, b in itertools.pairwise(progress) if b[0] > a[0]],
                 "published_per_second": round(len(server.served_guids()) / load_seconds, 1),
                 "cpu_share_during_load": cpu_during_load,
+                # The machine is saturated, so the sustained rate is its cores over this cost.
+                "cpu_ms_per_article_during_load": round(
+                    sum(cpu_during_load.values()) * 1000 / max(progress[-1][1] / load_seconds, 1e-9), 2),
+                "valkey_top_commands_since_restart": valkey_commands,
                 "worker_peak_process_rss_mb": round(sampler.peak_process_mb, 1),
                 "worker_peak_group_rss_mb": round(sampler.peak_worker_mb, 1),
                 "valkey_peak_used_mb": round(sampler.peak_valkey_mb, 2),
