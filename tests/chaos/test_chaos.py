@@ -56,6 +56,7 @@ class Sampler(threading.Thread):
         self._cpu: dict[tuple[int, str], list[int]] = {}  # (pid, role) → [first ticks, last ticks]
         self._cpu_lock = threading.Lock()
         self._cpu_started = time.monotonic()
+        self._machine_start: list[int] = []
 
     def run(self) -> None:
         while not self.stop_event.wait(0.5):
@@ -93,6 +94,7 @@ class Sampler(threading.Thread):
         with self._cpu_lock:
             if not self._cpu:
                 self._cpu_started = time.monotonic()  # the baseline is the first scan
+                self._machine_start = machine_ticks()
             for proc in scan:
                 role = self._role(proc, names)
                 if role is not None:
@@ -108,6 +110,26 @@ class Sampler(threading.Thread):
             for (_, role), (first, last) in self._cpu.items():
                 totals[role] = totals.get(role, 0) + last - first
         return {role: round(ticks / hz / elapsed, 3) for role, ticks in sorted(totals.items(), key=lambda kv: -kv[1])}
+
+    def machine_share(self) -> dict[str, float]:
+        """Since the first scan, in cores: time idle, and time the hypervisor gave to others (steal),
+        which explains a slow run on a shared machine better than any code change."""
+        now = machine_ticks()
+        if not self._machine_start:
+            return {}
+        delta = [b - a for a, b in zip(self._machine_start, now, strict=True)]
+        cores = sum(delta) / max(1, self._elapsed_ticks())
+        total = max(1, sum(delta))
+        return {"idle_cores": round(cores * (delta[3] + delta[4]) / total, 3),
+                "steal_cores": round(cores * delta[7] / total, 3)}
+
+    def _elapsed_ticks(self) -> float:
+        return (time.monotonic() - self._cpu_started) * os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> list[int]:
+    """The aggregate ``cpu`` line of /proc/stat: user nice system idle iowait irq softirq steal …"""
+    return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
 
 
 def top_commands(client: redis.Redis, n: int = 8) -> dict[str, dict[str, float]]:
@@ -198,6 +220,7 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                 k += 1
             load_seconds = time.monotonic() - t0
             cpu_during_load = sampler.cpu_share()
+            machine_during_load = sampler.machine_share()
             valkey_commands = top_commands(client)
             progress.append((load_seconds, int(rasd.scalar("SELECT count(*) FROM articles") or 0)))
             served_at_load_end = len(server.served_guids())
@@ -247,6 +270,7 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                 # The machine is saturated, so the sustained rate is its cores over this cost.
                 "cpu_ms_per_article_during_load": round(
                     sum(cpu_during_load.values()) * 1000 / max(progress[-1][1] / load_seconds, 1e-9), 2),
+                "machine_during_load": machine_during_load,
                 "valkey_top_commands_since_restart": valkey_commands,
                 "worker_peak_process_rss_mb": round(sampler.peak_process_mb, 1),
                 "worker_peak_group_rss_mb": round(sampler.peak_worker_mb, 1),
