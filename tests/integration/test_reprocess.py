@@ -21,15 +21,16 @@ from pytest_httpserver import HTTPServer
 
 from tests.conftest import wait_for
 from tests.integration.harness import REPO, Proc, Rasd, deployment
+from worker.broker import free_port
 from worker.models import ParsedItem
 from worker.resources import Resources
 from worker.services import reingest
 from worker.services.ingest import store_items
-from worker.services.process import process_batch
+from worker.services.process import process_batch, retries
 from worker.settings import Settings
 from worker.store import feeds_repo, jobs_repo
 from worker.store.db import migrate
-from worker.store.tables import articles, stories
+from worker.store.tables import articles, items, stories
 from worker.tasks import jobs as job_tasks
 
 pytestmark = [pytest.mark.integration]
@@ -268,3 +269,28 @@ def test_reingest_url_stores_a_feed_or_an_article_page_on_a_real_worker(
         rasd.wait_for(lambda: job(res, again)["state"] == "done", 60, "second re-ingest done")
         assert job(res, again)["params"]["outcome"]["new"] == 0
         assert rasd.scalar("SELECT count(*) FROM items WHERE feed_id IS NULL") == 3
+
+
+def test_items_caught_in_a_redis_outage_are_retried_together_and_not_charged_an_attempt(
+        res: Resources, tmp_path: Path) -> None:
+    with res.engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, "https://news.example.org/rss", T0, name="مثال")
+    parsed = [ParsedItem(guid=f"item-{i}", link=f"https://news.example.org/a/{i}", title=article_text(i)[0],
+                         summary="", content=article_text(i)[1], published=T0 + timedelta(minutes=i)) for i in range(5)]
+    ids = sorted(store_items(res.engine, feed_id, "مثال", parsed, T0 + timedelta(days=2)).new)
+    # The same database, and a Redis that refuses connections (nothing listens on the port).
+    down = Resources(res.settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"}))
+    try:
+        result = process_batch(down, ids, T0 + timedelta(days=2), allow_fulltext=False)
+    finally:
+        down.close()
+    assert (result.processed, result.failed, result.outage, result.dead) == (0, ids, ids, [])
+    assert retries(result, chunk=3) == [ids[:3], ids[3:]]  # together, in process-sized chunks
+    with res.engine.connect() as conn:
+        rows = conn.execute(sa.select(items.c.state, items.c.attempts, items.c.last_error)
+                            .where(items.c.id.in_(ids))).all()
+    assert {(state, attempts) for state, attempts, _ in rows} == {("pending", 0)}
+    assert all(error.startswith("ConnectionError") for _, _, error in rows)
+    # Redis is back: the retry is a fresh batch and stores every item.
+    again = process_batch(res, ids, T0 + timedelta(days=2), allow_fulltext=False)
+    assert (again.processed, again.failed, again.outage) == (5, [], [])

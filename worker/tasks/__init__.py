@@ -70,15 +70,15 @@ def fetch_feed(feed_id: int, force: bool = False) -> int:
 
 @app.task(name="worker.tasks.process_items")
 def process_items(item_ids: list[int]) -> int:
-    from worker.services.process import process_batch
+    from worker.services.process import RETRY_DELAY, process_batch, retries
 
     res = get_resources()
     with timed("process_items"):
         result = process_batch(res, item_ids, utcnow())
     for item_id in result.needs_fulltext:
         fetch_fulltext.delay(item_id)
-    for item_id in result.failed:  # a short retry; poison items are parked after max_attempts
-        process_items.apply_async([[item_id]], countdown=30)
+    for retry in retries(result, PROCESS_CHUNK):  # a short retry; poison items are parked after max_attempts
+        process_items.apply_async([retry], countdown=RETRY_DELAY)
     if result.regions:
         from worker.services.alerting import signal_generation
 
