@@ -4,38 +4,18 @@ repeat, on both engines."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from worker.store.db import make_engine, migrate
 from worker.store.tables import items
 from worker.store.upsert import insert_many_ignore
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, 250_001, tzinfo=UTC)
 BEIRUT = timezone(timedelta(hours=3))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'rasd.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        eng = sa.create_engine(url)
-        with eng.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        eng.dispose()
-    migrate(url)
-    eng = make_engine(url)
-    yield eng
-    eng.dispose()
 
 
 def row(key: str, **values: Any) -> dict[str, Any]:

@@ -3,36 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from worker.store.db import make_engine, migrate
 from worker.store.filters import none_of, one_of
 from worker.store.tables import stories
 from worker.store.upsert import upsert
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'rasd.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        eng = sa.create_engine(url)
-        with eng.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        eng.dispose()
-    migrate(url)
-    eng = make_engine(url)
-    yield eng
-    eng.dispose()
 
 
 def ids(conn: Connection, where: sa.ColumnElement[bool]) -> list[int]:

@@ -2,37 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
 from sqlalchemy.engine import Engine
 
 from worker.store import articles_repo, feeds_repo, items_repo
-from worker.store.db import make_engine, migrate
+from worker.store.db import migrate
 from worker.store.items_repo import NewItem
 from worker.store.tables import items, metadata
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'rasd.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-        eng = sa.create_engine(url)
-        with eng.begin() as conn:  # each test starts from an empty schema
-            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        eng.dispose()
-    migrate(url)
-    eng = make_engine(url)
-    yield eng
-    eng.dispose()
 
 
 def new_item(key: str, title: str, content_hash: str) -> NewItem:
