@@ -50,9 +50,9 @@ def retries(result: BatchResult, chunk: int) -> list[list[int]]:
     """The process tasks that retry a batch's failures (each after ``RETRY_DELAY``).
 
     An item that failed on its own is retried alone, so a poison item cannot take batch-mates with
-    it. Items that failed in an outage go back in batches of ``chunk``: retrying a whole batch one
-    task per item after a database restart cost a full batch's overhead per item, ~10 s of CPU for
-    the ~400 items in flight on the chaos load. Processing still isolates any of them that had
+    it. Items that failed in an outage go back in batches of ``chunk``: retried one task per item,
+    every item in flight at a database or Valkey restart paid a whole batch's overhead (its own
+    task, transactions and dedup round trip). Processing still isolates any of them that had
     already been attempted before (``begin_batch``).
     """
     shared = set(result.outage)

@@ -19,14 +19,14 @@ from sqlalchemy.engine import Connection
 def one_of(conn: Connection, column: sa.ColumnElement[Any], values: Iterable[Any]) -> sa.ColumnElement[bool]:
     """``column`` equals one of ``values`` (none: matches nothing), in the connection's dialect."""
     listed = list(values)
-    if conn.dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam(None, listed, type_=postgresql.ARRAY(column.type)))
-    return column.in_(listed)
+    return _equals_any(column, listed) if conn.dialect.name == "postgresql" else column.in_(listed)
 
 
 def none_of(conn: Connection, column: sa.ColumnElement[Any], values: Iterable[Any]) -> sa.ColumnElement[bool]:
     """``column`` equals none of ``values`` (none: matches every row with a value)."""
     listed = list(values)
-    if conn.dialect.name == "postgresql":
-        return sa.not_(column == sa.any_(sa.bindparam(None, listed, type_=postgresql.ARRAY(column.type))))
-    return column.not_in(listed)
+    return sa.not_(_equals_any(column, listed)) if conn.dialect.name == "postgresql" else column.not_in(listed)
+
+
+def _equals_any(column: sa.ColumnElement[Any], values: list[Any]) -> sa.ColumnElement[bool]:
+    return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(column.type)))

@@ -14,7 +14,7 @@ of 35 interleaved runs).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -121,5 +121,5 @@ def _recordset_json(conn: Connection, table: sa.Table, rows: list[dict[str, Any]
         if isinstance(type_, sa.JSON):
             convert[c] = json_dumps
         elif isinstance(type_, TypeDecorator):
-            convert[c] = (lambda t: lambda v: None if v is None else t.process_bind_param(v, conn.dialect))(type_)
+            convert[c] = partial(type_.process_bind_param, dialect=conn.dialect)
     return json_dumps([{c: (convert[c](row[c]) if c in convert else row[c]) for c in columns} for row in rows])
