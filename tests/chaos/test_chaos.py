@@ -79,7 +79,7 @@ class Sampler(threading.Thread):
 
     def _role(self, proc: ProcStat, names: dict[int, str]) -> str | None:
         if proc.pgid in names:
-            name = names[proc.pgid].rstrip("0123456789") if names[proc.pgid].startswith("beat") else names[proc.pgid]
+            name = "beat" if names[proc.pgid].startswith("beat") else names[proc.pgid]  # beat1 and beat2 as one
             return f"{name} parent" if proc.pid == proc.pgid else f"{name} children"
         if proc.comm.startswith(("postgres", "postmaster")):
             return "postgresql"
