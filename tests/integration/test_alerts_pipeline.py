@@ -187,3 +187,81 @@ def test_live_evaluation_is_skipped_when_a_later_one_already_read_the_counts(res
     assert evaluate_and_alert(res, [key], now) == 0  # no generation: evaluated again, same episode
     with res.engine.connect() as conn:
         assert [r.severity for r in conn.execute(sa.select(alerts.c.severity))] == ["critical"]
+
+
+def _spike(res: Resources, keys: list[str], now: datetime, stories: int, first_id: int) -> None:
+    from worker.services.alerting import counters_of
+
+    counters_of(res).add_stories([(keys, str(first_id + i), f"src{i % 3}", now - timedelta(minutes=i))
+                                  for i in range(stories)])
+
+
+def _outcome(res: Resources) -> tuple[dict[str, object], list[tuple[str, str, object]]]:
+    from worker.store.tables import region_state
+
+    with res.engine.connect() as conn:
+        states = {r.region_key: r.state for r in conn.execute(sa.select(region_state))}
+        raised = [(r.region_key, r.severity, r.payload) for r in conn.execute(sa.select(alerts).order_by(alerts.c.id))]
+    return states, raised
+
+
+def test_regions_evaluated_together_decide_as_one_at_a_time(res: Resources, tmp_path: Path, redis_url: str) -> None:
+    """The batched live path stores the same detector states and alerts as evaluating each region alone."""
+    from worker.services.alerting import evaluate_and_alert, evaluate_region, signal_generation
+    from worker.signals.spikes import bucket_index
+
+    alone = Resources(Settings(data_dir=tmp_path / "alone", redis_url=redis_url.rsplit("/", 1)[0] + "/1",
+                               import_feeds_on_start=False))
+    prepare_storage(alone.settings)
+    try:
+        idlib, aleppo, syria, quiet = "SY:admin1:Idlib", "SY:admin1:Aleppo", "SY:country:Syria", "IQ:country:Iraq"
+        keys = [idlib, aleppo, syria, quiet]
+        t1, t2 = NOW + timedelta(minutes=40), NOW + timedelta(hours=3, minutes=10)
+        for env in (res, alone):
+            _spike(env, [idlib, syria], t1, 8, 100)
+            _spike(env, [aleppo, syria], t1, 2, 200)
+        assert evaluate_and_alert(res, keys, t1, signal_generation(res)) == 2
+        signal_generation(alone)
+        assert sum(len(evaluate_region(alone, k, bucket_index(t1), bucket_index(t1), t1)) for k in keys) == 2
+        for env in (res, alone):  # three hours on: Idlib's episode goes on, Aleppo now spikes
+            _spike(env, [aleppo, syria], t2, 9, 300)
+            _spike(env, [idlib], t2, 1, 400)
+        # Aleppo alerts; Syria's episode (opened at t1) is already at its highest severity
+        assert evaluate_and_alert(res, keys, t2, signal_generation(res)) == 1
+        assert sum(len(evaluate_region(alone, k, bucket_index(t2), bucket_index(t2), t2)) for k in keys) == 1
+        together, apart = _outcome(res), _outcome(alone)
+        assert together == apart
+        assert sorted(together[0]) == sorted(keys)
+        assert sorted((k, sev, p["observed"]) for k, sev, p in together[1]) == [
+            (aleppo, "warning", 9), (idlib, "critical", 8), (syria, "critical", 10)]
+        assert together[0][syria]["episode_open"] is True and together[0][quiet]["episode_open"] is False
+    finally:
+        alone.close()
+
+
+def test_a_region_another_worker_is_evaluating_is_waited_for(res: Resources) -> None:
+    """The free regions are evaluated at once; the held one after its holder lets go, not skipped."""
+    import threading
+
+    from tests.conftest import wait_for
+    from worker.services.alerting import counters_of, evaluate_and_alert, region_lock, signal_generation
+
+    counters, idlib, aleppo, now = counters_of(res), "SY:admin1:Idlib", "SY:admin1:Aleppo", NOW + timedelta(minutes=40)
+    _spike(res, [idlib], now, 8, 100)
+    _spike(res, [aleppo], now, 8, 200)
+    generation = signal_generation(res)
+    other = res.redis.lock(region_lock(idlib), timeout=60)
+    assert other.acquire(blocking=False)
+    created: list[int] = []
+    evaluation = threading.Thread(target=lambda: created.append(evaluate_and_alert(res, [idlib, aleppo], now,
+                                                                                     generation)))
+    evaluation.start()
+    try:
+        wait_for(lambda: counters.evaluated_generation(aleppo) == generation, 10, what="Aleppo evaluated")
+        assert evaluation.is_alive() and counters.evaluated_generation(idlib) == 0
+    finally:
+        other.release()
+        evaluation.join(30)
+    assert created == [2]
+    assert counters.evaluated_generation(idlib) == generation
+    assert res.redis.exists(region_lock(idlib), region_lock(aleppo)) == 0

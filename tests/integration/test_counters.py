@@ -61,6 +61,28 @@ def test_batched_adds_group_by_bucket_and_report_only_changed_regions(redis_clie
     assert c.add_stories([]) == set()
 
 
+def test_many_region_reads_equal_the_one_region_reads(redis_client: redis.Redis) -> None:
+    c = SignalCounters(redis_client)
+    b = c.bucket_of(T)
+    c.add_stories([([AL, SY], "s1", "alpha", T), ([AL], "s2", "beta", T + timedelta(hours=2)),
+                   ([SY], "s3", "gamma", T - timedelta(hours=3)), ([SY], "s4", "delta", T)])
+    empty = "IQ:country:Iraq"
+    ranges = {AL: (b - 5, b + 5), SY: (b - 1, b + 1), empty: (b - 5, b + 5), "IQ:admin1:Nineveh": (b, b - 1)}
+    assert c.nonzero_counts_many(ranges) == {AL: {b: 1, b + 2: 1}, SY: {b: 2}, empty: {},
+                                             "IQ:admin1:Nineveh": {}}
+    assert c.nonzero_counts_many(ranges) == {k: c.nonzero_counts(k, *r) for k, r in ranges.items()}
+    windows = {AL: range(b, b + 3), SY: range(b - 3, b + 1), empty: range(b, b + 3), "x": range(b, b)}
+    assert c.sources_many(windows) == {AL: 2, SY: 3, empty: 0, "x": 0}
+    assert c.sources_many(windows) == {k: c.sources(k, w) for k, w in windows.items()}
+    assert c.sources_many({}) == {}
+    assert c.generations([AL, SY]) == (0, {AL: 0, SY: 0})
+    c.bump_generation()
+    c.mark_evaluated_many([AL, SY], c.bump_generation())
+    c.mark_evaluated(empty, 1)
+    assert c.generations([AL, SY, empty]) == (2, {AL: 2, SY: 2, empty: 1})
+    assert 0 < redis_client.ttl(f"rasd:sig:{{{AL}}}:evaluated") <= 30 * 86400
+
+
 def test_remove_story_for_reprocess(redis_client: redis.Redis) -> None:
     c = SignalCounters(redis_client)
     b = c.bucket_of(T)

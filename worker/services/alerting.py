@@ -26,6 +26,7 @@ from worker.alerts.signing import sign_headers
 from worker.logging import get_logger
 from worker.models import Region
 from worker.resources import Resources
+from worker.signals import locks
 from worker.signals.counters import SignalCounters
 from worker.signals.spikes import Decision, Params, RegionState, bucket_index, evaluate
 from worker.store import alerts_repo
@@ -94,44 +95,97 @@ def sweep(counts: dict[int, int], sources_at: Any, state: RegionState, first: in
     return out
 
 
+REGION_LOCK_SECONDS = 120  # a region's evaluation lock expires after this, so a dead holder frees it
+
+
+def region_lock(region_key: str) -> str:
+    return f"rasd:lock:region:{region_key}"
+
+
 def evaluate_region(res: Resources, region_key: str, first: int, last: int, now: datetime,
                     generation: int | None = None) -> list[str]:
     """Sweep one region over buckets ``first..last``; store and publish the alerts it raises.
 
-    ``generation`` (live path): the signal generation after the caller's stories were counted. An
-    evaluation of the region that read the counts at or past it has already seen those stories, so
-    this one is skipped: when evaluation falls behind a burst of batches, the queued requests
-    collapse into one evaluation instead of repeating the same one per batch.
+    Waits for the region's lock (another worker may be evaluating it). ``generation``: see
+    :func:`evaluate_held`.
     """
-    params = params_of(res)
-    counters = counters_of(res)
-    with res.redis.lock(f"rasd:lock:region:{region_key}", timeout=120, blocking_timeout=60):
-        if generation is not None and counters.evaluated_generation(region_key) >= generation:
-            return []
-        seen = counters.generation()  # read before any count, so everything counted before it is seen
-        with res.engine.connect() as conn:
-            state = RegionState.from_json(alerts_repo.get_region_state(conn, region_key))
-        if state.through_bucket is not None:
-            # Buckets already folded into the baseline are not evaluated again (a re-run is a no-op).
-            first = max(first, min(last, state.through_bucket + params.window_hours))
-        lo = first - HISTORY_HOURS - params.window_hours
-        if state.through_bucket is not None:
-            lo = max(lo, state.through_bucket + 1)
-        counts = counters.nonzero_counts(region_key, lo, last)
-        result = sweep(counts, lambda a, b: counters.sources(region_key, range(a, b + 1)), state, first, last,
-                       params)
-        created = [store_alert(res, region_key, d, counters, now) for d in result.decisions]
-        with res.engine.begin() as conn:
-            alerts_repo.save_region_state(conn, region_key, result.state.to_json(), now)
-        counters.mark_evaluated(region_key, seen)
-    return [a for a in created if a]
+    with res.redis.lock(region_lock(region_key), timeout=REGION_LOCK_SECONDS, blocking_timeout=60):
+        return evaluate_held(res, {region_key: first}, last, now, generation)
 
 
 def evaluate_and_alert(res: Resources, region_keys: Iterable[str], now: datetime,
                        generation: int | None = None) -> int:
-    """Live path: evaluate each region at the current bucket (after new stories were counted)."""
+    """Live path: evaluate each region at the current bucket (after new stories were counted).
+
+    The regions whose locks are free are evaluated together, with one round trip or query per step
+    for all of them; a batch touches about ten regions, and one at a time this was two transactions
+    and eight round trips each. A region another worker is evaluating is then waited for alone: that
+    evaluation may have read the counts before this batch's stories were counted.
+    """
     cur = bucket_index(now, res.settings.bucket_seconds)
-    return sum(len(evaluate_region(res, key, cur, cur, now, generation)) for key in sorted(set(region_keys)))
+    keys = sorted(set(region_keys))
+    held = locks.try_acquire(res.redis, [region_lock(k) for k in keys], REGION_LOCK_SECONDS)
+    try:
+        created = len(evaluate_held(res, {k: cur for k in keys if region_lock(k) in held}, cur, now, generation))
+    finally:
+        locks.release(res.redis, held)
+    for key in keys:
+        if region_lock(key) not in held:
+            created += len(evaluate_region(res, key, cur, cur, now, generation))
+    return created
+
+
+def evaluate_held(res: Resources, firsts: dict[str, int], last: int, now: datetime,
+                  generation: int | None = None) -> list[str]:
+    """Sweep each region of ``firsts`` from its first bucket to ``last``; the caller holds their locks.
+
+    ``generation`` (live path): the signal generation after the caller's stories were counted. A
+    region whose last evaluation read the counts at or past it has already seen those stories, so it
+    is skipped: when evaluation falls behind a burst of batches, the queued requests collapse into
+    one evaluation instead of repeating the same one per batch.
+    """
+    params = params_of(res)
+    counters = counters_of(res)
+    # The generation is read before any count, so everything counted before it is seen.
+    seen, evaluated = counters.generations(sorted(firsts))
+    keys = [k for k in sorted(firsts) if generation is None or evaluated[k] < generation]
+    if not keys:
+        return []
+    with res.engine.connect() as conn:
+        stored = alerts_repo.get_region_states(conn, keys)
+    states = {k: RegionState.from_json(stored.get(k)) for k in keys}
+    starts: dict[str, int] = {}
+    ranges: dict[str, tuple[int, int]] = {}
+    for k, state in states.items():
+        first, lo = firsts[k], firsts[k] - HISTORY_HOURS - params.window_hours
+        if state.through_bucket is not None:
+            # Buckets already folded into the baseline are not evaluated again (a re-run is a no-op).
+            first = max(first, min(last, state.through_bucket + params.window_hours))
+            lo = max(first - HISTORY_HOURS - params.window_hours, state.through_bucket + 1)
+        starts[k], ranges[k] = first, (lo, last)
+    counts = counters.nonzero_counts_many(ranges)
+    # The window ending at ``last`` is the one the live path asks the sources of: fetched for every
+    # region at once. Other windows (a long sweep) are asked for as the sweep reaches them.
+    window = range(last - params.window_hours + 1, last + 1)
+    busy = {k: window for k in keys if sum(counts[k].get(b, 0) for b in window) >= params.min_stories}
+    known = {(k, window.start, window.stop - 1): n for k, n in counters.sources_many(busy).items()}
+
+    def sources_of(key: str) -> Any:
+        def sources_at(a: int, b: int) -> int:
+            n = known.get((key, a, b))
+            return counters.sources(key, range(a, b + 1)) if n is None else n
+        return sources_at
+
+    created: list[str | None] = []
+    folded: dict[str, dict[str, Any]] = {}
+    for k in keys:
+        result = sweep(counts[k], sources_of(k), states[k], starts[k], last, params)
+        created += [store_alert(res, k, d, counters, now) for d in result.decisions]
+        folded[k] = result.state.to_json()
+    with res.engine.begin() as conn:
+        alerts_repo.save_region_states(conn, folded, now)
+    counters.mark_evaluated_many(keys, seen)
+    return [a for a in created if a]
 
 
 def signal_generation(res: Resources) -> int:

@@ -13,9 +13,8 @@ baseline lives in the database, so Redis only needs the recent buckets.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 import redis
 
@@ -96,7 +95,22 @@ class SignalCounters:
         return int(value) if value is not None else 0
 
     def mark_evaluated(self, region_key: str, generation: int) -> None:
-        self.r.set(f"{self.prefix}:{{{region_key}}}:evaluated", generation, ex=self.ttl)
+        self.mark_evaluated_many([region_key], generation)
+
+    def generations(self, region_keys: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """The current generation and each region's :meth:`evaluated_generation`, in one round trip."""
+        pipe = self.r.pipeline(transaction=False)
+        pipe.get(f"{self.prefix}:generation")
+        for rk in region_keys:
+            pipe.get(f"{self.prefix}:{{{rk}}}:evaluated")
+        current, *evaluated = (int(v) if v is not None else 0 for v in pipe.execute())
+        return current, dict(zip(region_keys, evaluated, strict=True))
+
+    def mark_evaluated_many(self, region_keys: Iterable[str], generation: int) -> None:
+        pipe = self.r.pipeline(transaction=False)
+        for rk in region_keys:
+            pipe.set(f"{self.prefix}:{{{rk}}}:evaluated", generation, ex=self.ttl)
+        pipe.execute()
 
     def bucket_of(self, ts: datetime | float) -> int:
         return bucket_of(ts, self.bucket_seconds)
@@ -199,26 +213,47 @@ class SignalCounters:
     def nonzero_counts(self, region_key: str, start_bucket: int, end_bucket: int) -> dict[int, int]:
         """{bucket: stories} for the non-empty buckets in the range (two round trips, however long
         the range): what a long replay sweep needs without one SCARD per hour."""
-        if end_bucket < start_bucket:
-            return {}
-        found: Any = self.r.zrangebyscore(self._index_key(region_key), start_bucket, end_bucket)
-        buckets = [int(b) for b in found]
-        if not buckets:
-            return {}
+        return self.nonzero_counts_many({region_key: (start_bucket, end_bucket)})[region_key]
+
+    def nonzero_counts_many(self, ranges: dict[str, tuple[int, int]]) -> dict[str, dict[int, int]]:
+        """:meth:`nonzero_counts` of many regions, still in two round trips."""
+        wanted = {rk: r for rk, r in ranges.items() if r[1] >= r[0]}
+        out: dict[str, dict[int, int]] = {rk: {} for rk in ranges}
+        if not wanted:
+            return out
         pipe = self.r.pipeline(transaction=False)
-        for b in buckets:
-            pipe.scard(self._stories_key(region_key, b))
-        return {b: int(n) for b, n in zip(buckets, pipe.execute(), strict=True) if n}
+        for rk, (start, end) in wanted.items():
+            pipe.zrangebyscore(self._index_key(rk), start, end)
+        found = [(rk, int(b)) for rk, buckets in zip(wanted, pipe.execute(), strict=True) for b in buckets]
+        if not found:
+            return out
+        for rk, b in found:
+            pipe.scard(self._stories_key(rk, b))
+        for (rk, b), n in zip(found, pipe.execute(), strict=True):
+            if n:
+                out[rk][b] = int(n)
+        return out
 
     def sources(self, region_key: str, buckets: Sequence[int] | range) -> int:
         """Distinct sources over the stories in ``buckets``."""
         return len(self.source_names(region_key, buckets))
 
+    def sources_many(self, windows: Mapping[str, Sequence[int] | range]) -> dict[str, int]:
+        """:meth:`sources` of many regions' windows in one round trip."""
+        pipe = self.r.pipeline(transaction=False)
+        asked = [rk for rk, buckets in windows.items() if len(buckets)]
+        for rk in asked:
+            self._source_names(keys=self._source_keys(rk, windows[rk]), client=pipe)
+        found = dict(zip(asked, pipe.execute(), strict=True)) if asked else {}
+        return {rk: len(found.get(rk) or []) for rk in windows}
+
     def source_names(self, region_key: str, buckets: Sequence[int] | range) -> list[str]:
         if len(buckets) == 0:
             return []
-        keys = [k for b in buckets for k in (self._names_key(region_key, b), self._pairs_key(region_key, b))]
-        return sorted(_s(n) for n in self._source_names(keys=keys))
+        return sorted(_s(n) for n in self._source_names(keys=self._source_keys(region_key, buckets)))
+
+    def _source_keys(self, region_key: str, buckets: Sequence[int] | range) -> list[str]:
+        return [k for b in buckets for k in (self._names_key(region_key, b), self._pairs_key(region_key, b))]
 
     def story_ids(self, region_key: str, buckets: Sequence[int] | range) -> list[str]:
         """Story ids in ``buckets`` (sorted), for building the alert payload."""

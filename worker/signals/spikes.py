@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -114,7 +114,11 @@ class RegionState:
     alerts: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not ``asdict``: it deep-copies every float of the daily profile, and the live path saves
+        # each region's state after every batch.
+        out = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        out["season_s"], out["season_n"] = list(self.season_s), list(self.season_n)
+        return out
 
     def copy(self) -> RegionState:
         return replace(self, season_s=list(self.season_s), season_n=list(self.season_n))

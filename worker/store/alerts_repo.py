@@ -8,17 +8,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.store.filters import one_of
 from worker.store.tables import alerts, deliveries, delivery_log, region_state, webhooks
 from worker.store.upsert import insert_ignore_returning, upsert
 
 
-def get_region_state(conn: Connection, region_key: str) -> dict[str, Any] | None:
-    row = conn.execute(sa.select(region_state.c.state).where(region_state.c.region_key == region_key)).first()
-    return dict(row[0]) if row else None
+def get_region_states(conn: Connection, region_keys: list[str]) -> dict[str, dict[str, Any]]:
+    """Detector states of these regions (one query); a region never evaluated is absent."""
+    rows = conn.execute(sa.select(region_state.c.region_key, region_state.c.state)
+                        .where(one_of(conn, region_state.c.region_key, region_keys)))
+    return {str(k): dict(state) for k, state in rows}
 
 
-def save_region_state(conn: Connection, region_key: str, state: dict[str, Any], now: datetime) -> None:
-    upsert(conn, region_state, {"region_key": region_key, "state": state, "updated_at": now},
+def save_region_states(conn: Connection, states: dict[str, dict[str, Any]], now: datetime) -> None:
+    upsert(conn, region_state, [{"region_key": k, "state": s, "updated_at": now} for k, s in sorted(states.items())],
            key=["region_key"], update=["state", "updated_at"])
 
 
