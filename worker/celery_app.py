@@ -164,9 +164,21 @@ def _announce(component: str) -> None:
     metrics.mark_process_up(component)
 
 
+def warm_up() -> None:
+    """Import what the tasks need and build the extraction tables in the worker's parent, before it
+    forks its pool: every child, and each one re-forked after a crash, then starts warm instead of
+    spending ~0.4 s of CPU on its first task, and the children share those pages. Pure code only:
+    no connection is opened before the fork."""
+    from worker.pipeline import analyse
+    from worker.services import alerting, ingest, process  # noqa: F401  (imported for their side: loaded)
+
+    analyse("قتل ثلاثة مدنيين في قصف على مدينة إدلب أمس.", title="مقتل ثلاثة مدنيين")
+
+
 @worker_init.connect
 def _init_worker(**_: Any) -> None:
     _announce("worker")
+    warm_up()
 
 
 @beat_init.connect

@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     fetch_user_agent: str = Field("Rasd/0.1 (+https://github.com/rasd-news/rasd)", description="User-Agent sent with every fetch")
     poll_interval_default: int = Field(300, description="seconds between checks of a feed")
     poll_claim_batch: int = Field(500, description="most feeds claimed by one poll_due run")
+    fetch_claim_seconds: int = Field(120, description="a claimed feed is due again after this if its fetch never finished (its worker died); at least RASD_FETCH_TOTAL_TIMEOUT + 5")
     backoff_base: float = Field(60.0, description="seconds of the first back-off after a failed fetch (doubles, jittered)")
     backoff_max: float = Field(6 * 3600.0, description="longest back-off between fetch attempts")
     pause_after_failures: int = Field(8, description="consecutive failures before a feed is paused")

@@ -174,6 +174,8 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
     secret, gone_secret = generate_secret(), generate_secret()
     env = {
         "RASD_VISIBILITY_TIMEOUT": "20", "RASD_BEAT_POLL_SECONDS": "1", "RASD_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
+        # Feeds are local: a fetch takes milliseconds, so a killed worker's feeds are due again 10 s on.
+        "RASD_FETCH_TOTAL_TIMEOUT": "5", "RASD_FETCH_CLAIM_SECONDS": "5",
         "RASD_WEBHOOK_TIMEOUT": "2", "RASD_LOG_LEVEL": "WARNING", "RASD_CHAOS_POISON": "1",
         "PYTHONPATH": os.pathsep.join([str(INJECT), *filter(None, [os.environ.get("PYTHONPATH")])]),
     }

@@ -95,3 +95,36 @@ def test_worker_sigkilled_mid_fetch_refetches_without_duplicates(tmp_path: Path,
         rasd.wait_for(lambda: rasd.scalar("SELECT count(*) FROM items") == 3, 60, "items after restart")
         assert len(calls) >= 2
         assert rasd.scalar("SELECT count(DISTINCT unique_key) FROM items") == 3
+
+
+def test_feed_held_by_a_killed_worker_is_polled_again_after_the_claim_not_the_visibility_timeout(
+        tmp_path: Path, redis_url: str, httpserver: HTTPServer) -> None:
+    """With the default hour-long visibility timeout, the fetch task a killed worker held comes back
+    only after an hour; the feed's claim (RASD_FETCH_CLAIM_SECONDS, at least the fetch timeout + 5 s)
+    makes it due again long before, so the beat polls it again and nothing scrolls off a busy feed."""
+    arrived = threading.Event()
+    release = threading.Event()
+    calls: list[int] = []
+
+    def handler(req: Request) -> Response:
+        calls.append(1)
+        if len(calls) == 1:
+            arrived.set()
+            release.wait(30)  # the first fetch hangs until its worker is dead
+        return Response(rss(ITEMS), content_type="application/rss+xml; charset=utf-8")
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(handler)
+    env = {"RASD_VISIBILITY_TIMEOUT": "3600", "RASD_BEAT_POLL_SECONDS": "1", "RASD_FETCH_TOTAL_TIMEOUT": "3",
+           "RASD_FETCH_CLAIM_SECONDS": "1"}
+    with deployment(tmp_path, redis_url, extra_env=env) as rasd:
+        assert rasd.cli("feeds", "add", httpserver.url_for("/feed.xml"), "--interval", "3600").returncode == 0
+        worker = rasd.start("worker", "--concurrency", "1")
+        rasd.start("beat")
+        rasd.wait_for(arrived.is_set, 60, "the first fetch to reach the server")
+        worker.kill()  # SIGKILL mid-fetch: its task stays unacked for the hour-long visibility timeout
+        release.set()
+        rasd.start("worker", "--concurrency", "1")
+        # due again 8 s after the claim (3 s fetch timeout + 5 s), polled by the beat, fetched again
+        rasd.wait_for(lambda: rasd.scalar("SELECT count(*) FROM items") == 3, 60, "items after the claim ran out")
+        assert len(calls) == 2
+        assert rasd.scalar("SELECT count(DISTINCT unique_key) FROM items") == 3

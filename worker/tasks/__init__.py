@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from worker import metrics
 from worker.celery_app import app
 from worker.resources import get_resources
+from worker.settings import Settings
 
 # Items per process_items task. A feed poll typically brings a few dozen new items: 100 keeps them
 # in one task, and the per-batch costs (two transactions to start, the dedup script, story
@@ -42,6 +43,17 @@ def enqueue_processing(item_ids: list[int]) -> None:
         process_items.delay(item_ids[i:i + PROCESS_CHUNK])
 
 
+def claim_lease(settings: Settings) -> timedelta:
+    """How long a claimed feed waits for its fetch before it is due again.
+
+    Not the visibility timeout: when a worker dies holding a fetch task, Redis hands the task back
+    only after that timeout (an hour by default), and the feed would not be polled meanwhile; busy
+    feeds lose items off their end in less. A fetch ends within ``fetch_total_timeout``, so a lease
+    a little longer than that only risks a second, harmless fetch when the fetch queue is backed up.
+    """
+    return timedelta(seconds=max(settings.fetch_claim_seconds, settings.fetch_total_timeout + 5))
+
+
 @app.task(name="worker.tasks.poll_due")
 def poll_due() -> int:
     """Claim due feeds and queue one fetch each (beat, every 15 s, under the RedBeat lock)."""
@@ -49,8 +61,7 @@ def poll_due() -> int:
 
     res = get_resources()
     with timed("poll_due"), res.engine.begin() as conn:
-        ids = feeds_repo.claim_due(conn, utcnow(), res.settings.poll_claim_batch,
-                                   lease=timedelta(seconds=res.settings.visibility_timeout))
+        ids = feeds_repo.claim_due(conn, utcnow(), res.settings.poll_claim_batch, lease=claim_lease(res.settings))
     for feed_id in ids:
         fetch_feed.delay(feed_id)
     res.redis.set("rasd:beat:last_tick", time.time())
