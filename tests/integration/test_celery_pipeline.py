@@ -30,6 +30,26 @@ def rss(items: list[tuple[str, str, str]]) -> str:
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>عينة</title>{body}</channel></rss>'
 
 
+def first_fetch_hangs(httpserver: HTTPServer) -> tuple[threading.Event, threading.Event, list[int]]:
+    """Serve the feed, except that the first request hangs (up to 30 s) until ``release`` is set.
+
+    Returns (the first request arrived, release, one entry per request).
+    """
+    arrived = threading.Event()
+    release = threading.Event()
+    calls: list[int] = []
+
+    def handler(req: Request) -> Response:
+        calls.append(1)
+        if len(calls) == 1:
+            arrived.set()
+            release.wait(30)  # the first fetch hangs until its worker is dead
+        return Response(rss(ITEMS), content_type="application/rss+xml; charset=utf-8")
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(handler)
+    return arrived, release, calls
+
+
 @pytest.mark.parametrize("db", ["sqlite", "postgresql"])
 def test_worker_and_beat_ingest_a_feed(db: str, tmp_path: Path, redis_url: str, httpserver: HTTPServer,
                                        request: pytest.FixtureRequest) -> None:
@@ -68,18 +88,7 @@ def test_worker_and_beat_ingest_a_feed(db: str, tmp_path: Path, redis_url: str, 
 
 def test_worker_sigkilled_mid_fetch_refetches_without_duplicates(tmp_path: Path, redis_url: str,
                                                                 httpserver: HTTPServer) -> None:
-    arrived = threading.Event()
-    release = threading.Event()
-    calls: list[int] = []
-
-    def handler(req: Request) -> Response:
-        calls.append(1)
-        if len(calls) == 1:
-            arrived.set()
-            release.wait(30)  # the first fetch hangs until its worker is dead
-        return Response(rss(ITEMS), content_type="application/rss+xml; charset=utf-8")
-
-    httpserver.expect_request("/feed.xml").respond_with_handler(handler)
+    arrived, release, calls = first_fetch_hangs(httpserver)
     env = {"RASD_VISIBILITY_TIMEOUT": "6", "RASD_BEAT_POLL_SECONDS": "3600"}
     with deployment(tmp_path, redis_url, extra_env=env) as rasd:
         assert rasd.cli("feeds", "add", httpserver.url_for("/feed.xml"), "--interval", "3600").returncode == 0
@@ -102,18 +111,7 @@ def test_feed_held_by_a_killed_worker_is_polled_again_after_the_claim_not_the_vi
     """With the default hour-long visibility timeout, the fetch task a killed worker held comes back
     only after an hour; the feed's claim (RASD_FETCH_CLAIM_SECONDS, at least the fetch timeout + 5 s)
     makes it due again long before, so the beat polls it again and nothing scrolls off a busy feed."""
-    arrived = threading.Event()
-    release = threading.Event()
-    calls: list[int] = []
-
-    def handler(req: Request) -> Response:
-        calls.append(1)
-        if len(calls) == 1:
-            arrived.set()
-            release.wait(30)  # the first fetch hangs until its worker is dead
-        return Response(rss(ITEMS), content_type="application/rss+xml; charset=utf-8")
-
-    httpserver.expect_request("/feed.xml").respond_with_handler(handler)
+    arrived, release, calls = first_fetch_hangs(httpserver)
     env = {"RASD_VISIBILITY_TIMEOUT": "3600", "RASD_BEAT_POLL_SECONDS": "1", "RASD_FETCH_TOTAL_TIMEOUT": "3",
            "RASD_FETCH_CLAIM_SECONDS": "1"}
     with deployment(tmp_path, redis_url, extra_env=env) as rasd:
