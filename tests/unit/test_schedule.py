@@ -74,3 +74,12 @@ def test_should_pause() -> None:
 )
 def test_parse_retry_after(value: str | None, expected: float | None) -> None:
     assert parse_retry_after(value, NOW) == expected
+
+
+def test_a_feed_claim_outlasts_its_fetch_but_not_the_visibility_timeout() -> None:
+    from worker.settings import Settings
+    from worker.tasks import claim_lease
+
+    assert claim_lease(Settings(_env_file=None, visibility_timeout=3600)) == timedelta(seconds=120)
+    # a claim shorter than a fetch may take would let the beat queue a second fetch of a feed mid-fetch
+    assert claim_lease(Settings(_env_file=None, fetch_claim_seconds=10, fetch_total_timeout=30)) == timedelta(seconds=35)
