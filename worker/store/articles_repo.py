@@ -17,12 +17,17 @@ ARTICLE_UPDATE = ("story_id", "duplicate_of", "similarity", "text_clean", "remov
 
 
 def save_articles(conn: Connection, rows: list[dict[str, Any]]) -> dict[int, int | None]:
-    """Upsert a batch of article results; returns each item's previous story id (None if new)."""
+    """Upsert a batch of article results; returns each item's previous story id (None if new).
+
+    The stories they belong to, now or before, are locked first (:func:`lock_stories`), so the
+    caller can then read and refresh them without a concurrent batch's copies slipping past.
+    """
     if not rows:
         return {}
     ids = [r["item_id"] for r in rows]
     previous = {int(i): s for i, s in conn.execute(
         sa.select(articles.c.item_id, articles.c.story_id).where(one_of(conn, articles.c.item_id, ids)))}
+    lock_stories(conn, {int(r["story_id"]) for r in rows} | {int(s) for s in previous.values() if s is not None})
     upsert(conn, articles, rows, key=["item_id"], update=ARTICLE_UPDATE)
     return {i: previous.get(i) for i in ids}
 
@@ -62,6 +67,24 @@ def _story_values(story_id: int, rows: list[Any], now: datetime) -> dict[str, An
         "escalation_score": max(float(r["escalation_score"]) for r in rows),
         "updated_at": now,
     }
+
+
+STORY_LOCK_SPACE = 0x52617364  # "Rasd": the first key of the stories' advisory locks
+
+
+def lock_stories(conn: Connection, story_ids: set[int]) -> None:
+    """Hold these stories until the transaction ends, before their rows and articles are read.
+
+    Two batches that both bring an article of one story (syndicated copies fetched from two feeds
+    at once) would otherwise each recompute it without the other's uncommitted article, and the one
+    that commits last would overwrite the story with a partial count of its articles and sources.
+    On PostgreSQL: transaction-scoped advisory locks, taken in id order (so no two batches deadlock).
+    SQLite needs none: its write transactions (BEGIN IMMEDIATE) already run one at a time.
+    """
+    if conn.dialect.name != "postgresql" or not story_ids:
+        return
+    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:space, id) FROM unnest(CAST(:ids AS integer[])) AS id"),
+                 {"space": STORY_LOCK_SPACE, "ids": sorted(story_ids)})
 
 
 # What a story is computed from: these article columns and these of its item.
