@@ -20,6 +20,23 @@ def stored_items(rasd: Rasd) -> list[dict[str, Any]]:
             "LEFT JOIN articles a ON a.item_id = i.id")).mappings()]
 
 
+def miscounted_stories(rasd: Rasd) -> list[str]:
+    """Stories whose row disagrees with their articles: its size and sources, or a row without
+    articles / articles without a row. Concurrent batches with copies of one story once left it
+    with one article and one source."""
+    with rasd.engine.connect() as conn:
+        rows = {int(r.id): (int(r.size), sorted(r.sources or [])) for r in conn.execute(sa.text(
+            "SELECT id, size, sources FROM stories"))}
+        actual: dict[int, tuple[int, set[str]]] = {}
+        for story_id, source in conn.execute(sa.text(
+                "SELECT a.story_id, i.source FROM articles a JOIN items i ON i.id = a.item_id")):
+            n, sources = actual.get(int(story_id), (0, set()))
+            actual[int(story_id)] = (n + 1, sources | {source})
+    out = [f"{sid}: row {rows.get(sid)} != articles {(n, sorted(src))}" for sid, (n, src) in actual.items()
+           if rows.get(sid) != (n, sorted(src))]
+    return out + [f"{sid}: row without articles" for sid in rows.keys() - actual.keys()]
+
+
 def signal_sets(client: redis.Redis) -> dict[str, dict[int, set[str]]]:
     """region key → bucket → story ids, from the ``rasd:sig:{region}:bucket:stories`` sets."""
     out: dict[str, dict[int, set[str]]] = defaultdict(dict)
@@ -62,6 +79,9 @@ def check(rasd: Rasd, client: redis.Redis, server: FeedServer, live: WebhookRece
         events_of_story[int(r["story_id"])].add(n)
     report["events_split"] = sorted(n for n, s in story_of_event.items() if len(s) > 1)  # double-counted
     report["stories_merged"] = sorted(s for s, ev in events_of_story.items() if len(ev) > 1)
+    miscounted = miscounted_stories(rasd)
+    report["stories_miscounted"] = miscounted[:20]
+    report["stories_miscounted_count"] = len(miscounted)
 
     # Signal windows: each story once per region, in one bucket, and every expected story present.
     sets = signal_sets(client)

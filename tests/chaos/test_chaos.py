@@ -300,6 +300,7 @@ def test_chaos_invariants(tmp_path: Path, pg_cluster: PgCluster) -> None:
     assert report["not_processed"] == []
     assert report["events_split"] == []
     assert report["stories_merged"] == []
+    assert report["stories_miscounted"] == []
     assert report["signal_double_bucketed"] == []
     assert report["signal_missing"] == []
     assert report["signal_extra"] == []
