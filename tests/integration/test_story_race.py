@@ -63,10 +63,12 @@ def test_copies_stored_by_two_batches_at_once_both_count_in_their_story(
     copy = store_copy(res, "شبكة الساحل", "coast", f"{BODY}\nالمصدر: وكالات")
     refresh = articles_repo.refresh_stories
     refreshed, go = threading.Event(), threading.Event()
+    holder: list[int] = []  # the first batch's backend
 
-    def refresh_then_hold(*args: Any, **kwargs: Any) -> Any:
-        out = refresh(*args, **kwargs)
+    def refresh_then_hold(conn: sa.Connection, *args: Any, **kwargs: Any) -> Any:
+        out = refresh(conn, *args, **kwargs)
         if threading.current_thread().name == "first":  # its story row is written, not committed yet
+            holder.append(int(conn.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()))
             refreshed.set()
             go.wait(30)
         return out
@@ -84,9 +86,14 @@ def test_copies_stored_by_two_batches_at_once_both_count_in_their_story(
         wait_for(refreshed.is_set, 30, what="the first batch to hold its story")
         second.start()
         with res.engine.connect() as conn:  # the second batch waits for the first one's transaction
-            wait_for(lambda: conn.execute(sa.text(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")).scalar_one() == 1,
-                30, what="the second batch waiting on a lock")
+
+            def second_is_blocked() -> bool:
+                assert second.is_alive(), f"the second batch did not wait for the first: {results}"
+                return bool(conn.execute(sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE CAST(:holder AS integer) = ANY(pg_blocking_pids(pid))"),
+                    {"holder": holder[0]}).scalar_one())
+
+            wait_for(second_is_blocked, 30, what="the second batch waiting for the first one's transaction")
     finally:
         go.set()
         first.join(30)
