@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
 from pytest_httpserver import HTTPServer
 from sqlalchemy.engine import Engine
@@ -168,3 +169,79 @@ def test_a_changed_feed_stores_only_what_changed_and_remembers_its_items(engine:
     assert stored["sy-1"].title == "قصف على إدلب (تقرير 1)"
     assert sorted(stored) == ["sy-1", "sy-2", "sy-3"]
     assert digests is not None and len(digests) == 3 * DIGEST_SIZE
+
+
+def _region(name: str) -> dict[str, object]:
+    return {"country": "SY", "level": "admin1", "name_en": name, "lat": 35.0, "lon": 36.0}
+
+
+def test_stories_extended_in_place_equal_stories_recomputed_from_all_their_articles(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Processing's path: the story rows read under the lock are extended by new later articles and
+    only the rest (copies out of order, moved or re-processed articles) are read back in full.
+    After every batch the stories equal a full recomputation, and the full read ran only where needed."""
+    with engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, "https://example.org/rss", T0)
+        ids: dict[str, int] = {}
+        for k, source in zip("abcdef", ["North", "Coast", "North", "Coast", "East", "North"], strict=True):
+            event = T0 + timedelta(minutes={"a": 5, "b": 1, "c": 9, "d": 3, "e": 0, "f": 7}[k])
+            item = NewItem(k, k, {"guid": k, "url": f"https://example.org/{k}", "canonical_url":
+                                  f"https://example.org/{k}", "title": f"title {k}", "summary": "", "content": "",
+                                  "published": event, "event_time": event})
+            ids[k] = items_repo.upsert_items(conn, feed_id, source, [item], T0 + timedelta(seconds=len(ids))).new[0]
+    a, b, c, d, e, f = (ids[k] for k in "abcdef")
+    read_back: list[set[int]] = []
+    other_articles = articles_repo._other_articles
+
+    def spy(conn: sa.Connection, story_ids: set[int], saved: list[int]) -> list[dict[str, object]]:
+        read_back.append(set(story_ids))
+        return other_articles(conn, story_ids, saved)
+
+    monkeypatch.setattr(articles_repo, "_other_articles", spy)
+
+    def article(item_id: int, story_id: int, killed: int | None, regions: list[str], score: float) -> dict[str, object]:
+        return {"item_id": item_id, "story_id": story_id, "duplicate_of": None, "similarity": 0.9,
+                "text_clean": "x", "removed_paragraphs": 0, "casualties": [],
+                "totals": {"killed": killed, "injured": None if killed is None else killed // 2},
+                "entities": [], "keywords": [{"term": f"kw{item_id}", "weight": 1.0}],
+                "escalation_score": score, "regions": [_region(r) for r in regions], "processed_at": T0}
+
+    batches = [  # (articles, the stories read back in full)
+        ([article(a, a, 4, ["Idlib"], 0.5)], set()),                                      # a new story
+        ([article(c, a, 9, ["Aleppo", "Idlib"], 0.25), article(d, d, None, [], 0.0)], set()),  # c extends a
+        ([article(b, a, 2, ["Hama"], 1.5)], {a}),                 # b comes before c, a's last: read back
+        ([article(e, a, None, ["Homs"], 0.0), article(f, d, 3, ["Daraa"], 0.75)], set()),  # both extended
+        ([article(c, d, 9, ["Aleppo"], 0.25)], {a, d}),           # c moves from a to d
+        ([article(a, a, 1, ["Raqqa"], 0.0)], {a}),                # the founder is re-processed
+    ]
+    now = T0 + timedelta(hours=1)
+    for n, (batch, expected_read) in enumerate(batches):
+        read_back.clear()
+        with engine.begin() as conn:
+            previous = articles_repo.save_articles(conn, batch)
+            story_ids = {int(r["story_id"]) for r in batch} | {p for p in previous.values() if p is not None}
+            stored = articles_repo.get_stories(conn, story_ids)
+            item_rows = {i["id"]: i for i in items_repo.get_items(conn, [int(r["item_id"]) for r in batch])}
+            fresh = [{**{k: r[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
+                      **{k: item_rows[r["item_id"]][k] for k in articles_repo.STORY_ITEM_INPUTS}} for r in batch]
+            given = articles_repo.refresh_stories(conn, story_ids, now, fresh, stored=stored, previous=previous)
+        assert set().union(*read_back) == expected_read, f"batch {n}"
+        with engine.begin() as conn:
+            kept = articles_repo.get_stories(conn, {a, d})
+            recomputed = articles_repo.refresh_stories(conn, {a, d}, now)
+            conn.rollback()
+        assert {sid: {k: v for k, v in s.items() if k != "updated_at"} for sid, s in kept.items()} == \
+            {sid: {k: v for k, v in s.items() if k != "updated_at"} for sid, s in recomputed.items()}, f"batch {n}"
+        assert {sid: given[sid] for sid in given if sid in recomputed} == \
+            {sid: recomputed[sid] for sid in given if sid in recomputed}, f"batch {n}"
+    story_a, story_d = kept[a], kept[d]
+    assert (story_a["size"], story_a["title"], story_a["sources"], story_a["totals"], story_a["keywords"]) == \
+        (3, "title a", ["Coast", "East", "North"], {"killed": 2, "injured": 1}, {f"kw{a}": 1})
+    assert [r["name_en"] for r in story_a["regions"]] == ["Raqqa", "Hama", "Homs"]
+    assert (story_a["event_time"], story_a["escalation_score"], story_a["last_item_id"]) == \
+        (T0, 1.5, e)
+    assert (story_d["size"], story_d["title"], story_d["sources"], story_d["totals"]) == \
+        (3, "title c", ["Coast", "North"], {"killed": 9, "injured": 4})
+    assert [r["name_en"] for r in story_d["regions"]] == ["Aleppo", "Daraa"]
+    assert (story_d["first_seen"], story_d["event_time"], story_d["last_item_id"]) == \
+        (T0 + timedelta(seconds=2), T0 + timedelta(minutes=3), f)

@@ -44,12 +44,17 @@ def merge_totals(copies: list[dict[str, Any] | None]) -> dict[str, int | None]:
     return merged
 
 
+def _region_key(region: dict[str, Any]) -> str:
+    return f"{region['country']}:{region['level']}:{region['name_en']}"
+
+
 def _story_values(story_id: int, rows: list[Any], now: datetime) -> dict[str, Any]:
+    """A story from all its articles' inputs, in item id order."""
     first = rows[0]
     regions: dict[str, dict[str, Any]] = {}
     for r in rows:
         for region in r["regions"] or []:
-            regions.setdefault(f"{region['country']}:{region['level']}:{region['name_en']}", region)
+            regions.setdefault(_region_key(region), region)
     keywords: dict[str, int] = {}
     for kw in (first["keywords"] or []):
         keywords[kw["term"]] = keywords.get(kw["term"], 0) + 1
@@ -65,6 +70,34 @@ def _story_values(story_id: int, rows: list[Any], now: datetime) -> dict[str, An
         "regions": list(regions.values()),
         "keywords": keywords,
         "escalation_score": max(float(r["escalation_score"]) for r in rows),
+        "last_item_id": int(rows[-1]["item_id"]),
+        "updated_at": now,
+    }
+
+
+def _extended(story: dict[str, Any], rows: list[Any], now: datetime) -> dict[str, Any]:
+    """``story`` with ``rows`` added, all of them after its last article (in item id order).
+
+    Equal to :func:`_story_values` over all the articles: its first article (title, url, keywords)
+    stays first, counts add, minima and maxima combine, and new regions follow the known ones.
+    """
+    regions = {_region_key(region): region for region in story["regions"] or []}
+    for r in rows:
+        for region in r["regions"] or []:
+            regions.setdefault(_region_key(region), region)
+    return {
+        "id": story["id"],
+        "first_seen": min(story["first_seen"], *(r["fetched_at"] for r in rows)),
+        "event_time": min(story["event_time"], *(r["event_time"] for r in rows)),
+        "title": story["title"],
+        "url": story["url"],
+        "size": int(story["size"]) + len(rows),
+        "sources": sorted({*(story["sources"] or []), *(r["source"] for r in rows)}),
+        "totals": merge_totals([story["totals"], *(r["totals"] for r in rows)]),
+        "regions": list(regions.values()),
+        "keywords": story["keywords"],
+        "escalation_score": max(float(story["escalation_score"]), *(float(r["escalation_score"]) for r in rows)),
+        "last_item_id": int(rows[-1]["item_id"]),
         "updated_at": now,
     }
 
@@ -93,31 +126,56 @@ STORY_ITEM_INPUTS = ("source", "title", "url", "event_time", "fetched_at")
 
 
 def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
-                    fresh: list[dict[str, Any]] | None = None) -> dict[int, dict[str, Any]]:
+                    fresh: list[dict[str, Any]] | None = None, *,
+                    stored: dict[int, dict[str, Any]] | None = None,
+                    previous: dict[int, int | None] | None = None) -> dict[int, dict[str, Any]]:
     """Recompute stories' aggregate rows from their articles (idempotent; safe under re-process).
 
     ``fresh``: rows (``STORY_ARTICLE_INPUTS`` + ``STORY_ITEM_INPUTS``) of articles this transaction has just saved. They are used as
     given and only the stories' other articles are read back: decoding the batch's own JSON columns
     again was a tenth of a worker's time under load.
+
+    ``stored`` (the story rows as read after :func:`save_articles` locked them) and ``previous``
+    (its result) let most stories skip even that read. A story none of whose articles moved in this
+    batch (no ``previous`` story is it) is extended from its row when every fresh article of it
+    comes after its ``last_item_id``; a story with no row yet and none of the batch's previous
+    stories has only fresh articles. The rest (re-processed or moved articles, out-of-order copies,
+    rows from before ``last_item_id`` existed) are recomputed from all their articles.
     """
     if not story_ids:
         return {}
     fresh = fresh or []
-    rows: list[Any] = [*_other_articles(conn, story_ids, [r["item_id"] for r in fresh]),
-                       *(r for r in fresh if r["story_id"] in story_ids)]
-    rows.sort(key=lambda r: int(r["item_id"]))
     grouped: dict[int, list[Any]] = {}
-    for r in rows:
+    for r in sorted((r for r in fresh if r["story_id"] in story_ids), key=lambda r: int(r["item_id"])):
         grouped.setdefault(int(r["story_id"]), []).append(r)
-    out = {sid: _story_values(sid, grouped[sid], now) for sid in sorted(story_ids) if sid in grouped}
-    gone = [sid for sid in story_ids if sid not in grouped]
-    if gone:
-        conn.execute(sa.delete(stories).where(one_of(conn, stories.c.id, gone)))
+    out: dict[int, dict[str, Any]] = {}
+    if stored is not None and previous is not None:
+        moved = {int(s) for s in previous.values() if s is not None}
+        for sid, rows in grouped.items():
+            if sid in moved:
+                continue
+            story = stored.get(sid)
+            if story is None:
+                out[sid] = _story_values(sid, rows, now)
+            elif story.get("last_item_id") is not None and int(rows[0]["item_id"]) > int(story["last_item_id"]):
+                out[sid] = _extended(story, rows, now)
+    rest = story_ids - out.keys()
+    if rest:
+        rows_of_rest: list[Any] = [*_other_articles(conn, rest, [r["item_id"] for r in fresh]),
+                                   *(r for r in fresh if r["story_id"] in rest)]
+        rows_of_rest.sort(key=lambda r: int(r["item_id"]))
+        regrouped: dict[int, list[Any]] = {}
+        for r in rows_of_rest:
+            regrouped.setdefault(int(r["story_id"]), []).append(r)
+        out.update({sid: _story_values(sid, regrouped[sid], now) for sid in rest if sid in regrouped})
+        gone = [sid for sid in rest if sid not in regrouped]
+        if gone:
+            conn.execute(sa.delete(stories).where(one_of(conn, stories.c.id, gone)))
+    out = {sid: out[sid] for sid in sorted(out)}
     if out:
         values = list(out.values())
         upsert(conn, stories, values, key=["id"], update=[k for k in values[0] if k != "id"])
     return out
-
 
 
 def _other_articles(conn: Connection, story_ids: set[int], saved: list[int]) -> list[dict[str, Any]]:

@@ -143,6 +143,9 @@ stories = sa.Table(
     sa.Column("keywords", JSONType),
     sa.Column("escalation_score", sa.Float, nullable=False, server_default="0"),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+    # Its highest article id: a batch whose articles of the story all come after it extends the row
+    # instead of reading every article back (NULL: unknown, the story is recomputed in full).
+    sa.Column("last_item_id", sa.Integer),
 )
 
 webhooks = sa.Table(
