@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from worker.store import articles_repo, feeds_repo, items_repo
 from worker.store.db import migrate
 from worker.store.items_repo import NewItem
-from worker.store.tables import items, metadata
+from worker.store.tables import items, metadata, stories
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -134,7 +134,7 @@ def test_a_story_refreshed_from_the_batch_rows_equals_one_read_back(engine: Engi
     assert (story_a["size"], story_a["totals"], story_a["escalation_score"], story_a["title"]) == \
         (2, {"killed": 9, "injured": None}, 2.25, "title a")
     assert (story_c["size"], story_c["totals"], story_c["keywords"]) == (1, {"killed": 2, "injured": None}, {"قصف": 1})
-    assert story_a["regions"] == regions
+    assert story_a["regions"] == [{**regions[0], "since": [a, 0]}]  # its first mention: article a, first place
 
 
 def test_a_changed_feed_stores_only_what_changed_and_remembers_its_items(engine: Engine, httpserver: HTTPServer
@@ -177,8 +177,8 @@ def _region(name: str) -> dict[str, object]:
 
 def test_stories_extended_in_place_equal_stories_recomputed_from_all_their_articles(
         engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Processing's path: the story rows read under the lock are extended by new later articles and
-    only the rest (copies out of order, moved or re-processed articles) are read back in full.
+    """Processing's path: the story rows read under the lock are extended by new articles, also ones
+    older than the story's first, and only stories that lost or re-processed an article are read back.
     After every batch the stories equal a full recomputation, and the full read ran only where needed."""
     with engine.begin() as conn:
         feed_id = feeds_repo.add_feed(conn, "https://example.org/rss", T0)
@@ -209,14 +209,17 @@ def test_stories_extended_in_place_equal_stories_recomputed_from_all_their_artic
     batches = [  # (articles, the stories read back in full)
         ([article(a, a, 4, ["Idlib"], 0.5)], set()),                                      # a new story
         ([article(c, a, 9, ["Aleppo", "Idlib"], 0.25), article(d, d, None, [], 0.0)], set()),  # c extends a
-        ([article(b, a, 2, ["Hama"], 1.5)], {a}),                 # b comes before c, a's last: read back
-        ([article(e, a, None, ["Homs"], 0.0), article(f, d, 3, ["Daraa"], 0.75)], set()),  # both extended
-        ([article(c, d, 9, ["Aleppo"], 0.25)], {a, d}),           # c moves from a to d
+        ([article(b, a, 2, ["Hama", "Aleppo"], 1.5)], set()),     # b comes before c, and names Aleppo first
+        ([article(e, a, None, ["Homs"], 0.0), article(f, d, 3, ["Daraa"], 0.75)], {d}),  # d written as before 0003
+        ([article(c, d, 9, ["Aleppo"], 0.25)], {a}),              # c moves from a to d, before d's first
         ([article(a, a, 1, ["Raqqa"], 0.0)], {a}),                # the founder is re-processed
     ]
     now = T0 + timedelta(hours=1)
     for n, (batch, expected_read) in enumerate(batches):
         read_back.clear()
+        if n == 3:  # a row from before first_item_id existed is recomputed once, then extended again
+            with engine.begin() as conn:
+                conn.execute(sa.update(stories).where(stories.c.id == d).values(first_item_id=None))
         with engine.begin() as conn:
             previous = articles_repo.save_articles(conn, batch)
             story_ids = {int(r["story_id"]) for r in batch} | {p for p in previous.values() if p is not None}
@@ -237,11 +240,10 @@ def test_stories_extended_in_place_equal_stories_recomputed_from_all_their_artic
     story_a, story_d = kept[a], kept[d]
     assert (story_a["size"], story_a["title"], story_a["sources"], story_a["totals"], story_a["keywords"]) == \
         (3, "title a", ["Coast", "East", "North"], {"killed": 2, "injured": 1}, {f"kw{a}": 1})
-    assert [r["name_en"] for r in story_a["regions"]] == ["Raqqa", "Hama", "Homs"]
-    assert (story_a["event_time"], story_a["escalation_score"], story_a["last_item_id"]) == \
-        (T0, 1.5, e)
+    assert [r["name_en"] for r in story_a["regions"]] == ["Raqqa", "Hama", "Aleppo", "Homs"]
+    assert (story_a["event_time"], story_a["escalation_score"], story_a["first_item_id"]) == (T0, 1.5, a)
     assert (story_d["size"], story_d["title"], story_d["sources"], story_d["totals"]) == \
         (3, "title c", ["Coast", "North"], {"killed": 9, "injured": 4})
     assert [r["name_en"] for r in story_d["regions"]] == ["Aleppo", "Daraa"]
-    assert (story_d["first_seen"], story_d["event_time"], story_d["last_item_id"]) == \
-        (T0 + timedelta(seconds=2), T0 + timedelta(minutes=3), f)
+    assert (story_d["first_seen"], story_d["event_time"], story_d["first_item_id"]) == \
+        (T0 + timedelta(seconds=2), T0 + timedelta(minutes=3), c)

@@ -48,16 +48,34 @@ def _region_key(region: dict[str, Any]) -> str:
     return f"{region['country']}:{region['level']}:{region['name_en']}"
 
 
-def _story_values(story_id: int, rows: list[Any], now: datetime) -> dict[str, Any]:
-    """A story from all its articles' inputs, in item id order."""
-    first = rows[0]
-    regions: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        for region in r["regions"] or []:
-            regions.setdefault(_region_key(region), region)
+def _add_regions(regions: dict[str, dict[str, Any]], item_id: int, found: list[dict[str, Any]] | None) -> None:
+    """Keep each region as its first mention gives it; ``since`` (item id, position) records which,
+    so a story's regions come out in the same order however its articles arrive."""
+    for position, region in enumerate(found or []):
+        key, since = _region_key(region), [item_id, position]
+        known = regions.get(key)
+        if known is None or known["since"] > since:
+            regions[key] = {**region, "since": since}
+
+
+def _ordered(regions: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(regions.values(), key=lambda region: region["since"])
+
+
+def _keyword_counts(first: Any) -> dict[str, int]:
     keywords: dict[str, int] = {}
     for kw in (first["keywords"] or []):
         keywords[kw["term"]] = keywords.get(kw["term"], 0) + 1
+    return keywords
+
+
+def _story_values(story_id: int, rows: list[Any], now: datetime) -> dict[str, Any]:
+    """A story from all its articles' inputs, in item id order: the first one gives its title, url
+    and keywords."""
+    first = rows[0]
+    regions: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        _add_regions(regions, int(r["item_id"]), r["regions"])
     return {
         "id": story_id,
         "first_seen": min(r["fetched_at"] for r in rows),
@@ -67,37 +85,40 @@ def _story_values(story_id: int, rows: list[Any], now: datetime) -> dict[str, An
         "size": len(rows),
         "sources": sorted({r["source"] for r in rows}),
         "totals": merge_totals([r["totals"] for r in rows]),
-        "regions": list(regions.values()),
-        "keywords": keywords,
+        "regions": _ordered(regions),
+        "keywords": _keyword_counts(first),
         "escalation_score": max(float(r["escalation_score"]) for r in rows),
-        "last_item_id": int(rows[-1]["item_id"]),
+        "first_item_id": int(first["item_id"]),
         "updated_at": now,
     }
 
 
-def _extended(story: dict[str, Any], rows: list[Any], now: datetime) -> dict[str, Any]:
-    """``story`` with ``rows`` added, all of them after its last article (in item id order).
+def _extensible(story: dict[str, Any]) -> bool:
+    """Written with what :func:`_extended` needs (rows from before ``first_item_id`` are not)."""
+    return story.get("first_item_id") is not None and all("since" in r for r in story["regions"] or [])
 
-    Equal to :func:`_story_values` over all the articles: its first article (title, url, keywords)
-    stays first, counts add, minima and maxima combine, and new regions follow the known ones.
-    """
+
+def _extended(story: dict[str, Any], rows: list[Any], now: datetime) -> dict[str, Any]:
+    """``story`` with ``rows`` (new to it, in item id order) added, equal to :func:`_story_values`
+    over all its articles: counts add, minima and maxima combine, the first article is the lower of
+    its ``first_item_id`` and the rows', and regions merge by their first mention."""
     regions = {_region_key(region): region for region in story["regions"] or []}
     for r in rows:
-        for region in r["regions"] or []:
-            regions.setdefault(_region_key(region), region)
+        _add_regions(regions, int(r["item_id"]), r["regions"])
+    first = rows[0] if int(rows[0]["item_id"]) < int(story["first_item_id"]) else None
     return {
         "id": story["id"],
         "first_seen": min(story["first_seen"], *(r["fetched_at"] for r in rows)),
         "event_time": min(story["event_time"], *(r["event_time"] for r in rows)),
-        "title": story["title"],
-        "url": story["url"],
+        "title": story["title"] if first is None else first["title"],
+        "url": story["url"] if first is None else first["url"],
         "size": int(story["size"]) + len(rows),
         "sources": sorted({*(story["sources"] or []), *(r["source"] for r in rows)}),
         "totals": merge_totals([story["totals"], *(r["totals"] for r in rows)]),
-        "regions": list(regions.values()),
-        "keywords": story["keywords"],
+        "regions": _ordered(regions),
+        "keywords": story["keywords"] if first is None else _keyword_counts(first),
         "escalation_score": max(float(story["escalation_score"]), *(float(r["escalation_score"]) for r in rows)),
-        "last_item_id": int(rows[-1]["item_id"]),
+        "first_item_id": int(story["first_item_id"]) if first is None else int(first["item_id"]),
         "updated_at": now,
     }
 
@@ -137,10 +158,10 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
 
     ``stored`` (the story rows as read after :func:`save_articles` locked them) and ``previous``
     (its result) let most stories skip even that read. A story none of whose articles moved in this
-    batch (no ``previous`` story is it) is extended from its row when every fresh article of it
-    comes after its ``last_item_id``; a story with no row yet and none of the batch's previous
-    stories has only fresh articles. The rest (re-processed or moved articles, out-of-order copies,
-    rows from before ``last_item_id`` existed) are recomputed from all their articles.
+    batch (no ``previous`` story is it) is extended from its row (:func:`_extended`); a story with no
+    row yet and none of the batch's previous stories has only fresh articles. The rest (moved or
+    re-processed articles, rows written before ``first_item_id`` existed) are recomputed from all
+    their articles.
     """
     if not story_ids:
         return {}
@@ -157,7 +178,7 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
             story = stored.get(sid)
             if story is None:
                 out[sid] = _story_values(sid, rows, now)
-            elif story.get("last_item_id") is not None and int(rows[0]["item_id"]) > int(story["last_item_id"]):
+            elif _extensible(story):
                 out[sid] = _extended(story, rows, now)
     rest = story_ids - out.keys()
     if rest:

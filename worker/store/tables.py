@@ -143,9 +143,10 @@ stories = sa.Table(
     sa.Column("keywords", JSONType),
     sa.Column("escalation_score", sa.Float, nullable=False, server_default="0"),
     sa.Column("updated_at", UTCDateTime, nullable=False),
-    # Its highest article id: a batch whose articles of the story all come after it extends the row
-    # instead of reading every article back (NULL: unknown, the story is recomputed in full).
-    sa.Column("last_item_id", sa.Integer),
+    # Its first article (lowest item id), which gives the title, url and keywords: with it, new
+    # copies extend the row instead of reading every article back (NULL: the story predates it and
+    # is recomputed in full when next touched).
+    sa.Column("first_item_id", sa.Integer),
 )
 
 webhooks = sa.Table(
