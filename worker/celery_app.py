@@ -62,6 +62,9 @@ def broker_url(settings: Settings) -> str:
 
 
 def make_celery(settings: Settings) -> Celery:
+    from worker.broker_transport import install
+
+    install()
     url = broker_url(settings)
     app = Celery("rasd", broker=url, include=["worker.tasks", "worker.tasks.jobs"])
     vt = settings.visibility_timeout

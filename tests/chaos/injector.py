@@ -90,6 +90,7 @@ class Injector:
     worker_args: dict[str, tuple[str, ...]]
     log: list[dict[str, object]] = field(default_factory=list)
     orphans: list[int] = field(default_factory=list)
+    exits: list[dict[str, object]] = field(default_factory=list)  # workers that stopped on their own
 
     def record(self, fault: str, **info: object) -> None:
         entry = {"t": round(time.monotonic(), 2), "fault": fault, **info}
@@ -98,6 +99,17 @@ class Injector:
 
     def restart_worker(self, name: str) -> None:
         self.workers[name] = self.rasd.start(*self.worker_args[name], name=name)
+
+    def supervise(self) -> None:
+        """Restart a worker that exited although no fault stopped it, as systemd's
+        ``Restart=on-failure`` would, and record it: the suite fails on any such exit (a Valkey
+        restart once made both fetch/process workers exit with "Unrecoverable error")."""
+        for name, proc in list(self.workers.items()):
+            code = proc.popen.poll()
+            if code is not None:
+                self.exits.append({"t": round(time.monotonic(), 2), "worker": name, "returncode": code})
+                print(f"[chaos] worker_exited {name} returncode={code}", flush=True)
+                self.restart_worker(name)
 
     # --- worker faults ---------------------------------------------------------------------
     def sigkill_child(self, name: str) -> None:

@@ -216,10 +216,15 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
                       lambda: injector.sigkill_child("w2"), lambda: server.fail_next.update({0: 503, 1: 429})]
             k = 0
             progress = [(0.0, 0)]  # (seconds into the load, articles processed), at every fault tick
-            while not server.wait_published(timeout=max(0.0, t0 + (k + 1) * cfg.fault_every - time.monotonic())):
+            next_fault = t0 + cfg.fault_every
+            while not server.wait_published(timeout=max(0.0, min(1.0, next_fault - time.monotonic()))):
+                injector.supervise()  # every second: a worker that exited on its own is restarted
+                if time.monotonic() < next_fault:
+                    continue
                 progress.append((time.monotonic() - t0, int(rasd.scalar("SELECT count(*) FROM articles") or 0)))
                 faults[k % len(faults)]()
                 k += 1
+                next_fault = t0 + (k + 1) * cfg.fault_every
             load_seconds = time.monotonic() - t0
             cpu_during_load = sampler.cpu_share()
             machine_during_load = sampler.machine_share()
@@ -233,6 +238,7 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
             deadline = time.monotonic() + cfg.drain_timeout
             last, last_change = None, time.monotonic()
             while time.monotonic() < deadline:
+                injector.supervise()
                 served = len(server.served_guids())
                 stored = int(rasd.scalar("SELECT count(*) FROM items") or 0)
                 pending = int(rasd.scalar("SELECT count(*) FROM items WHERE state = 'pending'") or 0)
@@ -258,6 +264,7 @@ def run_chaos(cfg: ChaosConfig, tmp_path: Path, pg: PgCluster) -> dict[str, Any]
             articles = int(rasd.scalar("SELECT count(*) FROM articles") or 0)
             report.update({
                 "faults": injector.log, "orphans_after_warm_shutdown": injector.orphans,
+                "workers_exited_on_their_own": injector.exits,
                 "rescued_by_housekeeping": rescued, "load_seconds": round(load_seconds, 1),
                 "drain_seconds": round(drain_seconds, 1), "articles": articles,
                 "articles_per_second": round(articles / (load_seconds + drain_seconds), 1),
@@ -300,6 +307,7 @@ def test_chaos_invariants(tmp_path: Path, pg_cluster: PgCluster) -> None:
     assert report["not_processed"] == []
     assert report["events_split"] == []
     assert report["stories_merged"] == []
+    assert report["workers_exited_on_their_own"] == []
     assert report["stories_miscounted"] == []
     assert report["signal_double_bucketed"] == []
     assert report["signal_missing"] == []
