@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -112,6 +113,11 @@ class Keyword:
 
     def to_json(self) -> dict[str, Any]:
         return {"term": self.term, "weight": self.weight, "span": [self.span[0], self.span[1]]}
+
+
+def region_key(region: Mapping[str, Any]) -> str:
+    """:attr:`Region.key` of a region as stored (JSON in articles and stories)."""
+    return f"{region['country']}:{region['level']}:{region['name_en']}"
 
 
 @dataclass(frozen=True)

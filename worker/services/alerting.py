@@ -25,6 +25,7 @@ from worker.alerts.payload import StoryRef, build_alert
 from worker.alerts.signing import sign_headers
 from worker.logging import get_logger
 from worker.models import Region
+from worker.models import region_key as stored_region_key
 from worker.resources import Resources
 from worker.signals import locks
 from worker.signals.counters import SignalCounters
@@ -196,7 +197,7 @@ def signal_generation(res: Resources) -> int:
 def _region_from_stories(region_key: str, rows: list[dict[str, Any]]) -> Region:
     for row in rows:
         for r in row["regions"] or []:
-            if f"{r['country']}:{r['level']}:{r['name_en']}" == region_key:
+            if stored_region_key(r) == region_key:
                 return Region(r["name_ar"], r["name_en"], r["country"], r["level"], r.get("lat"), r.get("lon"))
     country, level, name = region_key.split(":", 2)
     return Region(name, name, country, level)

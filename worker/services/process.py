@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from worker import metrics
 from worker.dedup.fingerprint import Fingerprint, fingerprint
 from worker.logging import get_logger
+from worker.models import region_key
 from worker.pipeline import Extraction, clean_and_extract
 from worker.resources import Resources
 from worker.store import articles_repo, items_repo
@@ -268,7 +269,7 @@ def counted_regions(story: dict[str, Any]) -> set[str]:
     """Region keys a story is counted in: only escalation stories count toward spikes."""
     if not story or float(story.get("escalation_score") or 0) <= 0:
         return set()
-    return {f"{r['country']}:{r['level']}:{r['name_en']}" for r in story.get("regions") or []}
+    return {region_key(r) for r in story.get("regions") or []}
 
 
 def update_signals(res: Resources, changes: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> set[str]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.models import region_key
 from worker.store.filters import none_of, one_of
 from worker.store.tables import articles, items, stories
 from worker.store.upsert import upsert
@@ -44,15 +46,11 @@ def merge_totals(copies: list[dict[str, Any] | None]) -> dict[str, int | None]:
     return merged
 
 
-def _region_key(region: dict[str, Any]) -> str:
-    return f"{region['country']}:{region['level']}:{region['name_en']}"
-
-
 def _add_regions(regions: dict[str, dict[str, Any]], item_id: int, found: list[dict[str, Any]] | None) -> None:
     """Keep each region as its first mention gives it; ``since`` (item id, position) records which,
     so a story's regions come out in the same order however its articles arrive."""
     for position, region in enumerate(found or []):
-        key, since = _region_key(region), [item_id, position]
+        key, since = region_key(region), [item_id, position]
         known = regions.get(key)
         if known is None or known["since"] > since:
             regions[key] = {**region, "since": since}
@@ -102,7 +100,7 @@ def _extended(story: dict[str, Any], rows: list[Any], now: datetime) -> dict[str
     """``story`` with ``rows`` (new to it, in item id order) added, equal to :func:`_story_values`
     over all its articles: counts add, minima and maxima combine, the first article is the lower of
     its ``first_item_id`` and the rows', and regions merge by their first mention."""
-    regions = {_region_key(region): region for region in story["regions"] or []}
+    regions = {region_key(region): region for region in story["regions"] or []}
     for r in rows:
         _add_regions(regions, int(r["item_id"]), r["regions"])
     first = rows[0] if int(rows[0]["item_id"]) < int(story["first_item_id"]) else None
@@ -166,9 +164,7 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
     if not story_ids:
         return {}
     fresh = fresh or []
-    grouped: dict[int, list[Any]] = {}
-    for r in sorted((r for r in fresh if r["story_id"] in story_ids), key=lambda r: int(r["item_id"])):
-        grouped.setdefault(int(r["story_id"]), []).append(r)
+    grouped = _by_story(r for r in fresh if r["story_id"] in story_ids)
     out: dict[int, dict[str, Any]] = {}
     if stored is not None and previous is not None:
         moved = {int(s) for s in previous.values() if s is not None}
@@ -182,12 +178,8 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
                 out[sid] = _extended(story, rows, now)
     rest = story_ids - out.keys()
     if rest:
-        rows_of_rest: list[Any] = [*_other_articles(conn, rest, [r["item_id"] for r in fresh]),
-                                   *(r for r in fresh if r["story_id"] in rest)]
-        rows_of_rest.sort(key=lambda r: int(r["item_id"]))
-        regrouped: dict[int, list[Any]] = {}
-        for r in rows_of_rest:
-            regrouped.setdefault(int(r["story_id"]), []).append(r)
+        regrouped = _by_story([*_other_articles(conn, rest, [r["item_id"] for r in fresh]),
+                               *(r for r in fresh if r["story_id"] in rest)])
         out.update({sid: _story_values(sid, regrouped[sid], now) for sid in rest if sid in regrouped})
         gone = [sid for sid in rest if sid not in regrouped]
         if gone:
@@ -197,6 +189,14 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
         values = list(out.values())
         upsert(conn, stories, values, key=["id"], update=[k for k in values[0] if k != "id"])
     return out
+
+
+def _by_story(rows: Iterable[Any]) -> dict[int, list[Any]]:
+    """Article inputs grouped by story, each group in item id order (the first article first)."""
+    grouped: dict[int, list[Any]] = {}
+    for r in sorted(rows, key=lambda r: int(r["item_id"])):
+        grouped.setdefault(int(r["story_id"]), []).append(r)
+    return grouped
 
 
 def _other_articles(conn: Connection, story_ids: set[int], saved: list[int]) -> list[dict[str, Any]]:
