@@ -10,7 +10,7 @@ COPY . .
 RUN /opt/rasd/bin/pip install --upgrade pip && python -m venv /tmp/buildenv \
     && /tmp/buildenv/bin/pip install mypy setuptools \
     && /tmp/buildenv/bin/python tools/build_native.py \
-    && /opt/rasd/bin/pip install .
+    && /opt/rasd/bin/pip install -c constraints.txt .
 
 FROM python:3.11-slim
 ENV PYTHONUNBUFFERED=1 \
@@ -19,7 +19,6 @@ ENV PYTHONUNBUFFERED=1 \
     RASD_DATA_DIR=/var/lib/rasd \
     RASD_API_HOST=0.0.0.0 \
     RASD_API_PORT=8080 \
-    RASD_FEEDS_FILE=/app/schedules/feeds.yaml \
     RASD_LOG_JSON=true \
     PROMETHEUS_MULTIPROC_DIR=/tmp/rasd-metrics
 # Non-root: a fixed uid so volume ownership is predictable across rebuilds.
@@ -28,7 +27,6 @@ RUN groupadd --system --gid 10001 rasd \
     && mkdir -p /var/lib/rasd /tmp/rasd-metrics \
     && chown rasd:rasd /var/lib/rasd /tmp/rasd-metrics
 COPY --from=build /opt/rasd /opt/rasd
-COPY schedules /app/schedules
 COPY ops /app/ops
 WORKDIR /app
 USER rasd

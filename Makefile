@@ -3,14 +3,21 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
+# The tested set of every dependency, pinned (regenerate with `make lock` after editing pyproject.toml).
+CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint bench chaos demo clean venv native
+.PHONY: run test lint bench chaos demo clean venv native lock schedules
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -c $(CONSTRAINTS) -e '.[dev]'
 	touch $(STAMP)
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c $(CONSTRAINTS) -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
 
 venv: $(STAMP)
 
@@ -34,11 +41,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
 
-bench: native
+bench: native $(BENCH_STAMP)
 	$(BIN)/python bench/run_all.py
 
 chaos: native
 	RASD_CHAOS_FULL=1 $(BIN)/python -m pytest -s -p no:cacheprovider --timeout 2400 -m chaos tests/chaos
+
+# Pin the whole dependency tree (runtime + dev + bench extras) for every platform and Python >= 3.11.
+lock: $(STAMP)
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra bench --python-version 3.11 --universal -q \
+		-o $(CONSTRAINTS)
+
+# The package ships copies of schedules/ (the editable source); a test fails while they differ.
+schedules:
+	cp schedules/feeds.yaml schedules/beat.yaml worker/schedules/
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache build/native worker/_compiled.json

@@ -1,4 +1,4 @@
-"""The Celery app: queues, routing, reliability settings and the beat schedule (from schedules/beat.yaml)."""
+"""The Celery app: queues, routing, reliability settings and the beat schedule (the bundled beat.yaml)."""
 
 from __future__ import annotations
 
@@ -21,22 +21,24 @@ from kombu import Exchange, Queue
 from worker import metrics
 from worker.errors import ConfigError
 from worker.resources import get_resources, resolve_redis_url
+from worker.schedules import BEAT_FILE
 from worker.settings import Settings, get_settings
 
 QUEUES = ("fetch", "process", "alerts")
-BEAT_FILE = Path(__file__).resolve().parent.parent / "schedules" / "beat.yaml"
-DEFAULT_BEAT: dict[str, dict[str, Any]] = {
-    "poll_due": {"task": "worker.tasks.poll_due", "schedule": 15.0, "queue": "fetch"},
-    "dispatch_deliveries": {"task": "worker.tasks.dispatch_deliveries", "schedule": 5.0, "queue": "alerts"},
-}
 
 
 def load_beat_schedule(settings: Settings, path: Path = BEAT_FILE) -> dict[str, dict[str, Any]]:
-    """The schedule as data; the feed-polling period can be overridden by a setting."""
-    entries: dict[str, Any] = DEFAULT_BEAT
-    if path.exists():
+    """The schedule as data; the feed-polling period can be overridden by a setting.
+
+    The file ships inside the package; a missing or empty one is an error rather than a silently
+    smaller schedule (no housekeeping, no queue sampling)."""
+    try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        entries = dict(data.get("beat_schedule") or data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the beat schedule {path}: {exc}") from exc
+    entries: dict[str, Any] = dict(data.get("beat_schedule") or {}) if isinstance(data, dict) else {}
+    if not entries:
+        raise ConfigError(f"the beat schedule {path} has no entries")
     schedule: dict[str, dict[str, Any]] = {}
     for name, entry in entries.items():
         schedule[name] = {

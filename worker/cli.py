@@ -70,10 +70,15 @@ def run() -> None:
 
     s = settings()
     group = ServiceGroup(s)
+
+    def ready(_url: str) -> None:
+        for warning in group.warnings:
+            err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(f"[green]rasd running[/green]: API http://{s.api_host}:{s.api_port}  data {s.data_dir.resolve()}"
+                  "  (Ctrl-C stops everything)")
+
     try:
-        group.start(on_ready=lambda url: err.print(
-            f"[green]rasd running[/green]: API http://{s.api_host}:{s.api_port}  data {s.data_dir.resolve()}"
-            "  (Ctrl-C stops everything)"))
+        group.start(on_ready=ready)
     except RasdError as exc:
         group.stop()
         fail(exc.reason)
@@ -137,7 +142,8 @@ def migrate() -> None:
     """Create or upgrade the database schema (and import the feed list on first start)."""
     from worker.services.setup import prepare_storage
 
-    prepare_storage(settings())
+    for warning in prepare_storage(settings()):
+        err.print(f"[yellow]warning:[/yellow] {warning}")
     console.print("database is up to date")
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from worker.schedules import FEEDS_FILE
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RASD_", env_file=".env", extra="ignore")
@@ -44,7 +46,7 @@ class Settings(BaseSettings):
     backoff_max: float = Field(6 * 3600.0, description="longest back-off between fetch attempts")
     pause_after_failures: int = Field(8, description="consecutive failures before a feed is paused")
     import_feeds_on_start: bool = Field(True, description="import feeds_file when the feeds table is empty")
-    feeds_file: Path = Field(Path("schedules/feeds.yaml"), description="feed list imported on first start")
+    feeds_file: Path = Field(FEEDS_FILE, description="feed list imported on first start (default: the one bundled in the package)")
     beat_poll_seconds: float = Field(15.0, description="how often beat claims due feeds")
 
     # --- processing --------------------------------------------------------------------

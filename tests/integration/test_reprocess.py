@@ -22,6 +22,7 @@ from pytest_httpserver import HTTPServer
 from tests.conftest import wait_for
 from tests.integration.harness import REPO, Proc, Rasd, deployment
 from worker.broker import free_port
+from worker.keys import DEDUP_PREFIX
 from worker.models import ParsedItem
 from worker.resources import Resources
 from worker.services import reingest
@@ -37,7 +38,7 @@ pytestmark = [pytest.mark.integration]
 
 T0 = datetime(2025, 2, 1, 8, 0, tzinfo=UTC)
 PLACES = ["إدلب", "حلب", "حمص", "درعا", "دير الزور", "غزة", "خان يونس", "رفح"]
-SIGNAL_PREFIXES = ("rasd:sig", "{rasd:dd}")
+SIGNAL_PREFIXES = ("rasd:sig", DEDUP_PREFIX)
 
 
 def article_text(i: int) -> tuple[str, str]:

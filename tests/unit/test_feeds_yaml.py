@@ -81,3 +81,11 @@ def test_beat_yaml_entries() -> None:
     assert schedule["poll_due"]["schedule"] == 15
     assert schedule["dispatch_deliveries"]["schedule"] == 5
     assert schedule["sample_queues"]["schedule"] == 15
+
+
+def test_package_ships_identical_copies_of_schedules() -> None:
+    """schedules/ is the editable source; the package carries copies (`make schedules`)."""
+    from worker.schedules import BEAT_FILE, FEEDS_FILE
+
+    for name, bundled in (("feeds.yaml", FEEDS_FILE), ("beat.yaml", BEAT_FILE)):
+        assert bundled.read_bytes() == (REPO / "schedules" / name).read_bytes(), f"run `make schedules` ({name})"

@@ -1,6 +1,7 @@
 """Story assignment over a Redis/Valkey MinHash-LSH index (adapter).
 
-Layout (all keys share the ``{rasd:dd}`` hash tag, so a Redis Cluster keeps them on one node):
+Layout (all keys share the ``{rasd:dd-<minhash algorithm>}`` hash tag, :data:`worker.keys.DEDUP_PREFIX`,
+so a Redis Cluster keeps them on one node and two rensa release lines never compare signatures):
 
 * ``<p>:r:<slot>:<shard>``  hash: article id → "story:duplicate_of:similarity:published:" + 4-bit
                             signature (64 bytes). Also what makes ``assign`` idempotent.
@@ -30,6 +31,7 @@ from typing import Any
 import redis
 
 from worker.dedup.fingerprint import DEFAULT_BANDS, DEFAULT_ROWS, Fingerprint, fingerprint
+from worker.keys import DEDUP_PREFIX
 from worker.settings import Settings
 from worker.text.clean import CleanResult
 
@@ -61,7 +63,7 @@ class DedupIndex:
         bands: int = DEFAULT_BANDS,
         rows: int = DEFAULT_ROWS,
         threshold: float = 0.5,
-        prefix: str = "{rasd:dd}",
+        prefix: str = DEDUP_PREFIX,
         shards: int | None = None,
         slots: int = 4,
         max_ids: int = 2,

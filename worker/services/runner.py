@@ -58,6 +58,7 @@ class ServiceGroup:
     valkey: EmbeddedValkey | None = None
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     redis_url: str = ""
+    warnings: list[str] = field(default_factory=list)  # from first-start preparation (e.g. no feeds)
 
     def start(self, on_ready: Callable[[str], None] | None = None) -> ServiceGroup:
         from worker.services.setup import prepare_storage
@@ -68,7 +69,7 @@ class ServiceGroup:
             self.valkey = EmbeddedValkey(self.settings.data_dir / "valkey").start()
             self.redis_url = self.valkey.url
         check_eviction_policy(self.redis_url)
-        prepare_storage(self.settings)
+        self.warnings = prepare_storage(self.settings)
         env = {**os.environ, **self.extra_env, "RASD_REDIS_URL": self.redis_url,
                "RASD_DATA_DIR": str(self.settings.data_dir.resolve())}
         if self.settings.database_url:
