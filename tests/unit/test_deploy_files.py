@@ -164,7 +164,7 @@ def test_dockerfile_and_dockerignore() -> None:
     assert froms and all(f == "python:3.11-slim" for f in froms)
     users = re.findall(r"^USER (\S+)", text, re.M)
     assert users == ["rasd"]
-    assert re.search(r"pip install \.$", text, re.M)
+    assert re.search(r"pip install -c constraints.txt \.$", text, re.M)  # the tested, pinned set
     assert 'CMD ["rasd", "run"]' in text
     ignored = set((REPO / ".dockerignore").read_text(encoding="utf-8").split())
     assert {".git", ".venv", "var", ".env", "**/__pycache__"} <= ignored
