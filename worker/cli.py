@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from worker.errors import RasdError
@@ -25,7 +26,7 @@ app.add_typer(reingest_app, name="reingest")
 app.add_typer(articles_app, name="articles")
 
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error stays on one line, whatever the terminal width
 
 
 def now() -> datetime:
@@ -56,7 +57,7 @@ def jsonable(value: Any) -> Any:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -97,7 +98,7 @@ def _require_broker() -> None:
     except Exception as exc:  # connection refused etc.: say which server, without its password
         from worker.broker import redact_url
 
-        fail(f"cannot reach Redis at {redact_url(settings().redis_url or 'embedded Valkey')}: {exc}")
+        fail(f"cannot reach Redis at {redact_url(settings().redis or 'embedded Valkey')}: {exc}")
 
 
 @app.command()
@@ -336,7 +337,7 @@ def replay(paths: Annotated[list[Path], typer.Argument(help="RSS/Atom files or .
         resolve_redis_url(s)
     except RasdError:
         embedded = EmbeddedValkey(s.data_dir / "valkey").start()
-        s = s.model_copy(update={"redis_url": embedded.url})
+        s = s.with_redis(embedded.url)
     try:
         prepare_storage(s.model_copy(update={"import_feeds_on_start": False}))
         res = Resources(s)
@@ -468,9 +469,9 @@ _register_admin_commands()
 def main() -> None:
     try:
         app()
-    except RasdError as exc:
-        err.print(f"[red]error:[/red] {exc.reason}")
-        sys.exit(2)
+    except RasdError as exc:  # e.g. invalid settings: one line, no traceback
+        err.print(f"[red]error:[/red] {escape(exc.reason)}", highlight=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ tokens_app = typer.Typer(help="API tokens (stored hashed; a token is shown once,
 webhooks_app = typer.Typer(help="Webhook endpoints for alerts (Standard Webhooks signatures).", no_args_is_help=True)
 
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 FINAL = ("done", "failed", "cancelled")
 
 

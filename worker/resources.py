@@ -25,8 +25,8 @@ def embedded_url_file(settings: Settings) -> Path:
 
 def resolve_redis_url(settings: Settings) -> str:
     """RASD_REDIS_URL, else the embedded Valkey a running `rasd run` started in the data dir."""
-    if settings.redis_url:
-        return settings.redis_url
+    if settings.redis:
+        return settings.redis
     from worker.broker import _is_valkey, _pid_alive
 
     vdir = settings.data_dir / "valkey"

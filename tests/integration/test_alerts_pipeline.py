@@ -265,3 +265,29 @@ def test_a_region_another_worker_is_evaluating_is_waited_for(res: Resources) -> 
     assert created == [2]
     assert counters.evaluated_generation(idlib) == generation
     assert res.redis.exists(region_lock(idlib), region_lock(aleppo)) == 0
+
+
+def test_webhook_max_attempts_ends_the_schedule(tmp_path: Path, redis_url: str) -> None:
+    """RASD_WEBHOOK_MAX_ATTEMPTS=2: a delivery failing every time is tried twice, then marked failed."""
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, import_feeds_on_start=False,
+                        fetch_allow_hosts="127.0.0.1", webhook_max_attempts=2)
+    prepare_storage(settings)
+    res = Resources(settings)
+    secret = generate_secret()
+    try:
+        with WebhookReceiver([secret]) as receiver:
+            add_webhook(res, receiver.url, secret)
+            receiver.fail(500, count=100)
+            replay_paths(res, [FIXTURE], NOW, deliver=False)
+            rng, t = random.Random(3), NOW
+            for _ in range(6):
+                dispatch_due_deliveries(res, t, rng=rng)
+                t += timedelta(hours=1)
+            with res.engine.connect() as conn:
+                states = [r[0] for r in conn.execute(sa.select(deliveries.c.state))]
+                outcomes = [r[0] for r in conn.execute(sa.select(delivery_log.c.outcome)
+                                                       .order_by(delivery_log.c.id))]
+        assert states == ["failed", "failed"]
+        assert sorted(outcomes) == ["failed", "failed", "retry", "retry"]
+    finally:
+        res.close()

@@ -280,7 +280,7 @@ def test_items_caught_in_a_redis_outage_are_retried_together_and_not_charged_an_
                          summary="", content=article_text(i)[1], published=T0 + timedelta(minutes=i)) for i in range(5)]
     ids = sorted(store_items(res.engine, feed_id, "مثال", parsed, T0 + timedelta(days=2)).new)
     # The same database, and a Redis that refuses connections (nothing listens on the port).
-    down = Resources(res.settings.model_copy(update={"redis_url": f"redis://127.0.0.1:{free_port()}/0"}))
+    down = Resources(res.settings.with_redis(f"redis://127.0.0.1:{free_port()}/0"))
     try:
         result = process_batch(down, ids, T0 + timedelta(days=2), allow_fulltext=False)
     finally:

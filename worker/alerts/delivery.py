@@ -96,6 +96,14 @@ def classify(result: AttemptResult | int | BaseException, retry_after: float | N
     return Outcome("retry", None, f"HTTP {status}")
 
 
+def schedule_for(max_attempts: int) -> tuple[int, ...]:
+    """The delays for ``max_attempts`` attempts (RASD_WEBHOOK_MAX_ATTEMPTS): :data:`SCHEDULE` cut
+    short, or extended by repeating its last, longest delay."""
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be at least 1")
+    return SCHEDULE[:max_attempts] + (SCHEDULE[-1],) * max(0, max_attempts - len(SCHEDULE))
+
+
 def next_attempt_after(
     attempt_no: int,
     now: datetime,

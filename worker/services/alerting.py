@@ -301,7 +301,8 @@ def attempt_delivery(res: Resources, client: Any, guard: policy.UrlGuard, d: dic
             alerts_repo.mark_endpoint(conn, d["webhook_id"], now, ok=False, disable_reason=outcome.reason)
             metrics.observe_delivery("disabled")
             return "disabled"
-        nxt = policy.next_attempt_after(attempt_no, now, rng, outcome.retry_after)
+        nxt = policy.next_attempt_after(attempt_no, now, rng, outcome.retry_after,
+                                        schedule=policy.schedule_for(res.settings.webhook_max_attempts))
         failing_since = d["failing_since"] or now
         disable = policy.should_disable(failing_since, now, res.settings.webhook_disable_after_days)
         state = "pending" if nxt is not None and not disable else "failed"

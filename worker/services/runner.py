@@ -63,8 +63,8 @@ class ServiceGroup:
     def start(self, on_ready: Callable[[str], None] | None = None) -> ServiceGroup:
         from worker.services.setup import prepare_storage
 
-        if self.settings.redis_url:
-            self.redis_url = self.settings.redis_url
+        if self.settings.redis:
+            self.redis_url = self.settings.redis
         else:
             self.valkey = EmbeddedValkey(self.settings.data_dir / "valkey").start()
             self.redis_url = self.valkey.url
@@ -72,8 +72,8 @@ class ServiceGroup:
         self.warnings = prepare_storage(self.settings)
         env = {**os.environ, **self.extra_env, "RASD_REDIS_URL": self.redis_url,
                "RASD_DATA_DIR": str(self.settings.data_dir.resolve())}
-        if self.settings.database_url:
-            env["RASD_DATABASE_URL"] = self.settings.database_url
+        if self.settings.database:
+            env["RASD_DATABASE_URL"] = self.settings.database
         # One metrics directory for all children, so the API's /metrics covers workers and beat too.
         env.setdefault("PROMETHEUS_MULTIPROC_DIR", str((self.settings.data_dir / "metrics").resolve()))
         shutil.rmtree(env["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
