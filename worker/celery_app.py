@@ -10,6 +10,7 @@ import yaml
 from celery import Celery
 from celery.signals import (
     beat_init,
+    setup_logging,
     task_postrun,
     task_prerun,
     worker_init,
@@ -124,6 +125,14 @@ def make_celery(settings: Settings) -> Celery:
         enable_utc=True,
     )
     return app
+
+
+@setup_logging.connect
+def _setup_logging(**_: Any) -> None:
+    """Worker and beat log through our handler (JSON, scrubbed) instead of Celery's plain-text ones."""
+    from worker.logging import configure_logging
+
+    configure_logging(get_settings())
 
 
 @worker_process_init.connect

@@ -135,7 +135,8 @@ def api() -> None:
     from worker import metrics
 
     metrics.mark_process_up("api")
-    uvicorn.run(create_app(), host=s.api_host, port=s.api_port, log_level=s.log_level.lower())
+    # log_config=None: uvicorn keeps its hands off logging, so its lines join our JSON stream.
+    uvicorn.run(create_app(), host=s.api_host, port=s.api_port, log_level=s.log_level.lower(), log_config=None)
 
 
 @app.command()
@@ -468,6 +469,9 @@ _register_admin_commands()
 
 def main() -> None:
     try:
+        from worker.logging import configure_logging
+
+        configure_logging(get_settings())
         app()
     except RasdError as exc:  # e.g. invalid settings: one line, no traceback
         err.print(f"[red]error:[/red] {escape(exc.reason)}", highlight=False)
