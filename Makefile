@@ -35,11 +35,13 @@ demo: native
 test: native
 	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: native $(BENCH_STAMP)
 	$(BIN)/python bench/run_all.py

@@ -42,8 +42,8 @@ from bench.extract_casualties import make_articles  # noqa: E402
 from tests.unit.syndication import base_articles, sibling  # noqa: E402
 from worker.extract.casualties import extract_casualties, totals_and_approximate  # noqa: E402
 from worker.extract.entities import extract_entities, regions_for  # noqa: E402
+from worker.extract.keywords import score_keywords  # noqa: E402
 from worker.pipeline import analyse, extract_text  # noqa: E402
-from worker.signals.keywords import score_keywords  # noqa: E402
 from worker.text.clean import clean_article  # noqa: E402
 
 ROUNDS = 7

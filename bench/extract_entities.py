@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from worker.extract.entities import extract_entities, lexicon  # noqa: E402
-from worker.signals.keywords import matcher, score_keywords  # noqa: E402
+from worker.extract.keywords import matcher, score_keywords  # noqa: E402
 
 GOLD = ROOT / "tests" / "unit" / "gold" / "entities.jsonl"
 # Sentences that name nothing, as news articles are full of them.
@@ -78,7 +78,7 @@ _COLD = """
 import time
 t0 = time.perf_counter()
 from worker.extract.entities import lexicon
-from worker.signals.keywords import matcher
+from worker.extract.keywords import matcher
 t1 = time.perf_counter()
 lexicon(); matcher()
 t2 = time.perf_counter()

@@ -35,7 +35,7 @@ MODULES = (
     "worker.extract.dates",
     "worker.extract.gazetteer.matcher",
     "worker.extract.entities",
-    "worker.signals.keywords",
+    "worker.extract.keywords",
 )
 
 

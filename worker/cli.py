@@ -161,27 +161,19 @@ def demo(data_dir: Annotated[Path, typer.Option(help="where the demo keeps its d
 # --------------------------------------------------------------------------- feeds
 
 
-def _check_feed_url(url: str) -> None:
-    from worker.feeds.ssrf import AllowList, check_url
-
-    try:
-        check_url(url, AllowList(settings().allow_hosts))
-    except RasdError as exc:
-        fail(f"refused {url}: {exc.reason}")
-
-
 @feeds_app.command("add")
 def feeds_add(url: str, name: Annotated[str, typer.Option()] = "",
               interval: Annotated[int | None, typer.Option(help="seconds between checks")] = None,
               country: Annotated[str | None, typer.Option()] = None) -> None:
     """Register a feed (checked by the SSRF guard)."""
-    from worker.store import feeds_repo
+    from worker.services.feeds import add_feed
 
-    _check_feed_url(url)
-    with engine().begin() as conn:
-        feed_id = feeds_repo.add_feed(conn, url, now(), name=name, country=country,
-                                      interval=interval or settings().poll_interval_default)
-    console.print(f"feed {feed_id} added: {url}")
+    try:
+        feed = add_feed(engine(), settings(), url, now(), name=name, interval=interval, country=country)
+    except RasdError as exc:
+        fail(f"refused {url}: {exc.reason}", 2)
+        return
+    console.print(f"feed {feed['id']} added: {feed['url']}")
 
 
 @feeds_app.command("list")
@@ -228,14 +220,15 @@ def feeds_resume(feed_id: int) -> None:
 @feeds_app.command("import")
 def feeds_import(path: Path) -> None:
     """Import feeds from a YAML file (same format as schedules/feeds.yaml)."""
+    from worker.services.feeds import import_feeds
     from worker.services.setup import load_feed_file
-    from worker.store import feeds_repo
 
     entries = load_feed_file(path)
-    for e in entries:
-        _check_feed_url(str(e["url"]))
-    with engine().begin() as conn:
-        n = feeds_repo.import_feeds(conn, entries, now(), settings().poll_interval_default)
+    try:
+        n = import_feeds(engine(), settings(), entries, now())
+    except RasdError as exc:
+        fail(f"refused a feed of {path}: {exc.reason}", 2)
+        return
     console.print(f"{n} feeds imported")
 
 
@@ -450,9 +443,32 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         sys.stdout.write(json.dumps(jsonable(report), ensure_ascii=False) + "\n")
         return
-    from worker.services.status import render_status
+    render_status(report)
 
-    render_status(console, report)
+
+def render_status(report: dict[str, Any]) -> None:
+    """`rasd status` as tables (the service returns data; drawing it is the CLI's job)."""
+    f = report["feeds"]
+    console.print(f"[bold]feeds[/bold]: {f['total']} total, {f['ok']} ok, {len(f['failing'])} failing, "
+                  f"{len(f['paused'])} paused")
+    if f["paused"] or f["failing"]:
+        t = Table("id", "name", "state", "errors", "reason")
+        for r in f["paused"]:
+            t.add_row(str(r["id"]), r["name"][:30], "paused", str(r["error_count"]), (r["paused_reason"] or "")[:80])
+        for r in f["failing"][:20]:
+            t.add_row(str(r["id"]), r["name"][:30], "failing", str(r["error_count"]), (r["last_error"] or "")[:80])
+        console.print(t)
+    console.print(f"[bold]items[/bold]: {report['items']}")
+    if "broker_error" in report:
+        console.print(f"[red]broker[/red]: {report['broker_error']}")
+    else:
+        console.print(f"[bold]queues[/bold]: {report['queues']}   [bold]workers[/bold]: {report['workers'] or 'none'}"
+                      f"   [bold]beat tick age[/bold]: {report['beat_last_tick_age_s']} s")
+    if report["dead_letters"]:
+        t = Table("item", "feed", "attempts", "error", title="dead-letter items")
+        for d in report["dead_letters"]:
+            t.add_row(str(d["id"]), str(d["feed_id"]), str(d["attempts"]), (d["last_error"] or "")[:80])
+        console.print(t)
 
 
 def _register_admin_commands() -> None:

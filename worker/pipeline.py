@@ -11,8 +11,8 @@ from typing import Any
 
 from worker.extract.casualties import extract_casualties, totals_and_approximate
 from worker.extract.entities import extract_entities, regions_for
+from worker.extract.keywords import score_keywords
 from worker.models import Casualty, Entity, Keyword, Region
-from worker.signals.keywords import score_keywords
 from worker.text.clean import CleanResult, clean_article
 
 

@@ -13,7 +13,7 @@ import redis
 
 from tests.integration.harness import deployment
 from worker.broker import EmbeddedValkey
-from worker.services.status import BEAT_LOCK_KEY
+from worker.keys import BEAT_LOCK as BEAT_LOCK_KEY
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("celery")]
 

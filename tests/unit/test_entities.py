@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from worker.extract import entities as ent_mod
 from worker.extract.entities import extract_entities, lexicon, regions_for
 from worker.extract.gazetteer.matcher import fold
+from worker.extract.keywords import score_keywords
 from worker.models import Entity, Region
-from worker.signals.keywords import score_keywords
 
 GOLD = [json.loads(line) for line in (Path(__file__).parent / "gold" / "entities.jsonl").read_text().splitlines()]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 
-from worker.signals.keywords import NEGATION_FACTOR, score_keywords
+from worker.extract.keywords import NEGATION_FACTOR, score_keywords
 
 
 def _terms(text: str) -> list[tuple[str, float, str]]:

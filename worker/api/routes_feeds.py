@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from worker.api.auth import Admin, Reader, Res, resolver
 from worker.api.schemas import FeedIn, FeedOut, IdPath, Problem
 from worker.errors import RasdError
+from worker.services import feeds as feeds_service
 from worker.services.reingest import check_submitted_url
 from worker.store import feeds_repo
 
@@ -35,12 +36,11 @@ def list_feeds(res: Res, _: Reader) -> list[dict[str, Any]]:
 @router.post("/feeds", response_model=FeedOut, status_code=201, responses={400: {"model": Problem}})
 def add_feed(body: FeedIn, request: Request, res: Res, _: Admin) -> dict[str, Any]:
     """Register a feed (or update the metadata of a known URL); refused URLs give 400 with the reason."""
-    url = checked_url(request, res, body.url.strip())
-    with res.engine.begin() as conn:
-        feed_id = feeds_repo.add_feed(conn, url, datetime.now(UTC), name=body.name,
-                                      interval=body.interval or res.settings.poll_interval_default,
-                                      country=body.country.upper() if body.country else None)
-        return feeds_repo.get_feed(conn, feed_id) or {}
+    try:
+        return feeds_service.add_feed(res.engine, res.settings, body.url, datetime.now(UTC), name=body.name,
+                                      interval=body.interval, country=body.country, resolver=resolver(request))
+    except RasdError as exc:
+        raise HTTPException(status_code=400, detail=exc.reason) from None
 
 
 @router.get("/feeds/{feed_id}", response_model=FeedOut, responses=NOT_FOUND)

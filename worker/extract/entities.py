@@ -3,7 +3,7 @@
 One Aho-Corasick automaton (built once per process, lazily) holds every gazetteer name, actor,
 person, title and place cue, with the clitics و ف ب ل ك (and لل) folded in, so a text is scanned
 once; longest match wins and nothing matches inside a longer word. The same automaton holds the
-escalation keywords (``worker.signals.keywords``), whose hits it leaves in ``Folded.memo``.
+escalation keywords (``worker.extract.keywords``), whose hits it leaves in ``Folded.memo``.
 
 ``normalized`` conventions:
 * LOC → English name from the gazetteer ("Idlib", "Tripoli (Lebanon)"); a place found only
@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from worker.extract import keywords
 from worker.extract.dates import ANCHOR_WORDS, extract_dates
 from worker.extract.gazetteer import Country, Gazetteer, Place, load
 from worker.extract.gazetteer.matcher import Folded, MergedMatcher, fold, fold_key, select_longest
 from worker.extract.lexicon import LEXICON_DIR
 from worker.models import Entity, Region
-from worker.signals import keywords
 
 _LEXICON = LEXICON_DIR
 

@@ -1,4 +1,6 @@
-"""What the service is doing: queue depths, workers, feed health, dead letters (CLI, API, metrics)."""
+"""What the service is doing: queue depths, workers, feed health, dead letters (CLI, API, metrics).
+
+Returns data only; the CLI draws it (worker/cli.py) and the API serialises it."""
 
 from __future__ import annotations
 
@@ -7,12 +9,10 @@ from typing import Any
 
 import redis
 import sqlalchemy as sa
-from rich.console import Console
-from rich.table import Table
 
 from worker import metrics
-from worker.celery_app import QUEUES
 from worker.errors import ConfigError
+from worker.keys import BEAT_LAST_TICK, BEAT_LOCK, QUEUES
 from worker.resources import Resources, resolve_redis_url
 from worker.settings import Settings
 from worker.store import items_repo
@@ -45,7 +45,7 @@ def status_report(res: Resources, ping_timeout: float = 1.0) -> dict[str, Any]:
         report["dead_letters"] = items_repo.dead_letters(conn, limit=20)
     try:
         report["queues"] = queue_depths(res.redis)
-        tick = res.redis.get("rasd:beat:last_tick")
+        tick = res.redis.get(BEAT_LAST_TICK)
         report["beat_last_tick_age_s"] = round(time.time() - float(tick), 1) if tick else None
         report["workers"] = workers_online(res, ping_timeout)
     except (ConfigError, redis.RedisError) as exc:
@@ -89,44 +89,17 @@ def _ping(url: str, timeout: float) -> list[str]:
     return sorted(name for reply in replies for name in reply)
 
 
-def render_status(console: Console, report: dict[str, Any]) -> None:
-    f = report["feeds"]
-    console.print(f"[bold]feeds[/bold]: {f['total']} total, {f['ok']} ok, {len(f['failing'])} failing, "
-                  f"{len(f['paused'])} paused")
-    if f["paused"] or f["failing"]:
-        t = Table("id", "name", "state", "errors", "reason")
-        for r in f["paused"]:
-            t.add_row(str(r["id"]), r["name"][:30], "paused", str(r["error_count"]), (r["paused_reason"] or "")[:80])
-        for r in f["failing"][:20]:
-            t.add_row(str(r["id"]), r["name"][:30], "failing", str(r["error_count"]), (r["last_error"] or "")[:80])
-        console.print(t)
-    console.print(f"[bold]items[/bold]: {report['items']}")
-    if "broker_error" in report:
-        console.print(f"[red]broker[/red]: {report['broker_error']}")
-    else:
-        console.print(f"[bold]queues[/bold]: {report['queues']}   [bold]workers[/bold]: {report['workers'] or 'none'}"
-                      f"   [bold]beat tick age[/bold]: {report['beat_last_tick_age_s']} s")
-    if report["dead_letters"]:
-        t = Table("item", "feed", "attempts", "error", title="dead-letter items")
-        for d in report["dead_letters"]:
-            t.add_row(str(d["id"]), str(d["feed_id"]), str(d["attempts"]), (d["last_error"] or "")[:80])
-        console.print(t)
-
-
-BEAT_LOCK_KEY = "rasd:beat::lock"
-
-
 def snapshot(res: Resources) -> metrics.StateSnapshot:
     """Deployment-wide state for the gauges (queues, feeds, dead letters, beat, workers)."""
     with res.engine.connect() as conn:
         health = feed_health(conn)
         dead = items_repo.count_by_state(conn).get("dead", 0)
     client = res.redis
-    tick = client.get("rasd:beat:last_tick")
+    tick = client.get(BEAT_LAST_TICK)
     return metrics.StateSnapshot(
         queue_depths=queue_depths(client), feeds_total=health["total"], feeds_paused=len(health["paused"]),
         feeds_failing=len(health["failing"]), dead_letter_items=dead,
-        beat_last_tick=float(tick) if tick else 0.0, beat_lock_held=bool(client.exists(BEAT_LOCK_KEY)),
+        beat_last_tick=float(tick) if tick else 0.0, beat_lock_held=bool(client.exists(BEAT_LOCK)),
         workers_online=len(workers_online(res, 0.5)), taken_at=time.time(),
     )
 
