@@ -21,11 +21,10 @@ from kombu import Exchange, Queue
 
 from worker import metrics
 from worker.errors import ConfigError
+from worker.keys import ALERTS_QUEUE, BEAT_PREFIX, PROCESS_QUEUE, QUEUES, TASK_QUEUES
 from worker.resources import get_resources, resolve_redis_url
 from worker.schedules import BEAT_FILE
 from worker.settings import Settings, get_settings
-
-QUEUES = ("fetch", "process", "alerts")
 
 
 def load_beat_schedule(settings: Settings, path: Path = BEAT_FILE) -> dict[str, dict[str, Any]]:
@@ -46,7 +45,7 @@ def load_beat_schedule(settings: Settings, path: Path = BEAT_FILE) -> dict[str, 
             "task": entry["task"],
             "schedule": settings.beat_poll_seconds if entry["task"] == "worker.tasks.poll_due"
             else float(entry.get("every", entry.get("schedule", 60))),
-            "options": {"queue": entry.get("queue", "alerts"), "expires": float(entry.get("expires", 60))},
+            "options": {"queue": entry.get("queue", ALERTS_QUEUE), "expires": float(entry.get("expires", 60))},
             "kwargs": entry.get("kwargs", {}),
         }
     return schedule
@@ -73,23 +72,8 @@ def make_celery(settings: Settings) -> Celery:
     vt = settings.visibility_timeout
     app.conf.update(
         task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in QUEUES],
-        task_default_queue="process",
-        task_routes={
-            "worker.tasks.poll_due": {"queue": "fetch"},
-            "worker.tasks.fetch_feed": {"queue": "fetch"},
-            "worker.tasks.fetch_url": {"queue": "fetch"},
-            "worker.tasks.fetch_fulltext": {"queue": "fetch"},
-            "worker.tasks.process_items": {"queue": "process"},
-            "worker.tasks.reprocess_batch": {"queue": "process"},
-            "worker.tasks.evaluate_regions": {"queue": "alerts"},
-            "worker.tasks.dispatch_deliveries": {"queue": "alerts"},
-            "worker.tasks.deliver": {"queue": "alerts"},
-            "worker.tasks.sample_queues": {"queue": "alerts"},
-            "worker.tasks.housekeeping": {"queue": "process"},
-            "worker.tasks.jobs.reingest_feed": {"queue": "fetch"},
-            "worker.tasks.jobs.reingest_url": {"queue": "fetch"},
-            "worker.tasks.jobs.reprocess_batch": {"queue": "process"},
-        },
+        task_default_queue=PROCESS_QUEUE,
+        task_routes={name: {"queue": queue} for name, queue in TASK_QUEUES.items()},
         # At-least-once: ack after the task ran; a killed worker's task goes back to the queue.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -115,7 +99,7 @@ def make_celery(settings: Settings) -> Celery:
         task_soft_time_limit=max(20, min(840, vt - 120)),
         beat_scheduler="worker.beat:ResilientRedBeatScheduler",
         redbeat_redis_url=url,
-        redbeat_key_prefix="rasd:beat:",
+        redbeat_key_prefix=BEAT_PREFIX,
         # A standby beat takes over this long after the active one died (it extends every tick, and a
         # tick comes at least every beat_max_loop_interval).
         redbeat_lock_timeout=15,

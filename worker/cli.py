@@ -9,10 +9,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from worker.cli_common import (
+    EXIT_ERROR,
+    EXIT_USAGE,
+    console,
+    err,
+    error_line,
+    fail,
+    parse_time,
+    read_text_input,
+)
+from worker.clock import utcnow as now
 from worker.errors import RasdError
 from worker.settings import Settings, get_settings
 
@@ -25,12 +34,6 @@ app.add_typer(feeds_app, name="feeds")
 app.add_typer(reingest_app, name="reingest")
 app.add_typer(articles_app, name="articles")
 
-console = Console()
-err = Console(stderr=True, soft_wrap=True)  # an error stays on one line, whatever the terminal width
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def settings() -> Settings:
@@ -54,11 +57,6 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
-
-
-def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {escape(message)}", highlight=False)
-    raise typer.Exit(code)
 
 
 # --------------------------------------------------------------------------- service processes
@@ -171,7 +169,7 @@ def feeds_add(url: str, name: Annotated[str, typer.Option()] = "",
     try:
         feed = add_feed(engine(), settings(), url, now(), name=name, interval=interval, country=country)
     except RasdError as exc:
-        fail(f"refused {url}: {exc.reason}", 2)
+        fail(f"refused {url}: {exc.reason}", EXIT_USAGE)
         return
     console.print(f"feed {feed['id']} added: {feed['url']}")
 
@@ -227,7 +225,7 @@ def feeds_import(path: Path) -> None:
     try:
         n = import_feeds(engine(), settings(), entries, now())
     except RasdError as exc:
-        fail(f"refused a feed of {path}: {exc.reason}", 2)
+        fail(f"refused a feed of {path}: {exc.reason}", EXIT_USAGE)
         return
     console.print(f"{n} feeds imported")
 
@@ -268,7 +266,7 @@ def articles_list(as_json: Annotated[bool, typer.Option("--json")] = False,
     from worker.services.views import article_view
     from worker.store import articles_repo
 
-    since_dt = _parse_since(since)
+    since_dt = parse_time(since, "--since")
     with engine().connect() as conn:
         rows = [article_view(r) for r in articles_repo.list_articles(conn, feed_id=feed, since=since_dt,
                                                                       limit=limit)]
@@ -297,12 +295,16 @@ def extract(path: Annotated[str, typer.Argument(help="file, or - for stdin")] = 
     """Clean + extract one text and print one JSON object (casualties, totals, entities, keywords)."""
     from worker.pipeline import analyse
 
-    raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    raw = read_text_input(path)
+    try:  # the publication's own calendar day, whatever its offset
+        reference = date.fromisoformat(published.strip()[:10]) if published else None
+    except ValueError:
+        fail(f"--published: not an ISO date: {published!r} (e.g. 2026-11-19)", EXIT_USAGE)
     s = settings()
     result = analyse(raw, vague_bounds={"tens": s.vague_tens, "dozens": s.vague_dozens,
                                         "hundreds": s.vague_hundreds, "thousands": s.vague_thousands,
                                         "few": s.vague_few},
-                     reference=date.fromisoformat(published[:10]) if published else None)
+                     reference=reference)
     out = result.to_json()
     sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2 if pretty else None) + "\n")
 
@@ -374,7 +376,7 @@ def alerts_list(as_json: Annotated[bool, typer.Option("--json")] = False,
     from worker.store import alerts_repo
 
     with engine().connect() as conn:
-        rows = alerts_repo.list_alerts(conn, since=_parse_since(since), limit=limit)
+        rows = alerts_repo.list_alerts(conn, since=parse_time(since, "--since"), limit=limit)
     if as_json:
         for r in rows:
             sys.stdout.write(json.dumps(r["payload"], ensure_ascii=False) + "\n")
@@ -398,8 +400,8 @@ def alerts_watch(from_start: Annotated[bool, typer.Option(help="show stored aler
     """Print new alerts live as they are raised (Ctrl-C to stop)."""
     import redis as redis_lib
 
+    from worker.keys import ALERT_STREAM
     from worker.resources import resolve_redis_url
-    from worker.services.alerting import ALERT_STREAM
 
     try:
         client = redis_lib.Redis.from_url(resolve_redis_url(settings()), socket_timeout=None)
@@ -422,13 +424,6 @@ def alerts_watch(from_start: Annotated[bool, typer.Option(help="show stored aler
                         console.print(f"   • {story['title']}  [dim]{', '.join(story['sources'])}[/dim]")
     except KeyboardInterrupt:
         pass
-
-
-def _parse_since(since: str | None) -> datetime | None:
-    if not since:
-        return None
-    value = datetime.fromisoformat(since.replace("Z", "+00:00"))
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 # --------------------------------------------------------------------------- status
@@ -490,8 +485,8 @@ def main() -> None:
         configure_logging(get_settings())
         app()
     except RasdError as exc:  # e.g. invalid settings: one line, no traceback
-        err.print(f"[red]error:[/red] {escape(exc.reason)}", highlight=False)
-        sys.exit(1)
+        error_line(exc)
+        sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":

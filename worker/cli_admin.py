@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from worker.cli_common import EXIT_USAGE, console, err, fail, parse_time
+from worker.clock import utcnow as now
 from worker.errors import RasdError
 from worker.resources import Resources
 
@@ -28,18 +29,7 @@ tokens_app = typer.Typer(help="API tokens (stored hashed; a token is shown once,
                          no_args_is_help=True)
 webhooks_app = typer.Typer(help="Webhook endpoints for alerts (Standard Webhooks signatures).", no_args_is_help=True)
 
-console = Console()
-err = Console(stderr=True, soft_wrap=True)
 FINAL = ("done", "failed", "cancelled")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
-    raise typer.Exit(code)
 
 
 def resources(*, broker: bool = False) -> Resources:
@@ -61,17 +51,6 @@ def iso(value: Any) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if isinstance(value, datetime) else ""
 
 
-def parse_time(value: str | None, option: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        fail(f"{option}: not an ISO time: {value!r}", 2)
-        raise  # unreachable; keeps type checkers sure ``parsed`` is bound
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
 # --------------------------------------------------------------------------- tokens
 
 
@@ -81,7 +60,7 @@ def tokens_create(name: str, scope: Annotated[str, typer.Option(help="read | adm
     from worker.store import tokens_repo
 
     if scope not in tokens_repo.SCOPES:
-        fail("--scope must be 'read' or 'admin'", 2)
+        fail("--scope must be 'read' or 'admin'", EXIT_USAGE)
     with resources().engine.begin() as conn:
         token_id, token = tokens_repo.create_token(conn, name, scope, now())
     err.print(f"token {token_id} ({scope}) created; it is shown only now:")
@@ -126,7 +105,7 @@ def _check_url(res: Resources, url: str) -> None:
     try:
         check_submitted_url(url, res.settings)
     except RasdError as exc:
-        fail(f"refused {url}: {exc.reason}", 2)
+        fail(f"refused {url}: {exc.reason}", EXIT_USAGE)
 
 
 @webhooks_app.command("add")
@@ -141,7 +120,7 @@ def webhooks_add(url: str, secret: Annotated[str | None, typer.Option(
     try:
         value, generated = resolve_secret(secret)
     except RasdError as exc:
-        fail(f"--secret: {exc.reason}", 2)
+        fail(f"--secret: {exc.reason}", EXIT_USAGE)
         return
     with res.engine.begin() as conn:
         webhook_id = webhooks_repo.add_webhook(conn, url, value, now())
@@ -205,7 +184,7 @@ def webhooks_rotate(webhook_id: int,
         try:
             new, generated = resolve_secret(secret)
         except RasdError as exc:
-            fail(f"--secret: {exc.reason}", 2)
+            fail(f"--secret: {exc.reason}", EXIT_USAGE)
             return
     with resources().engine.begin() as conn:
         if not webhooks_repo.rotate_secret(conn, webhook_id, new):
@@ -269,7 +248,7 @@ def reprocess(since: Annotated[str | None, typer.Option(help="event time from (I
 
     since_dt, until_dt = parse_time(since, "--since"), parse_time(until, "--until")
     if since_dt and until_dt and since_dt >= until_dt:
-        fail("--since must be before --until", 2)
+        fail("--since must be before --until", EXIT_USAGE)
     res = resources(broker=True)
     job_id = submit_reprocess(res, since_dt, until_dt, feed)
     if wait:

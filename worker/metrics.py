@@ -38,6 +38,8 @@ from prometheus_client import (
 )
 from prometheus_client import multiprocess as _mp
 
+from worker import keys
+
 MULTIPROC_ENV: Final = "PROMETHEUS_MULTIPROC_DIR"
 
 
@@ -79,7 +81,7 @@ CASUALTY_KINDS: Final = (
 ENTITY_TYPES: Final = ("LOC", "ORG", "PER", "DATE")
 SEVERITIES: Final = ("watch", "warning", "critical")
 DELIVERY_OUTCOMES: Final = ("delivered", "retry", "failed", "disabled")
-QUEUES: Final = ("fetch", "process", "alerts")
+QUEUES: Final = keys.QUEUES
 COMPONENTS: Final = ("api", "worker", "beat", "run")
 
 _FAST_BUCKETS: Final = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0)

@@ -44,3 +44,53 @@ def test_feeds_add_normalises_like_the_api_and_refuses_with_exit_2(tmp_path: Pat
     imported = rasd(tmp_path, "feeds", "import", str(feeds))
     assert imported.returncode == 2 and "link-local (cloud metadata)" in imported.stderr
     assert len(rasd(tmp_path, "feeds", "list", "--json").stdout.splitlines()) == 1  # nothing imported
+
+
+@pytest.mark.parametrize("command", [["alerts", "list"], ["articles", "list"], ["reprocess"]])
+def test_a_bad_since_is_a_usage_error_in_one_line(tmp_path: Path, command: list[str]) -> None:
+    done = rasd(tmp_path, *command, "--since", "yesterday")
+    assert done.returncode == 2
+    assert done.stderr.strip() == ("error: --since: not an ISO date or time: 'yesterday' "
+                                   "(e.g. 2026-11-19 or 2026-11-19T08:00Z)")
+    assert_no_traceback(done)
+
+
+# Our own sentence (no third-party text): "Three civilians were killed in shelling on Idlib yesterday."
+SENTENCE = "قتل ثلاثة مدنيين في قصف على مدينة إدلب أمس، وأصيب خمسة آخرون.\n"
+
+
+def test_extract_reads_windows_1256_like_utf8(tmp_path: Path) -> None:
+    utf8, cp1256 = tmp_path / "utf8.txt", tmp_path / "cp1256.txt"
+    utf8.write_bytes(SENTENCE.encode("utf-8"))
+    cp1256.write_bytes(SENTENCE.encode("cp1256"))
+    a = rasd(tmp_path, "extract", str(utf8), "--published", "2026-11-19")
+    b = rasd(tmp_path, "extract", str(cp1256), "--published", "2026-11-19")
+    piped = rasd(tmp_path, "extract", "-", "--published", "2026-11-19", stdin=SENTENCE.encode("cp1256"))
+    assert (a.returncode, b.returncode, piped.returncode) == (0, 0, 0), b.stderr
+    out = json.loads(a.stdout)
+    assert out["totals"]["killed"] == 3 and out["totals"]["injured"] == 5
+    assert json.loads(b.stdout) == out == json.loads(piped.stdout)
+
+
+def test_extract_refuses_a_truncated_or_missing_file_in_one_line(tmp_path: Path) -> None:
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes(SENTENCE.rstrip("\n").encode("utf-8")[:-2])  # "." dropped, and the last byte of "ن"
+    done = rasd(tmp_path, "extract", str(cut))
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.strip() == (f"error: {cut} ends in the middle of a UTF-8 character (cut short?); "
+                                   "nothing was extracted")
+    missing = rasd(tmp_path, "extract", str(tmp_path / "absent.txt"))
+    assert (missing.returncode, missing.stderr.strip()) == (2, f"error: no such file: {tmp_path / 'absent.txt'}")
+    bad_date = rasd(tmp_path, "extract", "-", "--published", "someday", stdin=SENTENCE.encode())
+    assert (bad_date.returncode, bad_date.stderr.strip()) == (
+        2, "error: --published: not an ISO date: 'someday' (e.g. 2026-11-19)")
+    for done in (missing, bad_date):
+        assert_no_traceback(done)
+
+
+def test_invalid_settings_and_unknown_ids_exit_1_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert rasd(tmp_path, "feeds", "remove", "42").returncode == 1  # the operation failed
+    assert rasd(tmp_path, "feeds", "remove", "forty-two").returncode == 2  # Click's own usage error
+    bad = rasd(tmp_path, "feeds", "list", RASD_API_PORT="0")
+    assert (bad.returncode, bad.stderr.strip()) == (
+        1, "error: invalid settings: RASD_API_PORT='0': Input should be greater than or equal to 1")

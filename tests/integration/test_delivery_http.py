@@ -77,6 +77,12 @@ def test_429_with_retry_after(httpserver: HTTPServer, client: httpx.Client) -> N
     assert next_attempt_after(1, now, random.Random(0), out.retry_after) == now + timedelta(seconds=90)
 
 
+def test_absurd_retry_after_from_a_webhook_is_capped_at_a_day(httpserver: HTTPServer, client: httpx.Client) -> None:
+    httpserver.expect_request("/hook").respond_with_data("", status=503, headers={"Retry-After": "999999999"})
+    res = send_webhook(client, httpserver.url_for("/hook"), BODY, headers_at(datetime.now(UTC)), url_guard=no_guard)
+    assert (res.status, res.retry_after) == (503, 86400.0)
+
+
 def test_500_retries(httpserver: HTTPServer, client: httpx.Client) -> None:
     httpserver.expect_request("/hook").respond_with_data("boom", status=500)
     res = send_webhook(client, httpserver.url_for("/hook"), BODY, headers_at(datetime.now(UTC)), url_guard=no_guard)

@@ -14,11 +14,11 @@ from worker.alerts.delivery import (
     Outcome,
     classify,
     next_attempt_after,
-    parse_retry_after,
     redact_url,
     should_disable,
 )
 from worker.errors import BlockedAddress
+from worker.feeds.schedule import parse_retry_after
 
 NOW = datetime(2025, 3, 1, 12, tzinfo=UTC)
 

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from worker.keys import TASK_QUEUES
+
 REPO = Path(__file__).resolve().parents[2]
 
 # ISO 3166-1 alpha-2 (officially assigned codes).
@@ -75,7 +77,7 @@ def test_beat_yaml_entries() -> None:
         assert set(entry) <= {"task", "schedule", "queue", "expires", "kwargs"}, name
         assert entry["task"] == f"worker.tasks.{name}"
         assert isinstance(entry["schedule"], int | float) and entry["schedule"] > 0
-        assert entry["queue"] in {"fetch", "process", "alerts"}
+        assert entry["queue"] == TASK_QUEUES[entry["task"]]  # beat sends where the app routes
         if "expires" in entry:
             assert 0 < entry["expires"] <= entry["schedule"], name
     assert schedule["poll_due"]["schedule"] == 15
@@ -89,3 +91,12 @@ def test_package_ships_identical_copies_of_schedules() -> None:
 
     for name, bundled in (("feeds.yaml", FEEDS_FILE), ("beat.yaml", BEAT_FILE)):
         assert bundled.read_bytes() == (REPO / "schedules" / name).read_bytes(), f"run `make schedules` ({name})"
+
+
+def test_every_task_has_its_queue_in_worker_keys() -> None:
+    import worker.tasks.jobs  # noqa: F401  (registers the job tasks)
+    from worker.celery_app import app
+
+    ours = {name for name in app.tasks if name.startswith("worker.")}
+    assert ours and ours <= set(TASK_QUEUES)
+    assert {name: route["queue"] for name, route in app.conf.task_routes.items()} == TASK_QUEUES

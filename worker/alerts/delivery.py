@@ -16,13 +16,14 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from worker.clock import utcnow
 from worker.errors import BlockedAddress, FetchError
+from worker.feeds.schedule import parse_retry_after  # the one Retry-After parser (feeds and webhooks)
 
 # Delay before attempt n+1 after attempt n failed (seconds); attempt 1 is immediate.
 SCHEDULE: tuple[int, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
@@ -50,22 +51,6 @@ class Outcome:
     kind: str  # success | retry | disable | fail
     retry_after: float | None
     reason: str
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or HTTP-date), capped, or None."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return min(float(text), MAX_RETRY_AFTER)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return min(max(0.0, (when - now).total_seconds()), MAX_RETRY_AFTER)
 
 
 def classify(result: AttemptResult | int | BaseException, retry_after: float | None = None) -> Outcome:
@@ -164,7 +149,7 @@ def send_webhook(
     headers: dict[str, str],
     timeout: float = 15.0,
     url_guard: UrlGuard | None = None,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    now: Callable[[], datetime] = utcnow,
 ) -> AttemptResult:
     """POST ``body`` once. Never follows redirects, never raises for network trouble.
 
@@ -188,6 +173,8 @@ def send_webhook(
         ) as resp:
             status = resp.status_code
             retry_after = parse_retry_after(resp.headers.get("retry-after"), now())
+            if retry_after is not None:
+                retry_after = min(retry_after, MAX_RETRY_AFTER)
             location = resp.headers.get("location") if 300 <= status < 400 else None
     except httpx.TimeoutException as exc:
         return AttemptResult(None, time.monotonic() - started, error=f"timeout ({type(exc).__name__}) after "

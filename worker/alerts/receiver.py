@@ -12,11 +12,12 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 
 from worker.alerts.signing import DEFAULT_TOLERANCE, SignatureError, verify
+from worker.clock import utcnow
 
 MAX_BODY = 1_048_576
 
@@ -64,7 +65,7 @@ class WebhookReceiver:
     def __init__(
         self,
         secrets: Sequence[str],
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utcnow,
         tolerance: int = DEFAULT_TOLERANCE,
         echo: TextIO | None = None,
     ) -> None:

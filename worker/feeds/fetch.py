@@ -24,12 +24,13 @@ import ssl
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpcore
 import httpx
 
+from worker.clock import utcnow
 from worker.errors import (
     BlockedAddress,
     FetchError,
@@ -228,7 +229,7 @@ class Fetcher:
         limiter: HostLimiter | None = None,
         allow: AllowList | None = None,
         max_connections: int = 100,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utcnow,
         verify: bool | ssl.SSLContext = True,
     ) -> None:
         self._clock = clock

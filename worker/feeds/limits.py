@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
 from worker.errors import FetchTimeout
+from worker.keys import HOST_SLOTS_PREFIX
 
 
 class HostLimiter(Protocol):
@@ -65,7 +66,7 @@ class RedisHostLimiter:
     dropped by the next acquirer.
     """
 
-    def __init__(self, client: Any, limit: int, lease_seconds: float = 60.0, prefix: str = "rasd:hostslots:") -> None:
+    def __init__(self, client: Any, limit: int, lease_seconds: float = 60.0, prefix: str = HOST_SLOTS_PREFIX) -> None:
         self._client = client
         self._limit = max(1, limit)
         self._lease_ms = int(lease_seconds * 1000)

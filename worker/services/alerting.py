@@ -23,6 +23,7 @@ from worker import metrics
 from worker.alerts import delivery as policy
 from worker.alerts.payload import StoryRef, build_alert
 from worker.alerts.signing import sign_headers
+from worker.keys import ALERT_STREAM, region_lock
 from worker.logging import get_logger
 from worker.models import Region
 from worker.models import region_key as stored_region_key
@@ -35,7 +36,6 @@ from worker.store.filters import one_of
 from worker.store.tables import stories
 
 log = get_logger(__name__)
-ALERT_STREAM = "rasd:alerts"
 HISTORY_HOURS = 720
 
 
@@ -44,8 +44,7 @@ def params_of(res: Resources) -> Params:
 
 
 def counters_of(res: Resources) -> SignalCounters:
-    return SignalCounters(res.redis, bucket_seconds=res.settings.bucket_seconds,
-                          retention_days=res.settings.signal_retention_days)
+    return SignalCounters.from_settings(res.redis, res.settings)
 
 
 @dataclass
@@ -97,10 +96,6 @@ def sweep(counts: dict[int, int], sources_at: Any, state: RegionState, first: in
 
 
 REGION_LOCK_SECONDS = 120  # a region's evaluation lock expires after this, so a dead holder frees it
-
-
-def region_lock(region_key: str) -> str:
-    return f"rasd:lock:region:{region_key}"
 
 
 def evaluate_region(res: Resources, region_key: str, first: int, last: int, now: datetime,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -16,6 +15,7 @@ from rich.table import Table
 
 from worker.alerts.receiver import WebhookReceiver, format_alert
 from worker.alerts.signing import generate_secret
+from worker.clock import utcnow
 from worker.demo import demo_feed_files, serve_demo_feeds
 from worker.demo.timeshift import shifted_copies
 from worker.services.runner import ServiceGroup
@@ -56,7 +56,7 @@ def run_demo(console: Console, data_dir: Path, timeout: float = 180.0) -> int:
         shutil.rmtree(data_dir)
     settings = demo_settings(data_dir)
     feed_dir = data_dir / "feeds"
-    shifted_copies(demo_feed_files(), feed_dir, datetime.now(UTC))
+    shifted_copies(demo_feed_files(), feed_dir, utcnow())
     files = sorted(feed_dir.glob("demo-*.xml"))
     secret = generate_secret()
     with serve_demo_feeds(feed_dir) as base_url, WebhookReceiver([secret]) as receiver:
@@ -68,10 +68,10 @@ def run_demo(console: Console, data_dir: Path, timeout: float = 180.0) -> int:
             engine = make_engine(settings.effective_database_url)
             with engine.begin() as conn:
                 for f in files:
-                    feeds_repo.add_feed(conn, f"{base_url}/{f.name}", datetime.now(UTC), name=f.stem,
+                    feeds_repo.add_feed(conn, f"{base_url}/{f.name}", utcnow(), name=f.stem,
                                         interval=3600)
                 conn.execute(sa.insert(webhooks).values(url=receiver.url, secret=secret,
-                                                        created_at=datetime.now(UTC)))
+                                                        created_at=utcnow()))
             expected = sum(f.read_bytes().count(b"<item>") + f.read_bytes().count(b"<entry>") for f in files)
             deadline = time.monotonic() + timeout
             last = (-1, -1, -1)

@@ -280,8 +280,7 @@ def update_signals(res: Resources, changes: list[tuple[int, dict[str, Any], dict
     """
     from worker.signals.counters import SignalCounters
 
-    counters = SignalCounters(res.redis, bucket_seconds=res.settings.bucket_seconds,
-                              retention_days=res.settings.signal_retention_days)
+    counters = SignalCounters.from_settings(res.redis, res.settings)
     changed: set[str] = set()
     additions: list[tuple[list[str], str, str, Any]] = []
     for story_id, before, after in changes:

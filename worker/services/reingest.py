@@ -17,9 +17,11 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.clock import utcnow
 from worker.errors import ParseError
 from worker.feeds.parse import parse_feed
 from worker.feeds.ssrf import AllowList, Resolver, check_url, system_resolver
+from worker.keys import job_pending
 from worker.logging import get_logger
 from worker.models import ParsedItem
 from worker.resources import Resources
@@ -30,10 +32,6 @@ from worker.store.tables import items
 log = get_logger(__name__)
 BATCH_SIZE = 200  # items per re-process task: short enough to cancel quickly, long enough to amortise
 PENDING_TTL = 7 * 86400
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def check_submitted_url(url: str, settings: Settings, resolver: Resolver = system_resolver) -> None:
@@ -143,9 +141,7 @@ def batches(ids: list[int], size: int = BATCH_SIZE) -> list[list[int]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)]
 
 
-def pending_key(job_id: str) -> str:
-    """Redis set of a job's unfinished batch numbers (the job ends when it is empty)."""
-    return f"rasd:job:{job_id}:pending"
+pending_key = job_pending  # the Redis set of a job's unfinished batch numbers (worker/keys.py)
 
 
 def register_batches(res: Resources, job_id: str, count: int) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 import structlog
 import yaml
 
+from worker.clock import utcnow
 from worker.errors import ConfigError
 from worker.settings import Settings
 from worker.store import feeds_repo
@@ -55,7 +55,7 @@ def prepare_storage(settings: Settings) -> list[str]:
                     if not entries:
                         warnings.append(f"feed list {path} is empty: {_ADD_HINT}")
                     else:
-                        count = feeds_repo.import_feeds(conn, entries, datetime.now(UTC),
+                        count = feeds_repo.import_feeds(conn, entries, utcnow(),
                                                         settings.poll_interval_default)
                         log.info("feeds.imported", count=count, path=str(path))
     finally:

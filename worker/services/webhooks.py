@@ -9,6 +9,7 @@ from typing import Any
 
 from worker.alerts import delivery as policy
 from worker.alerts.signing import decode_secret, generate_secret, sign_headers
+from worker.clock import utcnow
 from worker.resources import Resources
 
 
@@ -33,7 +34,7 @@ def send_test(res: Resources, webhook: dict[str, Any], now: datetime | None = No
     """Send one signed test event now (SSRF-guarded, no retries, not recorded as a delivery)."""
     from worker.services.alerting import webhook_client
 
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     msg_id, body = test_event(now)
     secrets = [s for s in (webhook["secret"], webhook.get("previous_secret")) if s]
     headers = sign_headers(msg_id, int(now.timestamp()), body, secrets)

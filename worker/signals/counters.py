@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 
 import redis
 
+from worker.keys import SIGNAL_PREFIX
+from worker.settings import Settings
+
 SEP = "\t"
 # Names of a bucket's sources from the pairs left after a removal (atomic: an add cannot slip between).
 _REBUILD_NAMES = """
@@ -69,7 +72,7 @@ class SignalCounters:
         client: redis.Redis,
         bucket_seconds: int = 3600,
         retention_days: int = 30,
-        prefix: str = "rasd:sig",
+        prefix: str = SIGNAL_PREFIX,
     ) -> None:
         self.r = client
         self.bucket_seconds = bucket_seconds
@@ -77,6 +80,11 @@ class SignalCounters:
         self.prefix = prefix
         self._rebuild_names = client.register_script(_REBUILD_NAMES)
         self._source_names = client.register_script(_SOURCE_NAMES)
+
+    @classmethod
+    def from_settings(cls, client: redis.Redis, settings: Settings) -> SignalCounters:
+        """The counters as configured (RASD_BUCKET_SECONDS, RASD_SIGNAL_RETENTION_DAYS)."""
+        return cls(client, bucket_seconds=settings.bucket_seconds, retention_days=settings.signal_retention_days)
 
     # --- evaluation generations: let the live path skip evaluations another one already covered ---
     def bump_generation(self) -> int:

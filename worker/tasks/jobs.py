@@ -8,26 +8,16 @@ import-time Celery configuration.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from worker.celery_app import app
+from worker.clock import utcnow
+from worker.keys import TASK_QUEUES
 from worker.resources import Resources, get_resources, resolve_redis_url
 from worker.services import reingest
 from worker.store import feeds_repo, jobs_repo
 from worker.tasks import PROCESS_CHUNK, timed
-
-QUEUE = {
-    "worker.tasks.jobs.reingest_feed": "fetch",
-    "worker.tasks.jobs.reingest_url": "fetch",
-    "worker.tasks.jobs.reprocess_batch": "process",
-    "worker.tasks.process_items": "process",
-    "worker.tasks.evaluate_regions": "alerts",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def send(res: Resources, calls: list[tuple[str, list[Any]]]) -> None:
@@ -36,7 +26,7 @@ def send(res: Resources, calls: list[tuple[str, list[Any]]]) -> None:
         return
     with app.connection_for_write(resolve_redis_url(res.settings)) as conn:
         for name, args in calls:
-            app.send_task(name, args=args, queue=QUEUE.get(name, "process"), connection=conn)
+            app.send_task(name, args=args, queue=TASK_QUEUES[name], connection=conn)
 
 
 def _process_calls(item_ids: list[int]) -> list[tuple[str, list[Any]]]:
