@@ -6,9 +6,8 @@ Celery 5.7 closes a lost broker connection before it reconnects
 already, closing its default channel again restores the unacked messages through a transport
 whose client is gone, and kombu fails with ``AttributeError: 'NoneType' object has no attribute
 'hostname'``. That is not one of the connection errors Celery ignores while closing: the worker
-logs "Unrecoverable error" and exits. In the fault suite one Valkey restart stopped both
-fetch/process workers this way (60 s with nothing processed). Here that case raises redis'
-``ConnectionError``, which kombu's close and Celery's reconnect already handle: the close-time
+logs "Unrecoverable error" and exits (docs/decisions/broker-transport.md). Here that case raises
+redis' ``ConnectionError``, which kombu's close and Celery's reconnect already handle: the close-time
 restore is skipped, the messages stay in the unacked index (restored after the visibility
 timeout, as a killed worker's are) and the consumer reconnects.
 """

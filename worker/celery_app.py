@@ -164,9 +164,9 @@ def _announce(component: str) -> None:
 
 def warm_up() -> None:
     """Import what the tasks need and build the extraction tables in the worker's parent, before it
-    forks its pool: every child, and each one re-forked after a crash, then starts warm instead of
-    spending ~0.4 s of CPU on its first task, and the children share those pages. Pure code only:
-    no connection is opened before the fork."""
+    forks its pool: every child, and each one re-forked after a crash, then starts warm and the
+    children share those pages (docs/decisions/warm-up-before-fork.md). Pure code only: no
+    connection is opened before the fork."""
     from worker.pipeline import analyse
     from worker.services import alerting, ingest, process  # noqa: F401  (imported for their side: loaded)
 

@@ -3,11 +3,10 @@
 * ``content_hash``: sha256 of the matching form with punctuation and whitespace collapsed, so the
   same text with other diacritics, alef forms, digits or spacing is an exact duplicate.
 * MinHash over word shingles of the matching form (outlet credits stripped first). We use rensa's
-  ``RMinHash`` (Rust): ~10 µs per 300-word article against ~1.1 ms for datasketch with the same
-  accuracy (bench/dedup.py prints both). Signatures are stored as 4-bit b-bit MinHash (two
-  permutations per byte: 64 bytes for 128), and similarity is estimated from those nibbles with
-  the chance agreement (1/16) removed; at J = 0.5 its standard error is 0.047 against 0.044 for
-  the full 32-bit values, for an eighth of the memory.
+  ``RMinHash`` (Rust; two orders of magnitude faster than datasketch at the same accuracy).
+  Signatures are stored as 4-bit b-bit MinHash (two permutations per byte: 64 bytes for 128), and
+  similarity is estimated from those nibbles with the chance agreement (1/16) removed: nearly the
+  accuracy of the 32-bit values for an eighth of the memory (docs/decisions/minhash-library.md).
 * LSH banding: ``bands`` × ``rows`` of the full 32-bit values; each band gives a 5-byte bucket key
   (band index + 4 bytes of blake2b).
 """
@@ -116,9 +115,8 @@ def shingles(text: str, size: int = SHINGLE) -> list[str]:
 
 def _utf8_shingles(joined: bytes, size: int) -> list[bytes]:
     """``_shingles_of`` as UTF-8 slices of ``" ".join(words).encode()``: the same tokens to rensa (it
-    hashes a str as its UTF-8 bytes, so the digest is unchanged). A str token made rensa fill every
-    shingle's UTF-8 cache, and a str slice scans for its widest character: ~20% of clean +
-    fingerprint. The encoding serves the content hash too. Words never hold a space (they come
+    hashes a str as its UTF-8 bytes, so the digest is unchanged), which spares rensa a UTF-8 cache per
+    shingle (docs/decisions/minhash-library.md). The encoding serves the content hash too. Words never hold a space (they come
     from ``str.split``), and no other UTF-8 sequence holds byte 0x20.
     """
     words = joined.split(b" ")

@@ -38,9 +38,7 @@ from worker.text.clean import CleanResult
 __all__ = ["SCRIPT_BATCH", "Decision", "DedupIndex"]
 
 _SCRIPT = (Path(__file__).with_name("assign.lua")).read_text(encoding="utf-8")
-# Articles per EVALSHA: per-script and per-argument overheads are paid once for all of them, and one
-# script holds Redis for only a few ms. Measured with bench/dedup.py's memory test (same keys and
-# contents either way): 393-397 bytes per article at 50, 378-393 at 25, 380-384 with one per article.
+# Articles per EVALSHA: overheads paid once, Redis held only briefly (docs/decisions/dedup-script-batch.md).
 SCRIPT_BATCH = 25
 
 

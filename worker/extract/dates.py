@@ -146,7 +146,7 @@ def extract_dates(
     starts: set[int] = set()
     # A number starts a date only a few words before a month name ("4 من شهر أيار") or before
     # - / . and another digit (2024-03-05, 5/3/2024). Found from those anchors, not by scanning every
-    # character with a regex (which costs ~0.1 µs per character here).
+    # character with a regex (docs/decisions/str-find-scans.md).
     for ms in months:
         d = _DAY_BEFORE.search(t, max(0, ms - 24), ms)
         if d is not None:

@@ -124,8 +124,8 @@ def score_keywords(text: str) -> tuple[list[Keyword], float]:
     if not chosen:
         return [], 0.0
     t = folded.text
-    # sentences holding a denial, merged; sentence ends found with str.find (a regex scan of the
-    # whole text costs ~0.1 µs per character here)
+    # sentences holding a denial, merged; sentence ends found with str.find, cheaper than a regex
+    # scan (docs/decisions/str-find-scans.md)
     cues = sorted(s for s, _e, term in chosen if term is _NEG)
     neg_starts, neg_ends = _negated_sentences(t, cues) if cues else ([], [])
     seen: dict[str, int] = {}

@@ -2,7 +2,8 @@
 
 A changed feed body is mostly the items of the last fetch plus a few new ones: a busy feed that
 lists its last 2,000 items and gained 60 since the last poll used to be parsed and looked up in
-full (~80 µs an item), so the work grew with the feed's window, not with what it published.
+full, so the work grew with the feed's window, not with what it published
+(docs/decisions/known-items.md).
 
 Each ``<item>``/``<entry>`` element's raw bytes are hashed, keyed by a digest of the document's
 *frame* (everything that is not an item, with the feed-level dates that change on every
@@ -69,8 +70,7 @@ def _elements(body: bytes) -> tuple[list[int], list[int]] | None:
     """Starts and ends of every item element, or ``None`` unless each opening and closing item tag
     of the document belongs to exactly one of them (no nesting, no tag inside a CDATA or comment).
 
-    One regex pass finds every item tag and comment (a pass over a 2 MB feed costs ~2 ms here, so
-    there is only one). Tags must alternate open, close, open… with the same name; a ``</item``
+    One regex pass finds every item tag and comment (only one: it is the costly part). Tags must alternate open, close, open… with the same name; a ``</item``
     that is not a plain closing tag (``</items>``, ``</item x>``) counts as doubt.
     """
     starts: list[int] = []

@@ -273,8 +273,8 @@ def _date(entry: Any, key: str) -> datetime | None:
 
 # --------------------------------------------------------------------------- fast path
 #
-# feedparser costs ~20-30 ms for a 30-item feed (pure-Python SAX handlers). Most feeds are plain,
-# well-formed RSS 2.0 with a handful of known item elements; those are read with lxml (~1 ms)
+# feedparser is slow (pure-Python SAX handlers; docs/decisions/feed-parse-fast-path.md). Most feeds
+# are plain, well-formed RSS 2.0 with a handful of known item elements; those are read with lxml
 # with feedparser's conventions reproduced (whitespace stripped, guid as link when no <link>,
 # content:encoded as summary when no description, feedparser's date parser). Anything else —
 # Atom, RDF, unknown or namespaced extras, markup inside text elements, malformed XML — goes to

@@ -203,8 +203,8 @@ def _other_articles(conn: Connection, story_ids: set[int], saved: list[int]) -> 
     """The story inputs of the stories' articles other than ``saved``, read in two indexed lookups.
 
     Not one join: right after a burst of inserts the planner's estimate for ``story_id = ANY(…)``
-    can be a hundred times too high (no fresh statistics yet), and it then hashes the *whole* items
-    table (seq scan, 11.7 ms at 20,000 items and growing with the table) to find ~100 rows.
+    can be far too high (no fresh statistics yet), and it then hashes the *whole* items table to find
+    ~100 rows (docs/decisions/story-inputs-two-lookups.md).
     """
     query = sa.select(*(articles.c[k] for k in STORY_ARTICLE_INPUTS)).where(one_of(conn, articles.c.story_id, story_ids))
     if saved:

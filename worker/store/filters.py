@@ -2,7 +2,7 @@
 
 SQLAlchemy renders ``IN`` with one placeholder per value, so a batch of 64 ids is a new statement
 for SQLAlchemy and for psycopg, which caches its placeholder conversion only for statements of at
-most 50 parameters: converting the long ones again cost ~3% of a worker's CPU under load. On
+most 50 parameters (docs/decisions/postgres-statements.md). On
 PostgreSQL the values are therefore sent as one array (``= ANY(:values)``); SQLite keeps ``IN``.
 """
 

@@ -18,10 +18,8 @@ from worker.keys import BEAT_LAST_TICK
 from worker.resources import get_resources
 from worker.settings import Settings
 
-# Items per process_items task. A feed poll typically brings a few dozen new items: 100 keeps them
-# in one task, and the per-batch costs (two transactions to start, the dedup script, story
-# refresh, one evaluate_regions task) are paid once. Measured on the chaos load (512 items/s
-# published for 60 s): the backlog drained in 11.6 s instead of 21.9 s with 50.
+# Items per process_items task: one poll's new items in one task, so per-batch costs are paid once
+# (docs/decisions/process-chunk.md).
 PROCESS_CHUNK = 100
 
 
