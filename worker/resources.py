@@ -9,7 +9,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import redis
 from sqlalchemy.engine import Engine
@@ -17,6 +17,9 @@ from sqlalchemy.engine import Engine
 from worker.errors import ConfigError
 from worker.settings import Settings, get_settings
 from worker.store.db import make_engine
+
+if TYPE_CHECKING:  # imported when first used: a CLI command that never fetches skips httpx
+    from worker.feeds.fetch import Fetcher
 
 
 def embedded_url_file(settings: Settings) -> Path:
@@ -49,7 +52,7 @@ class Resources:
     _pid: int = field(default_factory=os.getpid)
     _engine: Engine | None = None
     _redis: redis.Redis | None = None
-    _fetcher: Any = None
+    _fetcher: Fetcher | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _check_fork(self) -> None:
@@ -80,7 +83,7 @@ class Resources:
             return self._redis
 
     @property
-    def fetcher(self) -> Any:
+    def fetcher(self) -> Fetcher:
         self._check_fork()
         with self._lock:
             if self._fetcher is None:

@@ -20,6 +20,7 @@ from worker.demo import demo_feed_files, serve_demo_feeds
 from worker.demo.timeshift import shifted_copies
 from worker.services.runner import ServiceGroup
 from worker.settings import Settings
+from worker.states import ItemState
 from worker.store import feeds_repo
 from worker.store.db import make_engine
 from worker.store.tables import articles, items, webhooks
@@ -45,7 +46,7 @@ def demo_settings(data_dir: Path) -> Settings:
 def counts(engine: sa.Engine) -> tuple[int, int, int]:
     with engine.connect() as conn:
         n_items = conn.execute(sa.select(sa.func.count()).select_from(items)).scalar_one()
-        n_done = conn.execute(sa.select(sa.func.count()).select_from(items).where(items.c.state != "pending")
+        n_done = conn.execute(sa.select(sa.func.count()).select_from(items).where(items.c.state != ItemState.PENDING)
                               ).scalar_one()
         n_stories = conn.execute(sa.select(sa.func.count(sa.distinct(articles.c.story_id)))).scalar_one()
     return int(n_items), int(n_done), int(n_stories)

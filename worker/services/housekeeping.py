@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from worker.resources import Resources
+from worker.states import ItemState
 from worker.store.filters import one_of
 from worker.store.tables import items, webhooks
 
@@ -17,7 +18,7 @@ STALE_PENDING = timedelta(minutes=10)
 def stale_pending_ids(conn: sa.Connection, now: datetime, limit: int = 5000) -> list[int]:
     """Items still pending long after they were stored or last tried: their task was lost."""
     rows = conn.execute(
-        sa.select(items.c.id).where(items.c.state == "pending", items.c.updated_at < now - STALE_PENDING)
+        sa.select(items.c.id).where(items.c.state == ItemState.PENDING, items.c.updated_at < now - STALE_PENDING)
         .order_by(items.c.id).limit(limit))
     return [int(r[0]) for r in rows]
 

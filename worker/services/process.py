@@ -25,6 +25,7 @@ from worker.logging import get_logger
 from worker.models import region_key
 from worker.pipeline import Extraction, clean_and_extract
 from worker.resources import Resources
+from worker.states import ItemState
 from worker.store import articles_repo, items_repo
 from worker.store.filters import one_of
 from worker.store.tables import items
@@ -166,7 +167,7 @@ def process_batch(res: Resources, item_ids: list[int], now: datetime, *,
 
 def _fail(res: Resources, item_id: int, error: str, *, dead: bool, result: BatchResult) -> None:
     with res.engine.begin() as conn:
-        items_repo.set_state(conn, item_id, "dead" if dead else "pending", error[:2000])
+        items_repo.set_state(conn, item_id, ItemState.DEAD if dead else ItemState.PENDING, error[:2000])
     metrics.count_processed("dead" if dead else "failed")
     (result.dead if dead else result.failed).append(item_id)
 
@@ -251,7 +252,7 @@ def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Anal
              **{k: item[k] for k in articles_repo.STORY_ITEM_INPUTS}}
             for row, (item, _) in zip(rows, extracted, strict=True)], stored=before, previous=previous)
         conn.execute(sa.update(items).where(one_of(conn, items.c.id, [r["item_id"] for r in rows]))
-                     .values(state="processed", last_error=None))
+                     .values(state=ItemState.PROCESSED, last_error=None))
     return update_signals(res, [(sid, before.get(sid, {}), after.get(sid, {})) for sid in sorted(story_ids)])
 
 

@@ -26,6 +26,7 @@ from worker.logging import get_logger
 from worker.models import ParsedItem
 from worker.resources import Resources
 from worker.settings import Settings
+from worker.states import JobState
 from worker.store import jobs_repo
 from worker.store.tables import items
 
@@ -202,4 +203,4 @@ def batch_finished(res: Resources, job_id: str, batch_no: int, now: datetime) ->
     if int(remaining) == 0:
         with res.engine.begin() as conn:
             cancelled = jobs_repo.cancel_requested(conn, job_id)
-            jobs_repo.finish(conn, job_id, "cancelled" if cancelled else "done", now)
+            jobs_repo.finish(conn, job_id, JobState.CANCELLED if cancelled else JobState.DONE, now)

@@ -15,6 +15,7 @@ from worker.errors import ConfigError
 from worker.keys import BEAT_LAST_TICK, BEAT_LOCK, QUEUES
 from worker.resources import Resources, resolve_redis_url
 from worker.settings import Settings
+from worker.states import ItemState
 from worker.store import items_repo
 from worker.store.tables import feeds
 
@@ -93,7 +94,7 @@ def snapshot(res: Resources) -> metrics.StateSnapshot:
     """Deployment-wide state for the gauges (queues, feeds, dead letters, beat, workers)."""
     with res.engine.connect() as conn:
         health = feed_health(conn)
-        dead = items_repo.count_by_state(conn).get("dead", 0)
+        dead = items_repo.count_by_state(conn).get(ItemState.DEAD, 0)
     client = res.redis
     tick = client.get(BEAT_LAST_TICK)
     return metrics.StateSnapshot(

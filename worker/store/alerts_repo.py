@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.states import DeliveryState
 from worker.store.filters import one_of
 from worker.store.tables import alerts, deliveries, delivery_log, region_state, webhooks
 from worker.store.upsert import insert_ignore_returning, upsert
@@ -42,7 +43,7 @@ def insert_alert(conn: Connection, alert_id: str, region_key: str, severity: str
 def queue_delivery(conn: Connection, alert_id: str, webhook_id: int, now: datetime) -> None:
     upsert(conn, deliveries, {
         "alert_id": alert_id, "webhook_id": webhook_id, "message_id": f"msg_{alert_id}_{webhook_id}",
-        "state": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now,
+        "state": DeliveryState.PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now,
     }, key=["alert_id", "webhook_id"])
 
 
@@ -62,7 +63,7 @@ def claim_due_deliveries(conn: Connection, now: datetime, limit: int, lease: tim
     """Pending deliveries whose time has come, leased so that two dispatchers never send one twice."""
     due = (
         sa.select(deliveries.c.id)
-        .where(deliveries.c.state == "pending", deliveries.c.next_attempt_at <= now,
+        .where(deliveries.c.state == DeliveryState.PENDING, deliveries.c.next_attempt_at <= now,
                sa.or_(deliveries.c.claimed_until.is_(None), deliveries.c.claimed_until <= now))
         .order_by(deliveries.c.next_attempt_at)
         .limit(limit)
@@ -92,7 +93,7 @@ def record_attempt(conn: Connection, delivery: dict[str, Any], now: datetime, *,
     attempt = int(delivery["attempts"]) + 1
     conn.execute(sa.update(deliveries).where(deliveries.c.id == delivery["id"]).values(
         attempts=attempt, last_status=status, last_error=error, next_attempt_at=next_attempt_at,
-        state=state, claimed_until=None, delivered_at=now if state == "delivered" else None))
+        state=state, claimed_until=None, delivered_at=now if state == DeliveryState.DELIVERED else None))
     conn.execute(sa.insert(delivery_log).values(
         delivery_id=delivery["id"], webhook_id=delivery["webhook_id"], attempt=attempt, at=now, status=status,
         outcome=outcome, error=error, duration_ms=duration_ms))
@@ -110,8 +111,8 @@ def mark_endpoint(conn: Connection, webhook_id: int, now: datetime, *, ok: bool,
         conn.execute(sa.update(webhooks).where(webhooks.c.id == webhook_id)
                      .values(enabled=False, disabled_reason=disable_reason))
         conn.execute(sa.update(deliveries).where(deliveries.c.webhook_id == webhook_id,
-                                                 deliveries.c.state == "pending")
-                     .values(state="cancelled", last_error=disable_reason))
+                                                 deliveries.c.state == DeliveryState.PENDING)
+                     .values(state=DeliveryState.CANCELLED, last_error=disable_reason))
 
 
 def delivery_log_for(conn: Connection, webhook_id: int, limit: int = 50) -> list[dict[str, Any]]:

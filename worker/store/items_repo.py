@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.states import ItemState
 from worker.store.filters import one_of
 from worker.store.tables import items
 from worker.store.upsert import insert_many_ignore
@@ -64,7 +65,7 @@ def upsert_items(conn: Connection, feed_id: int | None, source: str, batch: Sequ
                 outcome.unchanged += 1
                 continue
             conn.execute(sa.update(items).where(items.c.id == item_id).values(
-                **b.values, content_hash=b.content_hash, updated_at=now, state="pending", attempts=0,
+                **b.values, content_hash=b.content_hash, updated_at=now, state=ItemState.PENDING, attempts=0,
                 last_error=None))
             outcome.updated.append(item_id)
             continue
@@ -122,6 +123,6 @@ def count_by_state(conn: Connection) -> dict[str, int]:
 def dead_letters(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:
     rows = conn.execute(
         sa.select(items.c.id, items.c.feed_id, items.c.url, items.c.title, items.c.attempts, items.c.last_error)
-        .where(items.c.state == "dead").order_by(items.c.id.desc()).limit(limit)
+        .where(items.c.state == ItemState.DEAD).order_by(items.c.id.desc()).limit(limit)
     ).mappings()
     return [dict(r) for r in rows]
