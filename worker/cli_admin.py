@@ -24,12 +24,14 @@ from worker.cli_common import EXIT_USAGE, console, err, fail, parse_time
 from worker.clock import utcnow as now
 from worker.errors import RasdError
 from worker.resources import Resources
+from worker.states import JOB_FINAL, JobState
+from worker.store import jobs_repo
 
 tokens_app = typer.Typer(help="API tokens (stored hashed; a token is shown once, when created).",
                          no_args_is_help=True)
 webhooks_app = typer.Typer(help="Webhook endpoints for alerts (Standard Webhooks signatures).", no_args_is_help=True)
 
-FINAL = ("done", "failed", "cancelled")
+FINAL = JOB_FINAL
 
 
 def resources(*, broker: bool = False) -> Resources:
@@ -211,12 +213,10 @@ def webhooks_remove(webhook_id: int) -> None:
 # --------------------------------------------------------------------------- jobs
 
 
-def wait_for_job(res: Resources, job_id: str, label: str, timeout: float | None = None) -> dict[str, Any]:
+def wait_for_job(res: Resources, job_id: str, label: str, timeout: float | None = None) -> jobs_repo.Job:
     """Poll a job with a progress bar until it ends; exit 1 unless it ends ``done``."""
-    from worker.store import jobs_repo
-
     deadline = None if timeout is None else time.monotonic() + timeout
-    job: dict[str, Any] | None = None
+    job: jobs_repo.Job | None = None
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=False) as bar:
         task = bar.add_task(label, total=None)
@@ -226,15 +226,13 @@ def wait_for_job(res: Resources, job_id: str, label: str, timeout: float | None 
             if job is None:
                 fail(f"job {job_id} disappeared")
                 raise AssertionError("unreachable")
-            bar.update(task, total=max(int(job["total"]), 1), completed=int(job["done"]),
-                       description=f"{label} [{job['state']}]")
-            if job["state"] in FINAL or (deadline is not None and time.monotonic() > deadline):
+            bar.update(task, total=max(job.total, 1), completed=job.done, description=f"{label} [{job.state}]")
+            if job.state in FINAL or (deadline is not None and time.monotonic() > deadline):
                 break
             time.sleep(0.25)
-    sys.stdout.write(json.dumps({"job_id": job_id, "state": job["state"], "done": job["done"],
-                                 "total": job["total"], "error": job["error"],
-                                 "outcome": (job["params"] or {}).get("outcome")}, ensure_ascii=False) + "\n")
-    if job["state"] != "done":
+    sys.stdout.write(json.dumps({"job_id": job_id, "state": job.state, "done": job.done, "total": job.total,
+                                 "error": job.error, "outcome": job.outcome}, ensure_ascii=False) + "\n")
+    if job.state != JobState.DONE:
         raise typer.Exit(1)
     return job
 

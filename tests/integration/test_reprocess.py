@@ -114,7 +114,7 @@ def run_job_inline(res: Resources, since: datetime | None = None, until: datetim
     return job_id
 
 
-def job(res: Resources, job_id: str) -> dict[str, Any]:
+def job(res: Resources, job_id: str) -> jobs_repo.Job:
     with res.engine.connect() as conn:
         row = jobs_repo.get_job(conn, job_id)
     assert row is not None
@@ -143,8 +143,8 @@ def test_reprocess_twice_gives_identical_results_and_signal_state(res: Resources
     job_b = run_job_inline(res, since, until, batch_size=7)
     after_b_db, after_b_signals = db_snapshot(res), signal_snapshot(redis_client)
 
-    assert (job(res, job_a)["state"], job(res, job_a)["done"], job(res, job_a)["total"]) == ("done", 18, 18)
-    assert (job(res, job_b)["state"], job(res, job_b)["done"], job(res, job_b)["total"]) == ("done", 18, 18)
+    assert (job(res, job_a).state, job(res, job_a).done, job(res, job_a).total) == ("done", 18, 18)
+    assert (job(res, job_b).state, job(res, job_b).done, job(res, job_b).total) == ("done", 18, 18)
     assert after_b_db == after_a_db == first_db
     assert after_b_signals == after_a_signals == first_signals
 
@@ -161,7 +161,7 @@ def test_cancel_stops_within_seconds_and_leaves_every_item_whole(res: Resources)
     for w in workers:
         w.start()
     try:
-        wait_for(lambda: job(res, job_id)["done"] >= 10, 30, what="re-process under way")
+        wait_for(lambda: job(res, job_id).done >= 10, 30, what="re-process under way")
         asked = time.monotonic()
         job_tasks.cancel_job(res, job_id)
         for w in workers:
@@ -174,13 +174,13 @@ def test_cancel_stops_within_seconds_and_leaves_every_item_whole(res: Resources)
             w.join(30)
     assert stopped_in < 5.0
     row = job(res, job_id)
-    assert row["state"] == "cancelled"
-    assert row["cancel_requested"] is True
-    assert 10 <= row["done"] < len(ids)
+    assert row.state == "cancelled"
+    assert row.cancel_requested is True
+    assert 10 <= row.done < len(ids)
     after_times = processed_at(res)
     redone = [i for i in ids if after_times[i] != before_times[i]]
     # every item is either fully re-processed (counted) or untouched; results are identical either way
-    assert len(redone) == row["done"]
+    assert len(redone) == row.done
     assert db_snapshot(res) == before_db
     with res.engine.connect() as conn:
         states = conn.execute(sa.text("SELECT state, count(*) FROM items GROUP BY state")).all()
@@ -211,9 +211,9 @@ def test_reprocess_job_runs_on_a_real_worker(tmp_path: Path, redis_url: str, red
         before_db, before_signals = db_snapshot(res), signal_snapshot(redis_client)
         start_worker(rasd)
         job_id = job_tasks.submit_reprocess(res, None, None, None, batch_size=8)
-        rasd.wait_for(lambda: job(res, job_id)["state"] == "done", 60, "re-process job done on the worker")
+        rasd.wait_for(lambda: job(res, job_id).state == "done", 60, "re-process job done on the worker")
         row = job(res, job_id)
-        assert (row["done"], row["total"], row["error"]) == (len(ids), len(ids), None)
+        assert (row.done, row.total, row.error) == (len(ids), len(ids), None)
         assert db_snapshot(res) == before_db
         assert signal_snapshot(redis_client) == before_signals
 
@@ -244,13 +244,13 @@ def test_reingest_url_stores_a_feed_or_an_article_page_on_a_real_worker(
         feed_job = job_tasks.submit_reingest_url(res, httpserver.url_for("/feed.xml"))
         page_job = job_tasks.submit_reingest_url(res, httpserver.url_for("/news/aleppo"))
         for job_id in (feed_job, page_job):
-            rasd.wait_for(lambda j=job_id: job(res, j)["state"] in ("done", "failed"), 60, "re-ingest job ended")
+            rasd.wait_for(lambda j=job_id: job(res, j).state in ("done", "failed"), 60, "re-ingest job ended")
         feed_row, page_row = job(res, feed_job), job(res, page_job)
-        assert (feed_row["state"], feed_row["params"]["outcome"]["kind"], feed_row["params"]["outcome"]["new"]) \
+        assert (feed_row.state, feed_row.outcome["kind"], feed_row.outcome["new"]) \
             == ("done", "feed", 2)
-        assert (page_row["state"], page_row["params"]["outcome"]["kind"], page_row["params"]["outcome"]["new"]) \
+        assert (page_row.state, page_row.outcome["kind"], page_row.outcome["new"]) \
             == ("done", "article", 1)
-        page_item = page_row["params"]["outcome"]["item_ids"][0]
+        page_item = page_row.outcome["item_ids"][0]
         rasd.wait_for(lambda: rasd.scalar(f"SELECT state FROM items WHERE id = {page_item}") == "processed", 60,
                       "the article page processed")
         with res.engine.connect() as conn:
@@ -267,8 +267,8 @@ def test_reingest_url_stores_a_feed_or_an_article_page_on_a_real_worker(
         assert (json.loads(totals) if isinstance(totals, str) else totals) == {"killed": 4, "injured": 9}
         # the same page again is the same item (key = canonical URL), not a second one
         again = job_tasks.submit_reingest_url(res, httpserver.url_for("/news/aleppo"))
-        rasd.wait_for(lambda: job(res, again)["state"] == "done", 60, "second re-ingest done")
-        assert job(res, again)["params"]["outcome"]["new"] == 0
+        rasd.wait_for(lambda: job(res, again).state == "done", 60, "second re-ingest done")
+        assert job(res, again).params["outcome"]["new"] == 0
         assert rasd.scalar("SELECT count(*) FROM items WHERE feed_id IS NULL") == 3
 
 

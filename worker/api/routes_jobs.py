@@ -15,13 +15,13 @@ from worker.tasks import jobs as job_tasks
 router = APIRouter(tags=["jobs"])
 
 
-def job_view(row: dict[str, Any]) -> dict[str, Any]:
-    params = dict(row["params"] or {})
+def job_view(job: jobs_repo.Job) -> dict[str, Any]:
+    params = dict(job.params)
     outcome = params.pop("outcome", None)
-    return {"id": row["id"], "kind": row["kind"], "state": row["state"],
-            "progress": {"done": int(row["done"]), "total": int(row["total"])},
-            "cancel_requested": bool(row["cancel_requested"]), "params": params, "outcome": outcome,
-            "error": row["error"], "created_at": row["created_at"], "updated_at": row["updated_at"]}
+    return {"id": job.id, "kind": job.kind, "state": job.state,
+            "progress": {"done": job.done, "total": job.total},
+            "cancel_requested": job.cancel_requested, "params": params, "outcome": outcome,
+            "error": job.error, "created_at": job.created_at, "updated_at": job.updated_at}
 
 
 @router.post("/reingest", response_model=JobRef, status_code=202,

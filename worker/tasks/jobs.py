@@ -16,6 +16,7 @@ from worker.clock import utcnow
 from worker.keys import TASK_QUEUES
 from worker.resources import Resources, get_resources, resolve_redis_url
 from worker.services import reingest
+from worker.states import JobState
 from worker.store import feeds_repo, jobs_repo
 from worker.tasks import PROCESS_CHUNK, timed
 
@@ -66,24 +67,24 @@ def submit_reprocess(res: Resources, since: datetime | None, until: datetime | N
         ids = reingest.select_window(conn, since, until, feed_id)
         job_id = jobs_repo.create_job(conn, "reprocess", params, len(ids), now)
         if not ids:
-            jobs_repo.finish(conn, job_id, "done", now)
+            jobs_repo.finish(conn, job_id, JobState.DONE, now)
     groups = reingest.batches(ids, batch_size)
     reingest.register_batches(res, job_id, len(groups))
     send(res, [("worker.tasks.jobs.reprocess_batch", [job_id, n, group]) for n, group in enumerate(groups)])
     return job_id
 
 
-def cancel_job(res: Resources, job_id: str) -> dict[str, Any] | None:
+def cancel_job(res: Resources, job_id: str) -> jobs_repo.Job | None:
     """Request cancellation; a job with nothing queued (one-step jobs) is closed at once."""
     now = utcnow()
     with res.engine.begin() as conn:
         job = jobs_repo.request_cancel(conn, job_id, now)
-        if job is not None and job["kind"] != "reprocess" and job["state"] == "queued":
-            jobs_repo.finish(conn, job_id, "cancelled", now)
+        if job is not None and job.kind != "reprocess" and job.state == JobState.QUEUED:
+            jobs_repo.finish(conn, job_id, JobState.CANCELLED, now)
             job = jobs_repo.get_job(conn, job_id)
-        elif job is not None and job["kind"] == "reprocess" and job["state"] in jobs_repo.ACTIVE \
+        elif job is not None and job.kind == "reprocess" and job.state in jobs_repo.ACTIVE \
                 and not res.redis.exists(reingest.pending_key(job_id)):
-            jobs_repo.finish(conn, job_id, "cancelled", now)  # its batches are gone (e.g. expired)
+            jobs_repo.finish(conn, job_id, JobState.CANCELLED, now)  # its batches are gone (e.g. expired)
             job = jobs_repo.get_job(conn, job_id)
     return job
 
@@ -113,7 +114,7 @@ def reingest_feed(job_id: str, feed_id: int, force: bool = False) -> int:
         with res.engine.begin() as conn:
             jobs_repo.add_done(conn, job_id, 1, utcnow())
             ok = outcome.status in ("ok", "not_modified", "unchanged")
-            jobs_repo.finish(conn, job_id, "done" if ok else "failed", utcnow(), error=outcome.error, outcome={
+            jobs_repo.finish(conn, job_id, JobState.DONE if ok else JobState.FAILED, utcnow(), error=outcome.error, outcome={
                 "status": outcome.status, "new": len(outcome.new_ids), "updated": len(outcome.updated_ids),
                 "unchanged": outcome.unchanged, "item_ids": outcome.to_process})
     return len(outcome.to_process)
@@ -131,12 +132,12 @@ def reingest_url(job_id: str, url: str) -> int:
             outcome = reingest.ingest_url(res, url, utcnow())
         except RasdError as exc:
             with res.engine.begin() as conn:
-                jobs_repo.finish(conn, job_id, "failed", utcnow(), error=f"{type(exc).__name__}: {exc.reason}")
+                jobs_repo.finish(conn, job_id, JobState.FAILED, utcnow(), error=f"{type(exc).__name__}: {exc.reason}")
             return 0
         send(res, _process_calls(outcome.to_process))
         with res.engine.begin() as conn:
             jobs_repo.add_done(conn, job_id, 1, utcnow())
-            jobs_repo.finish(conn, job_id, "done", utcnow(), outcome=outcome.to_json())
+            jobs_repo.finish(conn, job_id, JobState.DONE, utcnow(), outcome=outcome.to_json())
     return len(outcome.to_process)
 
 
