@@ -2,7 +2,7 @@
 
 Data only. Every list is expanded once, at import, to all clitic-prefixed variants (و، ف، ب، ل، ال…)
 so the extractor does one dictionary lookup per token. ``who`` labels are short English
-categories; fighters of a named group get ``"<group as written> fighters"`` (see casualties.py).
+categories; fighters of a named group get ``"<group as written> fighters"`` (see docs/casualties.md).
 """
 
 from __future__ import annotations
