@@ -2,7 +2,7 @@
 
 Why: the gold sets in tests/ are own-written sentences; this measures ``totals`` on real articles
 whose texts stay outside the repository (read from a path). Each article is cleaned and extracted
-as ``rasd extract`` does (title first, then the content). Prints one JSON object: killed and
+as ``rasd extract`` does (title first, then the content; the feed's publication date as the reference date). Prints one JSON object: killed and
 injured exact match, approximate-flag agreement, precision of a null killed total, and the
 misses by class:
 
@@ -25,6 +25,8 @@ import json
 import sys
 import time
 from collections import Counter
+from datetime import date
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +37,13 @@ from worker.extract.casualties import extract_casualties, totals_and_approximate
 from worker.text.clean import clean_article  # noqa: E402
 
 
-def predict(title: str, content: str) -> tuple[dict[str, int | None], dict[str, bool]]:
+def predict(title: str, content: str, published: str) -> tuple[dict[str, int | None], dict[str, bool]]:
     text = clean_article(f"{title}\n{content}" if title and not content.lstrip().startswith(title) else content).text
-    return totals_and_approximate(extract_casualties(text))
+    try:
+        reference: date | None = parsedate_to_datetime(published).date()
+    except (TypeError, ValueError):
+        reference = None
+    return totals_and_approximate(extract_casualties(text, reference=reference))
 
 
 def miss_class(tag: str, want: int | None, got: int | None) -> str:
@@ -58,7 +64,7 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
     t0 = time.process_time()
     for a in notes:
         row = texts[a["docno"]]
-        totals, approximate = predict(row["title"], row["content"])
+        totals, approximate = predict(row["title"], row["content"], row.get("published") or "")
         tag = a["note"].split(":", 1)[0]
         for kind in ("killed", "injured"):
             want, got = a[kind], totals[kind]

@@ -47,7 +47,7 @@ def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None,
 
     ``reference`` (the article's publication date) resolves relative dates such as أمس.
     """
-    casualties = extract_casualties(text_clean, vague_bounds=vague_bounds)
+    casualties = extract_casualties(text_clean, vague_bounds=vague_bounds, reference=reference)
     entities = extract_entities(text_clean, reference=reference)
     keywords, score = score_keywords(text_clean)
     totals, approximate = totals_and_approximate(casualties)

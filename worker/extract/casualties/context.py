@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from datetime import date
 
 from worker.extract.casualties.tables import (
     CUE_AUTOMATON,
@@ -72,10 +73,13 @@ def cue_ranges(folded: str, marks: bool) -> list[tuple[int, int]]:
 class Doc:
     """Token context for one text: sentence and clause index of every token."""
 
-    __slots__ = ("bg", "clause", "ends", "folded", "kinds", "n", "norms", "sent", "starts", "text", "w")
+    __slots__ = ("bg", "clause", "cues", "ends", "folded", "head_end", "kinds", "n", "norms", "ref", "sent",
+                 "starts", "text", "w")
 
-    def __init__(self, text: str, folded: str, tokens: Tokens) -> None:
+    def __init__(self, text: str, folded: str, tokens: Tokens, ref: date | None = None) -> None:
         self.text = text
+        self.ref = ref  # publication date: weekdays and dates are read against it
+        self.head_end = title_end(text)
         self.folded = folded
         self.kinds = tokens.kinds
         self.norms = tokens.norms
@@ -83,6 +87,7 @@ class Doc:
         self.ends = tokens.ends
         self.n = len(tokens.kinds)
         self.bg: dict[int, bool] = {}
+        self.cues: dict[int, list[int]] = {}  # sentence → background cue tokens (current.py)
         self.w, self.sent, self.clause = word_sentence_clause(tokens)
 
 
@@ -110,6 +115,32 @@ def word_sentence_clause(tokens: Tokens) -> tuple[list[str | None], list[int], l
                 c += 1
     words += [None] * PAD
     return words, sent, clause
+
+
+_HEAD_MAX_WORDS = 25
+_LINE_END = ".!?\u061f:\u061b\"»)"
+
+
+def title_end(text: str) -> int:
+    """End offset of the title line, 0 when the text does not open with one.
+
+    A title is a first line of at most ``_HEAD_MAX_WORDS`` words with more text after it and no
+    sentence punctuation at its end (``rasd extract`` puts the title first, as its own paragraph).
+    """
+    nl = text.find("\n")
+    if nl <= 0:
+        return 0
+    first = text[:nl].rstrip()
+    if not first or first[-1] in _LINE_END or len(first.split()) > _HEAD_MAX_WORDS or not text[nl:].strip():
+        return 0
+    return nl
+
+
+def line_of(text: str, start: int) -> tuple[int, int]:
+    """Start and end offsets of the line holding offset ``start``."""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", start)
+    return a, (len(text) if b == -1 else b)
 
 
 class Fig:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, cue_ranges
-from worker.extract.casualties.current import is_background
+from worker.extract.casualties.current import classify_article, is_background
 from worker.extract.casualties.incidents import resolve_incidents
 from worker.extract.casualties.tables import (
     CASE_KINDS,
@@ -52,8 +53,13 @@ from worker.extract.numbers import (
 from worker.models import Casualty
 
 
-def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = None) -> list[Casualty]:
-    """Casualty figures of ``text`` in text order; spans index ``text``."""
+def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = None,
+                       reference: date | None = None) -> list[Casualty]:
+    """Casualty figures of ``text`` in text order; spans index ``text``.
+
+    ``reference`` (the publication date) dates weekdays and month names: a figure dated more than
+    a day before it is background.
+    """
     if not text:
         return []
     folded = fold_same_length(text)
@@ -62,7 +68,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
     if not ranges:
         return []
     tokens = tokenize(text, ranges, folded=folded, marks=marks)
-    doc = Doc(text, folded, tokens)
+    doc = Doc(text, folded, tokens, reference)
     nums = numbers_from_tokens(text, tokens, vague_bounds, limit=MAX_NUMBERS)
     by_first = {m.first: m for m in nums}
     interest = INTEREST
@@ -133,6 +139,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
                 cas = _make(doc, i + 1, i + 1, lx.SINGULAR_VICTIMS[sv], 1, None)
                 figs.append(Fig(cas, i + 1, i + 1, doc.sent[i]))
                 done = i + 1
+    classify_article(doc, figs)
     resolve_incidents(doc, figs)
     return [f.cas for f in figs]
 
@@ -291,18 +298,24 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
     limit = MAX_LEFT + (6 if toll else 0)
     while j >= 0 and steps < limit:
         if doc.kinds[j] != T_WORD:
+            if doc.kinds[j] == T_COMMA and doc.norms[j] in _QUOTES:
+                j -= 1  # "أسفرت عن مقتل "23 مقاتلا"": a quote mark between trigger and count
+                steps += 1
+                continue
             return none
         w = doc.norms[j]
         trig = TRIG_BASE.get(w)
         if trig is not None:
             if unknown and trig not in lx.TRIGGER_VERBS:
                 return none
+            if trig in lx.NEEDS_ALA and doc.w[j + 1] != "علي":
+                return none
             kind = lx.LEFT_TRIGGERS[trig]
             prev = doc.w[j - 1]
             if prev is not None:
                 pt = TRIG_BASE.get(prev)
                 if pt is not None and TRIG[w][1].startswith("و") and pt in lx.COMBINABLE \
-                        and trig in lx.COMBINABLE:
+                        and trig in lx.COMBINABLE and not _counted_before(doc, j - 1):
                     pk = lx.LEFT_TRIGGERS[pt]
                     if {pk, kind} == {lx.KILLED, lx.INJURED}:
                         kind = lx.COMBINED
@@ -333,6 +346,14 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
         j -= 1
         steps += 1
     return none
+
+
+_QUOTES = frozenset(['"', "\u00ab", "\u00bb"])
+
+
+def _counted_before(doc: Doc, j: int) -> bool:
+    """A count right before the verb at ``j`` ("16 فلسطينيا قتلوا"): the verb belongs to that count."""
+    return any(doc.kinds[k] == T_NUM or doc.w[k] in _NUM_WORDS for k in range(max(0, j - 3), j))
 
 
 def _update_before(doc: Doc, j: int) -> bool:
@@ -526,6 +547,10 @@ def _singular_after(doc: Doc, k: int) -> str | None:
     w = doc.w[k]
     if w is None:
         return None
+    return _singular_base(w)
+
+
+def _singular_base(w: str) -> str | None:
     b = SINGULAR_BASE.get(w)
     if b is None and w.endswith("ا"):
         b = SINGULAR_BASE.get(w[:-1])  # accusative "مختاراً"
@@ -544,10 +569,29 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         k += 1
     b = _singular_after(doc, k)
     if b is None:
-        return None
+        if doc.w[k] in lx.ONE_OF and who_label(doc.w[k + 1] or "") is not None:
+            b = "شخص"  # "أصيب أحد المحتجين": one of a plural group
+            k += 1
+        else:
+            return None
     if doc.w[i - 1] in lx.NEGATIONS:
         return None
-    return _singular_fig(doc, k, b, kind, figs, False, None)
+    # "مقتل ضابط وجندي": coordinated singular nouns count one each
+    last = k
+    n = 1
+    while n < 6:
+        nxt = doc.w[last + 1]
+        if nxt is None or not nxt.startswith("و") or _singular_base(nxt[1:]) is None:
+            break
+        last += 1
+        n += 1
+    fig = _singular_fig(doc, k, b, kind, figs, False, None)
+    if fig is not None and n > 1:
+        fig.cas.count = n
+        fig.cas.span = (doc.starts[k], doc.ends[last])
+        fig.cas.text = doc.text[fig.cas.span[0]:fig.cas.span[1]]
+        fig.last = last
+    return fig
 
 
 def _subject_singular(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:

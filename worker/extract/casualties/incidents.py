@@ -13,8 +13,13 @@ def eligible(c: Casualty) -> bool:
     return c.count is not None and not c.vague and not c.background and not c.perpetrator
 
 
-def _distinct_cue(doc: Doc, fig: Fig, cache: dict[int, bool]) -> bool:
-    """True when the figure's sentence names another incident or a place not seen before it."""
+# How strongly a sentence marks a separate incident: an unknown noun after في, a typed or fronted
+# place ("بمدينة حمص", "وفي إدلب،"), or words saying so ("هجوم آخر").
+_NO_CUE, _NEW_PLACE, _NAMED_PLACE, _OTHER_INCIDENT = 0, 1, 2, 3
+
+
+def _distinct_cue(doc: Doc, fig: Fig, cache: dict[int, int]) -> int:
+    """Whether the figure's sentence names another incident ("هجوم آخر") or a place not seen before it."""
     hit = cache.get(fig.sent)
     if hit is None:
         hit = cache[fig.sent] = _distinct_cue_uncached(doc, fig)
@@ -23,16 +28,18 @@ def _distinct_cue(doc: Doc, fig: Fig, cache: dict[int, bool]) -> bool:
 
 _INCIDENT_FIRST = frozenset(
     w for a, _ in lx.OTHER_INCIDENT_PAIRS for w in (a, "و" + a, "ال" + a, "وال" + a, "ب" + a, "بال" + a))
-_PLACE_INTRO = frozenset(["في", "وفي", "ففي", "علي", *(p + t for t in lx.PLACE_TYPES for p in ("ب", "و"))])
+_PLACE_INTRO = frozenset(["في", "وفي", "ففي", "علي", "قرب", "وقرب", "بالقرب",
+                          *(p + t for t in lx.PLACE_TYPES for p in ("ب", "و"))])
 _CUE_INTRO = _INCIDENT_FIRST | _PLACE_INTRO
 
 
-def _distinct_cue_uncached(doc: Doc, fig: Fig) -> bool:
+def _distinct_cue_uncached(doc: Doc, fig: Fig) -> int:
     lo, hi = sentence_range(doc, fig.sent, fig.first)
     offset = doc.starts[lo]
     folded = doc.folded
     kinds, norms = doc.kinds, doc.norms
     intro = _CUE_INTRO
+    found = _NO_CUE
     for k in [k for k in range(lo, hi + 1) if norms[k] in intro]:
         w = norms[k]
         if w in _INCIDENT_FIRST:
@@ -40,13 +47,15 @@ def _distinct_cue_uncached(doc: Doc, fig: Fig) -> bool:
             a = a[1:] if a.startswith("ب") else a
             a = a[2:] if a.startswith("ال") else a
             if (a, doc.w[k + 1]) in lx.OTHER_INCIDENT_PAIRS:
-                return True
+                return _OTHER_INCIDENT
             if w not in _PLACE_INTRO:
                 continue
         typed = w not in ("في", "وفي", "ففي", "علي")
         if w == "علي" and norms[k + 1 if k + 1 <= hi else k] not in PLACE_TYPES:
             continue  # "على" introduces a place only with a place type: "على بلدة عيترون"
         p = k + 1
+        if w == "بالقرب" and doc.w[p] == "من":
+            p += 1
         while p <= hi and kinds[p] == T_WORD and norms[p] in PLACE_TYPES:
             p += 1
             typed = True
@@ -60,8 +69,10 @@ def _distinct_cue_uncached(doc: Doc, fig: Fig) -> bool:
             continue
         core = x[2:] if x.startswith("ال") else x
         if folded.find(core, 0, offset) == -1:  # substring: clitics and ال need no handling
-            return True
-    return False
+            strong = typed or w in ("قرب", "وقرب", "بالقرب") or (
+                w in ("وفي", "ففي") and (k == lo or kinds[k - 1] in (T_COMMA, T_STOP)))
+            found = max(found, _NAMED_PLACE if strong else _NEW_PLACE)
+    return found
 
 
 _LEXICAL = frozenset().union(TRIG, VICTIM, WHO, NOT_PEOPLE, SINGULAR, RIGHT, WEAK)
@@ -87,12 +98,13 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
     if len(figs) < 2:
         return
     index = {id(f): k for k, f in enumerate(figs)}
-    seen: dict[int, bool] = {}
+    seen: dict[int, int] = {}
     # top-level eligible figures per kind, per sentence in text order; resolving one kind only
     # links figures of that kind, so all kinds can be grouped in one pass beforehand
     by_kind: dict[str, dict[int, list[Fig]]] = {}
+    head = [f for f in figs if doc.starts[f.first] < doc.head_end and f.cas.sub_of is None and eligible(f.cas)]
     for f in figs:
-        if f.cas.sub_of is None and eligible(f.cas):
+        if f.cas.sub_of is None and eligible(f.cas) and doc.starts[f.first] >= doc.head_end:
             by_kind.setdefault(f.cas.kind, {}).setdefault(f.sent, []).append(f)
     for groups in by_kind.values():
         anchors: list[Fig] = []
@@ -140,12 +152,15 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
                 if not prior:
                     new_anchors.append(f)
                     continue
-                if _distinct_cue(doc, f, seen):
-                    new_anchors.append(f)
-                    continue
+                cue = _distinct_cue(doc, f, seen)
+                # rule 5: the same count again is the same figure unless the sentence names another
+                # place or incident ("وفي إدلب قتل 3", "في هجوم آخر")
                 equal = next((a for a in prior if a.cas.count == count), None)
-                if equal is not None:
+                if equal is not None and cue < _NAMED_PLACE:
                     c.sub_of = index[id(equal)]
+                    continue
+                if cue:
+                    new_anchors.append(f)
                     continue
                 if repeat_in_group:
                     new_anchors.append(f)
@@ -162,6 +177,8 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
                     prior.remove(a)
                 new_anchors.append(f)
             anchors.extend(new_anchors)
+    if head:
+        _resolve_title(doc, figs, head, index)
     # sub-counts of a figure that became part of another point to the outermost figure
     for f in figs:
         seen_idx: set[int] = set()
@@ -170,3 +187,42 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
             seen_idx.add(f.cas.sub_of)
             f.cas.sub_of = figs[f.cas.sub_of].cas.sub_of
 
+
+
+def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, int]) -> None:
+    """Title figures summarise the body (rule 5 across title and body, rule 2 for a title total).
+
+    A body figure equal to a title figure is the same figure; a title total at least the body's
+    other figures holds them as parts; a smaller title figure is part of the body's toll.
+    """
+    head_idx = {index[id(f)] for f in head}
+    for kind in {f.cas.kind for f in head}:
+        top = [f for f in head if f.cas.kind == kind and f.cas.sub_of is None]
+        body = [f for f in figs if f.cas.kind == kind and eligible(f.cas) and f not in head
+                and (f.cas.sub_of is None or f.cas.sub_of in head_idx)]
+        if not body:
+            continue
+        rest: list[Fig] = []
+        for f in top:
+            equal = next((b for b in body if b.cas.count == f.cas.count), None)
+            if equal is None:
+                rest.append(f)
+                continue
+            body.remove(equal)
+            if equal.cas.update:  # "ارتفعت الحصيلة إلى 43" in the body carries the title's 43
+                f.cas.sub_of = index[id(equal)]
+            else:
+                equal.cas.sub_of = index[id(f)]
+        body = [b for b in body if b.cas.sub_of is None]
+        if not rest or not body:
+            continue
+        body_total = sum(int(b.cas.count or 0) for b in body)
+        title_total = sum(int(f.cas.count or 0) for f in rest)
+        if title_total >= body_total:
+            host = max(rest, key=lambda f: int(f.cas.count or 0))
+            for b in body:
+                b.cas.sub_of = index[id(host)]
+        else:
+            largest = max(body, key=lambda b: int(b.cas.count or 0))
+            for f in rest:
+                f.cas.sub_of = index[id(largest)]
