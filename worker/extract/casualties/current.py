@@ -2,7 +2,7 @@
 
 Rules and their reasons are in docs/casualties.md ("Current event"). Two passes: clause cues while
 figures are read (:func:`is_background`), then :func:`classify_article` over all figures (text
-zones, repeats of a background figure, continuations).
+zones, war-scale tolls, repeats of a background figure, continuations).
 """
 
 from __future__ import annotations
@@ -85,6 +85,11 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
                      ("كانون", "الثاني"): 1}[(w, nn)]
         return _date_before(doc, k, month)
     # an accumulated or earlier span: "في خمسة أيام من الغارات", "ثلاثة أسابيع من القصف", "بعد يومين"
+    if w in lx.SINGLE_DURATIONS and k > lo:
+        j = k - 1
+        while j > lo and norms[j] in lx.APPROX_SKIP:
+            j -= 1
+        return norms[j] in ("بعد", "قبل", "وبعد", "وقبل")
     if w not in lx.DURATION_NOUNS or k <= lo:
         return False
     if w in lx.DUAL_DURATIONS:
@@ -116,7 +121,8 @@ def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
                 compare_clause = doc.clause[k]
             if doc.clause[k] == compare_clause:
                 continue
-            if (w in _BG_FIRST or w in _WEEKDAYS or w in _MONTHS or w in lx.DURATION_NOUNS) \
+            if (w in _BG_FIRST or w in _WEEKDAYS or w in _MONTHS or w in lx.DURATION_NOUNS
+                    or w in lx.SINGLE_DURATIONS) \
                     and _cue_at(doc, k, lo, hi):
                 out.append(k)
         elif kinds[k] == T_NUM and doc.ref is not None and doc.clause[k] != compare_clause \
@@ -167,8 +173,9 @@ def _is_background_uncached(doc: Doc, i: int) -> bool:
     if any(k < lo for k in cues) and not _now_anchor(doc, lo, hi):
         return True
     # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"
-    if hi + 2 < doc.n and doc.kinds[hi + 1] == T_COMMA and doc.w[hi + 2] in lx.TRAILING_OPENERS:
-        nlo, nhi = clause_bounds(doc, hi + 2)
+    if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.w[hi + 1] in lx.TRAILING_OPENERS \
+            and doc.sent[hi + 1] == doc.sent[i]:
+        nlo, nhi = clause_bounds(doc, hi + 1)
         if any(nlo <= k <= nhi for k in cues):
             return True
     return False
@@ -178,6 +185,7 @@ def _is_background_uncached(doc: Doc, i: int) -> bool:
 # Article level
 # ---------------------------------------------------------------------------------------------
 _MAX_HEADING_WORDS = 15
+_TOLL_KINDS = frozenset([lx.KILLED, lx.INJURED, lx.COMBINED])
 _LINE_END = ".!?\u061f\u061b"
 
 
@@ -192,6 +200,11 @@ def _in_heading(doc: Doc, f: Fig) -> bool:
     return bool(line) and line[-1] not in _LINE_END and len(line.split()) <= _MAX_HEADING_WORDS
 
 
+def _names_disaster(doc: Doc, f: Fig) -> bool:
+    lo, hi = sentence_range(doc, f.sent, f.first)
+    return any(stem in w for w in doc.norms[lo:hi + 1] for stem in lx.DISASTER_STEMS)
+
+
 def classify_article(doc: Doc, figs: list[Fig]) -> None:
     """Background flags that need the whole article (docs/casualties.md, "Current event")."""
     if not figs:
@@ -199,8 +212,12 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
     zone: list[Fig] = []
     for f in figs:
         c = f.cas
-        if not c.background and c.count is not None and _in_heading(doc, f):
+        if c.background or c.count is None:
+            continue
+        if _in_heading(doc, f):
             zone.append(f)
+        elif c.count >= lx.WAR_SCALE and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
+            c.background = True
     # "كما أصيب 1700": a sentence that continues a background one is background
     prev_sent = -1
     prev_bg = False

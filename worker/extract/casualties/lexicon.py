@@ -228,7 +228,8 @@ BACKGROUND_PAIRS: frozenset[tuple[str, str]] = frozenset(
      ("عام", "2011"), ("في", "حرب"), ("منذ", "2011"), ("مجمل", "الحرب"), ("حصيله", "الحرب"),
      ("خلال", "عام"), ("في", "عام"), ("العام", "الفائت"), ("السنوات", "الماضيه"), ("الاشهر", "الماضيه"),
      ("الاعوام", "الماضيه"), ("الاسابيع", "الماضيه"), ("اجمالي", "الحرب"), ("ضحايا", "الحرب"),
-     ("قتلي", "الحرب"), ("ضحايا", "النزاع"), ("في", "المجمل"),
+     ("قتلي", "الحرب"), ("ضحايا", "النزاع"), ("في", "المجمل"), ("مطلع", "الاسبوع"), ("مطلع", "الشهر"),
+     ("اوائل", "الشهر"), ("اواخر", "الشهر"), ("مطلع", "العام"), ("بدايه", "الاسبوع"), ("بدايه", "الشهر"),
      *((m, "الماضي") for m in ("يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس",
                                 "سبتمبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان",
                                 "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين"))])
@@ -257,7 +258,15 @@ DURATION_NOUNS: frozenset[str] = frozenset(
 DUAL_DURATIONS: frozenset[str] = frozenset(["يومين", "اسبوعين", "شهرين"])
 # Words before a duration that make it an accumulated or earlier span ("في خمسة أيام", "بعد يومين").
 SPAN_OPENERS: frozenset[str] = frozenset(["في", "خلال", "بعد", "قبل", "طوال", "مدي", "مدار", "غضون", "وبعد",
-                                          "وقبل", "وخلال"])
+                                          "وقبل", "وخلال", "ضحايا", "حصيله", "قتلي"])
+# Singular durations count as an earlier span only right after بعد/قبل ("وبعد نحو أسبوع من الصمت").
+SINGLE_DURATIONS: frozenset[str] = frozenset(["اسبوع", "شهر"])
+APPROX_SKIP: frozenset[str] = frozenset(["نحو", "حوالي", "قرابه", "زهاء", "اكثر", "اقل", "من"])
+# Tolls this large come from wars, famines or disasters: without a disaster named in the sentence
+# they are a war's toll, not the current incident's.
+WAR_SCALE = 10000
+DISASTER_STEMS: tuple[str, ...] = ("زلزال", "عاصف", "فيضان", "مجاع", "اعصار", "تسونامي", "وباء", "كارث",
+                                   "هزه", "انهيار", "سيول")
 # A superlative before منذ makes a comparison ("أسوأ يوم منذ حرب 2014"), not the figure's time.
 SUPERLATIVES: frozenset[str] = frozenset(
     ["اسوا", "الاسوا", "اعنف", "الاعنف", "اشد", "الاشد", "اعلي", "الاعلي", "اكبر", "الاكبر", "اخطر",
