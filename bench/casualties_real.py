@@ -32,9 +32,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.sample_casualty_articles import split_of  # noqa: E402
-from worker.extract.casualties import extract_casualties, totals_and_approximate  # noqa: E402
-from worker.text.clean import clean_article  # noqa: E402
+from bench.sample_casualty_articles import split_of
+from worker.extract.casualties import extract_casualties, totals_and_approximate
+from worker.text.clean import clean_article
 
 
 def predict(title: str, content: str, published: str) -> tuple[dict[str, int | None], dict[str, bool]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from worker.text.normalize import normalize  # noqa: E402
+from worker.text.normalize import normalize
 
 _CASUALTY = re.compile(r"(?:قتل|قتيل|مقتل|جرح|جريح|اصيب|اصابه|اصابات|مصاب|استشهد|شهيد|شهداء|ضحايا|حتف|مصرع|جثث|جثه)")
 _ANCHOR = re.compile(r"(?:منذ|الماضي|الماضيه|حصيله|اجمالي|الحرب|\bعام\b)")

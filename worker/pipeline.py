@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from worker.extract.casualties import extract_casualties, totals_and_approximate
+from worker.extract.casualties import extract_casualties, totals_and_approximate, totals_evidence
 from worker.extract.entities import extract_entities, regions_for
 from worker.models import Casualty, Entity, Keyword, Region
 from worker.signals.keywords import score_keywords
@@ -34,6 +34,7 @@ class Extraction:
             "casualties": [c.to_json() for c in self.casualties],
             "totals": self.totals,
             "totals_approximate": self.totals_approximate,
+            "totals_evidence": totals_evidence(self.casualties),
             "entities": [e.to_json() for e in self.entities],
             "keywords": [k.to_json() for k in self.keywords],
             "escalation_score": self.escalation_score,

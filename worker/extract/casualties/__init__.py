@@ -13,8 +13,9 @@ from worker.extract.casualties.totals import (
     compute_totals,
     totals_and_approximate,
     totals_approximate,
+    totals_evidence,
     vague_bounds_from,
 )
 
 __all__ = ["compute_totals", "extract_casualties", "totals_and_approximate", "totals_approximate",
-           "vague_bounds_from"]
+           "totals_evidence", "vague_bounds_from"]

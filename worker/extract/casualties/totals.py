@@ -59,3 +59,44 @@ def vague_bounds_from(settings: object) -> dict[str, int]:
     return {key: int(getattr(settings, f"vague_{key}")) for key in ("tens", "dozens", "hundreds",
                                                                      "thousands", "few")}
 
+
+
+def _reason(c: Casualty, counted: bool, top_ids: set[int]) -> str:
+    """Why a figure does or does not make its total (the order follows compute_totals' tests)."""
+    if counted:
+        return "counted"
+    if c.kind == "killed_or_injured":
+        return "killed and injured together"
+    if c.count is None:
+        return "vague"
+    if c.background:
+        return "background"
+    if c.perpetrator:
+        return "perpetrator"
+    if c.sub_of is not None:
+        return f"included in figure {c.sub_of}"
+    if id(c) in top_ids:
+        return "superseded by a later update"
+    return "repeat of a counted figure"
+
+
+def totals_evidence(casualties: Sequence[Casualty]) -> dict[str, dict[str, object]]:
+    """For each total, the figures behind it: every figure of that kind (and every combined
+    killed-and-injured figure) with its span, count, who, current or background, and whether and
+    why it is counted, so an alert or a reader can show where the number comes from."""
+    totals, approximate = totals_and_approximate(casualties)
+    out: dict[str, dict[str, object]] = {}
+    for kind in COUNTED:
+        counted = {id(c) for c in counted_figures(casualties, kind)}
+        top_ids = {id(c) for c in casualties if c.kind == kind and c.sub_of is None and eligible(c)}
+        rows: list[dict[str, object]] = []
+        for index, c in enumerate(casualties):
+            if c.kind != kind and c.kind != "killed_or_injured":
+                continue
+            rows.append({
+                "figure": index, "span": [c.span[0], c.span[1]], "text": c.text, "count": c.count,
+                "kind": c.kind, "who": c.who, "current": not c.background, "counted": id(c) in counted,
+                "reason": _reason(c, id(c) in counted, top_ids),
+            })
+        out[kind] = {"total": totals[kind], "approximate": approximate[kind], "figures": rows}
+    return out
