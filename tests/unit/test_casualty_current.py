@@ -57,6 +57,9 @@ def test_same_count_in_another_named_place_adds_up_but_a_restatement_does_not() 
     ("أصيب أحد المحتجين برصاصة في ساقه.", {"killed": None, "injured": 1}),
     ("وأسفر القصف عن مقتل \"23 مقاتلا\" على الأقل.", {"killed": 23, "injured": None}),
     ("وأعلن الجيش القضاء على 13 مسلحا في المداهمات.", {"killed": 13, "injured": None}),
+    ("وأسفر القصف عن مقتل شخص واحد في الحي.", {"killed": 1, "injured": None}),
+    ("وقُتل الإثنين ما لا يقل عن 55 شخصا في المواجهات.", {"killed": 55, "injured": None}),
+    ("وقُتل الجنديان الاثنان في الكمين.", {"killed": 2, "injured": None}),
 ])
 def test_victim_nouns_and_counts(text: str, totals: dict[str, int | None]) -> None:
     assert _totals(text) == totals

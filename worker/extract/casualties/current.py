@@ -129,9 +129,9 @@ def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
                 and _cue_at(doc, k, lo, hi):
             out.append(k)
     # "ويأتي الهجوم بعد يومين من مقتل 14": what follows بعد/غداة is an earlier event
-    if lo <= hi and (norms[lo] in lx.COMES_AFTER_OPENERS or (kinds[lo] == T_COMMA and lo + 1 <= hi
-                                                             and norms[lo + 1] in lx.COMES_AFTER_OPENERS)):
-        for k in range(lo + 1, hi + 1):
+    opener = next((k for k in range(lo, hi + 1) if norms[k] in lx.COMES_AFTER_OPENERS), -1)
+    if opener >= 0:
+        for k in range(opener + 1, min(hi + 1, opener + 16)):
             if norms[k] in lx.AFTER_WORDS:
                 out.append(k)
                 break

@@ -177,6 +177,10 @@ def _analyze_number(
     if value == 1 and doc.norms[i0] in ("واحد", "واحده", "وواحد", "وواحده") and prev_w is not None \
             and TRIG_BASE.get(prev_w) is None and who_label(prev_w) is None:
         return None  # "عائلة واحدة": an adjective, not a count
+    if value in (1, 2) and not m.digits and figs and figs[-1].last == i0 - 1 and figs[-1].cas.count == value:
+        return None  # "مقتل شخص واحد", "الجنديان الاثنان": the noun before it is the figure already
+    if value == 2 and doc.norms[i0] in lx.WEEKDAY_TWO and (prev_w is None or who_label(prev_w) is None):
+        return None  # "قُتل الإثنين 55": Monday, not "the two"
 
     update = False
     forward = False

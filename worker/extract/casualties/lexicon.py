@@ -282,6 +282,8 @@ NOW_WORDS: frozenset[str] = frozenset(["اليوم", "الليله", "حاليا
                                        "ظهرا", "ليلا", "امس", "البارحه"])
 # Sentence openers that continue the previous sentence's scope ("كما أصيب 1700").
 CONTINUATIONS: frozenset[str] = frozenset(["كما", "وكما", "كذلك", "وكذلك"])
+# "الاثنين" is Monday unless it follows the people counted ("الجنديين الاثنين").
+WEEKDAY_TWO: frozenset[str] = frozenset(["الاثنين", "والاثنين", "بالاثنين"])
 # Monday first, as date.weekday().
 WEEKDAYS: tuple[tuple[str, ...], ...] = tuple(
     (w, "و" + w, "ب" + w) for w in ("الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد"))
