@@ -12,10 +12,11 @@ misses by class:
 * ``over`` / ``under``   both numbers, the extractor's is larger / smaller
 
 ``--split dev|test|all`` selects the dev set (looked at while developing) or the held-back test
-set by sha1("split:" + docno), the rule in bench/sample_casualty_articles.py. ``--misses`` lists
+set by sha1("split:" + docno), the rule in bench/_casualty_sample.py. ``--misses`` lists
 each miss (docno, wanted, got) for the dev set.
-Run: .venv/bin/python bench/casualties_real.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl \
-    bench/data/casualties_real.jsonl --split dev
+Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
+(defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl,
+both splits).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.sample_casualty_articles import split_of
+from bench._casualty_sample import split_of
 from worker.extract.casualties import extract_casualties, totals_and_approximate
 from worker.text.clean import clean_article
 
@@ -98,15 +99,23 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 
 
 
+_ROOT = Path(__file__).resolve().parents[1]
+_DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
+_DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("jsonl", type=Path, help="articles (docno, title, content)")
-    ap.add_argument("annotations", type=Path)
-    ap.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
+    ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
+    ap.add_argument("--split", choices=("dev", "test", "all", "both"), default="both",
+                    help="both (the default): dev and test, one object each")
     ap.add_argument("--misses", action="store_true", help="list each miss (dev set only)")
     args = ap.parse_args()
+    if not args.jsonl.exists():
+        sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")
     notes = [json.loads(line) for line in args.annotations.read_text(encoding="utf-8").splitlines() if line]
-    if args.split != "all":
+    if args.split not in ("all", "both"):
         notes = [a for a in notes if split_of(a["docno"]) == args.split]
     wanted = {a["docno"] for a in notes}
     texts: dict[str, dict[str, Any]] = {}
@@ -118,8 +127,14 @@ def main() -> None:
     missing = wanted - texts.keys()
     if missing:
         sys.exit(f"casualties_real: {len(missing)} annotated articles are not in {args.jsonl}")
-    result = {"benchmark": "casualties_real", "split": args.split,
-              **score(texts, notes, args.misses and args.split == "dev")}
+    if args.split == "both":
+        result: dict[str, Any] = {"benchmark": "casualties_real"}
+        for name in ("dev", "test"):
+            part = [a for a in notes if split_of(a["docno"]) == name]
+            result[name] = score(texts, part, False)
+    else:
+        result = {"benchmark": "casualties_real", "split": args.split,
+                  **score(texts, notes, args.misses and args.split == "dev")}
     print(json.dumps(result, ensure_ascii=False))
 
 
