@@ -78,12 +78,12 @@ def tokens_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         rows = tokens_repo.list_tokens(conn)
     if as_json:
         for r in rows:
-            sys.stdout.write(json.dumps({**r, "created_at": iso(r["created_at"]),
-                                         "revoked_at": iso(r["revoked_at"]) or None}) + "\n")
+            sys.stdout.write(json.dumps({"id": r.id, "name": r.name, "scope": r.scope, "created_at": iso(r.created_at),
+                                         "revoked_at": iso(r.revoked_at) or None}) + "\n")
         return
     table = Table("id", "name", "scope", "created", "revoked")
     for r in rows:
-        table.add_row(str(r["id"]), r["name"], r["scope"], iso(r["created_at"]), iso(r["revoked_at"]))
+        table.add_row(str(r.id), r.name, r.scope, iso(r.created_at), iso(r.revoked_at))
     console.print(table)
 
 

@@ -53,7 +53,7 @@ def _principal(res: Resources, creds: HTTPAuthorizationCredentials | None, *, op
         row = tokens_repo.verify_token(conn, creds.credentials)
     if row is None:
         raise _unauthorized("invalid or revoked token")
-    return Principal(int(row["id"]), str(row["scope"]))
+    return Principal(row.id, row.scope)
 
 
 def _require(scope: str, *, open_reads_apply: bool) -> Callable[[Resources, HTTPAuthorizationCredentials | None],

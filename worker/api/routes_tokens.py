@@ -16,7 +16,7 @@ router = APIRouter(tags=["tokens"])
 
 
 @router.get("/tokens", response_model=list[TokenOut])
-def list_tokens(res: Res, _: Admin) -> list[dict[str, Any]]:
+def list_tokens(res: Res, _: Admin) -> list[tokens_repo.Token]:
     with res.engine.connect() as conn:
         return tokens_repo.list_tokens(conn)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +16,22 @@ from worker.store.tables import api_tokens
 
 SCOPES = ("read", "admin")
 PREFIX = "rasd_"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """An API token's row, without its hash."""
+
+    id: int
+    name: str
+    scope: str  # read | admin
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def _token(row: Any) -> Token:
+    return Token(id=int(row["id"]), name=row["name"], scope=row["scope"], created_at=row["created_at"],
+                 revoked_at=row["revoked_at"])
 
 
 def hash_token(token: str) -> str:
@@ -37,7 +54,7 @@ def create_token(conn: Connection, name: str, scope: str, now: datetime) -> tupl
     return int(row[0]), token
 
 
-def verify_token(conn: Connection, token: str) -> dict[str, Any] | None:
+def verify_token(conn: Connection, token: str) -> Token | None:
     """The active token row matching ``token``, or None (unknown or revoked).
 
     Lookup is by hash (an index seek on a value the caller cannot steer byte by byte) and the stored
@@ -49,14 +66,14 @@ def verify_token(conn: Connection, token: str) -> dict[str, Any] | None:
     row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == digest)).mappings().first()
     if row is None or not hmac.compare_digest(str(row["token_hash"]), digest) or row["revoked_at"] is not None:
         return None
-    return dict(row)
+    return _token(row)
 
 
-def list_tokens(conn: Connection) -> list[dict[str, Any]]:
+def list_tokens(conn: Connection) -> list[Token]:
     """Tokens without their hashes."""
     cols = [api_tokens.c.id, api_tokens.c.name, api_tokens.c.scope, api_tokens.c.created_at,
             api_tokens.c.revoked_at]
-    return [dict(r) for r in conn.execute(sa.select(*cols).order_by(api_tokens.c.id)).mappings()]
+    return [_token(r) for r in conn.execute(sa.select(*cols).order_by(api_tokens.c.id)).mappings()]
 
 
 def revoke_token(conn: Connection, token_id: int, now: datetime) -> bool:
