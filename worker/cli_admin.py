@@ -139,9 +139,10 @@ def webhooks_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> N
 
     with resources().engine.connect() as conn:
         rows = webhooks_repo.list_webhooks(conn)
-    views = [{"id": r["id"], "url": r["url"], "secret": webhooks_repo.mask_secret(r["secret"]),
-              "enabled": r["enabled"], "disabled_reason": r["disabled_reason"],
-              "failing_since": iso(r["failing_since"]) or None, "created_at": iso(r["created_at"])} for r in rows]
+    views: list[dict[str, Any]] = [
+        {"id": r.id, "url": r.url, "secret": webhooks_repo.mask_secret(r.secret), "enabled": r.enabled,
+         "disabled_reason": r.disabled_reason, "failing_since": iso(r.failing_since) or None,
+         "created_at": iso(r.created_at)} for r in rows]
     if as_json:
         for v in views:
             sys.stdout.write(json.dumps(v, ensure_ascii=False) + "\n")

@@ -18,13 +18,13 @@ from worker.store import alerts_repo, webhooks_repo
 router = APIRouter(tags=["webhooks"])
 
 
-def webhook_view(row: dict[str, Any], *, reveal: bool = False) -> dict[str, Any]:
-    keys = ("id", "url", "enabled", "disabled_reason", "failing_since", "created_at")
-    secret = row["secret"] if reveal else webhooks_repo.mask_secret(row["secret"])
-    return {**{k: row[k] for k in keys}, "secret": secret}
+def webhook_view(hook: webhooks_repo.Webhook, *, reveal: bool = False) -> dict[str, Any]:
+    return {"id": hook.id, "url": hook.url, "enabled": hook.enabled, "disabled_reason": hook.disabled_reason,
+            "failing_since": hook.failing_since, "created_at": hook.created_at,
+            "secret": hook.secret if reveal else webhooks_repo.mask_secret(hook.secret)}
 
 
-def _get(res: Res, webhook_id: int) -> dict[str, Any]:
+def _get(res: Res, webhook_id: int) -> webhooks_repo.Webhook:
     with res.engine.connect() as conn:
         row = webhooks_repo.get_webhook(conn, webhook_id)
     if row is None:
@@ -48,7 +48,8 @@ def add_webhook(body: WebhookIn, request: Request, res: Res, _: Admin) -> dict[s
         raise HTTPException(status_code=400, detail=exc.reason) from None
     with res.engine.begin() as conn:
         webhook_id = webhooks_repo.add_webhook(conn, url, secret, datetime.now(UTC))
-        row = webhooks_repo.get_webhook(conn, webhook_id) or {}
+        row = webhooks_repo.get_webhook(conn, webhook_id)
+    assert row is not None  # inserted in this transaction
     return webhook_view(row, reveal=generated)
 
 

@@ -11,6 +11,7 @@ from worker.alerts import delivery as policy
 from worker.alerts.signing import decode_secret, generate_secret, sign_headers
 from worker.clock import utcnow
 from worker.resources import Resources
+from worker.store.webhooks_repo import Webhook
 
 
 def resolve_secret(given: str | None) -> tuple[str, bool]:
@@ -30,16 +31,16 @@ def test_event(now: datetime) -> tuple[str, bytes]:
     return msg_id, json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
 
 
-def send_test(res: Resources, webhook: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+def send_test(res: Resources, webhook: Webhook, now: datetime | None = None) -> dict[str, Any]:
     """Send one signed test event now (SSRF-guarded, no retries, not recorded as a delivery)."""
     from worker.services.alerting import webhook_client
 
     now = now or utcnow()
     msg_id, body = test_event(now)
-    secrets = [s for s in (webhook["secret"], webhook.get("previous_secret")) if s]
+    secrets = [s for s in (webhook.secret, webhook.previous_secret) if s]
     headers = sign_headers(msg_id, int(now.timestamp()), body, secrets)
     with webhook_client(res) as client:
-        result = policy.send_webhook(client, webhook["url"], body, headers, timeout=res.settings.webhook_timeout,
+        result = policy.send_webhook(client, webhook.url, body, headers, timeout=res.settings.webhook_timeout,
                                      url_guard=policy.ssrf_guard(res.settings.allow_hosts))
     ok = result.status is not None and 200 <= result.status < 300
     return {"message_id": msg_id, "ok": ok, "status": result.status, "error": result.error,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,26 @@ from sqlalchemy.engine import Connection
 from worker.store.tables import webhooks
 
 
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """A webhook endpoint's row; the secrets stay out of its repr (and so out of any log line)."""
+
+    id: int
+    url: str
+    secret: str = field(repr=False)
+    previous_secret: str | None = field(repr=False)  # kept during a rotation: two signatures per delivery
+    enabled: bool
+    disabled_reason: str | None
+    failing_since: datetime | None
+    created_at: datetime
+
+
+def _webhook(row: Any) -> Webhook:
+    return Webhook(id=int(row["id"]), url=row["url"], secret=row["secret"], previous_secret=row["previous_secret"],
+                   enabled=bool(row["enabled"]), disabled_reason=row["disabled_reason"],
+                   failing_since=row["failing_since"], created_at=row["created_at"])
+
+
 def add_webhook(conn: Connection, url: str, secret: str, now: datetime) -> int:
     row = conn.execute(sa.insert(webhooks).values(url=url, secret=secret, enabled=True, created_at=now)
                        .returning(webhooks.c.id)).first()
@@ -18,13 +39,13 @@ def add_webhook(conn: Connection, url: str, secret: str, now: datetime) -> int:
     return int(row[0])
 
 
-def get_webhook(conn: Connection, webhook_id: int) -> dict[str, Any] | None:
+def get_webhook(conn: Connection, webhook_id: int) -> Webhook | None:
     row = conn.execute(sa.select(webhooks).where(webhooks.c.id == webhook_id)).mappings().first()
-    return dict(row) if row else None
+    return _webhook(row) if row else None
 
 
-def list_webhooks(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(sa.select(webhooks).order_by(webhooks.c.id)).mappings()]
+def list_webhooks(conn: Connection) -> list[Webhook]:
+    return [_webhook(r) for r in conn.execute(sa.select(webhooks).order_by(webhooks.c.id)).mappings()]
 
 
 def remove_webhook(conn: Connection, webhook_id: int) -> bool:
