@@ -311,8 +311,12 @@ def extract(path: Annotated[str, typer.Argument(help="file, or - for stdin")] = 
 
 @app.command()
 def replay(paths: Annotated[list[Path], typer.Argument(help="RSS/Atom files or .jsonl articles")],
-           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+           as_json: Annotated[bool, typer.Option("--json")] = False,
+           allow_partial: Annotated[bool, typer.Option(
+               "--allow-partial", help="exit 0 even when some input lines or files were skipped")] = False) -> None:
     """Ingest files through the full pipeline in event time, then print a summary.
+
+    Exits with status 1 when input was skipped (unreadable lines or files) unless --allow-partial.
 
     Uses the running service's Valkey and database when there is one; otherwise starts an
     embedded Valkey for the duration of the command.
@@ -352,13 +356,18 @@ def replay(paths: Annotated[list[Path], typer.Argument(help="RSS/Atom files or .
     out = summary.to_json()
     if as_json:
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        return
-    console.print(f"{out['items_read']} items read from {out['files']} files: {out['new']} new, "
-                  f"{out['updated']} updated, {out['unchanged']} unchanged")
-    console.print(f"{out['processed']} processed ({out['articles_per_second']} articles/s), "
-                  f"{out['unique_stories']} unique stories, {len(out['alerts'])} alerts")
-    for e in out["errors"]:
-        err.print(f"[yellow]warning:[/yellow] {e}")
+    else:
+        console.print(f"{out['items_read']} items read from {out['files']} files: {out['new']} new, "
+                      f"{out['updated']} updated, {out['unchanged']} unchanged")
+        console.print(f"{out['processed']} processed ({out['articles_per_second']} articles/s), "
+                      f"{out['unique_stories']} unique stories, {len(out['alerts'])} alerts")
+        console.print(f"{out['skipped_lines']} input lines skipped, {out['unreadable_dates']} unreadable dates")
+        for e in out["errors"]:
+            err.print(f"[yellow]warning:[/yellow] {e}")
+    if summary.skipped_lines and not allow_partial:
+        err.print(f"[red]error:[/red] {summary.skipped_lines} input lines skipped "
+                  "(fix them, or pass --allow-partial to accept partial input)")
+        raise typer.Exit(1)
 
 
 alerts_app = typer.Typer(help="Alerts raised by the spike detector.", no_args_is_help=True)
