@@ -25,7 +25,8 @@ from worker.signals.spikes import (
 )
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
-P = Params()
+P = Params(scales=(3,), scale_min_stories=(3,))  # one 3-hour window: the state machine's mechanics
+MULTI = Params()  # defaults: 3 h, 24 h and 72 h windows
 
 
 def run(counts: list[int], sources: int = 5, params: Params = P, roundtrip: bool = False,
@@ -35,7 +36,7 @@ def run(counts: list[int], sources: int = 5, params: Params = P, roundtrip: bool
     The first call passes all earlier buckets as history (a region with a past); later calls pass
     the one bucket that just left the window.
     """
-    w = params.window_hours
+    w = params.span
     out = []
     state: RegionState | None = None
     for h in range(start, len(counts)):
@@ -53,6 +54,9 @@ def test_params_from_settings_uses_every_signal_setting() -> None:
     s = Settings(alert_window_hours=4, alert_p_watch=1e-4, baseline_season_prior_days=0)
     p = Params.from_settings(s)
     assert (p.window_hours, p.p_watch, p.season_prior_days, p.min_sources) == (4, 1e-4, 0, 2)
+    assert (p.scales, p.scale_min_stories, p.span) == ((3, 24, 72), (4, 5, 8), 72)
+    p = Params.from_settings(Settings(alert_scales_hours="6", alert_scale_min_stories="4"))
+    assert (p.scales, p.windows(), p.span) == ((6,), ((6, 4),), 6)
 
 
 def test_nb_tail_exact_values() -> None:
@@ -81,9 +85,10 @@ def test_new_region_needs_more_support() -> None:
     d, state = evaluate([], [0, 1, 3], 3, None, T0, P)
     assert d is None
     assert state.through_bucket == bucket_index(T0) - P.window_hours  # the (empty) history was folded
-    d, state = evaluate([], [1, 2, 3], 3, None, T0, P)
+    d, state = evaluate([], [2, 2, 3], 3, None, T0, P)
     assert d is not None
-    assert (d.kind, d.severity, d.observed, d.expected) == ("new", "warning", 6, 0.15)
+    # The pooled overdispersion prior (phi 2) makes a new region's tail heavy: 7 stories reach watch.
+    assert (d.kind, d.severity, d.observed, d.expected) == ("new", "watch", 7, 0.15)
     assert d.window_start == T0 - timedelta(hours=2)
     assert d.window_end == T0 + timedelta(hours=1)
 
@@ -168,13 +173,21 @@ def _bench() -> object:
 def test_small_synthetic_evaluation_exact_alerts() -> None:
     bench = _bench()
     regions = bench.synth(2, 30, 7)  # type: ignore[attr-defined]
-    alerts = [bench.run_rasd(r, P) for r in regions]  # type: ignore[attr-defined]
+    alerts = [bench.run_rasd(r, MULTI) for r in regions]  # type: ignore[attr-defined]
     assert alerts == [
-        [(158, "watch"), (159, "critical")],
-        [(0, "critical"), (52, "watch"), (54, "warning"), (150, "watch"), (223, "watch")],
+        [(159, "warning"), (160, "critical")],
+        [(0, "watch"), (1, "warning"), (2, "critical"), (223, "watch")],
     ]
     score = bench.score(regions, [[h for h, _ in a] for a in alerts], 3, 6, 30)  # type: ignore[attr-defined]
-    assert (score["recall_ge4x_ge3h"], score["false_alerts"], score["burn_in_alerts"]) == (1.0, 1, 3)
+    assert (score["recall_ge4x_ge3h"], score["false_alerts"], score["burn_in_alerts"]) == (1.0, 0, 3)
+
+
+def test_small_sparse_evaluation_exact_alerts() -> None:
+    bench = _bench()
+    regions = bench.synth_sparse(2, 30, 11)  # type: ignore[attr-defined]
+    assert [[(e.start, e.length, e.mult) for e in r.episodes] for r in regions] == [[(563, 48, 8)], [(282, 6, 2)]]
+    alerts = [bench.run_rasd(r, MULTI, kinds=True) for r in regions]  # type: ignore[attr-defined]
+    assert alerts == [[(575, "new"), (579, "escalation"), (588, "escalation")], []]
 
 
 @pytest.mark.parametrize(("mean", "var"), [(0.3, 3.0), (2.0, 2.0), (5.0, 40.0), (0.05, 0.05), (12.0, 30.0)])
