@@ -94,7 +94,7 @@ class Settings(BaseSettings):
     baseline_season_prior_days: float = Field(7.0, description="shrinkage of the daily profile; 0 = none")
     baseline_season_prior_stories: float = Field(
         5.0, description="the daily profile's shrinkage is at least this many pseudo-stories per hour of the day")
-    baseline_phi_prior: float = Field(2.0, description="overdispersion assumed until a region's counts show their own")
+    baseline_phi_prior: float = Field(3.0, description="overdispersion assumed until a region's counts show their own")
     baseline_phi_prior_stories: float = Field(10.0, description="weight of that prior, in expected stories")
     baseline_phi_max: float = Field(4.0, description="upper bound on the overdispersion factor")
     alert_scales_hours: str = Field("3,24,72", description="window lengths tested, comma-separated hours")

@@ -21,8 +21,10 @@ import sqlalchemy as sa
 
 from worker import metrics
 from worker.alerts import delivery as policy
+from worker.alerts.levels import carried_below, enclosing_regions
 from worker.alerts.payload import StoryRef, build_alert
 from worker.alerts.signing import sign_headers
+from worker.alerts.tolls import alert_tolls, story_toll
 from worker.logging import get_logger
 from worker.models import Region
 from worker.models import region_key as stored_region_key
@@ -227,27 +229,29 @@ def _region_from_stories(region_key: str, rows: list[dict[str, Any]]) -> Region:
 
 def store_alert(res: Resources, region_key: str, decision: Decision, counters: SignalCounters,
                 now: datetime) -> str | None:
+    """Store (and publish) the decision's alert; None if it existed or a lower level carries it."""
     w0 = decision.bucket - decision.scale + 1
     ids = [int(s) for s in counters.story_ids(region_key, range(w0, decision.bucket + 1))]
+    country, level, _ = region_key.split(":", 2)
     with res.engine.connect() as conn:
+        if level == "country":
+            # The same event already alerted at admin1 level (evaluated first: keys sort admin1 < country)?
+            since = decision.window_start - timedelta(hours=res.settings.alert_cooldown_hours)
+            below = alerts_repo.admin1_alerts_between(conn, country, since, decision.window_end)
+            if carried_below([str(i) for i in ids], below):
+                log.info("alert.carried_by_admin1", region=region_key, window_end=decision.window_end.isoformat())
+                return None
         rows = [dict(r) for r in conn.execute(sa.select(stories).where(one_of(conn, stories.c.id, ids))).mappings()]
     keywords: dict[str, int] = {}
-    killed = injured = 0
-    any_killed = any_injured = False
     for row in rows:
         for term, n in (row["keywords"] or {}).items():
             keywords[term] = keywords.get(term, 0) + int(n)
-        totals = row["totals"] or {}
-        if totals.get("killed") is not None:
-            killed += int(totals["killed"])
-            any_killed = True
-        if totals.get("injured") is not None:
-            injured += int(totals["injured"])
-            any_injured = True
-    refs = [StoryRef(str(r["id"]), r["title"], r["url"] or "", r["sources"] or [], r["event_time"]) for r in rows]
-    payload = build_alert(_region_from_stories(region_key, rows), decision, refs, keywords,
-                          {"killed": killed if any_killed else None, "injured": injured if any_injured else None},
-                          now)
+    tolls = {int(row["id"]): story_toll(row) for row in rows}
+    refs = [StoryRef(str(r["id"]), r["title"], r["url"] or "", r["sources"] or [], r["event_time"],
+                     tolls[int(r["id"])].killed, tolls[int(r["id"])].injured) for r in rows]
+    region = _region_from_stories(region_key, rows)
+    payload = build_alert(region, decision, refs, keywords, alert_tolls(tolls.values()), now,
+                          enclosing=enclosing_regions(region, [r["regions"] or [] for r in rows]))
     with res.engine.begin() as conn:
         created = alerts_repo.insert_alert(conn, payload["id"], region_key, decision.severity,
                                            decision.window_start, decision.window_end, payload, now)

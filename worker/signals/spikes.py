@@ -68,7 +68,7 @@ class Params:
     season_prior_stories: float = 5.0
     scales: tuple[int, ...] = (3, 24, 72)
     scale_min_stories: tuple[int, ...] = (4, 5, 8)
-    phi_prior: float = 2.0
+    phi_prior: float = 3.0
     phi_prior_stories: float = 10.0
     phi_max: float = 4.0
 
@@ -388,6 +388,19 @@ def nb_tail(k: int, mean: float, var: float) -> float:
     return min(1.0, max(0.0, betainc(float(k), r, 1.0 - prob)))
 
 
+def scaled_poisson_tail(k: int, mean: float, var: float) -> float:
+    """P(X >= k) for X = phi * Poisson(mean / phi), phi = var / mean >= 1: the quasi-Poisson count
+    (stories arriving in clusters of about phi). A negative binomial with the same variance grows a
+    heavy tail as the mean shrinks (shape mean/(phi-1) -> 0), which muted every sparse region."""
+    if k <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    phi = max(1.0, var / mean)
+    # Poisson P(Y >= y) = P(y, mean) (regularised lower incomplete gamma), continued to real y = k/phi
+    return min(1.0, max(0.0, gammainc_lower(k / phi, mean / phi)))
+
+
 def score_window(observed: int, sources: int, base: Baseline, p: Params, weight: float | None = None,
                  min_stories: int | None = None, tests: int = 1) -> WindowTest:
     """Tail probability of the window sum under the baseline, and the severity it would reach.
@@ -404,7 +417,7 @@ def score_window(observed: int, sources: int, base: Baseline, p: Params, weight:
     ratio = observed / mean if mean > 0 else math.inf
     supported = observed >= least and sources >= p.min_sources and ratio >= p.min_ratio
     # An unsupported window can neither alert nor keep an episode active: skip the tail probability.
-    pv = min(1.0, tests * nb_tail(observed, mean, var)) if observed > mean and supported else 1.0
+    pv = min(1.0, tests * scaled_poisson_tail(observed, mean, var)) if observed > mean and supported else 1.0
     severity: str | None = None
     if pv <= p.p_critical and observed >= max(least, p.volume_critical):
         severity = "critical"
