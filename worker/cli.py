@@ -377,20 +377,32 @@ app.add_typer(alerts_app, name="alerts")
 @alerts_app.command("list")
 def alerts_list(as_json: Annotated[bool, typer.Option("--json")] = False,
                 since: Annotated[str | None, typer.Option(help="ISO time")] = None,
-                limit: Annotated[int, typer.Option()] = 100) -> None:
-    """Stored alerts, newest first (one JSON object a line with --json)."""
+                limit: Annotated[int, typer.Option(min=1)] = 100,
+                offset: Annotated[int, typer.Option(min=0, help="skip this many (to page)")] = 0,
+                all_: Annotated[bool, typer.Option("--all", help="every stored alert, ignoring --limit")] = False,
+                ) -> None:
+    """Stored alerts, newest first (one JSON object a line with --json).
+
+    When more alerts exist than are shown, says so on stderr with the --offset of the next page.
+    """
     from worker.store import alerts_repo
 
+    since_at = _parse_since(since)
     with engine().connect() as conn:
-        rows = alerts_repo.list_alerts(conn, since=_parse_since(since), limit=limit)
+        total = alerts_repo.count_alerts(conn, since=since_at)
+        rows = alerts_repo.list_alerts(conn, since=since_at, limit=max(total, 1) if all_ else limit, offset=offset)
     if as_json:
         for r in rows:
             sys.stdout.write(json.dumps(r["payload"], ensure_ascii=False) + "\n")
-        return
-    table = Table("created", "severity", "region", "window", "stories", "killed", "score")
-    for r in rows:
-        render_alert_row(table, r["payload"])
-    console.print(table)
+    else:
+        table = Table("created", "severity", "region", "window", "stories", "killed", "score")
+        for r in rows:
+            render_alert_row(table, r["payload"])
+        console.print(table)
+    shown_to = offset + len(rows)
+    if shown_to < total:
+        err.print(f"showing alerts {offset + 1 if rows else offset}–{shown_to} of {total}; "
+                  f"next page: --offset {shown_to} (or --all)")
 
 
 def render_alert_row(table: Table, a: dict[str, Any]) -> None:
