@@ -35,6 +35,7 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa  # noqa: E402
 
 from worker.broker import EmbeddedValkey  # noqa: E402
+from worker.logging import configure_logging  # noqa: E402
 from worker.resources import Resources  # noqa: E402
 from worker.services import replay as replay_service  # noqa: E402
 from worker.services.setup import prepare_storage  # noqa: E402
@@ -84,9 +85,10 @@ class Labels:
                 if names & self._names(q["region_ar"], [q["region_en"]]) and self._within(start, q["start"], q["end"], 0)]
 
 
-def score(found: list[dict[str, Any]], labels: Labels, lo: date | None = None, hi: date | None = None
-          ) -> dict[str, Any]:
-    """``found``: alerts as {"names", "start", "kind", "region"}; only episodes starting in [lo, hi]."""
+def score(found: list[dict[str, Any]], labels: Labels, lo: date | None = None, hi: date | None = None,
+          region_months: int = 0) -> dict[str, Any]:
+    """``found``: alerts as {"names", "start", "kind", "region"}; only episodes starting in [lo, hi].
+    ``region_months``: (region, month) pairs with any escalation story, the false-alarm exposure."""
     eps = [e for e in labels.episodes if (lo is None or date.fromisoformat(e["start"]) >= lo)
            and (hi is None or date.fromisoformat(e["start"]) <= hi)]
     in_period = [a for a in found if (lo is None or day_of(a["start"]) >= lo) and (hi is None or day_of(a["start"]) <= hi)]
@@ -109,8 +111,8 @@ def score(found: list[dict[str, Any]], labels: Labels, lo: date | None = None, h
         "median_lag_hours_from_start": round(statistics.median(lags), 1) if lags else None,
         "alerts": len(in_period), "quiet_period_alerts": len(quiet), "quiet_alerts": quiet,
         "unmatched_alerts": sum(unmatched.values()),
-        "unmatched_region_months": len(unmatched),
-        "unmatched_per_region_month": round(sum(unmatched.values()) / len(unmatched), 2) if unmatched else 0.0,
+        "region_months_with_unmatched": len(unmatched),
+        "unmatched_per_region_month": round(sum(unmatched.values()) / region_months, 3) if region_months else None,
         "unmatched_top": dict(sorted(unmatched.items(), key=lambda kv: -kv[1])[:8]),
         "months": months,
     }
@@ -179,6 +181,7 @@ def main() -> None:
     replay_service.evaluate_region = timed_eval  # type: ignore[assignment]
     try:
         settings = Settings(data_dir=tmp / "data", redis_url=valkey.url, import_feeds_on_start=False, log_level="WARNING")
+        configure_logging(settings)  # warnings only, on stderr: stdout is the JSON result
         prepare_storage(settings)
         res = Resources(settings)
         summary = replay_service.replay_paths(res, [args.jsonl], NOW, deliver=False).to_json()
@@ -194,16 +197,21 @@ def main() -> None:
         rasd.append({"names": {norm(p["region"]["name_ar"]), norm(p["region"]["name_en"])},
                      "start": datetime.fromisoformat(p["window"]["start"].replace("Z", "+00:00")),
                      "kind": p.get("kind", "new"), "region": p["region"]["name_en"],
-                     "scale": p.get("scale")})
+                     "scale": p.get("scale_hours")})
     per_day, names, label = daily_counts(story_rows)
     emm = rule_alerts(per_day, names, label, "emm")
     hug = rule_alerts(per_day, names, label, "huginn")
     split = date.fromisoformat(args.split)
     before = split - timedelta(days=1)
 
+    def exposure(lo: date | None, hi: date | None) -> int:
+        return len({(k, d.year, d.month) for k, days in per_day.items() for d in days
+                    if (lo is None or d >= lo) and (hi is None or d <= hi)})
+
     def three(found: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"all": score(found, labels), "tune_half": score(found, labels, None, before),
-                "check_half": score(found, labels, split, None)}
+        return {"all": score(found, labels, region_months=exposure(None, None)),
+                "tune_half": score(found, labels, None, before, exposure(None, before)),
+                "check_half": score(found, labels, split, None, exposure(split, None))}
 
     scales: dict[str, int] = defaultdict(int)
     for a in rasd:
@@ -214,7 +222,7 @@ def main() -> None:
         "unique_stories": summary["unique_stories"], "replay_seconds": summary["seconds"],
         "articles_per_second": summary["articles_per_second"],
         "evaluation_cpu_ms_per_article": round(1000 * eval_cpu[0] / max(1, summary["processed"]), 3),
-        "split": args.split, "rasd_alert_kinds": dict(scales),
+        "split": args.split, "region_months": exposure(None, None), "rasd_alert_kinds": dict(scales),
         "rasd": three(rasd), "emm_daily": three(emm), "huginn_daily": three(hug),
         "data": "ANT Corpus v2.1 (Chouigui, Ben Khiroun, Elayeb, AJSE 46(8), 2021)", "nproc": os.cpu_count(),
     }, ensure_ascii=False, indent=1, default=str))
