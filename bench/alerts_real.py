@@ -1,7 +1,10 @@
 """Escalation alerts on real Arabic news: replay a JSONL file, score Rasd's alerts against labelled
 episodes, and compute two plain daily rules on the same stored stories, side by side.
 
-    python bench/alerts_real.py ARTICLES.jsonl EPISODES.json [--split YYYY-MM-DD]
+    python bench/alerts_real.py [ARTICLES.jsonl EPISODES.json] [--split YYYY-MM-DD]
+
+Without paths it reads ../shared/data/ant-dev/ (the development data beside the checkout), as
+`make bench` runs it; when that is missing it prints {"skipped": ...}.
 
 Replays into a fresh data dir (SQLite + embedded Valkey) with ``replay_paths`` (what `rasd replay`
 runs). Matching rule (see the episodes file): an alert catches an episode when its region name
@@ -43,6 +46,9 @@ from worker.settings import Settings  # noqa: E402
 from worker.store.tables import alerts, stories  # noqa: E402
 
 NOW = datetime(2019, 1, 1, tzinfo=UTC)  # after the corpus: every article is in the past
+DEV = REPO.parent / "shared" / "data" / "ant-dev"
+CITATION = ("ANT Corpus v2.1: A. Chouigui, O. Ben Khiroun, B. Elayeb, \"An Arabic Multi-source News Corpus: "
+            "Experimenting on Single-document Extractive Summarization\", AJSE 46(8), 2021")
 
 
 def norm(name: str) -> str:
@@ -161,10 +167,13 @@ def rule_alerts(per_day: dict[str, dict[date, int]], names: dict[str, set[str]],
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("jsonl", type=Path)
-    ap.add_argument("episodes", type=Path)
+    ap.add_argument("jsonl", type=Path, nargs="?", default=DEV / "middle-east-2018-02-to-05.jsonl")
+    ap.add_argument("episodes", type=Path, nargs="?", default=DEV / "episodes.json")
     ap.add_argument("--split", default="2018-04-01", help="first day of the check half (tune before, check after)")
     args = ap.parse_args()
+    if not args.jsonl.is_file() or not args.episodes.is_file():
+        print(json.dumps({"benchmark": "alerts_real", "skipped": f"no data at {args.jsonl} / {args.episodes}"}))
+        return
     labels = Labels(json.loads(args.episodes.read_text(encoding="utf-8")))
     tmp = Path(tempfile.mkdtemp(prefix="rasd-alerts-real-"))
     valkey = EmbeddedValkey(tmp / "valkey").start()
@@ -224,7 +233,7 @@ def main() -> None:
         "evaluation_cpu_ms_per_article": round(1000 * eval_cpu[0] / max(1, summary["processed"]), 3),
         "split": args.split, "region_months": exposure(None, None), "rasd_alert_kinds": dict(scales),
         "rasd": three(rasd), "emm_daily": three(emm), "huginn_daily": three(hug),
-        "data": "ANT Corpus v2.1 (Chouigui, Ben Khiroun, Elayeb, AJSE 46(8), 2021)", "nproc": os.cpu_count(),
+        "data": CITATION, "nproc": os.cpu_count(),
     }, ensure_ascii=False, indent=1, default=str))
 
 
