@@ -278,15 +278,21 @@ def fold(state: RegionState, counts: Sequence[int], through: int, p: Params) -> 
         st.hours += gap
     start = 0 if st.through_bucket is None else max(0, st.through_bucket + 1 - first)
     factors = profile(st, p)
+    # baseline_of, inlined: this loop runs once per region-hour of history
+    fade = min(p.halflife_hours, p.prior_weight_hours)
+    phi_w = p.phi_prior * p.phi_prior_stories
     for i in range(start, len(counts)):
         slot = slot_of(first + i, p)
         if slot == 0 and k > 1:  # refreshed once a day: the same whatever the chunking of the calls
             factors = st.season_f = season_factors(st, p)
         f = factors[slot]
-        base = baseline_of(st, p)
-        mu = base.rate * f
+        prior_w = p.prior_weight_hours * 0.5 ** (st.hours / fade)
+        a = p.prior_rate * prior_w + st.s
+        b = prior_w + st.n
+        phi = min(p.phi_max, max(1.0, (st.q + phi_w) / (st.qn + p.phi_prior_stories)))
+        mu = a / b * f
         warm = st.n >= p.warmup_hours
-        sd = math.sqrt(base.phi * mu + f * f * base.a / (base.b * base.b))
+        sd = math.sqrt(phi * mu + f * f * a / (b * b))
         xc = min(float(counts[i]), mu + p.winsor_sigmas * sd + 1.0) if warm else float(counts[i])
         if warm:  # squared deviations over expected counts: one story on a tiny mean adds ~1 to
             # q against mu to qn, so a burst cannot inflate the variance for weeks
