@@ -451,6 +451,9 @@ def _register_admin_commands() -> None:
     from worker.cli_admin import reingest_url, reprocess, tokens_app, webhooks_app
 
     app.add_typer(tokens_app, name="tokens")
+    from worker.cli_stories import stories_app
+
+    app.add_typer(stories_app, name="stories")
     app.add_typer(webhooks_app, name="webhooks")
     app.command("reprocess")(reprocess)
     reingest_app.command("url")(reingest_url)

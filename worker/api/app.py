@@ -11,7 +11,16 @@ from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 
 from worker import metrics
-from worker.api import routes_alerts, routes_feeds, routes_jobs, routes_tokens, routes_webhooks
+from worker.api import (
+    routes_alerts,
+    routes_feeds,
+    routes_jobs,
+    routes_regions,
+    routes_stories,
+    routes_tokens,
+    routes_webhooks,
+)
+from worker.api.auth import document_auth
 from worker.api.body_limit import BodyLimitMiddleware
 from worker.feeds.ssrf import Resolver
 from worker.logging import get_logger
@@ -26,7 +35,9 @@ def create_app(resources: Resources | None = None, *, resolver: Resolver | None 
     app = FastAPI(title="Rasd", version="0.1.0", description="Arabic news monitoring: casualties, entities, alerts")
     app.state.resources = resources
     app.state.resolver = resolver
-    for module in (routes_feeds, routes_jobs, routes_alerts, routes_webhooks, routes_tokens):
+    for module in (routes_feeds, routes_jobs, routes_alerts, routes_stories, routes_regions, routes_webhooks,
+                   routes_tokens):
+        document_auth(module.router)
         app.include_router(module.router)
     app.add_middleware(BodyLimitMiddleware, limit=lambda: (app.state.resources or get_resources())
                        .settings.api_max_body_bytes)

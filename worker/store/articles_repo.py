@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from worker.models import region_key
+from worker.store import story_index
 from worker.store.filters import none_of, one_of
 from worker.store.tables import articles, items, stories
 from worker.store.upsert import upsert
@@ -184,10 +185,12 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
         gone = [sid for sid in rest if sid not in regrouped]
         if gone:
             conn.execute(sa.delete(stories).where(one_of(conn, stories.c.id, gone)))
+            story_index.drop_stories(conn, gone)
     out = {sid: out[sid] for sid in sorted(out)}
     if out:
         values = list(out.values())
         upsert(conn, stories, values, key=["id"], update=[k for k in values[0] if k != "id"])
+        story_index.index_stories(conn, out, stored)
     return out
 
 
