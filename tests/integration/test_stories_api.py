@@ -219,7 +219,6 @@ def test_alert_evidence_shows_the_sentences_behind_it(seeded: tuple[Api, Seeded]
     api, s = seeded
     ev = get(api, f"/alerts/{s.alert_id}")
     assert ev["alert"]["id"] == s.alert_id
-    assert ev["alert"]["links"]["evidence"].endswith(f"/alerts/{s.alert_id}") if "links" in ev["alert"] else True
     assert [x["id"] for x in ev["stories"]] == [1, 5]
     assert ev["sources"] == {"beta.example.org": 2, "alpha.example.org": 1}
     copies = ev["stories"][0]["evidence"]

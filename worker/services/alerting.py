@@ -203,6 +203,12 @@ def _region_from_stories(region_key: str, rows: list[dict[str, Any]]) -> Region:
     return Region(name, name, country, level)
 
 
+def alert_links(settings: Any, alert_id: str) -> dict[str, str]:
+    """Where a reader of the webhook finds the alert's evidence (API) and its dashboard page."""
+    base = (settings.api_public_url or f"http://{settings.api_host}:{settings.api_port}").rstrip("/")
+    return {"evidence": f"{base}/alerts/{alert_id}", "dashboard": f"{base}/#/alerts/{alert_id}"}
+
+
 def store_alert(res: Resources, region_key: str, decision: Decision, counters: SignalCounters,
                 now: datetime) -> str | None:
     w0 = decision.bucket - res.settings.alert_window_hours + 1
@@ -226,6 +232,7 @@ def store_alert(res: Resources, region_key: str, decision: Decision, counters: S
     payload = build_alert(_region_from_stories(region_key, rows), decision, refs, keywords,
                           {"killed": killed if any_killed else None, "injured": injured if any_injured else None},
                           now)
+    payload["links"] = alert_links(res.settings, str(payload["id"]))
     with res.engine.begin() as conn:
         created = alerts_repo.insert_alert(conn, payload["id"], region_key, decision.severity,
                                            decision.window_start, decision.window_end, payload, now)
