@@ -45,6 +45,16 @@ def list_feeds(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(sa.select(feeds).order_by(feeds.c.id)).mappings()]
 
 
+def last_new_items(conn: Connection) -> dict[int, datetime]:
+    """When each feed last brought an item not seen before (its newest stored item's fetch time)."""
+    from worker.store.tables import UTCDateTime, items
+
+    latest = sa.type_coerce(sa.func.max(items.c.fetched_at), UTCDateTime)
+    rows = conn.execute(sa.select(items.c.feed_id, latest).where(items.c.feed_id.is_not(None))
+                        .group_by(items.c.feed_id))
+    return {int(f): t for f, t in rows if t is not None}
+
+
 def remove_feed(conn: Connection, feed_id: int) -> bool:
     return conn.execute(sa.delete(feeds).where(feeds.c.id == feed_id)).rowcount > 0
 
