@@ -44,7 +44,8 @@ def stories_list(
 ) -> None:
     """Stories, newest event first: killed/injured are the largest figure any copy gives, never a sum."""
     from worker.api.routes_stories import render_stories
-    from worker.cli import console, engine, err, fail, jsonable
+    from worker.cli import console, err, fail, jsonable
+    from worker.cli_admin import resources
     from worker.services.stories import BadQuery, StoryQuery, story_page
 
     if format not in ("table", "json", "csv", "geojson"):
@@ -54,7 +55,7 @@ def stories_list(
     sq = StoryQuery(region=region, country=country, since=_time(since, "since"), until=_time(until, "until"),
                     min_killed=min_killed, severity=severity, q=q, cursor=cursor, limit=limit)
     try:
-        with engine().connect() as conn:
+        with resources().engine.connect() as conn:
             views, nxt = story_page(conn, sq)
     except BadQuery as exc:
         fail(exc.reason)

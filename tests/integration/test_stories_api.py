@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -242,3 +243,39 @@ def test_openapi_documents_the_new_endpoints_and_auth(seeded: tuple[Api, Seeded]
         assert {"200", "401"} <= set(responses), path
     assert "403" in spec["paths"]["/tokens"]["get"]["responses"]
     assert "text/csv" in spec["paths"]["/stories"]["get"]["responses"]["200"]["content"]
+
+
+def test_cli_lists_the_same_stories_in_every_format(seeded: tuple[Api, Seeded]) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from worker.cli import app
+    from worker.resources import set_resources
+
+    api, _ = seeded
+    runner = CliRunner()
+    set_resources(api.res)
+    try:
+        lines = runner.invoke(app, ["stories", "list", "--region", "إدلب", "--format", "json"])
+        assert lines.exit_code == 0, lines.output
+        assert [json.loads(x) for x in lines.stdout.splitlines()] == get(api, "/stories", region="إدلب")["stories"]
+        out = runner.invoke(app, ["stories", "list", "--format", "csv", "--q", "غارة"])
+        same = api.client.get("/stories", params={"format": "csv", "q": "غارة", "limit": 50},
+                              headers=api.auth(api.read)).content.decode("utf-8-sig")
+        assert out.stdout.replace("\r\n", "\n") == same.replace("\r\n", "\n") and same.count("\n") == 2
+        geo = runner.invoke(app, ["stories", "list", "--format", "geojson", "--min-killed", "3"])
+        assert [f["id"] for f in json.loads(geo.stdout)["features"]] == [1]
+        paged = runner.invoke(app, ["stories", "list", "--format", "json", "--limit", "3"])
+        assert paged.exit_code == 0 and "next page: --cursor " in paged.stderr
+        table = runner.invoke(app, ["stories", "list", "--country", "SY"])
+        assert table.exit_code == 0
+        assert re.findall(r"^│ +(\d+) ", table.stdout, flags=re.MULTILINE) == ["1", "5", "3", "4"]
+        for args, message in ((["--region", "Atlantis"], "unknown region 'Atlantis'"),
+                              (["--since", "yesterday"], "--since: not an ISO date or time"),
+                              (["--format", "xml"], "--format must be table, json, csv or geojson"),
+                              (["--severity", "high"], "--severity must be watch, warning or critical")):
+            bad = runner.invoke(app, ["stories", "list", *args])
+            assert bad.exit_code == 1 and message in bad.stderr and "Traceback" not in bad.output, bad.output
+    finally:
+        set_resources(None)
