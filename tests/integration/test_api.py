@@ -195,6 +195,8 @@ def test_feeds_crud(api: Api) -> None:
     assert (resumed["paused_reason"], resumed["error_count"]) == (None, 0)
     assert api.client.post("/feeds", json={"url": "https://feeds.example.org/rss", "interval": 1},
                            headers=h).status_code == 422
+    again = api.client.post("/feeds", json={"url": "https://feeds.example.org/rss", "name": "مثال"}, headers=h)
+    assert (again.status_code, again.json()["id"]) == (200, feed["id"])  # known URL: updated, not added
     assert api.client.delete(f"/feeds/{feed['id']}", headers=h).status_code == 204
     assert api.client.get(f"/feeds/{feed['id']}", headers=h).status_code == 404
     assert api.client.delete(f"/feeds/{feed['id']}", headers=h).status_code == 404

@@ -25,6 +25,22 @@ def add_feed(conn: Connection, url: str, now: datetime, *, name: str = "", inter
     return int(conn.execute(sa.select(feeds.c.id).where(feeds.c.url == url)).scalar_one())
 
 
+def find_feed(conn: Connection, url: str) -> int | None:
+    """The id of the feed with this URL, if it is registered."""
+    found = conn.execute(sa.select(feeds.c.id).where(feeds.c.url == url)).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def name_from_title(conn: Connection, feed_id: int, url: str, title: str) -> str | None:
+    """Name a feed registered without one (its name is its URL) after its own title; the new name."""
+    name = " ".join(title.split())[:200]
+    if not name:
+        return None
+    done = conn.execute(sa.update(feeds).where(feeds.c.id == feed_id, sa.or_(feeds.c.name == url, feeds.c.name == ""))
+                        .values(name=name)).rowcount
+    return name if done else None
+
+
 def import_feeds(conn: Connection, entries: Iterable[dict[str, Any]], now: datetime,
                  default_interval: int) -> int:
     count = 0
