@@ -26,18 +26,21 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(_FORMULA) else value
     if value is None:
         return ""
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return repr(round(value, 6))
     if isinstance(value, datetime):
         return iso_z(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         return "; ".join(cell(v) for v in value)
-    if isinstance(value, float):
-        return repr(round(value, 6))
-    if isinstance(value, int):
-        return str(value)
     text = str(value)
     return "'" + text if text.startswith(_FORMULA) else text
 

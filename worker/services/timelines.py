@@ -43,10 +43,7 @@ def region_series(conn: Connection, key: str, scale: str, since: datetime | None
     first, last = window(scale, since, until, now)
     lo = datetime.fromtimestamp((first - HISTORY_HOURS) * 3600, tz=UTC)
     hi = datetime.fromtimestamp((last + 1) * 3600, tz=UTC)
-    counts: dict[int, int] = {}
-    for t in stories_repo.region_event_times(conn, key, lo, hi):
-        b = bucket_index(t)
-        counts[b] = counts.get(b, 0) + 1
+    counts = stories_repo.region_hour_counts(conn, key, lo, hi)
     points = series(counts, first, last, params, per=per, warmup=HISTORY_HOURS)
     shown_from = datetime.fromtimestamp(first * 3600, tz=UTC)
     alerts = alerts_repo.alerts_in(conn, key, shown_from, hi)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -37,15 +37,32 @@ class Cursor:
 
 
 def list_stories(conn: Connection, f: StoryFilter, *, limit: int, after: Cursor | None = None) -> list[dict[str, Any]]:
-    """Story rows (with ``actors``), newest event first; ``limit`` rows after ``after``."""
+    """Story rows (with ``actors``), newest event first; ``limit`` rows after ``after``.
+
+    One region: walked from ``story_regions``' (region, event time) index, so the newest page of a
+    busy region is read without collecting all its stories first."""
+    keys = f.region_keys or []
+    one_region = len(keys) == 1 and not f.country
+    source: sa.FromClause
+    if one_region:
+        source = story_regions.join(stories, stories.c.id == story_regions.c.story_id)
+        time_col, id_col = story_regions.c.event_time, story_regions.c.story_id
+        f = replace(f, region_keys=None)
+    else:
+        source, time_col, id_col = stories, stories.c.event_time, stories.c.id
     q = (sa.select(stories, story_docs.c.actors)
-         .select_from(stories.outerjoin(story_docs, story_docs.c.story_id == stories.c.id))
-         .order_by(stories.c.event_time.desc(), stories.c.id.desc()).limit(limit))
+         .select_from(source.outerjoin(story_docs, story_docs.c.story_id == stories.c.id))
+         .order_by(time_col.desc(), id_col.desc()).limit(limit))
+    if one_region:
+        q = q.where(story_regions.c.region_key == keys[0])
+        if f.since is not None:
+            q = q.where(time_col >= f.since)
+        if f.until is not None:
+            q = q.where(time_col < f.until)
     for cond in _conditions(conn, f):
         q = q.where(cond)
     if after is not None:
-        q = q.where(sa.or_(stories.c.event_time < after.event_time,
-                           sa.and_(stories.c.event_time == after.event_time, stories.c.id < after.story_id)))
+        q = q.where(sa.or_(time_col < after.event_time, sa.and_(time_col == after.event_time, id_col < after.story_id)))
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
@@ -91,12 +108,17 @@ def alert_severities(conn: Connection, story_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def region_event_times(conn: Connection, region_key: str, since: datetime, until: datetime) -> list[datetime]:
-    """Event times of the region's stories in [since, until) (one per story)."""
-    return [r[0] for r in conn.execute(
-        sa.select(story_regions.c.event_time).where(story_regions.c.region_key == region_key,
-                                                    story_regions.c.event_time >= since,
-                                                    story_regions.c.event_time < until))]
+def region_hour_counts(conn: Connection, region_key: str, since: datetime, until: datetime) -> dict[int, int]:
+    """Stories of the region per hour of event time (hours since the epoch) in [since, until)."""
+    hour: sa.ColumnElement[Any]
+    if conn.dialect.name == "postgresql":
+        hour = sa.cast(sa.func.floor(sa.extract("epoch", story_regions.c.event_time) / 3600), sa.BigInteger)
+    else:  # stored as naive UTC text: strftime('%s') reads it as UTC
+        hour = sa.cast(sa.func.strftime("%s", story_regions.c.event_time), sa.Integer).op("/")(3600)
+    rows = conn.execute(sa.select(hour.label("hour"), sa.func.count())
+                        .where(story_regions.c.region_key == region_key, story_regions.c.event_time >= since,
+                               story_regions.c.event_time < until).group_by(sa.literal_column("hour")))
+    return {int(h): int(n) for h, n in rows}
 
 
 def region_volumes(conn: Connection, since: datetime) -> dict[str, int]:

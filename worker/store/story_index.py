@@ -154,10 +154,19 @@ def matches(conn: Connection, terms: list[str]) -> sa.ColumnElement[bool]:
     """``stories.id`` is a story whose document holds every term (callers pass at least one)."""
     if conn.dialect.name == "postgresql":
         query = sa.func.to_tsquery("simple", " & ".join(f"'{t}'" for t in terms))
-        hit = sa.select(story_docs.c.story_id).where(
+        found = sa.select(story_docs.c.story_id).where(
             sa.func.to_tsvector("simple", story_docs.c.doc).op("@@")(query))
-        return stories.c.id.in_(hit.scalar_subquery())
+        return stories.c.id.in_(found.scalar_subquery())
     expr = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
-    hit = sa.select(sa.column("rowid")).select_from(sa.table("story_fts")).where(
-        sa.literal_column("story_fts").op("MATCH")(expr))
-    return stories.c.id.in_(hit.scalar_subquery())
+    fts = sa.table("story_fts", sa.column("rowid"))
+    hit = sa.literal_column("story_fts").op("MATCH")(expr)
+    common = conn.execute(sa.select(sa.func.count()).select_from(
+        sa.select(fts.c.rowid).where(hit).limit(COMMON_HITS).subquery())).scalar_one() >= COMMON_HITS
+    if common:  # most stories match: probe each candidate, newest first, and stop at the page's end
+        return sa.exists(sa.select(sa.literal(1)).select_from(fts).where(hit, fts.c.rowid == stories.c.id))
+    return stories.c.id.in_(sa.select(fts.c.rowid).where(hit).scalar_subquery())
+
+
+# On SQLite, a query matching at least this many stories is checked story by story (newest first,
+# until a page is full) instead of materialising every match.
+COMMON_HITS = 5000
