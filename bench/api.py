@@ -185,7 +185,10 @@ def main() -> None:
     ap.add_argument("--texts", type=Path, help="one text per line (default: synthetic)")
     args = ap.parse_args()
     texts = [t for t in args.texts.read_text(encoding="utf-8").splitlines() if t.strip()] if args.texts else None
-    result: dict[str, Any] = {"stories": args.stories, "repeat": args.repeat, "engines": {}}
+    import os
+
+    result: dict[str, Any] = {"stories": args.stories, "repeat": args.repeat,
+                              "loadavg_1m_start": round(os.getloadavg()[0], 2), "engines": {}}
     with ExitStack() as stack:
         for engine_name in args.engines.split(","):
             if engine_name == "postgresql":
@@ -204,6 +207,7 @@ def main() -> None:
                 "endpoints": timings,
                 "worst_p95_ms": max(t["p95_ms"] for t in timings.values()),
             }
+    result["loadavg_1m_end"] = round(os.getloadavg()[0], 2)
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 

@@ -270,6 +270,8 @@ def test_a_feed_added_without_a_name_is_named_after_its_title(engine: Engine, ht
             assert fetch_and_store(engine, fetcher, settings, feed_id, T0).status == "ok"
     with engine.connect() as conn:
         names = {f["id"]: f["name"] for f in feeds_repo.list_feeds(conn)}
+        last_new = {f["id"]: f["last_new_item_at"] for f in feeds_repo.list_feeds(conn)}
         sources = {int(r.feed_id): r.source for r in conn.execute(sa.select(items.c.feed_id, items.c.source))}
     assert names == {a: "مرصد الشمال", b: "اسمي"}
     assert sources == {a: "مرصد الشمال", b: "اسمي"}
+    assert last_new == {a: T0, b: T0}

@@ -279,3 +279,42 @@ def test_cli_lists_the_same_stories_in_every_format(seeded: tuple[Api, Seeded]) 
             assert bad.exit_code == 1 and message in bad.stderr and "Traceback" not in bad.output, bad.output
     finally:
         set_resources(None)
+
+
+def test_migration_indexes_stories_and_alerts_stored_before_it(tmp_path: Path, redis_url: str) -> None:
+    """A database at revision 0003 with processed stories and an alert: upgrading fills story_regions,
+    story_docs (+ full text) and alert_stories, and the API then answers from them."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from worker.store.db import alembic_config
+    from worker.store.tables import alert_stories, story_docs, story_regions
+
+    settings = make_settings(tmp_path, redis_url)
+    url = settings.effective_database_url
+    migrate(url)
+    res = Resources(settings)
+    try:
+        seeded = seed(res)
+        with res.engine.begin() as conn:  # back to 0003 by hand: the data stays, the indexes go
+            for table in ("story_fts", "alert_stories", "story_docs", "story_regions"):
+                conn.execute(sa.text(f"DROP TABLE {table}"))
+            conn.execute(sa.text("ALTER TABLE feeds DROP COLUMN last_new_item_at"))
+            conn.execute(sa.text("UPDATE alembic_version SET version_num = '0003'"))
+        command.upgrade(alembic_config(url), "head")
+        with res.engine.connect() as conn:
+            regions = sorted(tuple(r) for r in conn.execute(sa.select(story_regions.c.story_id, story_regions.c.region_key)))
+            docs = conn.execute(sa.select(sa.func.count()).select_from(story_docs)).scalar_one()
+            behind = sorted(int(r[0]) for r in conn.execute(sa.select(alert_stories.c.story_id)))
+        assert regions == [(1, "SY:admin1:Idlib"), (1, "SY:country:Syria"), (3, "SY:admin1:Aleppo"),
+                           (3, "SY:country:Syria"), (4, "SY:admin1:Hama"), (4, "SY:country:Syria"),
+                           (5, "SY:admin1:Idlib"), (5, "SY:country:Syria")]
+        assert (docs, behind) == (4, [1, 5])
+        api = Api(res)
+        try:
+            assert ids(api, q="ادلب", severity="warning") == [1, 5]
+            assert get(api, f"/alerts/{seeded.alert_id}")["sources"] == {"beta.example.org": 2, "alpha.example.org": 1}
+        finally:
+            api.client.close()
+    finally:
+        res.close()

@@ -49,7 +49,7 @@ class FeedOut(BaseModel):
     last_ok_at: datetime | None
     items_total: int
     created_at: datetime
-    last_new_item_at: datetime | None = Field(None, description="in listings: fetch time of its newest item")
+    last_new_item_at: datetime | None = Field(None, description="the last fetch that stored a new item")
 
 
 class ReprocessWindow(BaseModel):

@@ -61,16 +61,6 @@ def list_feeds(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(sa.select(feeds).order_by(feeds.c.id)).mappings()]
 
 
-def last_new_items(conn: Connection) -> dict[int, datetime]:
-    """When each feed last brought an item not seen before (its newest stored item's fetch time)."""
-    from worker.store.tables import UTCDateTime, items
-
-    latest = sa.type_coerce(sa.func.max(items.c.fetched_at), UTCDateTime)
-    rows = conn.execute(sa.select(items.c.feed_id, latest).where(items.c.feed_id.is_not(None))
-                        .group_by(items.c.feed_id))
-    return {int(f): t for f, t in rows if t is not None}
-
-
 def remove_feed(conn: Connection, feed_id: int) -> bool:
     return conn.execute(sa.delete(feeds).where(feeds.c.id == feed_id)).rowcount > 0
 
@@ -114,6 +104,8 @@ def record_success(conn: Connection, feed_id: int, now: datetime, *, status: int
         "last_error": None, "next_check_at": next_check_at,
         "items_total": feeds.c.items_total + new_items,
     }
+    if new_items:
+        values["last_new_item_at"] = now
     if status != 304:
         values.update(etag=etag, last_modified=last_modified, body_hash=body_hash)
     conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(**values))

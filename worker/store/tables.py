@@ -68,6 +68,7 @@ feeds = sa.Table(
     sa.Column("last_ok_at", UTCDateTime),
     sa.Column("items_total", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_new_item_at", UTCDateTime),  # the last fetch that stored a new item
     sa.Index("ix_feeds_due", "enabled", "next_check_at"),
 )
 

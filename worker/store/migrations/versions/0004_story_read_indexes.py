@@ -1,7 +1,8 @@
-"""Read-side indexes of stories: story_regions, story_docs (+ full-text index), alert_stories
+"""Read-side indexes of stories: story_regions, story_docs (+ full-text index), alert_stories;
+feeds.last_new_item_at
 
 Filled from the existing rows: each story's regions from its JSON, its search document from its
-first article, and each alert's stories from its payload.
+first article, each alert's stories from its payload, each feed's last new item from its items.
 
 Revision ID: 0004
 Revises: 0003
@@ -19,6 +20,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column('feeds', sa.Column('last_new_item_at', UTCDateTime(), nullable=True))
+    op.execute("UPDATE feeds SET last_new_item_at = (SELECT max(items.fetched_at) FROM items "
+               "WHERE items.feed_id = feeds.id)")
     op.create_table(
         'story_regions',
         sa.Column('story_id', sa.Integer(), nullable=False),
@@ -64,3 +68,5 @@ def downgrade() -> None:
     op.drop_table('alert_stories')
     op.drop_table('story_docs')
     op.drop_table('story_regions')
+    with op.batch_alter_table('feeds') as batch:
+        batch.drop_column('last_new_item_at')
