@@ -54,20 +54,33 @@ def actors_of(entities: Iterable[Mapping[str, Any]] | None) -> list[str]:
 
 
 def index_stories(conn: Connection, written: Mapping[int, Mapping[str, Any]],
-                  stored: Mapping[int, Mapping[str, Any]] | None = None) -> None:
-    """Bring the indexes of the ``written`` story rows up to date; ``stored`` (the rows before) lets
-    unchanged parts be skipped."""
-    stored = stored or {}
-    moved = [sid for sid, s in written.items() if _regions_changed(s, stored.get(sid))]
+                  stored: Mapping[int, Mapping[str, Any]] | None = None,
+                  texts: Mapping[int, Mapping[str, Any]] | None = None) -> None:
+    """Bring the indexes of the ``written`` story rows up to date.
+
+    ``stored`` (every story row as it was before, absent = new) lets unchanged parts be skipped and
+    new stories be inserted without deleting first; ``texts`` (item id → title, text_clean,
+    entities of articles the caller has in hand) spares reading them back."""
+    before = stored or {}
+    old = set(before) if stored is not None else None  # None: any story may have index rows
+    moved = [sid for sid, s in written.items() if _regions_changed(s, before.get(sid))]
     if moved:
-        conn.execute(sa.delete(story_regions).where(one_of(conn, story_regions.c.story_id, moved)))
+        _delete(conn, story_regions, story_regions.c.story_id, moved, old)
         rows = [r for sid in moved for r in region_rows(written[sid])]
         if rows:
             conn.execute(sa.insert(story_regions), rows)
     firsts = {sid: int(s.get("first_item_id") or sid) for sid, s in written.items()
-              if _first_changed(s, stored.get(sid))}
+              if _first_changed(s, before.get(sid))}
     if firsts:
-        _write_docs(conn, firsts)
+        _write_docs(conn, firsts, old, texts or {})
+
+
+def _delete(conn: Connection, table: sa.Table, column: sa.Column[Any], ids: list[int], old: set[int] | None) -> list[int]:
+    """Delete the rows of the stories that may have some (all when ``old`` is None); returns those ids."""
+    doomed = ids if old is None else [i for i in ids if i in old]
+    if doomed:
+        conn.execute(sa.delete(table).where(one_of(conn, column, doomed)))
+    return doomed
 
 
 def drop_stories(conn: Connection, story_ids: list[int]) -> None:
@@ -115,23 +128,29 @@ def _first_changed(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> boo
     return old is None or old.get("first_item_id") is None or new.get("first_item_id") != old.get("first_item_id")
 
 
-def _write_docs(conn: Connection, firsts: dict[int, int]) -> None:
-    found = {int(r["item_id"]): r for r in conn.execute(
-        sa.select(articles.c.item_id, articles.c.text_clean, articles.c.entities, items.c.title)
-        .join(items, items.c.id == articles.c.item_id)
-        .where(one_of(conn, articles.c.item_id, list(firsts.values())))).mappings()}
+def _write_docs(conn: Connection, firsts: dict[int, int], old: set[int] | None,
+                texts: Mapping[int, Mapping[str, Any]]) -> None:
+    found: dict[int, Any] = {i: texts[i] for i in firsts.values() if i in texts}
+    missing = [i for i in firsts.values() if i not in found]
+    if missing:
+        found.update({int(r["item_id"]): r for r in conn.execute(
+            sa.select(articles.c.item_id, articles.c.text_clean, articles.c.entities, items.c.title)
+            .join(items, items.c.id == articles.c.item_id)
+            .where(one_of(conn, articles.c.item_id, missing))).mappings()})
     rows = []
     for sid, first in sorted(firsts.items()):
         r = found.get(first)
         rows.append({"story_id": sid, "first_item_id": first,
                      "doc": search_doc(r["title"] or "", r["text_clean"] or "") if r else "",
                      "actors": actors_of(r["entities"]) if r else []})
-    ids = sorted(firsts)
-    conn.execute(sa.delete(story_docs).where(one_of(conn, story_docs.c.story_id, ids)))
-    conn.execute(sa.insert(story_docs), rows)
-    if conn.dialect.name != "postgresql":
-        conn.execute(sa.text("DELETE FROM story_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"),
-                     {"ids": _json_ids(ids)})
+    doomed = _delete(conn, story_docs, story_docs.c.story_id, sorted(firsts), old)
+    sqlite = conn.dialect.name != "postgresql"
+    # On SQLite the document lives in story_fts (which keeps its own copy): not stored twice.
+    conn.execute(sa.insert(story_docs), [{**r, "doc": ""} for r in rows] if sqlite else rows)
+    if sqlite:
+        if doomed:
+            conn.execute(sa.text("DELETE FROM story_fts WHERE rowid IN (SELECT value FROM json_each(:ids))"),
+                         {"ids": _json_ids(doomed)})
         conn.execute(sa.text("INSERT INTO story_fts(rowid, doc) VALUES (:story_id, :doc)"),
                      [{"story_id": r["story_id"], "doc": r["doc"]} for r in rows])
 
@@ -140,7 +159,7 @@ def _json_ids(ids: Iterable[int]) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: what both engines' tokenizers treat as one word
 MAX_TERMS = 16
 
 

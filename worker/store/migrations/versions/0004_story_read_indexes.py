@@ -55,8 +55,10 @@ def upgrade() -> None:
     if bind.dialect.name == 'postgresql':
         op.execute("CREATE INDEX ix_story_docs_fts ON story_docs USING gin (to_tsvector('simple', doc))")
     else:
-        # FTS5 index of story_docs.doc, rowid = story id, kept by story_index.
-        op.execute("CREATE VIRTUAL TABLE story_fts USING fts5(doc, tokenize='unicode61 remove_diacritics 2')")
+        # FTS5 index of the story documents, rowid = story id, kept by story_index. Queries are
+        # conjunctions of single words, so no positions are kept (detail=none: cheaper writes).
+        op.execute("CREATE VIRTUAL TABLE story_fts USING fts5(doc, tokenize='unicode61 remove_diacritics 2', "
+                   "detail=none, columnsize=0)")
     from worker.store import story_index
 
     story_index.backfill(bind)
