@@ -167,11 +167,16 @@ def feeds_add(url: str, name: Annotated[str, typer.Option()] = "",
     from worker.services.feeds import add_feed
 
     try:
-        feed = add_feed(engine(), settings(), url, now(), name=name, interval=interval, country=country)
+        feed, created = add_feed(engine(), settings(), url, now(), name=name, interval=interval, country=country)
     except RasdError as exc:
         fail(f"refused {url}: {exc.reason}", EXIT_USAGE)
-        return
-    console.print(f"feed {feed['id']} added: {feed['url']}")
+    if not created:
+        console.print(f"feed {feed['id']} already registered: {feed['url']} (its name, interval and country were "
+                      "updated)", soft_wrap=True, highlight=False)
+    else:
+        console.print(f"feed {feed['id']} added: {feed['url']}"
+                      + ("" if name else " (named after its title at the first fetch)"), soft_wrap=True,
+                      highlight=False)
 
 
 @feeds_app.command("list")
@@ -491,6 +496,9 @@ def _register_admin_commands() -> None:
     from worker.cli_admin import reingest_url, reprocess, tokens_app, webhooks_app
 
     app.add_typer(tokens_app, name="tokens")
+    from worker.cli_stories import stories_app
+
+    app.add_typer(stories_app, name="stories")
     app.add_typer(webhooks_app, name="webhooks")
     app.command("reprocess")(reprocess)
     reingest_app.command("url")(reingest_url)

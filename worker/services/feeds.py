@@ -16,8 +16,8 @@ from worker.store import feeds_repo
 
 def add_feed(engine: sa.Engine, settings: Settings, url: str, now: datetime, *, name: str = "",
              interval: int | None = None, country: str | None = None,
-             resolver: Resolver = system_resolver) -> dict[str, Any]:
-    """Register a feed (or update the metadata of a known URL) and return its row.
+             resolver: Resolver = system_resolver) -> tuple[dict[str, Any], bool]:
+    """Register a feed, or update the metadata of a known URL; returns its row and whether it is new.
 
     Raises :class:`worker.errors.FetchError` (BlockedAddress, ...) with the guard's reason for a
     refused URL; nothing is stored then.
@@ -25,9 +25,10 @@ def add_feed(engine: sa.Engine, settings: Settings, url: str, now: datetime, *, 
     url = url.strip()
     check_submitted_url(url, settings, resolver)
     with engine.begin() as conn:
+        known = feeds_repo.find_feed(conn, url) is not None
         feed_id = feeds_repo.add_feed(conn, url, now, name=name, country=country.upper() if country else None,
                                       interval=interval or settings.poll_interval_default)
-        return feeds_repo.get_feed(conn, feed_id) or {}
+        return feeds_repo.get_feed(conn, feed_id) or {}, not known
 
 
 def import_feeds(engine: sa.Engine, settings: Settings, entries: Sequence[dict[str, Any]], now: datetime,
