@@ -137,6 +137,14 @@ def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
                 break
     out.sort()
     doc.cues[s] = out
+    soft: list[int] = []
+    if norms[lo] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(norms[lo:hi + 1]):
+        soft.append(lo)
+    for k in range(lo, hi):
+        if norms[k] in lx.CAMPAIGN_NOUNS and norms[k + 1] in lx.ONGOING_ADJ \
+                and (norms[k][:1] == "ب" or norms[k][:2] == "وب" or norms[k - 1] in lx.IN_CAMPAIGN):
+            soft.append(k)
+    doc.soft[s] = soft
     return out
 
 
@@ -145,6 +153,8 @@ def _now_anchor(doc: Doc, lo: int, hi: int) -> bool:
     for k in range(lo, hi + 1):
         w = doc.norms[k]
         if w in lx.NOW_WORDS:
+            if w == "اليوم" and (doc.norms[k - 1] in ("ذلك", "ذات") or doc.w[k + 1] == "الذي"):
+                continue  # "في ذلك اليوم", "اليوم الذي …": a day named by another event
             return True
         day = _WEEKDAYS.get(w)
         if day is not None and (k + 1 > hi or doc.norms[k + 1] not in _PAST_ADJ):
@@ -152,6 +162,13 @@ def _now_anchor(doc: Doc, lo: int, hi: int) -> bool:
             if ref is None or (ref.weekday() - day) % 7 < 2:
                 return True
     return False
+
+
+def _recent_date(doc: Doc, s: int, around: int, cues: list[int]) -> bool:
+    """The sentence dates its event by a weekday or month that is not an earlier one (not a cue)."""
+    lo, hi = sentence_range(doc, s, around)
+    return any((w in _WEEKDAYS or w in _MONTHS) and k not in cues
+               for k, w in enumerate(doc.norms[lo:hi + 1], lo))
 
 
 def is_background(doc: Doc, i: int) -> bool:
@@ -171,6 +188,9 @@ def _is_background_uncached(doc: Doc, i: int) -> bool:
     # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
     # مقتل 100"), unless this clause names today's time
     if any(k < lo for k in cues) and not _now_anchor(doc, lo, hi):
+        return True
+    if any(k <= hi for k in doc.soft[doc.sent[i]]) and not _now_anchor(doc, lo, hi) \
+            and not _recent_date(doc, doc.sent[i], i, cues):
         return True
     # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"
     if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.w[hi + 1] in lx.TRAILING_OPENERS \
