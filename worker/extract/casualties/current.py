@@ -264,4 +264,92 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
                 f.cas.background = True
     for f in zone:
         f.cas.background = True
+    _companions(doc, figs)
+    _earlier_context(doc, figs)
+
+
+def _sentence_groups(figs: list[Fig]) -> list[list[Fig]]:
+    groups: list[list[Fig]] = []
+    for f in figs:
+        if f.cas.count is None:
+            continue
+        if groups and groups[-1][0].sent == f.sent:
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    return groups
+
+
+def _paragraph_breaks(doc: Doc, a: int, b: int) -> int:
+    return doc.text.count("\n", a, b)
+
+
+def _companions(doc: Doc, figs: list[Fig]) -> None:
+    """A figure sentence right after a background one takes its time when it adds the other kind in
+    the same paragraph ("… منذ اندلاع الاحتجاجات إلى 41. وأصيب نحو خمسة آلاف") or says أيضا in the
+    next ("وأضاف أن الهجمات أسفرت أيضا عن إصابة 3607"), and names no time of its own."""
+    groups = _sentence_groups(figs)
+    for prev, group in zip(groups, groups[1:], strict=False):
+        if not all(f.cas.background for f in prev) or all(f.cas.background for f in group):
+            continue
+        lo, hi = sentence_range(doc, group[0].sent, group[0].first)
+        if _now_anchor(doc, lo, hi) or _recent_date(doc, group[0].sent, group[0].first, []):
+            continue
+        breaks = _paragraph_breaks(doc, doc.ends[prev[-1].last], doc.starts[group[0].first])
+        also = not lx.ALSO_WORDS.isdisjoint(doc.norms[lo:hi + 1])
+        other_kind = {f.cas.kind for f in prev}.isdisjoint(f.cas.kind for f in group)
+        if (breaks == 0 and other_kind) or (breaks <= 1 and also):
+            for f in group:
+                f.cas.background = True
+
+
+_PAST_ADJ_CTX = frozenset([*_PAST_ADJ])
+_PERIOD_NOUNS = frozenset(["العام", "الشهر", "السنه", "عام"])
+_ENDS = ".!?\u061f\u061b"
+
+
+def _context_window(doc: Doc, s0: int) -> tuple[int, int]:
+    """The text before a sentence that sets its time: the earlier sentences of its paragraph, or the
+    last sentence of the paragraph before when it opens one (never the title)."""
+    text = doc.text
+    para = text.rfind("\n", 0, s0) + 1
+    if text[para:s0].strip():
+        a, b = para, s0
+    else:
+        b = text.rfind("\n", 0, s0)
+        if b <= 0:
+            return s0, s0
+        a = text.rfind("\n", 0, b) + 1
+        body = text[a:b].rstrip()
+        cut = max(body.rfind(ch, 0, len(body) - 1) for ch in _ENDS)
+        a = a + cut + 1 if cut >= 0 else a
+    return max(a, doc.head_end), b
+
+
+def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
+    """A figure sentence with no time of its own, after text that dates its story to an earlier year
+    or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
+    ref = doc.ref
+    for group in _sentence_groups(figs):
+        if all(f.cas.background for f in group):
+            continue
+        lo, hi = sentence_range(doc, group[0].sent, group[0].first)
+        if any(w in lx.NOW_WORDS or w in _WEEKDAYS or w in _MONTHS for w in doc.norms[lo:hi + 1]) \
+                or any(doc.kinds[k] == T_NUM and len(doc.norms[k]) == 4 for k in range(lo, hi + 1)):
+            continue
+        a, b = _context_window(doc, doc.starts[lo])
+        if b - a < 8:
+            continue
+        words = doc.folded[a:b].replace("\u060c", " ").replace(",", " ").replace(".", " ").split()
+        if not lx.NOW_WORDS.isdisjoint(words):
+            continue
+        past = False
+        for k, w in enumerate(words):
+            if w.isdigit() and len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year:
+                past = True
+            elif w in _PERIOD_NOUNS and k + 1 < len(words) and words[k + 1] in _PAST_ADJ_CTX:
+                past = True
+        if past:
+            for f in group:
+                f.cas.background = True
 
