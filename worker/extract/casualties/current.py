@@ -298,9 +298,17 @@ def _companions(doc: Doc, figs: list[Fig]) -> None:
         breaks = _paragraph_breaks(doc, doc.ends[prev[-1].last], doc.starts[group[0].first])
         also = not lx.ALSO_WORDS.isdisjoint(doc.norms[lo:hi + 1])
         other_kind = {f.cas.kind for f in prev}.isdisjoint(f.cas.kind for f in group)
-        if (breaks == 0 and other_kind) or (breaks <= 1 and also):
+        if (breaks == 0 and other_kind) or (breaks <= 1 and (also or _same_event(doc, prev[0], lo, hi))):
             for f in group:
                 f.cas.background = True
+
+
+def _same_event(doc: Doc, prev: Fig, lo: int, hi: int) -> bool:
+    """The sentence names with ال an event noun that the sentence before named ("إحباط هجوم" → "إحباط
+    الهجوم"): it tells more of that earlier event."""
+    plo, phi = sentence_range(doc, prev.sent, prev.first)
+    before = {w[2:] if w.startswith("ال") else w for w in doc.norms[plo:phi + 1]}
+    return any(w.startswith("ال") and w[2:] in lx.EVENT_NOUNS and w[2:] in before for w in doc.norms[lo:hi + 1])
 
 
 _PAST_ADJ_CTX = frozenset([*_PAST_ADJ])

@@ -262,6 +262,22 @@ ONE_OF_GROUP: frozenset[str] = frozenset(["احد", "احدي"])
 TWO_AFTER_NOUN: frozenset[str] = frozenset(["اثنين", "اثنان", "اثنتين", "اثنتان"])
 # "قُتل 20، هم 16 طفلا و4 نساء": a breakdown opened by a pronoun right after a figure.
 BREAKDOWN_PRONOUNS: frozenset[str] = frozenset(["هم", "وهم", "هما", "وهما", "هن", "وهن"])
+# Sides of a fight by the who label: a smaller figure of another side is not part of a larger one
+# ("القضاء على 13 مسلحا … واستشهاد ضابطين").
+SIDES: dict[str, str] = {
+    **dict.fromkeys(["fighters", "perpetrators", "suspects"], "armed"),
+    **dict.fromkeys(["soldiers", "police", "officers", "pilots"], "forces"),
+    **dict.fromkeys(["civilians", "women", "children", "protesters", "journalists", "medics", "migrants"],
+                    "civilians"),
+}
+# Words that add a figure to the ones before rather than break them down ("وقالت الوكالة أيضا إن
+# مدنيين اثنين قتلا", "بالمقابل، قالت مصادر حكومية إن … مقتل ثلاثة").
+ADDITION_WORDS: frozenset[str] = frozenset(["ايضا", "بالمقابل", "وبالمقابل", "المقابل"])
+# Event nouns: the definite one in a sentence right after a background one names that earlier event
+# ("… بعد يومين من إحباط هجوم. وقتل خلال إحباط الهجوم 8").
+EVENT_NOUNS: frozenset[str] = frozenset(
+    ["هجوم", "غاره", "تفجير", "انفجار", "اعتداء", "كمين", "قصف", "مجزره", "حادث", "حادثه", "هجمات", "غارات",
+     "تفجيرات", "اشتباكات", "مواجهات", "معارك", "احتجاجات", "تظاهرات", "عمليه"])
 # Words that keep a following sentence in the time of the one before ("وأصيب أيضا …").
 ALSO_WORDS: frozenset[str] = frozenset(["ايضا", "كذلك"])
 # A war, conflict or uprising named in the figure's sentence: its toll, not today's (definite forms).
