@@ -320,6 +320,11 @@ def _context_window(doc: Doc, s0: int) -> tuple[int, int]:
     """The text before a sentence that sets its time: the earlier sentences of its paragraph, or the
     last sentence of the paragraph before when it opens one (never the title)."""
     text = doc.text
+    if s0 < doc.head_end:  # a title figure: the lead sentence dates its event
+        a = doc.head_end + 1
+        body = text[a:text.find("\n", a) if text.find("\n", a) != -1 else len(text)]
+        cut = min((i for i in (body.find(ch) for ch in _ENDS) if i != -1), default=len(body))
+        return a, a + cut
     para = text.rfind("\n", 0, s0) + 1
     if text[para:s0].strip():
         a, b = para, s0
@@ -356,6 +361,8 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
             if w.isdigit() and len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year:
                 past = True
             elif w in _PERIOD_NOUNS and k + 1 < len(words) and words[k + 1] in _PAST_ADJ_CTX:
+                past = True
+            elif w in ("قبل", "وقبل") and k + 1 < len(words) and words[k + 1] in lx.AGO_PERIODS:
                 past = True
         if past:
             for f in group:

@@ -278,6 +278,9 @@ ADDITION_WORDS: frozenset[str] = frozenset(["ايضا", "بالمقابل", "و�
 EVENT_NOUNS: frozenset[str] = frozenset(
     ["هجوم", "غاره", "تفجير", "انفجار", "اعتداء", "كمين", "قصف", "مجزره", "حادث", "حادثه", "هجمات", "غارات",
      "تفجيرات", "اشتباكات", "مواجهات", "معارك", "احتجاجات", "تظاهرات", "عمليه"])
+# "قبل أسبوع", "قبل أشهر": a week or more ago.
+AGO_PERIODS: frozenset[str] = frozenset(["اسبوع", "اسبوعين", "شهر", "شهرين", "اسابيع", "اشهر", "شهور", "عام",
+                                         "عامين", "سنه", "سنتين", "سنوات", "اعوام"])
 # Words that keep a following sentence in the time of the one before ("وأصيب أيضا …").
 ALSO_WORDS: frozenset[str] = frozenset(["ايضا", "كذلك"])
 # A war, conflict or uprising named in the figure's sentence: its toll, not today's (definite forms).
