@@ -8,6 +8,7 @@ zones, war-scale tolls, repeats of a background figure, continuations).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, clause_bounds, line_of, sentence_range
@@ -289,7 +290,7 @@ def _companions(doc: Doc, figs: list[Fig]) -> None:
     the same paragraph ("… منذ اندلاع الاحتجاجات إلى 41. وأصيب نحو خمسة آلاف") or says أيضا in the
     next ("وأضاف أن الهجمات أسفرت أيضا عن إصابة 3607"), and names no time of its own."""
     groups = _sentence_groups(figs)
-    for prev, group in zip(groups, groups[1:], strict=False):
+    for prev, group in pairwise(groups):
         if not all(f.cas.background for f in prev) or all(f.cas.background for f in group):
             continue
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
@@ -339,6 +340,15 @@ def _context_window(doc: Doc, s0: int) -> tuple[int, int]:
     return max(a, doc.head_end), b
 
 
+def _past_word(words: list[str], k: int, ref: date | None) -> bool:
+    """An earlier year, "العام الماضي", or "قبل أسبوع" at word ``k``."""
+    w = words[k]
+    nxt = words[k + 1] if k + 1 < len(words) else ""
+    if w.isdigit():
+        return len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year
+    return (w in _PERIOD_NOUNS and nxt in _PAST_ADJ_CTX) or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS)
+
+
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
     """A figure sentence with no time of its own, after text that dates its story to an earlier year
     or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
@@ -356,15 +366,7 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         words = doc.folded[a:b].replace("\u060c", " ").replace(",", " ").replace(".", " ").split()
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
-        past = False
-        for k, w in enumerate(words):
-            if w.isdigit() and len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year:
-                past = True
-            elif w in _PERIOD_NOUNS and k + 1 < len(words) and words[k + 1] in _PAST_ADJ_CTX:
-                past = True
-            elif w in ("قبل", "وقبل") and k + 1 < len(words) and words[k + 1] in lx.AGO_PERIODS:
-                past = True
-        if past:
+        if any(_past_word(words, k, ref) for k in range(len(words))):
             for f in group:
                 f.cas.background = True
 
