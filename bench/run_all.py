@@ -153,6 +153,8 @@ def markdown(results: dict[str, dict[str, Any]], anchor: dict[str, Any], mach: d
     for name, res in results.items():
         lines += [f"### bench/{name}.py", "", "| key | value |", "| --- | --- |"]
         lines += [f"| {k} | {str(v).replace('|', '/')} |" for k, v in flat(res).items()]
+        if res.get("data") and name == "alerts_real":  # the corpus licence asks for the citation with results
+            lines += ["", f"Data: {res['data']}."]
         lines.append("")
     return "\n".join(lines) + "\n"
 

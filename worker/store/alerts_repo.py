@@ -46,9 +46,24 @@ def queue_delivery(conn: Connection, alert_id: str, webhook_id: int, now: dateti
     }, key=["alert_id", "webhook_id"])
 
 
+def admin1_alerts_between(conn: Connection, country: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Payloads of the country's admin1 alerts whose window overlaps ``[start, end]``."""
+    q = (sa.select(alerts.c.payload)
+         .where(alerts.c.region_key.startswith(f"{country}:admin1:", autoescape=True),
+                alerts.c.window_end >= start, alerts.c.window_start <= end))
+    return [dict(r[0]) for r in conn.execute(q)]
+
+
+def count_alerts(conn: Connection, *, since: datetime | None = None) -> int:
+    q = sa.select(sa.func.count()).select_from(alerts)
+    if since is not None:
+        q = q.where(alerts.c.created_at >= since)
+    return int(conn.execute(q).scalar_one())
+
+
 def list_alerts(conn: Connection, *, since: datetime | None = None, region: str | None = None,
-                severity: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    q = sa.select(alerts).order_by(alerts.c.created_at.desc(), alerts.c.id).limit(limit)
+                severity: str | None = None, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    q = sa.select(alerts).order_by(alerts.c.created_at.desc(), alerts.c.id).limit(limit).offset(offset)
     if since is not None:
         q = q.where(alerts.c.created_at >= since)
     if region:
