@@ -68,6 +68,9 @@ def test_the_companion_of_a_background_running_total_is_background() -> None:
     body = ("ووثق المركز مقتل 500 مدني منذ بدء الحملة في شباط الماضي.\n"
             "وأضاف المركز أن الحملة أسفرت أيضا عن إصابة 1200 مدني.")
     assert _totals(body) == {"killed": None, "injured": None}
+    # "in contrast" gives the other side's count in the same frame
+    body = "ووثق المرصد مقتل 1500 مقاتل منذ بدء الهجوم. ووثق في المقابل مقتل 400 عنصر من الفصائل."
+    assert _totals(body) == {"killed": None, "injured": None}
     # today's time in the second sentence keeps it current
     body = "وبذلك يرتفع عدد القتلى منذ بداية الاحتجاجات إلى 80. وأصيب اليوم 30 شخصا بالرصاص."
     assert _totals(body) == {"killed": None, "injured": 30}

@@ -297,7 +297,7 @@ def _companions(doc: Doc, figs: list[Fig]) -> None:
         if _now_anchor(doc, lo, hi) or _recent_date(doc, group[0].sent, group[0].first, []):
             continue
         breaks = _paragraph_breaks(doc, doc.ends[prev[-1].last], doc.starts[group[0].first])
-        also = not lx.ALSO_WORDS.isdisjoint(doc.norms[lo:hi + 1])
+        also = not (lx.ALSO_WORDS.isdisjoint(doc.norms[lo:hi + 1]) and lx.ADDITION_WORDS.isdisjoint(doc.norms[lo:hi + 1]))
         other_kind = {f.cas.kind for f in prev}.isdisjoint(f.cas.kind for f in group)
         if (breaks == 0 and other_kind) or (breaks <= 1 and (also or _same_event(doc, prev[0], lo, hi))):
             for f in group:
