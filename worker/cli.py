@@ -171,9 +171,15 @@ def feeds_add(url: str, name: Annotated[str, typer.Option()] = "",
 
     _check_feed_url(url)
     with engine().begin() as conn:
+        known = feeds_repo.find_feed(conn, url)
         feed_id = feeds_repo.add_feed(conn, url, now(), name=name, country=country,
                                       interval=interval or settings().poll_interval_default)
-    console.print(f"feed {feed_id} added: {url}")
+    if known is not None:
+        console.print(f"feed {feed_id} already registered: {url} (its name, interval and country were updated)",
+                      soft_wrap=True, highlight=False)
+    else:
+        console.print(f"feed {feed_id} added: {url}" + ("" if name else " (named after its title at the first fetch)"),
+                      soft_wrap=True, highlight=False)
 
 
 @feeds_app.command("list")
@@ -472,6 +478,9 @@ def _register_admin_commands() -> None:
     from worker.cli_admin import reingest_url, reprocess, tokens_app, webhooks_app
 
     app.add_typer(tokens_app, name="tokens")
+    from worker.cli_stories import stories_app
+
+    app.add_typer(stories_app, name="stories")
     app.add_typer(webhooks_app, name="webhooks")
     app.command("reprocess")(reprocess)
     reingest_app.command("url")(reingest_url)

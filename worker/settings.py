@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", description="address the API binds")
     api_port: int = Field(8080, description="port of the API")
     api_open_reads: bool = Field(False, description="serve read-only endpoints without a token")
+    api_public_url: str = Field("", description="the API and dashboard's URL as users reach it, for links in "
+                                "webhook payloads; empty = http://api_host:api_port")
     api_max_body_bytes: int = Field(1_048_576, description="largest request body the API accepts (413 above)")
 
     # --- fetching ----------------------------------------------------------------------

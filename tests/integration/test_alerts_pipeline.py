@@ -73,6 +73,10 @@ def test_replay_raises_one_alert_per_event_and_delivers_it_signed_once(res: Reso
         got = receiver.wait_for(1, timeout=10)
         assert all(r.verified for r in got)
         assert sorted(r.body["id"] for r in got) == sorted(first.alerts)
+        # the payload links to the alert's evidence in the API and its dashboard page
+        assert {r.body["id"]: r.body["links"] for r in got}[idlib["id"]] == {
+            "evidence": f"http://127.0.0.1:8080/alerts/{idlib['id']}",
+            "dashboard": f"http://127.0.0.1:8080/#/alerts/{idlib['id']}"}
         # The same input again: nothing new is stored, raised or delivered.
         again = replay_paths(res, [FIXTURE], NOW)
         assert (again.new, again.unchanged, again.alerts) == (0, 15, [])

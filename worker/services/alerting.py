@@ -227,6 +227,12 @@ def _region_from_stories(region_key: str, rows: list[dict[str, Any]]) -> Region:
     return Region(name, name, country, level)
 
 
+def alert_links(settings: Any, alert_id: str) -> dict[str, str]:
+    """Where a reader of the webhook finds the alert's evidence (API) and its dashboard page."""
+    base = (settings.api_public_url or f"http://{settings.api_host}:{settings.api_port}").rstrip("/")
+    return {"evidence": f"{base}/alerts/{alert_id}", "dashboard": f"{base}/#/alerts/{alert_id}"}
+
+
 def store_alert(res: Resources, region_key: str, decision: Decision, counters: SignalCounters,
                 now: datetime) -> str | None:
     """Store (and publish) the decision's alert; None if it existed or a lower level carries it."""
@@ -252,6 +258,7 @@ def store_alert(res: Resources, region_key: str, decision: Decision, counters: S
     region = _region_from_stories(region_key, rows)
     payload = build_alert(region, decision, refs, keywords, alert_tolls(tolls.values()), now,
                           enclosing=enclosing_regions(region, [r["regions"] or [] for r in rows]))
+    payload["links"] = alert_links(res.settings, str(payload["id"]))
     with res.engine.begin() as conn:
         created = alerts_repo.insert_alert(conn, payload["id"], region_key, decision.severity,
                                            decision.window_start, decision.window_end, payload, now)
