@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench chaos demo clean venv native
+.PHONY: run test lint bench chaos demo clean venv native ner-model ner-clusters
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -33,6 +33,16 @@ test: native
 lint: $(STAMP)
 	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
+
+# The entity tagger's model from ANERcorp (CC BY-SA 4.0, read from the path, never copied): ~1 min, deterministic.
+ANERCORP ?= ../shared/data/anercorp/train.txt
+NEWS ?= ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
+ner-model: $(STAMP)
+	$(BIN)/rasd ner train $(ANERCORP)
+
+# Its word clusters from unlabelled news (retrain the model after this): ~10 s, deterministic.
+ner-clusters: $(STAMP)
+	$(BIN)/python tools/build_clusters.py $(NEWS)
 
 bench: native
 	$(BIN)/python bench/run_all.py

@@ -13,6 +13,12 @@ escalation keywords (``worker.signals.keywords``), whose hits it leaves in ``Fol
   name as written (title excluded);
 * DATE → ISO 8601, see ``worker.extract.dates``.
 
+``source``: "gazetteer" (a listed place or actor), "rule" (a title or cue word, dates), "tagger"
+(a span of the statistical tagger, ``worker.extract.ner``, that no list or rule found). List and
+rule entities win wherever they overlap a tagger span; a tagger LOC takes the gazetteer's geo when
+its name is listed (an ambiguous name such as صور that had no locative cue), else ``geo`` is null.
+Only the first ``MAX_TAG_CHARS`` characters are tagged.
+
 ``geo`` for LOC: ``{"lat", "lon", "admin1", "admin1_en", "country", "kind", "inferred"}``;
 ``inferred`` is True when the admin1 came from context ("بلدة X بريف إدلب"), and then lat/lon are
 the admin1's. Spans exclude a leading clitic (بإدلب → إدلب) except the fused لل, which is kept.
@@ -30,6 +36,7 @@ from worker.extract.dates import ANCHOR_WORDS, extract_dates
 from worker.extract.gazetteer import Country, Gazetteer, Place, load
 from worker.extract.gazetteer.matcher import Folded, MergedMatcher, fold, fold_key, select_longest
 from worker.extract.lexicon import LEXICON_DIR
+from worker.extract.ner import default_tagger
 from worker.models import Entity, Region
 from worker.signals import keywords
 
@@ -127,8 +134,10 @@ _QUALIFIER_WORDS = frozenset(fold_key(w) for w in ("باسم", "إلى", "لدى
 _CONNECTORS = frozenset({"عبد", "ابو", "بن", "ابن", "ام", "ال"})
 MAX_HITS = 2000  # dictionary hits per text (a 300-word article has ~50; 50 KB of news ~1,500)
 MAX_MARKERS = 300  # titles and cue words followed up per text
+MAX_TAG_CHARS = 20_000  # characters given to the tagger per text (a 2,000-word article has ~12,000)
 _TAG = "entities"  # this lexicon's hits in ``Folded.memo``
-_Found = tuple[int, int, str, str, "dict[str, Any] | None"]
+_Found = tuple[int, int, str, str, "dict[str, Any] | None", str]
+_TAGGED_TYPES = frozenset({"PER", "ORG", "LOC"})  # MISC spans are not entities here
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,9 @@ class _Lexicon:
                                       (keywords.TAG, keywords.entries(), None, keywords.MAX_HITS)])
         self.countries: dict[str, Country] = self.gaz.countries
         self._geo: dict[int, dict[str, Any]] = {}
+        self.places_by_key: dict[str, list[Place]] = {}  # folded name → places, for tagger LOC spans
+        for name, place in self.gaz.entries():
+            self.places_by_key.setdefault(fold_key(name), []).append(place)
 
     def geo(self, place: Place) -> dict[str, Any]:
         """A fresh copy of the place's geo dict (built once per place)."""
@@ -266,11 +278,12 @@ def _choose_place(places: tuple[Place, ...], votes: Counter[str]) -> Place:
     return max(places, key=lambda p: (votes[p.country], -places.index(p)))
 
 
-def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
+def extract_entities(text: str, reference: date | None = None, *, tagger: bool = True) -> list[Entity]:
     """LOC/ORG/PER/DATE entities in text order, spans in ``text``'s own coordinates.
 
     At most ``MAX_HITS`` dictionary hits are considered per text (a 300-word article has ~50), so
     a pathological input (the same name 10,000 times) stays within the latency budget.
+    ``tagger=False``: lists and rules only (what the gazetteer alone finds).
     """
     if not text:
         return []
@@ -304,9 +317,9 @@ def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
         if kind == _PLACE:
             place = v[0] if len(v) == 1 else _choose_place(v, votes)
             loc_at[s] = (e, place)
-            by_start[s] = (s, e, "LOC", place.name_en, geo_of(place))
+            by_start[s] = (s, e, "LOC", place.name_en, geo_of(place), "gazetteer")
         elif kind == _ACTOR:
-            by_start[s] = (s, e, v.type, v.canonical, None)
+            by_start[s] = (s, e, v.type, v.canonical, None, "gazetteer")
         else:
             if len(markers) < MAX_MARKERS:
                 markers.append((s, e, v))
@@ -315,19 +328,59 @@ def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
     if markers:
         _resolve_markers(folded, markers, chosen, by_start, occ, loc_at, lex)
     ents: list[Entity] = []
-    for s, e, typ, norm, geo in sorted(by_start.values()):
+    for s, e, typ, norm, geo, source in sorted(by_start.values()):
         os_, oe = folded.to_original(s, e)
         if not norm:  # unlisted person or place: the Arabic as written
             norm = _display_name(text[os_:oe])
-        ents.append(Entity(typ, text[os_:oe], (os_, oe), norm, geo))
+        ents.append(Entity(typ, text[os_:oe], (os_, oe), norm, geo, source))
     dates = extract_dates(text, reference, anchors)
-    if dates:
+    if dates or tagger:
         taken = bytearray(len(text) + 1)
         for x in ents:
             taken[x.span[0] : x.span[1]] = b"\x01" * (x.span[1] - x.span[0])
-        ents.extend(d for d in dates if taken.find(1, d.span[0], d.span[1]) == -1)
+        for d in dates:
+            if taken.find(1, d.span[0], d.span[1]) == -1:
+                ents.append(d)
+                taken[d.span[0] : d.span[1]] = b"\x01" * (d.span[1] - d.span[0])
+        if tagger:
+            ents = _tagged(text, ents, taken, votes, lex)
         ents.sort(key=lambda x: x.span[0])
     return ents
+
+
+_CLITIC_BEFORE_AL = re.compile(r"(?:[وف]?[بلك]|[وف])(?=ال)")
+
+
+def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str], lex: _Lexicon) -> list[Entity]:
+    """``ents`` plus the tagger spans that no list or rule entity overlaps (see the module docstring);
+    a tagger PER that covers only rule-found people (a title's guess, "جان إيف") replaces them."""
+    out = list(ents)
+    for sp in default_tagger().spans(text[:MAX_TAG_CHARS]):
+        if sp.type not in _TAGGED_TYPES:
+            continue
+        s, e = sp.start, sp.end
+        if taken.find(1, s, e) != -1:
+            inner = [x for x in out if s <= x.span[0] and x.span[1] <= e]
+            if sp.type != "PER" or not inner or any(x.type != "PER" or x.source != "rule" for x in inner) \
+                    or taken.count(1, s, e) != sum(x.span[1] - x.span[0] for x in inner):
+                continue
+            gone = {id(x) for x in inner}
+            out = [x for x in out if id(x) not in gone]
+        taken[s:e] = b"\x01" * (e - s)
+        m = _CLITIC_BEFORE_AL.match(text, s, e)  # والولايات → الولايات, as the gazetteer spans read
+        if m is not None:
+            s = m.end()
+        surface = text[s:e]
+        geo: dict[str, Any] | None = None
+        norm = _display_name(surface)
+        if sp.type == "LOC":
+            places = lex.places_by_key.get(fold_key(surface))
+            if places:
+                place = _choose_place(tuple(places), votes)
+                geo = lex.geo(place)
+                norm = place.name_en
+        out.append(Entity(sp.type, surface, (s, e), norm, geo, "tagger"))
+    return out
 
 
 def _resolve_markers(
@@ -406,7 +459,7 @@ def _strip_wa(tok: str) -> str:
 
 def _title_person(
     folded: Folded, pos: int, spans: dict[int, tuple[int, Any]]
-) -> tuple[int, int, str, str, dict[str, Any] | None] | None:
+) -> _Found | None:
     """Name tokens after a title: skip qualifiers (adjectives, "باسم الجيش", "إلى سورية"), take 1-3 words."""
     toks = _tokens(folded, pos, 12)
     i = 0
@@ -457,12 +510,12 @@ def _title_person(
         name.pop()
     if not name:
         return None
-    return (name[0][0], name[-1][1], "PER", "", None)
+    return (name[0][0], name[-1][1], "PER", "", None, "rule")
 
 
 def _cue_place(
     folded: Folded, pos: int, kind: str, loc_at: dict[int, tuple[int, Place]], lex: _Lexicon
-) -> tuple[int, int, str, str, dict[str, Any] | None] | None:
+) -> _Found | None:
     """An unlisted place named after a cue (بلدة X), with its admin1 inferred from a nearby known place."""
     toks = _tokens(folded, pos, 8)
     if not toks:
@@ -488,7 +541,7 @@ def _cue_place(
         else:
             geo.update(country=place.country)
         break
-    return (s, end, "LOC", "", geo)
+    return (s, end, "LOC", "", geo, "rule")
 
 
 def regions_for(entities: list[Entity]) -> list[Region]:
