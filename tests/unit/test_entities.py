@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from worker.extract import entities as ent_mod
 from worker.extract.entities import extract_entities, lexicon, regions_for
 from worker.extract.gazetteer.matcher import fold
+from worker.extract.ner import default_tagger
 from worker.models import Entity, Region
 from worker.signals.keywords import score_keywords
 
@@ -37,7 +38,7 @@ def _key(e: dict[str, Any] | Entity) -> tuple[Any, ...]:
 
 def _run(rec: dict[str, Any]) -> list[Entity]:
     ref = date.fromisoformat(rec["reference"]) if rec.get("reference") else None
-    return extract_entities(rec["text"], ref)
+    return extract_entities(rec["text"], ref, tagger=False)  # the lists and rules (tagger: test_ner.py)
 
 
 @pytest.mark.parametrize("rec", [r for r in GOLD if not r.get("known_gap")], ids=lambda r: r["id"])
@@ -74,7 +75,7 @@ def test_gold_precision_recall_per_type(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def _texts(text: str) -> list[tuple[str, str, str | None]]:
-    return [(e.type, e.text, e.normalized) for e in extract_entities(text)]
+    return [(e.type, e.text, e.normalized) for e in extract_entities(text, tagger=False)]
 
 
 def test_clitics_are_stripped_from_place_spans() -> None:
@@ -244,6 +245,7 @@ def _adversarial(draw: st.DrawFn) -> str:
 def test_property_no_exception_and_bounded_time(text: str) -> None:
     assert len(text.encode()) <= 150_000
     lexicon()  # built once per process; not part of a call's cost
+    default_tagger()  # likewise
     score_keywords("قصف")
     fold.cache_clear()
     gc.collect()
@@ -259,5 +261,5 @@ def test_property_no_exception_and_bounded_time(text: str) -> None:
     assert t1 - t0 <= 0.050
     assert t2 - t1 <= 0.050
     assert 0.0 <= score < 1.0
-    assert len(ents) <= ent_mod.MAX_HITS + ent_mod.MAX_MARKERS + 1000
+    assert len(ents) <= ent_mod.MAX_HITS + ent_mod.MAX_MARKERS + 1000 + ent_mod.MAX_TAGGED
     assert all(text[e.span[0] : e.span[1]] == e.text for e in ents)

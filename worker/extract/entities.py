@@ -135,6 +135,7 @@ _CONNECTORS = frozenset({"عبد", "ابو", "بن", "ابن", "ام", "ال"})
 MAX_HITS = 2000  # dictionary hits per text (a 300-word article has ~50; 50 KB of news ~1,500)
 MAX_MARKERS = 300  # titles and cue words followed up per text
 MAX_TAG_CHARS = 20_000  # characters given to the tagger per text (a 2,000-word article has ~12,000)
+MAX_TAGGED = 1000  # tagger entities kept per text (a 300-word article has ~10)
 _TAG = "entities"  # this lexicon's hits in ``Folded.memo``
 _Found = tuple[int, int, str, str, "dict[str, Any] | None", str]
 _TAGGED_TYPES = frozenset({"PER", "ORG", "LOC"})  # MISC spans are not entities here
@@ -358,6 +359,8 @@ def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str]
     for sp in default_tagger().spans(text[:MAX_TAG_CHARS]):
         if sp.type not in _TAGGED_TYPES:
             continue
+        if len(out) - len(ents) >= MAX_TAGGED:
+            break
         s, e = sp.start, sp.end
         if taken.find(1, s, e) != -1:
             inner = [x for x in out if s <= x.span[0] and x.span[1] <= e]
@@ -545,13 +548,13 @@ def _cue_place(
 
 
 def regions_for(entities: list[Entity]) -> list[Region]:
-    """Distinct admin1 regions and countries named by LOC entities, in order of first mention."""
+    """Distinct admin1 regions and countries named by list/rule LOC entities, in order of first mention."""
     lex = lexicon()
     out: dict[str, Region] = {}
     seen: set[tuple[str, Any]] = set()
     for ent in entities:
-        if ent.type != "LOC" or not ent.geo or not ent.geo.get("country"):
-            continue
+        if ent.type != "LOC" or not ent.geo or not ent.geo.get("country") or ent.source == "tagger":
+            continue  # regions (alerts) stay driven by the gazetteer and rules (docs/ner.md)
         cc = ent.geo["country"]
         a1_en = ent.geo.get("admin1_en")
         if (cc, a1_en) in seen:

@@ -57,8 +57,8 @@ def score(gold: Iterable[Sequence[str]], pred: Iterable[Sequence[str]]) -> dict[
     tp: dict[str, int] = dict.fromkeys(TYPES, 0)
     ng: dict[str, int] = dict.fromkeys(TYPES, 0)
     np_: dict[str, int] = dict.fromkeys(TYPES, 0)
-    for g, p in zip(gold, pred, strict=True):
-        gs, ps = spans(g), spans(p)
+    for gold_tags, pred_tags in zip(gold, pred, strict=True):
+        gs, ps = spans(gold_tags), spans(pred_tags)
         for s in gs:
             ng[s[2]] = ng.get(s[2], 0) + 1
         for s in ps:

@@ -55,8 +55,8 @@ def list_memberships() -> dict[str, tuple[str, ...]]:
         _add(lists, phrase, actor.type)
     for t in ent._TITLES:
         _add(lists, t, "TITLE")
-    for c in ent._CUES:
-        _add(lists, c, "CUE")
+    for cue in ent._CUES:
+        _add(lists, cue, "CUE")
     return {w: tuple(sorted(f)) for w, f in sorted(lists.items())}
 
 

@@ -146,15 +146,16 @@ class Tagger:
         """Best labels for consecutive tokens ``run``; a neighbour outside it is O (or a sentence edge)."""
         t = self.trans
         o = self.o
-        score = e[run[0]].copy()
+        rows = e[run]
+        score = rows[0].copy()
         if run[0] not in sent_start:
             score += t[o]
         back: list[np.ndarray] = []
-        for i in run[1:]:
+        for k in range(1, len(run)):
             cand = score[:, None] + t
             best = cand.argmax(axis=0)
             back.append(best)
-            score = cand[best, np.arange(len(score))] + e[i]
+            score = cand.max(axis=0) + rows[k]
         if run[-1] not in sent_end:
             score = score + t[:, o]
         y = int(score.argmax())
