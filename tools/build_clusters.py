@@ -20,6 +20,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -29,8 +30,9 @@ sys.path.insert(0, str(ROOT))
 from worker.extract.ner.features import TOKEN_RE  # noqa: E402
 from worker.text.normalize import normalize  # noqa: E402
 
-VOCAB, CONTEXTS, DIMS, COARSE, FINE, MIN_COUNT = (int(os.environ.get("NER_VOCAB", 30000)), 1500, 80, 64,
-                                               int(os.environ.get("NER_FINE", 512)), int(os.environ.get("NER_MIN", 3)))
+VOCAB, CONTEXTS, DIMS, MIN_COUNT = 30000, 1500, 80, 3
+LEVELS = tuple(int(k) for k in os.environ.get("NER_LEVELS", "16,64,256,1024").split(","))  # k of each k-means, coarse to fine
+WINDOW = int(os.environ.get("NER_WINDOW", "1"))  # neighbours on each side that describe a word
 
 
 def _texts(path: Path) -> list[list[str]]:
@@ -60,7 +62,7 @@ def _kmeans(x: np.ndarray, k: int, seed: int, iters: int = 20) -> np.ndarray:
     return labels
 
 
-def build(path: Path) -> list[tuple[str, int, int]]:
+def build(path: Path) -> list[tuple[Any, ...]]:
     docs = _texts(path)
     counts = Counter(w for d in docs for w in d)
     ranked = sorted((w for w, c in counts.items() if c >= MIN_COUNT), key=lambda w: (-counts[w], w))
@@ -73,10 +75,11 @@ def build(path: Path) -> list[tuple[str, int, int]]:
             r = row.get(w)
             if r is None:
                 continue
-            if i > 0 and (c := ctx.get(d[i - 1])) is not None:
-                m[r, c] += 1
-            if i + 1 < len(d) and (c := ctx.get(d[i + 1])) is not None:
-                m[r, CONTEXTS + c] += 1
+            for k in range(1, WINDOW + 1):
+                if i >= k and (c := ctx.get(d[i - k])) is not None:
+                    m[r, c] += 1
+                if i + k < len(d) and (c := ctx.get(d[i + k])) is not None:
+                    m[r, CONTEXTS + c] += 1
     total = m.sum()
     pw = m.sum(axis=1, keepdims=True) / total
     pc = m.sum(axis=0, keepdims=True) / total
@@ -88,9 +91,8 @@ def build(path: Path) -> list[tuple[str, int, int]]:
     u, s, _vt = np.linalg.svd(q.T @ ppmi, full_matrices=False)
     emb = (q @ u[:, :DIMS]) * np.sqrt(s[:DIMS])
     emb /= np.linalg.norm(emb, axis=1, keepdims=True) + 1e-9
-    coarse = _kmeans(emb, COARSE, 1)
-    fine = _kmeans(emb, FINE, 2)
-    return sorted((w, int(coarse[i]), int(fine[i])) for i, w in enumerate(vocab))
+    levels = [_kmeans(emb, k, seed) for seed, k in enumerate(LEVELS, 1)]
+    return sorted((w, *(int(lab[i]) for lab in levels)) for i, w in enumerate(vocab))
 
 
 def main() -> None:
@@ -99,8 +101,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "worker/extract/ner/clusters.tsv")
     a = ap.parse_args()
     rows = build(a.path)
-    lines = [f"# word clusters (coarse {COARSE}, fine {FINE}) from {a.path.name} by tools/build_clusters.py"]
-    lines.extend(f"{w}\tc{c}\tf{f}" for w, c, f in rows)
+    lines = [f"# word clusters (k = {LEVELS}, window {WINDOW}) from {a.path.name} by tools/build_clusters.py"]
+    lines.extend("\t".join([w, *(f"{i}.{c}" for i, c in enumerate(ids))]) for w, *ids in rows)
     a.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(json.dumps({"words": len(rows), "out": str(a.out)}))
 

@@ -190,18 +190,20 @@ class _Lexicon:
 _PLACE, _ACTOR, _MARKER, _DATE = 0, 1, 2, 3
 
 
-def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, bool, str | None]:
+def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, int, str | None]:
     """Per key, once: (kind, value, needs a locative cue, date word). Places win over a same-spelled
     title (السفيرة); a date word may share its key with a place (آب the month, إب the city)."""
     date_word = next((p.value for p in payloads if isinstance(p, _Marker) and p.kind == "DATE"), None)
     places = tuple(p for p in payloads if isinstance(p, Place))
     if places:
-        return (_PLACE, places, all(p.ambiguous for p in places), date_word)
+        # 0: always a place; 1: after a locative cue; 2: only after a place noun (generated towns)
+        cue = 0 if not all(p.ambiguous for p in places) else 1 if not all(p.noun_only for p in places) else 2
+        return (_PLACE, places, cue, date_word)
     rest = [p for p in payloads if not (isinstance(p, _Marker) and p.kind == "DATE")]
     if not rest:
-        return (_DATE, date_word, False, date_word)
+        return (_DATE, date_word, 0, date_word)
     first = rest[0]
-    return (_ACTOR if isinstance(first, _Actor) else _MARKER, first, False, date_word)
+    return (_ACTOR if isinstance(first, _Actor) else _MARKER, first, 0, date_word)
 
 
 def _load_actors() -> list[tuple[str, Any]]:
@@ -297,12 +299,12 @@ def extract_entities(text: str, reference: date | None = None, *, tagger: bool =
     found = folded.memo.get(_TAG)
     if found is None:
         found = lex.matcher.scan(folded)[0]
-    for start, end, clitic, (kind, value, ambiguous, date_word) in found:
+    for start, end, clitic, (kind, value, cue, date_word) in found:
         if date_word is not None:
             anchors.append((start, date_word))
             if kind == _DATE:
                 continue
-        if not ambiguous or _locative_before(folded, start - len(clitic), strict=date_word is not None):
+        if not cue or _locative_before(folded, start - len(clitic), strict=date_word is not None or cue == 2):
             append((start, end, (kind, value)))
     chosen = select_longest(raw, len(t))
     # countries named by unambiguous places: only consulted for a name of several places (rare)

@@ -59,7 +59,7 @@ def shape(w: str) -> str:
 class Resources:
     """Word clusters and list memberships (matching-form words) that features consult."""
 
-    clusters: dict[str, tuple[str, str]]  # word → (coarse id, fine id)
+    clusters: dict[str, tuple[str, ...]]  # word → cluster ids, coarse to fine
     lists: dict[str, tuple[str, ...]]  # word → list flags (LOC, LOCW, PER, ORG, TITLE, CUE …)
 
 
@@ -78,9 +78,9 @@ def word_features(raw: str, res: Resources) -> tuple[list[str], ...]:
     near = [f"w={w}", f"st={st}", f"sh={sh}"]
     far = [f"w={w}"]
     if cl is not None:
-        own.extend((f"c={cl[0]}", f"C={cl[1]}"))
-        near.extend((f"c={cl[0]}", f"C={cl[1]}"))
-        far.append(f"c={cl[0]}")
+        own.extend(f"c{i}={c}" for i, c in enumerate(cl))
+        near.extend(f"c{i}={c}" for i, c in enumerate(cl))
+        far.append(f"c0={cl[0]}")
     else:
         own.append("c=?")
         near.append("c=?")

@@ -12,15 +12,15 @@ CLUSTERS = NER_DIR / "clusters.tsv"
 MODEL = NER_DIR / "model.tsv"
 
 
-def load_clusters(path: Path = CLUSTERS) -> dict[str, tuple[str, str]]:
-    """``word<TAB>coarse<TAB>fine`` lines (matching-form words); empty when the file is absent."""
-    out: dict[str, tuple[str, str]] = {}
+def load_clusters(path: Path = CLUSTERS) -> dict[str, tuple[str, ...]]:
+    """``word<TAB>id<TAB>id…`` lines, coarse to fine (matching-form words); empty when the file is absent."""
+    out: dict[str, tuple[str, ...]] = {}
     if not path.exists():
         return out
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").split("\n"):
         if line and not line.startswith("#"):
-            w, c, f = line.split("\t")
-            out[w] = (c, f)
+            w, *ids = line.split("\t")
+            out[w] = tuple(ids)
     return out
 
 
