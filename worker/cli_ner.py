@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 ner_app = typer.Typer(help="The statistical entity tagger (CRF).", no_args_is_help=True)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # a path is never broken across lines
 
 
 @ner_app.command("train")
