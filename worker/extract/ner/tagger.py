@@ -3,9 +3,7 @@
 Because every feature describes one word at one offset (``worker.extract.ner.features``), a
 token's label scores are the sum of five per-word vectors; each word type's vectors are computed
 once per process and kept in a table, so a text costs a dictionary look-up per token, five numpy
-gathers and Viterbi over the few tokens that could be inside an entity. A token whose O score
-beats every other label by more than any pair of transitions could make up is O on the best path
-(exactly, not approximately), so Viterbi runs only on the stretches between such tokens.
+gathers, and Viterbi (``worker.extract.ner.viterbi``, compiled) over the whole text.
 """
 
 from __future__ import annotations
@@ -25,9 +23,10 @@ from worker.extract.ner.features import (
     edge_features,
     word_features,
 )
+from worker.extract.ner.viterbi import viterbi
 
-MAX_TYPES = 200_000  # cached word types before the cache starts afresh (bounded memory)
-_SENTENCE_END = frozenset(".!?؟\n")
+MAX_TYPES = 50_000  # cached word types before the cache starts afresh (≤ 18 MB of scores)
+_SENTENCE_END = frozenset(".!?؟")
 
 
 @dataclass(frozen=True)
@@ -56,12 +55,7 @@ class Tagger:
             self._w[self._attr[a], li[y]] = w
         self._bias = self._vec(["bias"])
         self.res = res
-        t = self.trans
-        # largest gain a non-O label can draw from its incoming and outgoing transitions
-        d_in = (t - t[:, [self.o]]).max(axis=0)
-        d_out = (t - t[[self.o], :]).max(axis=1)
-        self._slack = d_in + d_out
-        self._slack[self.o] = -np.inf
+        self._t = self.trans.tolist()
         self._reset()
 
     def _reset(self) -> None:
@@ -108,13 +102,16 @@ class Tagger:
         real: list[int] = []
         starts: list[int] = []  # index (in real tokens) where each sentence starts
         bos, eos = self._bos, self._eos
-        get = self._id
         for s in sentences:
             starts.append(len(real))
             ids.append(bos)
             ids.append(bos)
             base = len(ids)
-            ids.extend(get(w) for w in s)
+            row = self._row  # read per sentence: _id may start the cache afresh
+            found = [row.get(w, -1) for w in s]
+            if -1 in found:
+                found = [r if r != -1 else self._id(w) for r, w in zip(found, s, strict=True)]
+            ids.extend(found)
             real.extend(range(base, base + len(s)))
             ids.append(eos)
             ids.append(eos)
@@ -125,75 +122,52 @@ class Tagger:
         table = self._table
         e = self._bias + table[p[r - 2], 0] + table[p[r - 1], 1] + table[p[r], 2] + table[p[r + 1], 3] \
             + table[p[r + 2], 4]
-        margin = (e[:, [self.o]] - e - self._slack).min(axis=1)
-        unsure = np.flatnonzero(margin <= 0)
-        out = [self.o] * len(real)
-        if len(unsure) == 0:
-            return out
-        sent_start = set(starts)
-        sent_end = {s - 1 for s in starts[1:]} | {len(real) - 1}
-        run: list[int] = []
-        for i in unsure.tolist():
-            if run and (i != run[-1] + 1 or i in sent_start):
-                self._viterbi(run, e, out, sent_start, sent_end)
-                run = []
-            run.append(i)
-        self._viterbi(run, e, out, sent_start, sent_end)
-        return out
-
-    def _viterbi(self, run: list[int], e: np.ndarray, out: list[int], sent_start: set[int],
-                 sent_end: set[int]) -> None:
-        """Best labels for consecutive tokens ``run``; a neighbour outside it is O (or a sentence edge)."""
-        t = self.trans
-        o = self.o
-        rows = e[run]
-        score = rows[0].copy()
-        if run[0] not in sent_start:
-            score += t[o]
-        back: list[np.ndarray] = []
-        for k in range(1, len(run)):
-            cand = score[:, None] + t
-            best = cand.argmax(axis=0)
-            back.append(best)
-            score = cand.max(axis=0) + rows[k]
-        if run[-1] not in sent_end:
-            score = score + t[:, o]
-        y = int(score.argmax())
-        path = [y]
-        for b in reversed(back):
-            y = int(b[y])
-            path.append(y)
-        path.reverse()
-        for i, y in zip(run, path, strict=True):
-            out[i] = y
+        return viterbi(e.tolist(), self._t, starts)
 
     def spans(self, text: str) -> list[Span]:
         """Entity spans of ``text`` (sentences split at . ! ? ؟ and line breaks)."""
-        toks: list[tuple[int, int]] = []
+        findall = TOKEN_RE.findall
+        words: list[str] = []
         sentences: list[list[str]] = []
-        cur: list[str] = []
-        for m in TOKEN_RE.finditer(text):
-            w = m.group()
-            toks.append((m.start(), m.end()))
-            cur.append(w)
-            if w in _SENTENCE_END or (m.end() < len(text) and text[m.end()] == "\n"):
-                sentences.append(cur)
-                cur = []
-        if cur:
-            sentences.append(cur)
+        for line in text.split("\n"):
+            toks: list[str] = findall(line)
+            words.extend(toks)
+            a = 0
+            for k, w in enumerate(toks):
+                if w in _SENTENCE_END:
+                    sentences.append(toks[a : k + 1])
+                    a = k + 1
+            if a < len(toks):
+                sentences.append(toks[a:])
         labels = self._decode(sentences)
-        out: list[Span] = []
+        found: list[tuple[int, int, str]] = []  # token ranges
         names = self.labels
+        o = self.o
         start, typ = -1, ""
-        for i, y in enumerate([*labels, self.o]):
+        for i, y in enumerate(labels):
+            if y == o:
+                if typ:
+                    found.append((start, i, typ))
+                    typ = ""
+                continue
             lab = names[y]
-            kind = lab[2:]
-            if typ and (y == self.o or lab.startswith("B-") or kind != typ):
-                out.append(Span(toks[start][0], toks[i - 1][1], typ))
+            if typ and (lab[0] == "B" or lab[2:] != typ):
+                found.append((start, i, typ))
                 typ = ""
-            if y != self.o and not typ:
-                start, typ = i, kind
-        return out
+            if not typ:
+                start, typ = i, lab[2:]
+        if typ:
+            found.append((start, len(labels), typ))
+        if not found:
+            return []
+        # character offsets, walking the text token by token up to the last entity
+        offsets: list[int] = []
+        pos = 0
+        for w in words[: found[-1][1]]:
+            pos = text.find(w, pos)
+            offsets.append(pos)
+            pos += len(w)
+        return [Span(offsets[a], offsets[b - 1] + len(words[b - 1]), t) for a, b, t in found]
 
 
 def load_weights(path: Path) -> tuple[list[str], dict[tuple[str, str], float], dict[tuple[str, str], float]]:
