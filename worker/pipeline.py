@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from worker.extract.casualties import extract_casualties, totals_and_approximate
+from worker.extract.casualties import extract_casualties, totals_and_approximate, totals_evidence
 from worker.extract.entities import extract_entities, regions_for
 from worker.models import Casualty, Entity, Keyword, Region
 from worker.signals.keywords import score_keywords
@@ -34,6 +34,7 @@ class Extraction:
             "casualties": [c.to_json() for c in self.casualties],
             "totals": self.totals,
             "totals_approximate": self.totals_approximate,
+            "totals_evidence": totals_evidence(self.casualties),
             "entities": [e.to_json() for e in self.entities],
             "keywords": [k.to_json() for k in self.keywords],
             "escalation_score": self.escalation_score,
@@ -47,7 +48,7 @@ def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None,
 
     ``reference`` (the article's publication date) resolves relative dates such as أمس.
     """
-    casualties = extract_casualties(text_clean, vague_bounds=vague_bounds)
+    casualties = extract_casualties(text_clean, vague_bounds=vague_bounds, reference=reference)
     entities = extract_entities(text_clean, reference=reference)
     keywords, score = score_keywords(text_clean)
     totals, approximate = totals_and_approximate(casualties)

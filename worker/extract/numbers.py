@@ -204,7 +204,7 @@ for _stem, _label in (
     ("ضابط", "officers"), ("رجل", "men"), ("امرات", "women"), ("شاب", "people"), ("فتات", "children"),
     ("جثت", "bodies"), ("شرطي", "police"), ("شقيق", "people"), ("مصاب", "injured"), ("اسير", "people"),
     ("قائد", "commanders"), ("صياد", "civilians"), ("راع", "civilians"), ("مزارع", "civilians"),
-    ("راكب", "civilians"), ("سائق", "civilians"),
+    ("راكب", "civilians"), ("سائق", "civilians"), ("طيار", "pilots"),
 ):
     DUAL_NOUNS[_stem + "ان"] = _label
     DUAL_NOUNS[_stem + "ين"] = _label

@@ -2,7 +2,7 @@
 
 Data only. Every list is expanded once, at import, to all clitic-prefixed variants (و، ف، ب، ل، ال…)
 so the extractor does one dictionary lookup per token. ``who`` labels are short English
-categories; fighters of a named group get ``"<group as written> fighters"`` (see casualties.py).
+categories; fighters of a named group get ``"<group as written> fighters"`` (see docs/casualties.md).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ LEFT_TRIGGERS: dict[str, str] = {
     **dict.fromkeys(
         ["مقتل", "قتل", "قتلت", "يقتل", "تقتل", "قتلوا", "استشهاد", "استشهد", "استشهدت", "استشهدوا",
          "اغتيال", "اغتال", "اغتالت", "اغتالوا", "قضي", "قضوا", "قضيا", "مصرع", "وفاه", "نعي", "نعت", "ينعي", "تنعي", "نعوا", "اعدام", "اعدم", "اعدمت",
-         "بحياه", "بارواح", "حصيله", "الحصيله", "ازهاق", "هلاك", "تصفيه"], KILLED),
+         "بحياه", "بارواح", "حصيله", "الحصيله", "ازهاق", "هلاك", "تصفيه", "القضاء"], KILLED),
     **dict.fromkeys(
         ["اصابه", "اصيب", "اصيبت", "اصيبوا", "يصاب", "جرح", "جرحت", "جرحوا", "اصابات", "اصابتهم", "اصاب",
          "اصابت"], INJURED),
@@ -34,6 +34,10 @@ LEFT_TRIGGERS: dict[str, str] = {
                      "احتجزت", "القبض", "اعتقالات"], ARRESTED),
     **dict.fromkeys(["نزوح", "نزح", "نزحت", "تهجير", "هجر", "تشريد", "شرد", "تهجر"], DISPLACED),
 }
+# Triggers that count only with "على" after them: "القضاء على 13 مسلحا" (القضاء alone is "the judiciary").
+NEEDS_ALA: frozenset[str] = frozenset(["القضاء"])
+# "أحد/إحدى" + a plural people noun after a trigger: one person ("أصيب أحد المحتجين").
+ONE_OF: frozenset[str] = frozenset(["احد", "احدي"])
 # Verb triggers that may be separated from their object count by a subject ("نعى حزب الله اثنين …").
 TRIGGER_VERBS: frozenset[str] = frozenset(
     ["اغتال", "اغتالت", "اغتالوا", "قتل", "قتلت", "يقتل", "تقتل", "نعي", "نعت", "ينعي", "تنعي", "نعوا", "اعدم", "اعدمت", "اصيب", "اصيبت",
@@ -104,7 +108,9 @@ WHO: dict[str, str] = {
     **dict.fromkeys(["عنصر", "عناصر", "عنصرا", "عنصرين", "عنصران", "مقاتل", "مقاتلين", "مقاتلا",
                      "مقاتلون", "قيادي", "قياديا", "قياديين", "قائد", "قاده", "عناصره", "عناصرها",
                      "عناصرهم", "مقاتليه", "مقاتليها", "متشدد", "متشددين", "ارهابي", "ارهابيين",
-                     "مرتزقه", "مسلح", "مسلحين", "مسلحا", "مسلحون"], "fighters"),
+                     "مرتزقه", "مسلح", "مسلحين", "مسلحا", "مسلحون", "متمرد", "متمردين", "متمردا",
+                     "متمردون", "تكفيري", "تكفيريين", "تكفيريا", "تكفيريون", "جهادي", "جهاديين", "جهاديا",
+                     "ارهابيا", "ارهابيون", "حوثيين", "حوثيا", "حوثيون"], "fighters"),
     **dict.fromkeys(["صحفي", "صحفيين", "صحفيا", "اعلامي", "اعلاميين", "مصور", "مراسل"], "journalists"),
     **dict.fromkeys(["مسعف", "مسعفين", "طبيب", "اطباء", "ممرض", "ممرضين", "مسعفا"], "medics"),
     **dict.fromkeys(["متظاهر", "متظاهرين", "متظاهرا", "محتج", "محتجين", "محتجا"], "protesters"),
@@ -113,20 +119,23 @@ WHO: dict[str, str] = {
     **dict.fromkeys(["عامل", "عمال", "عاملا", "موظف", "موظفين", "طالب", "طلاب", "تلاميذ", "صياد",
                      "صيادين", "مزارع", "مزارعين", "راع", "راكب", "راكبا", "ركاب", "مصلين", "مصليا",
                      "مصل", "مارا", "مارين", "المارة"], "civilians"),
+    **dict.fromkeys(["طيار", "طيارين", "طيارا", "طيارون"], "pilots"),
     **dict.fromkeys(["مشتبه", "مشتبها", "مشتبهين", "مطلوب", "مطلوبا", "مطلوبين", "متهم", "متهما",
                      "متهمين"], "suspects"),
 }
 # Singular nouns that make "trigger + noun" a count of one ("مقتل طفل", "إصابة شرطي").
 SINGULAR_PEOPLE: dict[str, str] = {
     **dict.fromkeys(["طفل", "طفله", "رضيع", "فتاه", "فتي", "قاصر"], "children"),
-    **dict.fromkeys(["جندي", "عسكري", "مجند"], "soldiers"),
+    **dict.fromkeys(["جندي", "عسكري", "مجند", "رقيب", "عريف", "ملازم", "نقيب", "رائد", "عقيد", "عميد"],
+                    "soldiers"),
+    **dict.fromkeys(["طيار"], "pilots"),
     **dict.fromkeys(["ضابط"], "officers"),
     **dict.fromkeys(["شرطي"], "police"),
     **dict.fromkeys(["مدني", "مواطن", "مزارع", "راع", "صياد", "عامل", "طالب", "موظف"], "civilians"),
     **dict.fromkeys(["امراه", "سيده", "مسنه"], "women"),
     **dict.fromkeys(["شاب", "رجل", "شخص", "مسن", "والد", "والده", "والدته", "شقيق", "شقيقه", "ابن",
                      "ابنه", "زوجته", "لاجئ", "مهاجر", "اخر", "ثالث", "رابع", "خامس", "سائق", "راكب",
-                     "مختار", "امام", "معلم", "ناشط", "حارس"], "people"),
+                     "مختار", "امام", "معلم", "ناشط", "حارس", "مسؤول", "مستوطن"], "people"),
     **dict.fromkeys(["عنصر", "مقاتل", "قيادي", "قائد", "مسلح"], "fighters"),
     **dict.fromkeys(["صحفي", "مصور", "مراسل", "اعلامي"], "journalists"),
     **dict.fromkeys(["مسعف", "طبيب", "ممرض"], "medics"),
@@ -219,11 +228,80 @@ BACKGROUND_PAIRS: frozenset[tuple[str, str]] = frozenset(
      ("عام", "2011"), ("في", "حرب"), ("منذ", "2011"), ("مجمل", "الحرب"), ("حصيله", "الحرب"),
      ("خلال", "عام"), ("في", "عام"), ("العام", "الفائت"), ("السنوات", "الماضيه"), ("الاشهر", "الماضيه"),
      ("الاعوام", "الماضيه"), ("الاسابيع", "الماضيه"), ("اجمالي", "الحرب"), ("ضحايا", "الحرب"),
-     ("قتلي", "الحرب"), ("ضحايا", "النزاع"),
+     ("قتلي", "الحرب"), ("ضحايا", "النزاع"), ("في", "المجمل"), ("مطلع", "الاسبوع"), ("مطلع", "الشهر"),
+     ("اوائل", "الشهر"), ("اواخر", "الشهر"), ("مطلع", "العام"), ("بدايه", "الاسبوع"), ("بدايه", "الشهر"),
      *((m, "الماضي") for m in ("يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس",
                                 "سبتمبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان",
                                 "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين"))])
-BACKGROUND_SINGLE: frozenset[str] = frozenset(["سابقا", "اجمالا"])
+BACKGROUND_SINGLE: frozenset[str] = frozenset(["سابقا", "اجمالا", "الاجماليه", "غداه", "وغداه"])
+# A war, conflict or uprising named in the figure's sentence: its toll, not today's (definite forms).
+WAR_NOUNS: frozenset[str] = frozenset(
+    p + w for w in ("الحرب", "النزاع", "الصراع", "الانتفاضه", "التمرد") for p in ("", "و", "ب", "وب", "ف"))
+# Words that start an earlier-event phrase: "غداة مقتل 9".
+EARLIER_MARKERS: frozenset[str] = frozenset(["غداه", "وغداه"])
+# "حتى الآن", "إلى الآن": a running total so far.
+SO_FAR_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    [("حتي", "الان"), ("الي", "الان"), ("لحد", "الان"), ("حتي", "اللحظه"), ("لغايه", "الان")])
+SO_FAR_FIRST: frozenset[str] = frozenset(a for a, _ in SO_FAR_PAIRS)
+# After منذ, only these keep a figure current ("منذ ساعات الصباح"); any other منذ is a period.
+MUNDHU_NOW: frozenset[str] = frozenset(["ساعات", "ساعه", "الصباح", "صباح", "فجر", "الفجر", "الليله", "ليل",
+                                        "مساء", "المساء", "امس", "البارحه",
+                                        "دقائق", "قليل", "لحظات", "ظهر", "الظهر"])
+# After خلال, a period longer than the day's news.
+KHILAL_PERIOD: frozenset[str] = frozenset(
+    ["الحرب", "النزاع", "الصراع", "السنوات", "الاعوام", "العام", "الاشهر", "الشهور", "الشهر", "الشهرين",
+     "الاسابيع", "الفتره", "هذه", "الحمله", "العمليه", "الانتفاضه", "عام", "سنوات", "اعوام", "اشهر",
+     "شهور", "اسابيع", "العقود", "عقود", "العقد"])
+# Durations of days to months after a count ("خمسة أيام من الغارات"); years are left out (ages).
+DURATION_NOUNS: frozenset[str] = frozenset(
+    ["ايام", "يوما", "اسابيع", "اسبوعا", "اشهر", "شهرا", "شهور", "يومين", "اسبوعين", "شهرين"])
+DUAL_DURATIONS: frozenset[str] = frozenset(["يومين", "اسبوعين", "شهرين"])
+# Words before a duration that make it an accumulated or earlier span ("في خمسة أيام", "بعد يومين").
+SPAN_OPENERS: frozenset[str] = frozenset(["في", "خلال", "بعد", "قبل", "طوال", "مدي", "مدار", "غضون", "وبعد",
+                                          "وقبل", "وخلال", "ضحايا", "حصيله", "قتلي"])
+# Singular durations count as an earlier span only right after بعد/قبل ("وبعد نحو أسبوع من الصمت").
+SINGLE_DURATIONS: frozenset[str] = frozenset(["اسبوع", "شهر"])
+APPROX_SKIP: frozenset[str] = frozenset(["نحو", "حوالي", "قرابه", "زهاء", "اكثر", "اقل", "من"])
+# Tolls this large come from wars, famines or disasters: without a disaster named in the sentence
+# they are a war's toll, not the current incident's.
+WAR_SCALE = 10000
+DISASTER_STEMS: tuple[str, ...] = ("زلزال", "عاصف", "فيضان", "مجاع", "اعصار", "تسونامي", "وباء", "كارث",
+                                   "هزه", "انهيار", "سيول")
+# A superlative before منذ makes a comparison ("أسوأ يوم منذ حرب 2014"), not the figure's time.
+SUPERLATIVES: frozenset[str] = frozenset(
+    ["اسوا", "الاسوا", "اعنف", "الاعنف", "اشد", "الاشد", "اعلي", "الاعلي", "اكبر", "الاكبر", "اخطر",
+     "الاخطر", "اول", "الاول", "ادمي", "الادمي", "الاكثر", "دمويه", "اكثر"])
+# "ويأتي الهجوم بعد …", "وجاء القرار بعد …": what follows the after-word happened earlier.
+COMES_AFTER_OPENERS: frozenset[str] = frozenset(
+    ["ياتي", "وياتي", "تاتي", "وتاتي", "جاء", "وجاء", "جاءت", "وجاءت", "يجيء", "وتجيء"])
+AFTER_WORDS: frozenset[str] = frozenset(["بعد", "غداه", "عقب", "اثر", "بعدما", "وبعد"])
+# Openers of a clause after the figure's that put the figure in that clause's time.
+TRAILING_OPENERS: frozenset[str] = frozenset(["منذ", "خلال", "طوال", "في", "وذلك", "بعد", "غداه", "حتي"])
+# Today's time in the figure's clause keeps it current.
+NOW_WORDS: frozenset[str] = frozenset(["اليوم", "الليله", "حاليا", "صباح", "فجر", "ظهر", "صباحا", "فجرا",
+                                       "ظهرا", "ليلا", "امس", "البارحه"])
+# Sentence openers that continue the previous sentence's scope ("كما أصيب 1700").
+CONTINUATIONS: frozenset[str] = frozenset(["كما", "وكما", "كذلك", "وكذلك"])
+# "الاثنين" is Monday unless it follows the people counted ("الجنديين الاثنين").
+WEEKDAY_TWO: frozenset[str] = frozenset(["الاثنين", "والاثنين", "بالاثنين"])
+# Monday first, as date.weekday().
+WEEKDAYS: tuple[tuple[str, ...], ...] = tuple(
+    (w, "و" + w, "ب" + w) for w in ("الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد"))
+MONTHS: dict[str, int] = {
+    p + w: m
+    for m, names in enumerate(
+        (("يناير", "جانفي"), ("فبراير", "شباط", "فيفري"), ("مارس", "اذار"), ("ابريل", "نيسان", "افريل"),
+         ("مايو", "ايار", "ماي"), ("يونيو", "حزيران", "جوان"), ("يوليو", "تموز", "جويليه"),
+         ("اغسطس", "اب", "اوت"), ("سبتمبر", "ايلول"), ("اكتوبر", "تشرين"), ("نوفمبر",),
+         ("ديسمبر", "كانون")), start=1)
+    for w in names for p in ("", "و", "ب")
+}
+del MONTHS["اب"], MONTHS["واب"], MONTHS["باب"]  # "أب" is also "father"; "آب" alone is too ambiguous
+ORDINAL_DAYS: dict[str, int] = {
+    w: d for d, w in enumerate(("الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع",
+                                "الثامن", "التاسع", "العاشر"), start=1)}
+# A figure at least this large repeated elsewhere with a background cue is that background figure.
+MIN_REPEAT_COUNT = 10
 
 # Explicit "another incident" phrases.
 OTHER_INCIDENT_PAIRS: frozenset[tuple[str, str]] = frozenset(

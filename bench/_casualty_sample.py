@@ -1,0 +1,67 @@
+"""Deterministic sample of real articles to annotate for casualty totals (bench/data/casualties_real.jsonl).
+
+Why: the annotation set must not be chosen by what the extractor does. Articles are put in three
+strata by keyword tests on title + content (matching form), then taken in the order of
+sha1(docno) within each stratum:
+
+* ``bg``   a casualty word and a background/aggregate anchor (منذ، الماضي، حصيلة، إجمالي، الحرب، عام)
+* ``cur``  a casualty word and no such anchor
+* ``none`` no casualty word
+
+Counts per stratum are arguments; the committed set is the default (185 / 50 / 50): the ``bg``
+stratum was taken first to 120, then extended in the same hash order to 185 until the annotated
+set held at least 60 articles with only background figures. The dev/test split is sha1("split:" + docno): first hex digit
+0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
+Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from worker.text.normalize import normalize
+
+_CASUALTY = re.compile(r"(?:قتل|قتيل|مقتل|جرح|جريح|اصيب|اصابه|اصابات|مصاب|استشهد|شهيد|شهداء|ضحايا|حتف|مصرع|جثث|جثه)")
+_ANCHOR = re.compile(r"(?:منذ|الماضي|الماضيه|حصيله|اجمالي|الحرب|\bعام\b)")
+
+
+def stratum(text: str) -> str:
+    m = normalize(text)
+    if not _CASUALTY.search(m):
+        return "none"
+    return "bg" if _ANCHOR.search(m) else "cur"
+
+
+def split_of(docno: str) -> str:
+    return "dev" if hashlib.sha1(f"split:{docno}".encode()).hexdigest()[0] in "0123456789" else "test"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("jsonl", type=Path)
+    ap.add_argument("--bg", type=int, default=185)
+    ap.add_argument("--cur", type=int, default=50)
+    ap.add_argument("--none", type=int, default=50)
+    args = ap.parse_args()
+    want = {"bg": args.bg, "cur": args.cur, "none": args.none}
+    strata: dict[str, list[str]] = {k: [] for k in want}
+    with args.jsonl.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            strata[stratum(f"{row['title']}\n{row['content']}")].append(row["docno"])
+    for name, docnos in strata.items():
+        docnos.sort(key=lambda d: hashlib.sha1(d.encode()).hexdigest())
+        for d in docnos[: want[name]]:
+            print(json.dumps({"docno": d, "stratum": name, "split": split_of(d)}))
+    print(json.dumps({"strata_sizes": {k: len(v) for k, v in strata.items()}}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Article casualty totals against hand annotations of real news (bench/data/casualties_real.jsonl).
+
+Why: the gold sets in tests/ are own-written sentences; this measures ``totals`` on real articles
+whose texts stay outside the repository (read from a path). Each article is cleaned and extracted
+as ``rasd extract`` does (title first, then the content; the feed's publication date as the reference date). Prints one JSON object: killed and
+injured exact match, approximate-flag agreement, precision of a null killed total, and the
+misses by class:
+
+* ``background_counted`` the annotation has only background figures, the extractor gave a number
+* ``none_counted``       no (or only vague) casualty figures, the extractor gave a number
+* ``current_missed``     a current toll exists, the extractor gave null
+* ``over`` / ``under``   both numbers, the extractor's is larger / smaller
+
+``--split dev|test|all`` selects the dev set (looked at while developing) or the held-back test
+set by sha1("split:" + docno), the rule in bench/_casualty_sample.py. ``--misses`` lists
+each miss (docno, wanted, got) for the dev set.
+Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
+(defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl,
+both splits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from datetime import date
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._casualty_sample import split_of
+from worker.extract.casualties import extract_casualties, totals_and_approximate
+from worker.text.clean import clean_article
+
+
+def predict(title: str, content: str, published: str) -> tuple[dict[str, int | None], dict[str, bool]]:
+    text = clean_article(f"{title}\n{content}" if title and not content.lstrip().startswith(title) else content).text
+    try:
+        reference: date | None = parsedate_to_datetime(published).date()
+    except (TypeError, ValueError):
+        reference = None
+    return totals_and_approximate(extract_casualties(text, reference=reference))
+
+
+def miss_class(tag: str, want: int | None, got: int | None) -> str:
+    if want is None:
+        return "background_counted" if tag == "background" else "none_counted"
+    if got is None:
+        return "current_missed"
+    return "over" if got > want else "under"
+
+
+def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: bool) -> dict[str, Any]:
+    n = len(notes)
+    ok = {"killed": 0, "injured": 0}
+    approx_ok = 0
+    null_pred = null_right = 0
+    misses: dict[str, Counter[str]] = {"killed": Counter(), "injured": Counter()}
+    listed: list[dict[str, Any]] = []
+    t0 = time.process_time()
+    for a in notes:
+        row = texts[a["docno"]]
+        totals, approximate = predict(row["title"], row["content"], row.get("published") or "")
+        tag = a["note"].split(":", 1)[0]
+        for kind in ("killed", "injured"):
+            want, got = a[kind], totals[kind]
+            if want == got:
+                ok[kind] += 1
+            else:
+                misses[kind][miss_class(tag, want, got)] += 1
+                if show:
+                    listed.append({"docno": a["docno"], "kind": kind, "want": want, "got": got, "tag": tag})
+        if totals["killed"] is None:
+            null_pred += 1
+            null_right += a["killed"] is None
+        if a["killed"] is not None and a["killed"] == totals["killed"]:
+            approx_ok += approximate["killed"] == a["approx"]
+    cpu = time.process_time() - t0
+    out: dict[str, Any] = {
+        "articles": n,
+        "killed_exact": round(ok["killed"] / n, 3) if n else None,
+        "injured_exact": round(ok["injured"] / n, 3) if n else None,
+        "killed_null_precision": round(null_right / null_pred, 3) if null_pred else None,
+        "killed_null_predicted": null_pred,
+        "approx_agreement_on_exact_killed": approx_ok,
+        "misses": {k: dict(v) for k, v in misses.items()},
+        "classes": dict(Counter(a["note"].split(":", 1)[0] for a in notes)),
+        "ms_per_article_cpu": round(1000 * cpu / n, 2) if n else None,
+    }
+    if show:
+        out["miss_list"] = listed
+    return out
+
+
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+_DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
+_DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
+    ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
+    ap.add_argument("--split", choices=("dev", "test", "all", "both"), default="both",
+                    help="both (the default): dev and test, one object each")
+    ap.add_argument("--misses", action="store_true", help="list each miss (dev set only)")
+    args = ap.parse_args()
+    if not args.jsonl.exists():
+        sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")
+    notes = [json.loads(line) for line in args.annotations.read_text(encoding="utf-8").splitlines() if line]
+    if args.split not in ("all", "both"):
+        notes = [a for a in notes if split_of(a["docno"]) == args.split]
+    wanted = {a["docno"] for a in notes}
+    texts: dict[str, dict[str, Any]] = {}
+    with args.jsonl.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if row["docno"] in wanted:
+                texts[row["docno"]] = row
+    missing = wanted - texts.keys()
+    if missing:
+        sys.exit(f"casualties_real: {len(missing)} annotated articles are not in {args.jsonl}")
+    if args.split == "both":
+        result: dict[str, Any] = {"benchmark": "casualties_real"}
+        for name in ("dev", "test"):
+            part = [a for a in notes if split_of(a["docno"]) == name]
+            result[name] = score(texts, part, False)
+    else:
+        result = {"benchmark": "casualties_real", "split": args.split,
+                  **score(texts, notes, args.misses and args.split == "dev")}
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,247 @@
+"""Current or background: which figures belong to the event the article reports now.
+
+Rules and their reasons are in docs/casualties.md ("Current event"). Two passes: clause cues while
+figures are read (:func:`is_background`), then :func:`classify_article` over all figures (text
+zones, war-scale tolls, repeats of a background figure, continuations).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from worker.extract.casualties import lexicon as lx
+from worker.extract.casualties.context import Doc, Fig, clause_bounds, line_of, sentence_range
+from worker.extract.numbers import NUM_WORDS, T_COMMA, T_NUM, T_WORD
+
+_BG_AFTER_FI = frozenset(b for a, b in lx.BACKGROUND_PAIRS if a == "في")
+_BG_FIRST = frozenset(["منذ", "ومنذ", "عام", "العام", "سنه", "خلال", "وخلال", *lx.BACKGROUND_SINGLE,
+                       *lx.WAR_NOUNS, *lx.EARLIER_MARKERS, *lx.SO_FAR_FIRST, *_BG_AFTER_FI,
+                       *(a for a, _ in lx.BACKGROUND_PAIRS if a != "في")])
+_WEEKDAYS = {w: d for d, names in enumerate(lx.WEEKDAYS) for w in names}
+_MONTHS = lx.MONTHS
+_PAST_ADJ = frozenset(["الماضي", "الماضيه", "المنصرم", "المنصرمه", "الفائت", "الفائته", "السابق", "السابقه"])
+
+
+def _date_before(doc: Doc, k: int, month: int) -> bool:
+    """A date whose month token is ``k``: True when it lies more than two days before the reference."""
+    ref = doc.ref
+    if ref is None:
+        return False
+    day = 0
+    prev = k - 1
+    if prev >= 0 and doc.w[prev] == "من":  # "التاسع من شباط"
+        prev -= 1
+        day = lx.ORDINAL_DAYS.get(doc.w[prev] or "", 0)
+    elif prev >= 0 and doc.kinds[prev] == T_NUM and doc.norms[prev].isdigit():
+        day = int(doc.norms[prev])
+    year = ref.year
+    for j in range(k + 1, min(doc.n, k + 4)):
+        if doc.kinds[j] == T_NUM and doc.norms[j].isdigit() and len(doc.norms[j]) == 4:
+            year = int(doc.norms[j])
+            break
+        if doc.kinds[j] != T_WORD or doc.norms[j] not in _MONTHS:
+            break
+    if not 1 <= day <= 31:
+        return (year, month) < (ref.year, ref.month)
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return False
+    return when < ref - timedelta(days=2)
+
+
+def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
+    """Whether token ``k`` opens a background cue (a past or cumulative time, a war, an earlier event)."""
+    kinds, norms = doc.kinds, doc.norms
+    w = norms[k]
+    nk = kinds[k + 1] if k + 1 <= hi else 0
+    nn = norms[k + 1] if k + 1 <= hi else ""
+    if kinds[k] == T_NUM:
+        return bool(doc.ref is not None and w.isdigit() and len(w) == 4 and 1900 <= int(w) < doc.ref.year)
+    if w in lx.BACKGROUND_SINGLE or w in lx.WAR_NOUNS or w in lx.EARLIER_MARKERS:
+        return True
+    if w in _BG_AFTER_FI and k > lo and norms[k - 1] == "في":
+        return True
+    if w in ("منذ", "ومنذ"):
+        return nn not in lx.MUNDHU_NOW
+    if w in ("خلال", "وخلال"):
+        return nn in lx.KHILAL_PERIOD or (nk == T_NUM and norms[k + 2] in lx.DURATION_NOUNS)
+    if (w, nn) in lx.BACKGROUND_PAIRS or (w, nn) in lx.SO_FAR_PAIRS:
+        return True
+    if w in ("عام", "العام", "سنه") and nk == T_NUM and nn.isdigit() and 1900 <= int(nn) <= 2100:
+        return doc.ref is None or int(nn) < doc.ref.year
+    day = _WEEKDAYS.get(w)
+    if day is not None:
+        if nn in _PAST_ADJ:
+            return True
+        ref = doc.ref
+        return ref is not None and (ref.weekday() - day) % 7 >= 2
+    month = _MONTHS.get(w)
+    if month is not None:
+        if nn in _PAST_ADJ:
+            return True
+        if month in (10, 11, 12, 1) and nn in ("الاول", "الثاني") and w in ("تشرين", "كانون"):
+            month = {("تشرين", "الاول"): 10, ("تشرين", "الثاني"): 11, ("كانون", "الاول"): 12,
+                     ("كانون", "الثاني"): 1}[(w, nn)]
+        return _date_before(doc, k, month)
+    # an accumulated or earlier span: "في خمسة أيام من الغارات", "ثلاثة أسابيع من القصف", "بعد يومين"
+    if w in lx.SINGLE_DURATIONS and k > lo:
+        j = k - 1
+        while j > lo and norms[j] in lx.APPROX_SKIP:
+            j -= 1
+        return norms[j] in ("بعد", "قبل", "وبعد", "وقبل")
+    if w not in lx.DURATION_NOUNS or k <= lo:
+        return False
+    if w in lx.DUAL_DURATIONS:
+        before = norms[k - 1]
+        if w == "يومين" and before not in ("بعد", "قبل", "وبعد", "وقبل"):
+            return False  # "خلال يومين" of fighting is still the current event
+    elif kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS:
+        before = norms[k - 2] if k - 2 >= lo else ""
+    else:
+        return False
+    return before in lx.SPAN_OPENERS
+
+
+def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
+    """Background cue tokens of sentence ``s``, cached; cues inside a comparison ("أسوأ يوم منذ
+    حرب 2014") are not cues."""
+    hit = doc.cues.get(s)
+    if hit is not None:
+        return hit
+    lo, hi = sentence_range(doc, s, around)
+    norms, kinds = doc.norms, doc.kinds
+    out: list[int] = []
+    compare_clause = -1
+    for k in range(lo, hi + 1):
+        w = norms[k]
+        if kinds[k] == T_WORD:
+            if w in ("منذ", "ومنذ") and any(norms[j] in lx.SUPERLATIVES and norms[j + 1] != "من"
+                                             for j in range(max(lo, k - 8), k)):
+                compare_clause = doc.clause[k]
+            if doc.clause[k] == compare_clause:
+                continue
+            if (w in _BG_FIRST or w in _WEEKDAYS or w in _MONTHS or w in lx.DURATION_NOUNS
+                    or w in lx.SINGLE_DURATIONS) \
+                    and _cue_at(doc, k, lo, hi):
+                out.append(k)
+        elif kinds[k] == T_NUM and doc.ref is not None and doc.clause[k] != compare_clause \
+                and _cue_at(doc, k, lo, hi):
+            out.append(k)
+    # "ويأتي الهجوم بعد يومين من مقتل 14": what follows بعد/غداة is an earlier event
+    opener = next((k for k in range(lo, hi + 1) if norms[k] in lx.COMES_AFTER_OPENERS), -1)
+    if opener >= 0:
+        for k in range(opener + 1, min(hi + 1, opener + 16)):
+            if norms[k] in lx.AFTER_WORDS:
+                out.append(k)
+                break
+    out.sort()
+    doc.cues[s] = out
+    return out
+
+
+def _now_anchor(doc: Doc, lo: int, hi: int) -> bool:
+    """The clause names today's time ("صباح اليوم", a weekday that is not an earlier one)."""
+    for k in range(lo, hi + 1):
+        w = doc.norms[k]
+        if w in lx.NOW_WORDS:
+            return True
+        day = _WEEKDAYS.get(w)
+        if day is not None and (k + 1 > hi or doc.norms[k + 1] not in _PAST_ADJ):
+            ref = doc.ref
+            if ref is None or (ref.weekday() - day) % 7 < 2:
+                return True
+    return False
+
+
+def is_background(doc: Doc, i: int) -> bool:
+    """Background cue for the figure at token ``i`` (cached per clause: figures of one clause share it)."""
+    key = doc.clause[i]
+    hit = doc.bg.get(key)
+    if hit is None:
+        hit = doc.bg[key] = _is_background_uncached(doc, i)
+    return hit
+
+
+def _is_background_uncached(doc: Doc, i: int) -> bool:
+    lo, hi = clause_bounds(doc, i)
+    cues = _sentence_cues(doc, doc.sent[i], i)
+    if any(lo <= k <= hi for k in cues):
+        return True
+    # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
+    # مقتل 100"), unless this clause names today's time
+    if any(k < lo for k in cues) and not _now_anchor(doc, lo, hi):
+        return True
+    # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"
+    if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.w[hi + 1] in lx.TRAILING_OPENERS \
+            and doc.sent[hi + 1] == doc.sent[i]:
+        nlo, nhi = clause_bounds(doc, hi + 1)
+        if any(nlo <= k <= nhi for k in cues):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Article level
+# ---------------------------------------------------------------------------------------------
+_MAX_HEADING_WORDS = 15
+_TOLL_KINDS = frozenset([lx.KILLED, lx.INJURED, lx.COMBINED])
+_LINE_END = ".!?\u061f\u061b"
+
+
+def _in_heading(doc: Doc, f: Fig) -> bool:
+    """A short line after the title with no sentence end: a sub-heading, a teaser or a related link."""
+    start = doc.starts[f.first]
+    if start < doc.head_end or (doc.head_end == 0 and doc.text.find("\n") > start) \
+            or doc.text.find("\n") == -1:
+        return False
+    a, b = line_of(doc.text, start)
+    line = doc.text[a:b].rstrip().rstrip("\"\u00bb\u201d'")
+    return bool(line) and line[-1] not in _LINE_END and len(line.split()) <= _MAX_HEADING_WORDS
+
+
+def _names_disaster(doc: Doc, f: Fig) -> bool:
+    lo, hi = sentence_range(doc, f.sent, f.first)
+    return any(stem in w for w in doc.norms[lo:hi + 1] for stem in lx.DISASTER_STEMS)
+
+
+def classify_article(doc: Doc, figs: list[Fig]) -> None:
+    """Background flags that need the whole article (docs/casualties.md, "Current event")."""
+    if not figs:
+        return
+    zone: list[Fig] = []
+    for f in figs:
+        c = f.cas
+        if c.background or c.count is None:
+            continue
+        if _in_heading(doc, f):
+            zone.append(f)
+        elif c.count >= lx.WAR_SCALE and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
+            c.background = True
+    # "كما أصيب 1700": a sentence that continues a background one is background
+    prev_sent = -1
+    prev_bg = False
+    for f in figs:
+        c = f.cas
+        if f.sent != prev_sent:
+            lo = sentence_range(doc, f.sent, f.first)[0]
+            first = doc.norms[lo] if doc.kinds[lo] == T_WORD else ""
+            if first in lx.CONTINUATIONS and prev_bg and not c.background \
+                    and not _now_anchor(doc, *clause_bounds(doc, f.first)):
+                for g in figs:
+                    if g.sent == f.sent:
+                        g.cas.background = True
+            group = [g for g in figs if g.sent == f.sent and g.cas.count is not None]
+            if group:
+                prev_bg = all(g.cas.background for g in group)
+                prev_sent = f.sent
+    # a figure repeated elsewhere with a background cue is that background figure
+    bg_counts = {(f.cas.kind, f.cas.count) for f in figs
+                 if f.cas.background and f.cas.count is not None and f.cas.count >= lx.MIN_REPEAT_COUNT}
+    if bg_counts:
+        for f in figs:
+            if (f.cas.kind, f.cas.count) in bg_counts:
+                f.cas.background = True
+    for f in zone:
+        f.cas.background = True
+

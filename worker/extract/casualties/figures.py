@@ -1,0 +1,645 @@
+"""Casualty figures of one text: every number or singular victim noun read in its token context."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from worker.extract.casualties import lexicon as lx
+from worker.extract.casualties.context import Doc, Fig, cue_ranges
+from worker.extract.casualties.current import classify_article, is_background
+from worker.extract.casualties.incidents import resolve_incidents
+from worker.extract.casualties.tables import (
+    CASE_KINDS,
+    COUNTED,
+    GROUP,
+    GROUP_BASE,
+    INTEREST,
+    LEFT_SKIP,
+    MARKS_RE,
+    MAX_FIGURES,
+    MAX_LEFT,
+    MAX_NUMBERS,
+    MAX_RIGHT,
+    MAX_VISITS,
+    NOT_LEFT,
+    NOT_PEOPLE,
+    PERP_BASE,
+    RIGHT_BASE,
+    SINGLE_VICTIM_BASE,
+    SINGULAR_BASE,
+    SUBM,
+    TRIG,
+    TRIG_BASE,
+    UPDATE,
+    VICTIM,
+    VICTIM_BASE,
+    WEAK_BASE,
+    WEAK_CONFIRMED,
+    WHO_BASE,
+    WHO_STOP,
+)
+from worker.extract.numbers import NUM_WORDS as _NUM_WORDS
+from worker.extract.numbers import (
+    T_COMMA,
+    T_NUM,
+    T_PCT,
+    T_WORD,
+    NumberMatch,
+    fold_same_length,
+    numbers_from_tokens,
+    tokenize,
+)
+from worker.models import Casualty
+
+
+def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = None,
+                       reference: date | None = None) -> list[Casualty]:
+    """Casualty figures of ``text`` in text order; spans index ``text``.
+
+    ``reference`` (the publication date) dates weekdays and month names: a figure dated more than
+    a day before it is background.
+    """
+    if not text:
+        return []
+    folded = fold_same_length(text)
+    marks = MARKS_RE.search(folded) is not None
+    ranges = cue_ranges(folded, marks)
+    if not ranges:
+        return []
+    tokens = tokenize(text, ranges, folded=folded, marks=marks)
+    doc = Doc(text, folded, tokens, reference)
+    nums = numbers_from_tokens(text, tokens, vague_bounds, limit=MAX_NUMBERS)
+    by_first = {m.first: m for m in nums}
+    interest = INTEREST
+    stops = [i for i, w in enumerate(doc.norms) if w in interest]
+    visit = sorted({*by_first, *stops})[:MAX_VISITS]
+    figs: list[Fig] = []
+    sub_active = False
+    sub_kind: str | None = None
+    sub_sent = -1
+    done = -1  # last token consumed by a figure
+    for i in visit:
+        if len(figs) >= MAX_FIGURES:
+            break
+        if i <= done:
+            continue
+        if sub_active and sub_sent != doc.sent[i]:
+            sub_active = False
+        m = by_first.get(i)
+        if m is not None:
+            fig = _analyze_number(doc, m, figs, sub_active, sub_kind)
+            if fig is not None:
+                if figs and figs[-1].forward and figs[-1].sent == fig.sent and fig.cas.sub_of is None:
+                    figs[-1].cas.sub_of = len(figs)
+                    figs[-1].subject = True
+                figs.append(fig)
+            done = m.last
+            continue
+        if doc.kinds[i] != T_WORD:
+            continue
+        norm = doc.norms[i]
+        is_bain = norm in ("بين", "وبين", "ومن") and (
+            VICTIM_BASE.get(doc.w[i + 1] or "") is not None or doc.w[i + 1] in ("بين", "بينهم"))
+        if is_bain and figs and figs[-1].forward and figs[-1].last == i - 2:
+            continue  # "9 من بين القتلى الـ30": the total follows, handled by ``forward``
+        if norm in SUBM or is_bain:
+            sub_active, sub_sent = True, doc.sent[i]
+            vb = VICTIM_BASE.get(doc.w[i + 1] or "") if is_bain else None
+            sub_kind = lx.VICTIM_NOUNS[vb] if vb else None
+            single = _singular_after(doc, i + (2 if is_bain else 1))
+            if single is not None:
+                fig = _singular_fig(doc, i + (2 if is_bain else 1), single, None, figs, True, sub_kind)
+                if fig is not None:
+                    figs.append(fig)
+            continue
+        trig = TRIG_BASE.get(norm)
+        if trig is not None:
+            sub_active = False
+            if trig in lx.SV_KILLED and TRIG[norm][1] == "":
+                fig = _subject_singular(doc, i, figs)
+                if fig is not None and (not figs or figs[-1].last < fig.first):
+                    figs.append(fig)
+            fig = _trigger_singular(doc, i, lx.LEFT_TRIGGERS[trig], figs)
+            if fig is not None:
+                figs.append(fig)
+                done = fig.last
+        elif WEAK_BASE.get(norm) in WEAK_CONFIRMED:
+            # "لقي سائق حتفه": one person
+            single = _singular_after(doc, i + 1)
+            wk, confirm = lx.WEAK_TRIGGERS[WEAK_BASE.get(norm) or ""]
+            if single is not None and (doc.w[i + 2] in confirm or doc.w[i + 3] in confirm):
+                fig = _singular_fig(doc, i + 1, single, wk, figs, False, None)
+                if fig is not None:
+                    figs.append(fig)
+                    done = i + 1
+        elif WEAK_BASE.get(norm) in ("سقوط", "وقوع", "سقط", "سقطت"):
+            sv = SINGLE_VICTIM_BASE.get(doc.w[i + 1] or "")
+            if sv is not None and not _combined_after(doc, i + 1):
+                cas = _make(doc, i + 1, i + 1, lx.SINGULAR_VICTIMS[sv], 1, None)
+                figs.append(Fig(cas, i + 1, i + 1, doc.sent[i]))
+                done = i + 1
+    classify_article(doc, figs)
+    resolve_incidents(doc, figs)
+    return [f.cas for f in figs]
+
+
+# ---------------------------------------------------------------------------------------------
+# Number analysis
+# ---------------------------------------------------------------------------------------------
+def _analyze_number(
+    doc: Doc, m: NumberMatch, figs: list[Fig], in_sub: bool, sub_kind: str | None
+) -> Fig | None:
+    i0, i1 = m.first, m.last
+    value = m.value
+    if value is not None and (isinstance(value, float) or value <= 0):
+        return None
+    nxt_kind = doc.kinds[i1 + 1] if i1 + 1 < doc.n else None
+    if nxt_kind == T_PCT:
+        return None
+    nxt_w = doc.w[i1 + 1]
+    prev_w = doc.w[i0 - 1]
+    kind: str | None = None
+    # "14 حالة وفاة", "30 حالة إصابة"
+    if nxt_w in ("حاله", "حالات") and doc.w[i1 + 2] in CASE_KINDS:
+        kind = CASE_KINDS[doc.w[i1 + 2] or ""]
+    elif nxt_w is not None and nxt_w in NOT_PEOPLE:
+        return None
+    if nxt_w in ("في", "ب") and doc.w[i1 + 2] in ("المئه", "المائه"):
+        return None
+    if prev_w is not None and prev_w in NOT_LEFT:
+        return None
+    if m.digits and value is not None and 1900 <= value <= 2100 and WHO_BASE.get(nxt_w or "") is None \
+            and VICTIM_BASE.get(nxt_w or "") is None:
+        return None
+    if not m.dual and nxt_kind == T_NUM:
+        return None  # "17 2018" style leftovers
+    if value == 1 and doc.norms[i0] in ("واحد", "واحده", "وواحد", "وواحده") and prev_w is not None \
+            and TRIG_BASE.get(prev_w) is None and who_label(prev_w) is None:
+        return None  # "عائلة واحدة": an adjective, not a count
+    if value in (1, 2) and not m.digits and figs and figs[-1].last == i0 - 1 and figs[-1].cas.count == value:
+        return None  # "مقتل شخص واحد", "الجنديان الاثنان": the noun before it is the figure already
+    if value == 2 and doc.norms[i0] in lx.WEEKDAY_TWO and (prev_w is None or who_label(prev_w) is None):
+        return None  # "قُتل الإثنين 55": Monday, not "the two"
+
+    update = False
+    forward = False
+    who: str | None = None
+    perp = False
+    left_start = i0 - 1
+    if m.dual:
+        vb = VICTIM_BASE.get(doc.norms[i0])
+        if vb is not None:
+            kind = lx.VICTIM_NOUNS[vb]
+        who = who_label(doc.norms[i0])
+    if m.definite and prev_w is not None and (WHO_BASE.get(prev_w) or PERP_BASE.get(prev_w)):
+        # "قتل المسلحين الثلاثة": the counted noun precedes the number
+        who = who_label(prev_w)
+        perp = PERP_BASE.get(prev_w) is not None
+        left_start = i0 - 2
+
+    # 1. victim noun right after the number (or after "من")
+    r = i1 + 1
+    if kind is None:
+        w = doc.w[r]
+        if w == "من":
+            r += 1
+            w = doc.w[r]
+            if w == "بين":  # "9 من بين القتلى الـ30": a part of the total that follows
+                r += 1
+                w = doc.w[r]
+                forward = VICTIM.get(w or "") is not None
+        hit = VICTIM.get(w or "")
+        if hit is None and w is not None and WHO_BASE.get(w) is not None:
+            # "4 من الجنود القتلى", "3 جنود قتلى": the victim noun qualifies the counted people
+            after = VICTIM.get(doc.w[r + 1] or "")
+            if after is not None and after[1] in ("", "ال"):
+                hit = after
+        if hit is not None and hit[1] in ("", "ال"):
+            kind = lx.VICTIM_NOUNS[hit[0]]
+            if kind in COUNTED and _combined_after(doc, r):
+                kind = lx.COMBINED
+    # 2. trigger on the left
+    vso = WHO_BASE.get(nxt_w or "") is not None or nxt_w == "من"
+    left_kind, update, negated, weak = _left_trigger(doc, left_start, i1, vso)
+    if negated:
+        return None
+    if kind is None or (weak and left_kind is not None):
+        kind = left_kind
+    if not update and figs and figs[-1].cas.update and figs[-1].sent == doc.sent[i0] and i0 - figs[-1].last <= 4:
+        update = True  # "ارتفع عدد القتلى إلى 18 والمصابين إلى 41"
+    elif kind == lx.KILLED and left_kind == lx.COMBINED:
+        kind = lx.COMBINED
+    if kind is not None and kind in COUNTED and _combined_after(doc, i1 + 1):
+        kind = lx.COMBINED
+    # 3. verb after the counted people; "بين قتيل وجريح" alone
+    if kind is None:
+        kind = _right_verb(doc, i1 + 1)
+    if kind is None and _combined_after(doc, i1 + 1):
+        kind = lx.COMBINED
+    # 4. coordination with the previous figure of the sentence, or an open sub-count list
+    coord = _coordinated_with(doc, m, figs)
+    if kind is None and coord is not None:
+        kind = coord.cas.kind
+    if (coord is not None and coord.cas.update and kind == coord.cas.kind) or (
+            coord is not None and coord.cas.update and doc.w[i0 - 1] == "الي"):
+        update = True
+    sub_parent: int | None = None
+    post_sub = doc.w[i1 + 1] in lx.SUB_MARKERS or (
+        doc.w[i1 + 2] in lx.SUB_MARKERS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None)
+    if in_sub or post_sub or (coord is not None and coord.cas.sub_of is not None):
+        if coord is not None and coord.cas.sub_of is not None:
+            sub_parent = coord.cas.sub_of
+        else:
+            sub_parent = _find_parent(figs, sub_kind or kind)
+        if sub_parent is not None and kind is None:
+            kind = sub_kind or figs[sub_parent].cas.kind
+        if sub_parent is not None and post_sub and not in_sub:
+            sub_parent = None if _find_parent(figs, kind) is None else sub_parent
+    if kind is None:
+        return None
+
+    if who is None or not perp:
+        w_label, w_perp = _who_right(doc, r if r > i1 + 1 else i1 + 1)
+        who = who or w_label
+        perp = perp or w_perp
+    if perp:
+        who = "perpetrators"
+    cas = _make(doc, i0, i1, kind, None if m.vague else int(value or 0) or None, who)
+    cas.approximate = m.approximate or _approx_right(doc, i1 + 1)
+    if m.vague:
+        cas.count, cas.vague, cas.lower_bound = None, True, m.lower_bound
+    cas.update = update
+    cas.perpetrator = perp
+    cas.background = is_background(doc, i0)
+    cas.sub_of = sub_parent
+    fig = Fig(cas, i0, i1, doc.sent[i0])
+    fig.subject = sub_parent is not None
+    fig.forward = forward and sub_parent is None
+    return fig
+
+
+def _make(doc: Doc, i0: int, i1: int, kind: str, count: int | None, who: str | None) -> Casualty:
+    s, e = doc.starts[i0], doc.ends[i1]
+    return Casualty(kind, count, False, who, (s, e), doc.text[s:e])
+
+
+def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None, bool, bool, bool]:
+    """(kind, update, negated, weak) from the trigger left of a count.
+
+    Walks left over filler words; "في X" phrases are skipped; with ``vso`` (an object phrase after
+    the count) up to two subject words may sit between a *verb* trigger and the count.
+    """
+    none = (None, False, False, False)
+    j = start
+    steps = 0
+    update = False
+    unknown = 0
+    # "ارتفعت حصيلة القتلى في التفجير إلى 27": after "إلى", skip a short phrase back to the toll
+    toll = doc.w[start] in ("الي", "لتبلغ", "ليبلغ", "بلغت", "بلغ") and any(
+        (doc.w[k] or "") in ("حصيله", "الحصيله", "عدد", "حصيلتها", "حصيلته")
+        for k in range(max(0, start - 12), start))
+    limit = MAX_LEFT + (6 if toll else 0)
+    while j >= 0 and steps < limit:
+        if doc.kinds[j] != T_WORD:
+            if doc.kinds[j] == T_COMMA and doc.norms[j] in _QUOTES:
+                j -= 1  # "أسفرت عن مقتل "23 مقاتلا"": a quote mark between trigger and count
+                steps += 1
+                continue
+            return none
+        w = doc.norms[j]
+        trig = TRIG_BASE.get(w)
+        if trig is not None:
+            if unknown and trig not in lx.TRIGGER_VERBS:
+                return none
+            if trig in lx.NEEDS_ALA and doc.w[j + 1] != "علي":
+                return none
+            kind = lx.LEFT_TRIGGERS[trig]
+            prev = doc.w[j - 1]
+            if prev is not None:
+                pt = TRIG_BASE.get(prev)
+                if pt is not None and TRIG[w][1].startswith("و") and pt in lx.COMBINABLE \
+                        and trig in lx.COMBINABLE and not _counted_before(doc, j - 1):
+                    pk = lx.LEFT_TRIGGERS[pt]
+                    if {pk, kind} == {lx.KILLED, lx.INJURED}:
+                        kind = lx.COMBINED
+                if prev in lx.NEGATIONS:
+                    return None, False, True, False
+            update = update or _update_before(doc, j)
+            return kind, update, False, False
+        vb = VICTIM.get(w)
+        if vb is not None and (vb[1] in ("ال", "وال", "لل", "بال") or toll) and not unknown:
+            return lx.VICTIM_NOUNS[vb[0]], update or _update_before(doc, j), False, False
+        weak = WEAK_BASE.get(w)
+        if weak is not None:
+            wkind, confirm = lx.WEAK_TRIGGERS[weak]
+            if confirm and _confirmed(doc, i1 + 1, confirm):
+                return wkind, update, False, True
+            return none
+        if w in UPDATE:
+            update = True
+        elif w in LEFT_SKIP or toll:
+            pass
+        elif doc.w[j - 1] == "في" and not unknown:
+            j -= 1  # "قتل في هجوم اليوم 4 أشخاص"
+            steps += 1
+        elif vso and unknown < 3:
+            unknown += 1
+        else:
+            return none
+        j -= 1
+        steps += 1
+    return none
+
+
+_QUOTES = frozenset(['"', "\u00ab", "\u00bb"])
+
+
+def _counted_before(doc: Doc, j: int) -> bool:
+    """A count right before the verb at ``j`` ("16 فلسطينيا قتلوا"): the verb belongs to that count."""
+    return any(doc.kinds[k] == T_NUM or doc.w[k] in _NUM_WORDS for k in range(max(0, j - 3), j))
+
+
+def _update_before(doc: Doc, j: int) -> bool:
+    for k in range(j - 1, max(-1, j - 4), -1):
+        w = doc.w[k]
+        if w is None:
+            return False
+        if w in UPDATE:
+            return True
+    return False
+
+
+def _confirmed(doc: Doc, start: int, words: frozenset[str]) -> bool:
+    for k in range(start, min(doc.n, start + MAX_RIGHT)):
+        w = doc.w[k]
+        if w is None:
+            return False
+        if w in words or (w[:1] in "وف" and w[1:] in words):
+            return True
+    return False
+
+
+def _combined_after(doc: Doc, r: int) -> bool:
+    """True for "قتيلا وجريحا", "قتلى وجرحى", "بين قتيل وجريح" starting at token ``r`` or just after."""
+    w = doc.w[r]
+    if w is None:
+        return False
+    vb = VICTIM_BASE.get(w)
+    if vb is not None:
+        nxt = doc.w[r + 1]
+        if nxt == "و":
+            nxt = doc.w[r + 2]
+        elif nxt is not None and nxt.startswith("و"):
+            nxt = nxt[1:]
+        else:
+            nxt = None
+        if nxt is not None:
+            nb = VICTIM_BASE.get(nxt)
+            if nb is not None and {lx.VICTIM_NOUNS[vb], lx.VICTIM_NOUNS[nb]} == {lx.KILLED, lx.INJURED}:
+                return True
+        return False
+    for k in range(r, min(doc.n, r + 4)):
+        if doc.w[k] in ("بين",):
+            return _combined_after(doc, k + 1)
+        if doc.w[k] is None:
+            return False
+    return False
+
+
+def _right_verb(doc: Doc, start: int) -> str | None:
+    for k in range(start, min(doc.n, start + MAX_RIGHT)):
+        w = doc.w[k]
+        if w is None:
+            return None
+        if w == "عداد":  # "في عداد المفقودين/القتلى"
+            vb = VICTIM_BASE.get(doc.w[k + 1] or "")
+            return lx.VICTIM_NOUNS[vb] if vb is not None else None
+        rv = RIGHT_BASE.get(w)
+        if rv is not None:
+            return lx.RIGHT_VERBS[rv]
+        if TRIG_BASE.get(w) is not None:
+            return None
+    return None
+
+
+def _coordinated_with(doc: Doc, m: NumberMatch, figs: list[Fig]) -> Fig | None:
+    if not figs:
+        return None
+    prev = figs[-1]
+    if prev.sent != doc.sent[m.first] or m.first - prev.last > 8:
+        return None
+    conj = doc.w[m.first - 1] == "و" or doc.norms[m.first].startswith("و")
+    if not conj:
+        return None
+    for k in range(prev.last + 1, m.first):
+        w = doc.w[k]
+        if w is not None and (TRIG_BASE.get(w) is not None or WEAK_BASE.get(w) is not None):
+            return None
+    return prev
+
+
+def _find_parent(figs: Sequence[Fig], kind: str | None) -> int | None:
+    for idx in range(len(figs) - 1, -1, -1):
+        c = figs[idx].cas
+        if c.sub_of is None and (kind is None or c.kind == kind or c.kind == lx.COMBINED):
+            return idx
+    return None
+
+
+def who_label(norm: str) -> str | None:
+    b = WHO_BASE.get(norm)
+    if b is not None:
+        return lx.WHO[b]
+    b = SINGULAR_BASE.get(norm)
+    if b is not None:
+        return lx.SINGULAR_PEOPLE[b]
+    if PERP_BASE.get(norm) is not None:
+        return "perpetrators"
+    return None
+
+
+def _who_right(doc: Doc, start: int) -> tuple[str | None, bool]:
+    """(who label, perpetrator) from the counted phrase after a number."""
+    label: str | None = None
+    perp = False
+    k = start
+    end = min(doc.n, start + MAX_RIGHT)
+    while k < end:
+        w = doc.w[k]
+        if w is None or w in WHO_STOP:
+            break
+        if PERP_BASE.get(w) is not None and doc.w[k - 1] not in lx.ATTACK_NOUNS:
+            return "perpetrators", True
+        if w == "الذين" and doc.w[k + 1] in ("نفذوا", "نفذ", "شنوا", "هاجموا"):
+            return "perpetrators", True
+        if label is None:
+            b = WHO_BASE.get(w)
+            if b is not None:
+                label = lx.WHO[b]
+                if label == "fighters":
+                    label = _group_label(doc, k + 1) or label
+                elif label == "police":
+                    pass
+                k += 1
+                continue
+        elif WHO_BASE.get(w) is None and w not in ("من", "و"):
+            break
+        k += 1
+    return label, perp
+
+
+def _group_label(doc: Doc, k: int) -> str | None:
+    """'soldiers', 'police' or '<group> fighters' for "عناصر (من|في) الجيش/حزب الله …"."""
+    w = doc.w[k]
+    if w in ("من", "في", "ل", "تابعين", "تابعه"):
+        k += 1
+        w = doc.w[k]
+    if w in ("قوات", "القوات") and doc.w[k + 1] in ("النظام", "الجيش", "الحكومه", "الحكوميه", "الامن"):
+        return "soldiers" if doc.w[k + 1] != "الامن" else "police"
+    if w is None:
+        return None
+    while WHO_BASE.get(w) is not None and GROUP_BASE.get(w) is None:  # "عنصرا وقياديا في ميليشيا …"
+        k += 1
+        w = doc.w[k]
+        if w in ("من", "في"):
+            k += 1
+            w = doc.w[k]
+        if w is None:
+            return None
+    g = GROUP_BASE.get(w)
+    if g is None:
+        return None
+    if g in lx.GROUP_SKIP and "ال" in GROUP[w][1]:
+        return None  # "لعناصر الميليشيا": no name follows
+    if w in lx.ARMY_WORDS or g in lx.ARMY_WORDS:
+        return "soldiers"
+    if w in lx.POLICE_WORDS or g in lx.POLICE_WORDS:
+        return "police"
+    if g in lx.GROUP_SKIP:
+        k += 1
+    words: list[int] = []
+    while k < doc.n and len(words) < 3:
+        tk, tn = doc.kinds[k], doc.norms[k]
+        if tk == T_COMMA and tn in "«»\"()":
+            k += 1
+            continue
+        if tk != T_WORD or tn in WHO_STOP or tn in ("من", "و") or (
+                words and tn.startswith("و") and len(tn) > 2):
+            break
+        words.append(k)
+        k += 1
+        if len(words) == 2:
+            break
+    if not words:
+        return None
+    s, e = doc.starts[words[0]], doc.ends[words[-1]]
+    return f"{doc.text[s:e]} fighters"
+
+
+def _approx_right(doc: Doc, start: int) -> bool:
+    for k in range(start, min(doc.n - 1, start + MAX_RIGHT)):
+        w = doc.w[k]
+        if w is None:
+            return False
+        if w == "علي" and doc.w[k + 1] == "الاقل":
+            return True
+    return False
+
+
+def _singular_after(doc: Doc, k: int) -> str | None:
+    w = doc.w[k]
+    if w is None:
+        return None
+    return _singular_base(w)
+
+
+def _singular_base(w: str) -> str | None:
+    b = SINGULAR_BASE.get(w)
+    if b is None and w.endswith("ا"):
+        b = SINGULAR_BASE.get(w[:-1])  # accusative "مختاراً"
+    return b
+
+
+def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | None:
+    """"مقتل طفل", "إصابة شرطي", "مقتل الانتحاري", "مقتل وإصابة شخص": one person."""
+    k = i + 1
+    w = doc.w[k]
+    if w is not None and w.startswith("و") and TRIG_BASE.get(w) is not None:
+        ob = TRIG_BASE.get(w) or ""
+        if {lx.LEFT_TRIGGERS[ob], kind} == {lx.KILLED, lx.INJURED} and ob in lx.COMBINABLE \
+                and TRIG_BASE.get(doc.norms[i]) in lx.COMBINABLE:
+            kind = lx.COMBINED
+        k += 1
+    b = _singular_after(doc, k)
+    if b is None:
+        if doc.w[k] in lx.ONE_OF and who_label(doc.w[k + 1] or "") is not None:
+            b = "شخص"  # "أصيب أحد المحتجين": one of a plural group
+            k += 1
+        else:
+            return None
+    if doc.w[i - 1] in lx.NEGATIONS:
+        return None
+    # "مقتل ضابط وجندي": coordinated singular nouns count one each
+    last = k
+    n = 1
+    while n < 6:
+        nxt = doc.w[last + 1]
+        if nxt is None or not nxt.startswith("و") or _singular_base(nxt[1:]) is None:
+            break
+        last += 1
+        n += 1
+    fig = _singular_fig(doc, k, b, kind, figs, False, None)
+    if fig is not None and n > 1:
+        fig.cas.count = n
+        fig.cas.span = (doc.starts[k], doc.ends[last])
+        fig.cas.text = doc.text[fig.cas.span[0]:fig.cas.span[1]]
+        fig.last = last
+    return fig
+
+
+def _subject_singular(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:
+    """"جندياً استشهد", "المهاجم قُتل": a singular person noun as subject of a passive kill verb.
+
+    Only when the verb has no object after it (a number or a person noun would make it active).
+    """
+    prev = doc.w[i - 1]
+    if prev is None:
+        return None
+    b = SINGULAR_BASE.get(prev)
+    if b is None and prev.endswith("ا"):
+        b = SINGULAR_BASE.get(prev[:-1])  # accusative "جندياً"
+    if b is None:
+        return None
+    nxt = doc.w[i + 1]
+    if i + 1 < doc.n and doc.kinds[i + 1] == T_NUM:
+        return None
+    if nxt is not None and (who_label(nxt) is not None or nxt in _NUM_WORDS):
+        return None
+    return _singular_fig(doc, i - 1, b, lx.KILLED, figs, False, None)
+
+
+def _singular_fig(
+    doc: Doc, k: int, base: str, kind: str | None, figs: list[Fig], sub: bool, sub_kind: str | None
+) -> Fig | None:
+    label = lx.SINGULAR_PEOPLE[base]
+    parent: int | None = None
+    if sub:
+        parent = _find_parent(figs, sub_kind)
+        if parent is None:
+            return None
+        kind = sub_kind or figs[parent].cas.kind
+    if kind is None:
+        return None
+    perp = label == "perpetrators" and doc.w[k - 1] not in lx.ATTACK_NOUNS
+    if label == "fighters":
+        label = _group_label(doc, k + 1) or label
+    cas = _make(doc, k, k, kind, 1, label)
+    cas.perpetrator = perp
+    cas.background = is_background(doc, k)
+    cas.approximate = False
+    cas.sub_of = parent
+    fig = Fig(cas, k, k, doc.sent[k])
+    fig.subject = parent is not None
+    return fig
+

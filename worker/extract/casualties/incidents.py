@@ -1,0 +1,228 @@
+"""Which top-level figures are one incident (repeats, parts, updates, other estimates) and which add up."""
+
+from __future__ import annotations
+
+from worker.extract.casualties import lexicon as lx
+from worker.extract.casualties.context import Doc, Fig, clause_bounds, sentence_range
+from worker.extract.casualties.tables import NOT_PEOPLE, PLACE_TYPES, RIGHT, SINGULAR, TRIG, VICTIM, WEAK, WHO
+from worker.extract.numbers import T_COMMA, T_STOP, T_WORD
+from worker.models import Casualty
+
+
+def eligible(c: Casualty) -> bool:
+    return c.count is not None and not c.vague and not c.background and not c.perpetrator
+
+
+# How strongly a sentence marks a separate incident: an unknown noun after في, a typed or fronted
+# place ("بمدينة حمص", "وفي إدلب،"), or words saying so ("هجوم آخر").
+_NO_CUE, _NEW_PLACE, _NAMED_PLACE, _OTHER_INCIDENT = 0, 1, 2, 3
+
+
+def _distinct_cue(doc: Doc, fig: Fig, cache: dict[int, int]) -> int:
+    """Whether the figure's sentence names another incident ("هجوم آخر") or a place not seen before it."""
+    hit = cache.get(fig.sent)
+    if hit is None:
+        hit = cache[fig.sent] = _distinct_cue_uncached(doc, fig)
+    return hit
+
+
+_INCIDENT_FIRST = frozenset(
+    w for a, _ in lx.OTHER_INCIDENT_PAIRS for w in (a, "و" + a, "ال" + a, "وال" + a, "ب" + a, "بال" + a))
+_PLACE_INTRO = frozenset(["في", "وفي", "ففي", "علي", "قرب", "وقرب", "بالقرب",
+                          *(p + t for t in lx.PLACE_TYPES for p in ("ب", "و"))])
+_CUE_INTRO = _INCIDENT_FIRST | _PLACE_INTRO
+
+
+def _distinct_cue_uncached(doc: Doc, fig: Fig) -> int:
+    lo, hi = sentence_range(doc, fig.sent, fig.first)
+    offset = doc.starts[lo]
+    folded = doc.folded
+    kinds, norms = doc.kinds, doc.norms
+    intro = _CUE_INTRO
+    found = _NO_CUE
+    for k in [k for k in range(lo, hi + 1) if norms[k] in intro]:
+        w = norms[k]
+        if w in _INCIDENT_FIRST:
+            a = w[1:] if w.startswith("و") else w
+            a = a[1:] if a.startswith("ب") else a
+            a = a[2:] if a.startswith("ال") else a
+            if (a, doc.w[k + 1]) in lx.OTHER_INCIDENT_PAIRS:
+                return _OTHER_INCIDENT
+            if w not in _PLACE_INTRO:
+                continue
+        typed = w not in ("في", "وفي", "ففي", "علي")
+        if w == "علي" and norms[k + 1 if k + 1 <= hi else k] not in PLACE_TYPES:
+            continue  # "على" introduces a place only with a place type: "على بلدة عيترون"
+        p = k + 1
+        if w == "بالقرب" and doc.w[p] == "من":
+            p += 1
+        while p <= hi and kinds[p] == T_WORD and norms[p] in PLACE_TYPES:
+            p += 1
+            typed = True
+        x = doc.w[p]
+        if x is None or len(x) < 3 or x in lx.NOT_PLACE or (x.startswith("ال") and x[2:] in lx.NOT_PLACE):
+            continue
+        # a definite noun is a place only after a place type or at the head of the clause ("وفي الرقة،")
+        if x.startswith("ال") and not typed and not (k == lo or kinds[k - 1] in (T_COMMA, T_STOP)):
+            continue
+        if _is_lexical(x):
+            continue
+        core = x[2:] if x.startswith("ال") else x
+        if folded.find(core, 0, offset) == -1:  # substring: clitics and ال need no handling
+            strong = typed or w in ("قرب", "وقرب", "بالقرب") or (
+                w in ("وفي", "ففي") and (k == lo or kinds[k - 1] in (T_COMMA, T_STOP)))
+            found = max(found, _NAMED_PLACE if strong else _NEW_PLACE)
+    return found
+
+
+_LEXICAL = frozenset().union(TRIG, VICTIM, WHO, NOT_PEOPLE, SINGULAR, RIGHT, WEAK)
+
+
+def _is_lexical(w: str) -> bool:
+    return w in _LEXICAL
+
+
+_ALT_FIRST = frozenset(a for a, _ in lx.ALT_SOURCE_PAIRS)
+
+
+def _alt_source(doc: Doc, f: Fig) -> bool:
+    """The figure's clause names another source ("بينما تحدثت مصادر أخرى عن 18")."""
+    lo, hi = clause_bounds(doc, f.first)
+    norms = doc.norms
+    if _ALT_FIRST.isdisjoint(norms[lo:hi + 1]):
+        return False
+    return any((norms[k], norms[k + 1]) in lx.ALT_SOURCE_PAIRS for k in range(lo, hi))
+
+
+def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
+    if len(figs) < 2:
+        return
+    index = {id(f): k for k, f in enumerate(figs)}
+    seen: dict[int, int] = {}
+    # top-level eligible figures per kind, per sentence in text order; resolving one kind only
+    # links figures of that kind, so all kinds can be grouped in one pass beforehand
+    by_kind: dict[str, dict[int, list[Fig]]] = {}
+    head = [f for f in figs if doc.starts[f.first] < doc.head_end and f.cas.sub_of is None and eligible(f.cas)]
+    for f in figs:
+        if f.cas.sub_of is None and eligible(f.cas) and doc.starts[f.first] >= doc.head_end:
+            by_kind.setdefault(f.cas.kind, {}).setdefault(f.sent, []).append(f)
+    for groups in by_kind.values():
+        anchors: list[Fig] = []
+        for s, group in groups.items():
+            prior = [a for a in anchors if a.sent != s]
+            new_anchors: list[Fig] = []
+            # a. breakdown of an earlier total
+            if len(group) >= 2 and prior:
+                total = sum(int(f.cas.count or 0) for f in group if not f.cas.update)
+                target = next((a for a in prior if a.cas.count == total), None)
+                if target is not None:
+                    for f in group:
+                        f.cas.sub_of = index[id(target)]
+                    continue
+            prior_counts = {a.cas.count for a in prior}
+            repeat_in_group = any(f.cas.count in prior_counts for f in group if not f.cas.update)
+            for f in group:
+                c = f.cas
+                count = int(c.count or 0)
+                if c.update:
+                    for pool in (anchors, new_anchors):
+                        for a in list(pool):
+                            if int(a.cas.count or 0) <= count and a is not f:
+                                a.cas.sub_of = index[id(f)]
+                                pool.remove(a)
+                    new_anchors.append(f)
+                    continue
+                if (prior or new_anchors) and _alt_source(doc, f):
+                    # "بينما تحدثت مصادر أخرى عن 18": another estimate of the same toll → keep the max
+                    pool = prior + new_anchors
+                    host = max(pool, key=lambda a: int(a.cas.count or 0))
+                    if int(host.cas.count or 0) >= count:
+                        c.sub_of = index[id(host)]
+                        continue
+                    for a in pool:
+                        a.cas.sub_of = index[id(f)]
+                        if a in anchors:
+                            anchors.remove(a)
+                        if a in new_anchors:
+                            new_anchors.remove(a)
+                        if a in prior:
+                            prior.remove(a)
+                    new_anchors.append(f)
+                    continue
+                if not prior:
+                    new_anchors.append(f)
+                    continue
+                cue = _distinct_cue(doc, f, seen)
+                # rule 5: the same count again is the same figure unless the sentence names another
+                # place or incident ("وفي إدلب قتل 3", "في هجوم آخر")
+                equal = next((a for a in prior if a.cas.count == count), None)
+                if equal is not None and cue < _NAMED_PLACE:
+                    c.sub_of = index[id(equal)]
+                    continue
+                if cue:
+                    new_anchors.append(f)
+                    continue
+                if repeat_in_group:
+                    new_anchors.append(f)
+                    continue
+                bigger = [a for a in prior if int(a.cas.count or 0) >= count]
+                if bigger:
+                    host = max(bigger, key=lambda a: int(a.cas.count or 0))
+                    c.sub_of = index[id(host)]
+                    continue
+                absorbed = [a for a in prior if a.cas.who is None or c.who is None or a.cas.who == c.who]
+                for a in absorbed:
+                    a.cas.sub_of = index[id(f)]
+                    anchors.remove(a)
+                    prior.remove(a)
+                new_anchors.append(f)
+            anchors.extend(new_anchors)
+    if head:
+        _resolve_title(doc, figs, head, index)
+    # sub-counts of a figure that became part of another point to the outermost figure
+    for f in figs:
+        seen_idx: set[int] = set()
+        while f.cas.sub_of is not None and figs[f.cas.sub_of].cas.sub_of is not None \
+                and f.cas.sub_of not in seen_idx:
+            seen_idx.add(f.cas.sub_of)
+            f.cas.sub_of = figs[f.cas.sub_of].cas.sub_of
+
+
+
+def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, int]) -> None:
+    """Title figures summarise the body (rule 5 across title and body, rule 2 for a title total).
+
+    A body figure equal to a title figure is the same figure; a title total at least the body's
+    other figures holds them as parts; a smaller title figure is part of the body's toll.
+    """
+    head_idx = {index[id(f)] for f in head}
+    for kind in {f.cas.kind for f in head}:
+        top = [f for f in head if f.cas.kind == kind and f.cas.sub_of is None]
+        body = [f for f in figs if f.cas.kind == kind and eligible(f.cas) and f not in head
+                and (f.cas.sub_of is None or f.cas.sub_of in head_idx)]
+        if not body:
+            continue
+        rest: list[Fig] = []
+        for f in top:
+            equal = next((b for b in body if b.cas.count == f.cas.count), None)
+            if equal is None:
+                rest.append(f)
+                continue
+            body.remove(equal)
+            if equal.cas.update:  # "ارتفعت الحصيلة إلى 43" in the body carries the title's 43
+                f.cas.sub_of = index[id(equal)]
+            else:
+                equal.cas.sub_of = index[id(f)]
+        body = [b for b in body if b.cas.sub_of is None]
+        if not rest or not body:
+            continue
+        body_total = sum(int(b.cas.count or 0) for b in body)
+        title_total = sum(int(f.cas.count or 0) for f in rest)
+        if title_total >= body_total:
+            host = max(rest, key=lambda f: int(f.cas.count or 0))
+            for b in body:
+                b.cas.sub_of = index[id(host)]
+        else:
+            largest = max(body, key=lambda b: int(b.cas.count or 0))
+            for f in rest:
+                f.cas.sub_of = index[id(largest)]
