@@ -40,7 +40,8 @@ def _pass(texts: list[str], tagger: bool, generated: bool) -> list[list[Entity]]
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("path", type=Path)
+    ap.add_argument("path", type=Path, nargs="?",
+                    default=ROOT.parent / "shared/data/ant-dev/middle-east-2018-02-to-05.jsonl")
     ap.add_argument("--compare", choices=("tagger", "generated"), default="tagger")
     a = ap.parse_args()
     articles = [json.loads(x) for x in a.path.read_text(encoding="utf-8").split("\n") if x.strip()]
@@ -71,7 +72,7 @@ def main() -> None:
     print(json.dumps({"compare": a.compare, "articles": len(articles), "region_set_changed": len(changed),
                       "admin1_set_changed": admin1_changed, "regions_added": dict(added),
                       "regions_removed": dict(removed), "entities_by_source": dict(sorted(sources.items())),
-                      "sample": changed[:40]}, ensure_ascii=False, indent=1))
+                      "sample": changed[:10]}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
