@@ -27,6 +27,7 @@ the admin1's. Spans exclude a leading clitic (بإدلب → إدلب) except th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -134,7 +135,7 @@ _QUALIFIER_WORDS = frozenset(fold_key(w) for w in ("باسم", "إلى", "لدى
 _CONNECTORS = frozenset({"عبد", "ابو", "بن", "ابن", "ام", "ال"})
 MAX_HITS = 2000  # dictionary hits per text (a 300-word article has ~50; 50 KB of news ~1,500)
 MAX_MARKERS = 300  # titles and cue words followed up per text
-MAX_TAG_CHARS = 20_000  # characters given to the tagger per text (a 2,000-word article has ~12,000)
+MAX_TAG_CHARS = 10_000  # characters given to the tagger per text (a 250-word article has ~1,500)
 MAX_TAGGED = 1000  # tagger entities kept per text (a 300-word article has ~10)
 _TAG = "entities"  # this lexicon's hits in ``Folded.memo``
 _Found = tuple[int, int, str, str, "dict[str, Any] | None", str]
@@ -358,20 +359,26 @@ def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str]
     """``ents`` plus the tagger spans that no list or rule entity overlaps (see the module docstring);
     a tagger PER that covers only rule-found people (a title's guess, "جان إيف") replaces them."""
     out = list(ents)
+    rule_per = sorted((x.span[0], x.span[1], id(x)) for x in ents if x.type == "PER" and x.source == "rule")
+    rule_starts = [r[0] for r in rule_per]
+    gone: set[int] = set()
+    added = 0
     for sp in default_tagger().spans(text[:MAX_TAG_CHARS]):
         if sp.type not in _TAGGED_TYPES:
             continue
-        if len(out) - len(ents) >= MAX_TAGGED:
+        if added >= MAX_TAGGED:
             break
         s, e = sp.start, sp.end
         if taken.find(1, s, e) != -1:
-            inner = [x for x in out if s <= x.span[0] and x.span[1] <= e]
-            if sp.type != "PER" or not inner or any(x.type != "PER" or x.source != "rule" for x in inner) \
-                    or taken.count(1, s, e) != sum(x.span[1] - x.span[0] for x in inner):
+            if sp.type != "PER":
                 continue
-            gone = {id(x) for x in inner}
-            out = [x for x in out if id(x) not in gone]
+            inner = rule_per[bisect_left(rule_starts, s) : bisect_left(rule_starts, e)]
+            if not inner or any(r[1] > e for r in inner) \
+                    or taken.count(1, s, e) != sum(r[1] - r[0] for r in inner):
+                continue
+            gone.update(r[2] for r in inner)
         taken[s:e] = b"\x01" * (e - s)
+        added += 1
         m = _CLITIC_BEFORE_AL.match(text, s, e)  # والولايات → الولايات, as the gazetteer spans read
         if m is not None:
             s = m.end()
@@ -385,7 +392,7 @@ def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str]
                 geo = lex.geo(place)
                 norm = place.name_en
         out.append(Entity(sp.type, surface, (s, e), norm, geo, "tagger"))
-    return out
+    return [x for x in out if id(x) not in gone] if gone else out
 
 
 def _resolve_markers(
