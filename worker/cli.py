@@ -171,9 +171,15 @@ def feeds_add(url: str, name: Annotated[str, typer.Option()] = "",
 
     _check_feed_url(url)
     with engine().begin() as conn:
+        known = feeds_repo.find_feed(conn, url)
         feed_id = feeds_repo.add_feed(conn, url, now(), name=name, country=country,
                                       interval=interval or settings().poll_interval_default)
-    console.print(f"feed {feed_id} added: {url}")
+    if known is not None:
+        console.print(f"feed {feed_id} already registered: {url} (its name, interval and country were updated)",
+                      soft_wrap=True, highlight=False)
+    else:
+        console.print(f"feed {feed_id} added: {url}" + ("" if name else " (named after its title at the first fetch)"),
+                      soft_wrap=True, highlight=False)
 
 
 @feeds_app.command("list")
@@ -311,8 +317,12 @@ def extract(path: Annotated[str, typer.Argument(help="file, or - for stdin")] = 
 
 @app.command()
 def replay(paths: Annotated[list[Path], typer.Argument(help="RSS/Atom files or .jsonl articles")],
-           as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+           as_json: Annotated[bool, typer.Option("--json")] = False,
+           allow_partial: Annotated[bool, typer.Option(
+               "--allow-partial", help="exit 0 even when some input lines or files were skipped")] = False) -> None:
     """Ingest files through the full pipeline in event time, then print a summary.
+
+    Exits with status 1 when input was skipped (unreadable lines or files) unless --allow-partial.
 
     Uses the running service's Valkey and database when there is one; otherwise starts an
     embedded Valkey for the duration of the command.
@@ -352,13 +362,18 @@ def replay(paths: Annotated[list[Path], typer.Argument(help="RSS/Atom files or .
     out = summary.to_json()
     if as_json:
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-        return
-    console.print(f"{out['items_read']} items read from {out['files']} files: {out['new']} new, "
-                  f"{out['updated']} updated, {out['unchanged']} unchanged")
-    console.print(f"{out['processed']} processed ({out['articles_per_second']} articles/s), "
-                  f"{out['unique_stories']} unique stories, {len(out['alerts'])} alerts")
-    for e in out["errors"]:
-        err.print(f"[yellow]warning:[/yellow] {e}")
+    else:
+        console.print(f"{out['items_read']} items read from {out['files']} files: {out['new']} new, "
+                      f"{out['updated']} updated, {out['unchanged']} unchanged")
+        console.print(f"{out['processed']} processed ({out['articles_per_second']} articles/s), "
+                      f"{out['unique_stories']} unique stories, {len(out['alerts'])} alerts")
+        console.print(f"{out['skipped_lines']} input lines skipped, {out['unreadable_dates']} unreadable dates")
+        for e in out["errors"]:
+            err.print(f"[yellow]warning:[/yellow] {e}")
+    if summary.skipped_lines and not allow_partial:
+        err.print(f"[red]error:[/red] {summary.skipped_lines} input lines skipped "
+                  "(fix them, or pass --allow-partial to accept partial input)")
+        raise typer.Exit(1)
 
 
 alerts_app = typer.Typer(help="Alerts raised by the spike detector.", no_args_is_help=True)
@@ -368,20 +383,32 @@ app.add_typer(alerts_app, name="alerts")
 @alerts_app.command("list")
 def alerts_list(as_json: Annotated[bool, typer.Option("--json")] = False,
                 since: Annotated[str | None, typer.Option(help="ISO time")] = None,
-                limit: Annotated[int, typer.Option()] = 100) -> None:
-    """Stored alerts, newest first (one JSON object a line with --json)."""
+                limit: Annotated[int, typer.Option(min=1)] = 100,
+                offset: Annotated[int, typer.Option(min=0, help="skip this many (to page)")] = 0,
+                all_: Annotated[bool, typer.Option("--all", help="every stored alert, ignoring --limit")] = False,
+                ) -> None:
+    """Stored alerts, newest first (one JSON object a line with --json).
+
+    When more alerts exist than are shown, says so on stderr with the --offset of the next page.
+    """
     from worker.store import alerts_repo
 
+    since_at = _parse_since(since)
     with engine().connect() as conn:
-        rows = alerts_repo.list_alerts(conn, since=_parse_since(since), limit=limit)
+        total = alerts_repo.count_alerts(conn, since=since_at)
+        rows = alerts_repo.list_alerts(conn, since=since_at, limit=max(total, 1) if all_ else limit, offset=offset)
     if as_json:
         for r in rows:
             sys.stdout.write(json.dumps(r["payload"], ensure_ascii=False) + "\n")
-        return
-    table = Table("created", "severity", "region", "window", "stories", "killed", "score")
-    for r in rows:
-        render_alert_row(table, r["payload"])
-    console.print(table)
+    else:
+        table = Table("created", "severity", "region", "window", "stories", "killed", "score")
+        for r in rows:
+            render_alert_row(table, r["payload"])
+        console.print(table)
+    shown_to = offset + len(rows)
+    if shown_to < total:
+        err.print(f"showing alerts {offset + 1 if rows else offset}–{shown_to} of {total}; "
+                  f"next page: --offset {shown_to} (or --all)")
 
 
 def render_alert_row(table: Table, a: dict[str, Any]) -> None:
@@ -451,6 +478,9 @@ def _register_admin_commands() -> None:
     from worker.cli_admin import reingest_url, reprocess, tokens_app, webhooks_app
 
     app.add_typer(tokens_app, name="tokens")
+    from worker.cli_stories import stories_app
+
+    app.add_typer(stories_app, name="stories")
     app.add_typer(webhooks_app, name="webhooks")
     app.command("reprocess")(reprocess)
     reingest_app.command("url")(reingest_url)

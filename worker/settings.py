@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", description="address the API binds")
     api_port: int = Field(8080, description="port of the API")
     api_open_reads: bool = Field(False, description="serve read-only endpoints without a token")
+    api_public_url: str = Field("", description="the API and dashboard's URL as users reach it, for links in "
+                                "webhook payloads; empty = http://api_host:api_port")
     api_max_body_bytes: int = Field(1_048_576, description="largest request body the API accepts (413 above)")
 
     # --- fetching ----------------------------------------------------------------------
@@ -92,6 +94,13 @@ class Settings(BaseSettings):
     baseline_winsor_sigmas: float = Field(5.0, description="cap on counts folded into the baseline")
     baseline_season_halflife_days: float = Field(14.0, description="half-life of the hour-of-day profile")
     baseline_season_prior_days: float = Field(7.0, description="shrinkage of the daily profile; 0 = none")
+    baseline_season_prior_stories: float = Field(
+        5.0, description="the daily profile's shrinkage is at least this many pseudo-stories per hour of the day")
+    baseline_phi_prior: float = Field(3.0, description="overdispersion assumed until a region's counts show their own")
+    baseline_phi_prior_stories: float = Field(10.0, description="weight of that prior, in expected stories")
+    baseline_phi_max: float = Field(4.0, description="upper bound on the overdispersion factor")
+    alert_scales_hours: str = Field("3,24,72", description="window lengths tested, comma-separated hours")
+    alert_scale_min_stories: str = Field("4,5,8", description="fewest stories per window length, same order")
     signal_retention_days: int = Field(30, description="TTL of per-bucket story sets in Redis")
     webhook_max_attempts: int = Field(8, description="attempts per delivery (schedule length)")
 

@@ -42,35 +42,46 @@ def add_webhook(res: Resources, url: str, secret: str) -> int:
                                 .returning(webhooks.c.id)).scalar_one())
 
 
-def test_replay_raises_one_alert_per_region_and_delivers_it_signed_once(res: Resources) -> None:
+def test_replay_raises_one_alert_per_event_and_delivers_it_signed_once(res: Resources) -> None:
     secret = generate_secret()
     with WebhookReceiver([secret]) as receiver:
         add_webhook(res, receiver.url, secret)
         first = replay_paths(res, [FIXTURE], NOW)
-        assert (first.items_read, first.new, first.processed, first.unique_stories) == (12, 12, 12, 11)
-        assert len(first.alerts) == 2
+        assert (first.items_read, first.new, first.processed, first.unique_stories) == (15, 15, 15, 14)
+        assert len(first.alerts) == 1
         with res.engine.connect() as conn:
             stored = {r.region_key: r for r in conn.execute(sa.select(alerts))}
-        assert sorted(stored) == ["SY:admin1:Idlib", "SY:country:Syria"]
+        # One event, one alert at the most specific level: Syria's window is carried by Idlib's alert.
+        assert sorted(stored) == ["SY:admin1:Idlib"]
         idlib = stored["SY:admin1:Idlib"].payload
-        # The alert comes with the third story of the episode (07:30), not at its end: fast, and once.
-        assert idlib["observed"] == 3
+        # The alert comes with the sixth story of the episode (07:45), not at its end: fast, and once.
+        assert (idlib["kind"], idlib["scale_hours"], idlib["severity"], idlib["observed"]) == ("new", 3, "watch", 6)
         assert idlib["window"] == {"start": "2026-11-19T05:00:00Z", "end": "2026-11-19T08:00:00Z"}
         assert idlib["region"]["name_ar"] == "إدلب" and idlib["region"]["country"] == "SY"
+        assert [(r["name_en"], r["level"]) for r in idlib["enclosing"]] == [("Syria", "country")]
         assert idlib["sources"] == ["راديو المدينة", "شبكة الساحل", "وكالة الشمال"]
-        assert [s["title"] for s in idlib["stories"]] == [
-            "تفجير سيارة مفخخة في مدينة الدانا", "قصف صاروخي عنيف يستهدف أريحا وسط موجة نزوح",
-            "مقتل سبعة مدنيين بغارات جوية على سراقب"]
-        # story-level totals: the Saraqib story counts once although two outlets carried it
-        assert idlib["casualties"] == {"killed": 11, "injured": 24}
-        got = receiver.wait_for(2, timeout=10)
+        assert [(s["title"], s["killed"], s["injured"]) for s in idlib["stories"]] == [
+            ("انقطاع الكهرباء عن مدينة إدلب بعد استهداف محطة التحويل", None, None),
+            ("تفجير سيارة مفخخة في مدينة الدانا", None, 9),
+            ("قصف مدفعي كثيف على بلدات جبل الزاوية", 1, None),
+            ("قصف صاروخي عنيف يستهدف أريحا وسط موجة نزوح", 4, None),
+            ("غارات تستهدف مخيمات النازحين قرب حزانو", None, 2),
+            ("مقتل سبعة مدنيين بغارات جوية على سراقب", 7, 15)]
+        # The alert's tolls are the sum of its stories' totals; the Saraqib story counts once although
+        # two outlets carried it.
+        assert idlib["casualties"] == {"killed": 7 + 1 + 4, "injured": 9 + 2 + 15}
+        got = receiver.wait_for(1, timeout=10)
         assert all(r.verified for r in got)
         assert sorted(r.body["id"] for r in got) == sorted(first.alerts)
+        # the payload links to the alert's evidence in the API and its dashboard page
+        assert {r.body["id"]: r.body["links"] for r in got}[idlib["id"]] == {
+            "evidence": f"http://127.0.0.1:8080/alerts/{idlib['id']}",
+            "dashboard": f"http://127.0.0.1:8080/#/alerts/{idlib['id']}"}
         # The same input again: nothing new is stored, raised or delivered.
         again = replay_paths(res, [FIXTURE], NOW)
-        assert (again.new, again.unchanged, again.alerts) == (0, 12, [])
+        assert (again.new, again.unchanged, again.alerts) == (0, 15, [])
         assert dispatch_due_deliveries(res, NOW + timedelta(hours=1)) == 0
-        assert len(receiver.deliveries) == 2
+        assert len(receiver.deliveries) == 1
 
 
 def test_replay_of_the_same_input_gives_the_same_alerts(res: Resources, tmp_path: Path, redis_url: str) -> None:
@@ -84,7 +95,7 @@ def test_replay_of_the_same_input_gives_the_same_alerts(res: Resources, tmp_path
     finally:
         fresh.close()
     assert sorted(second.alerts) == sorted(first.alerts)
-    assert len(first.alerts) == 2
+    assert len(first.alerts) == 1
 
 
 def test_failed_deliveries_follow_the_schedule_then_succeed(res: Resources) -> None:
@@ -107,20 +118,19 @@ def test_failed_deliveries_follow_the_schedule_then_succeed(res: Resources) -> N
             states = [r[0] for r in conn.execute(sa.select(deliveries.c.state))]
             log = conn.execute(sa.select(delivery_log.c.delivery_id, delivery_log.c.outcome, delivery_log.c.at)
                                .order_by(delivery_log.c.id)).all()
-        assert states == ["delivered", "delivered"]
+        assert states == ["delivered"]
         by_delivery: dict[int, list[tuple[str, datetime]]] = {}
         for delivery_id, outcome, at in log:
             by_delivery.setdefault(delivery_id, []).append((outcome, at))
-        # Three failures in all (500 for the first three requests), then each delivery succeeds once.
-        assert sorted([o for o, _ in v] for v in by_delivery.values()) == [
-            ["retry", "delivered"], ["retry", "retry", "delivered"]]
+        # Three failures (500 for the first three requests), then the delivery succeeds once.
+        assert sorted([o for o, _ in v] for v in by_delivery.values()) == [["retry", "retry", "retry", "delivered"]]
         for attempts in by_delivery.values():
             times = [at for _, at in attempts]
             assert 4.0 <= (times[1] - times[0]).total_seconds() <= 6.0  # 5 s, jittered ±20 %
-            if len(times) == 3:
-                assert 240.0 <= (times[2] - times[1]).total_seconds() <= 360.0  # 5 min, jittered
-        assert len(receiver.deliveries) == 5
-        assert len({r.webhook_id for r in receiver.deliveries}) == 2  # the same webhook-id on every retry
+            assert 240.0 <= (times[2] - times[1]).total_seconds() <= 360.0  # 5 min, jittered
+            assert 1440.0 <= (times[3] - times[2]).total_seconds() <= 2160.0  # 30 min, jittered
+        assert len(receiver.deliveries) == 4
+        assert len({r.webhook_id for r in receiver.deliveries}) == 1  # the same webhook-id on every retry
 
 
 def test_gone_endpoint_is_disabled_and_its_deliveries_cancelled(res: Resources) -> None:
@@ -129,14 +139,14 @@ def test_gone_endpoint_is_disabled_and_its_deliveries_cancelled(res: Resources) 
         hook = add_webhook(res, receiver.url, secret)
         receiver.fail(410)
         replay_paths(res, [FIXTURE], NOW, deliver=False)
-        assert dispatch_due_deliveries(res, NOW) == 2
+        assert dispatch_due_deliveries(res, NOW) == 1
         with res.engine.connect() as conn:
             row = conn.execute(sa.select(webhooks.c.enabled, webhooks.c.disabled_reason)
                                .where(webhooks.c.id == hook)).one()
             states = sorted(r[0] for r in conn.execute(sa.select(deliveries.c.state)))
         assert row.enabled is False
         assert row.disabled_reason == "HTTP 410 Gone: the receiver asked to stop"
-        assert states == ["cancelled", "cancelled"]
+        assert states == ["cancelled"]
         assert dispatch_due_deliveries(res, NOW + timedelta(days=1)) == 0
 
 
@@ -158,15 +168,15 @@ def test_alerts_watch_prints_new_alerts_live(res: Resources, tmp_path: Path, red
         try:
             wait_for(lambda: b"watching for alerts" in err_path.read_bytes(), 30, what="watch to start")
             raised = replay_paths(res, [FIXTURE], NOW, deliver=False)
-            assert len(raised.alerts) == 2
-            wait_for(lambda: out_path.read_text(encoding="utf-8").count("SY)") >= 2, 30, what="2 alerts printed")
+            assert len(raised.alerts) == 1
+            wait_for(lambda: out_path.read_text(encoding="utf-8").count("SY)") >= 1, 30, what="the alert printed")
         finally:
             os.killpg(watch.pid, signal.SIGINT)
             watch.wait(10)
     printed = out_path.read_text(encoding="utf-8")
     assert "Idlib / إدلب (SY)" in printed
-    assert "Syria / سوريا (SY)" in printed
-    assert "مقتل سبعة مدنيين بغارات جوية على سراقب" in printed
+    assert "Syria / سوريا (SY)" not in printed  # carried by the Idlib alert
+    assert "انقطاع الكهرباء عن مدينة إدلب بعد استهداف محطة التحويل" in printed  # newest story first
 
 
 def test_live_evaluation_is_skipped_when_a_later_one_already_read_the_counts(res: Resources) -> None:
@@ -226,14 +236,15 @@ def test_regions_evaluated_together_decide_as_one_at_a_time(res: Resources, tmp_
         for env in (res, alone):  # three hours on: Idlib's episode goes on, Aleppo now spikes
             _spike(env, [aleppo, syria], t2, 9, 300)
             _spike(env, [idlib], t2, 1, 400)
-        # Aleppo alerts; Syria's episode (opened at t1) is already at its highest severity
+        # Aleppo alerts (its 24-hour window: 2 + 9 stories); Syria's episode (opened at t1) is already at
+        # its highest severity
         assert evaluate_and_alert(res, keys, t2, signal_generation(res)) == 1
         assert sum(len(evaluate_region(alone, k, bucket_index(t2), bucket_index(t2), t2)) for k in keys) == 1
         together, apart = _outcome(res), _outcome(alone)
         assert together == apart
         assert sorted(together[0]) == sorted(keys)
         assert sorted((k, sev, p["observed"]) for k, sev, p in together[1]) == [
-            (aleppo, "warning", 9), (idlib, "critical", 8), (syria, "critical", 10)]
+            (aleppo, "critical", 11), (idlib, "critical", 8), (syria, "critical", 10)]
         assert together[0][syria]["episode_open"] is True and together[0][quiet]["episode_open"] is False
     finally:
         alone.close()

@@ -25,6 +25,7 @@ from worker.errors import FetchError
 from worker.feeds.ssrf import IPAddress
 from worker.models import ParsedItem
 from worker.resources import Resources, set_resources
+from worker.services.boundaries import region_geometry
 from worker.services.ingest import store_items
 from worker.services.views import article_view
 from worker.settings import Settings
@@ -194,6 +195,8 @@ def test_feeds_crud(api: Api) -> None:
     assert (resumed["paused_reason"], resumed["error_count"]) == (None, 0)
     assert api.client.post("/feeds", json={"url": "https://feeds.example.org/rss", "interval": 1},
                            headers=h).status_code == 422
+    again = api.client.post("/feeds", json={"url": "https://feeds.example.org/rss", "name": "مثال"}, headers=h)
+    assert (again.status_code, again.json()["id"]) == (200, feed["id"])  # known URL: updated, not added
     assert api.client.delete(f"/feeds/{feed['id']}", headers=h).status_code == 204
     assert api.client.get(f"/feeds/{feed['id']}", headers=h).status_code == 404
     assert api.client.delete(f"/feeds/{feed['id']}", headers=h).status_code == 404
@@ -267,8 +270,9 @@ def test_alerts_json_and_geojson_with_filters(api: Api) -> None:
     assert [a["id"] for a in api.client.get("/alerts?since=2025-02-02T00:00:00Z", headers=h).json()] == ["al-2"]
     geo = api.client.get("/alerts?format=geojson&region=Idlib", headers=h).json()
     assert geo["type"] == "FeatureCollection"
-    assert [(f["id"], f["geometry"]) for f in geo["features"]] == [
-        ("al-1", {"type": "Point", "coordinates": [36.6, 35.9]})]
+    # the region's shipped boundary, not its centre
+    assert [(f["id"], f["geometry"]) for f in geo["features"]] == [("al-1", region_geometry("SY:admin1:Idlib"))]
+    assert geo["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert geo["features"][0]["properties"]["casualties"] == {"killed": 5, "injured": 9}
     assert api.client.get("/alerts?severity=bogus", headers=h).status_code == 422
 

@@ -73,6 +73,10 @@ def test_worker_and_beat_ingest_a_feed(db: str, tmp_path: Path, redis_url: str, 
     with deployment(tmp_path, redis_url, database_url, {"RASD_BEAT_POLL_SECONDS": "1"}) as rasd:
         added = rasd.cli("feeds", "add", httpserver.url_for("/feed.xml"), "--name", "Local", "--interval", "1")
         assert added.returncode == 0, added.stderr
+        again = rasd.cli("feeds", "add", httpserver.url_for("/feed.xml"), "--name", "Local", "--interval", "1")
+        assert (again.returncode, again.stdout.strip()) == (
+            0, f"feed 1 already registered: {httpserver.url_for('/feed.xml')} (its name, interval and country were "
+               "updated)")
         rasd.start("worker", "--concurrency", "2")
         rasd.start("beat")
         rasd.wait_for(lambda: rasd.scalar("SELECT count(*) FROM items") == 3, 60, "3 items stored")

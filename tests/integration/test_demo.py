@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,4 +22,6 @@ def test_demo_ends_with_a_verified_alert(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "items stored 28/28" in done.stdout
     assert "signature verified webhook-id msg_alr_" in done.stdout
-    assert "(SY)" in done.stdout  # the alert is about a Syrian region (the Idlib cluster)
+    assert "(SY)" in done.stdout
+    assert re.search(r"dashboard \(the alert's evidence and timeline\): http://127\.0\.0\.1:\d+/#/alerts/alr_",
+                     done.stdout), done.stdout[-2000:]  # the alert is about a Syrian region (the Idlib cluster)

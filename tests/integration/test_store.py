@@ -247,3 +247,31 @@ def test_stories_extended_in_place_equal_stories_recomputed_from_all_their_artic
     assert [r["name_en"] for r in story_d["regions"]] == ["Aleppo", "Daraa"]
     assert (story_d["first_seen"], story_d["event_time"], story_d["first_item_id"]) == \
         (T0 + timedelta(seconds=2), T0 + timedelta(minutes=3), c)
+
+
+def test_a_feed_added_without_a_name_is_named_after_its_title(engine: Engine, httpserver: HTTPServer) -> None:
+    """Over real HTTP: the first fetch names the feed (and its items' source) after the channel title;
+    a name given at registration is never replaced."""
+    from tests.unit.test_known_items import HEADERS, item, rss
+    from worker.feeds.fetch import Fetcher
+    from worker.services.ingest import fetch_and_store
+    from worker.settings import Settings
+
+    settings = Settings(_env_file=None, fetch_allow_hosts="127.0.0.1")  # type: ignore[call-arg]
+    unnamed, named = httpserver.url_for("/a.xml"), httpserver.url_for("/b.xml")
+    with engine.begin() as conn:
+        a = feeds_repo.add_feed(conn, unnamed, T0)
+        b = feeds_repo.add_feed(conn, named, T0, name="اسمي")
+        assert (feeds_repo.find_feed(conn, unnamed), feeds_repo.find_feed(conn, "https://nowhere.example/")) == (a, None)
+    for path in ("/a.xml", "/b.xml"):
+        httpserver.expect_request(path).respond_with_data(rss([item(1)]), content_type=HEADERS["content-type"])
+    with Fetcher(settings) as fetcher:
+        for feed_id in (a, b):
+            assert fetch_and_store(engine, fetcher, settings, feed_id, T0).status == "ok"
+    with engine.connect() as conn:
+        names = {f["id"]: f["name"] for f in feeds_repo.list_feeds(conn)}
+        last_new = {f["id"]: f["last_new_item_at"] for f in feeds_repo.list_feeds(conn)}
+        sources = {int(r.feed_id): r.source for r in conn.execute(sa.select(items.c.feed_id, items.c.source))}
+    assert names == {a: "مرصد الشمال", b: "اسمي"}
+    assert sources == {a: "مرصد الشمال", b: "اسمي"}
+    assert last_new == {a: T0, b: T0}

@@ -263,3 +263,22 @@ def test_property_no_exception_and_bounded_time(text: str) -> None:
     assert 0.0 <= score < 1.0
     assert len(ents) <= ent_mod.MAX_HITS + ent_mod.MAX_MARKERS + 1000 + ent_mod.MAX_TAGGED
     assert all(text[e.span[0] : e.span[1]] == e.text for e in ents)
+
+
+def test_gaza_aliases_count_one_region() -> None:
+    """غزة، قطاع غزة، شمال غزة، رفح and a camp are one admin1 (Gaza Strip) in one country: a story counts once."""
+    texts = [
+        "قصفت طائرات حربية مواقع في غزة فجر اليوم.",
+        "أصيب عشرون شخصا قرب السياج الفاصل شرقي قطاع غزة.",
+        "سقطت قذائف على بيت لاهيا في شمال غزة ورفح جنوبي القطاع ومخيم جباليا.",
+    ]
+    keys = [[r.key for r in regions_for(extract_entities(t))] for t in texts]
+    assert keys == [["PS:admin1:Gaza Strip", "PS:country:Palestine"]] * 3
+    joined = regions_for(extract_entities(" ".join(texts)))
+    assert [(r.key, r.name_ar) for r in joined] == [("PS:admin1:Gaza Strip", "قطاع غزة"),
+                                                     ("PS:country:Palestine", "فلسطين")]
+
+
+def test_saudi_capital_and_border_towns_have_their_admin1() -> None:
+    keys = [r.key for r in regions_for(extract_entities("اعترضت الدفاعات صواريخ فوق الرياض وخميس مشيط ونجران."))]
+    assert keys == ["SA:admin1:Riyadh", "SA:country:Saudi Arabia", "SA:admin1:Asir", "SA:admin1:Najran"]

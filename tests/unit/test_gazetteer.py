@@ -32,9 +32,12 @@ def test_every_admin1_of_the_focus_countries_is_present() -> None:
     assert len({a for c, a in admin1 if c == "LY"}) == 22
     assert len({a for c, a in admin1 if c == "LB"}) == 8
     ps = {a for c, a in admin1 if c == "PS"}
-    assert {"North Gaza", "Gaza", "Deir al-Balah", "Khan Yunis", "Rafah", "Jenin", "Tubas", "Tulkarm",
-            "Nablus", "Qalqilya", "Salfit", "Ramallah and al-Bireh", "Jericho", "Jerusalem", "Bethlehem",
-            "Hebron"} <= ps
+    assert ps == {"Gaza Strip", "West Bank", "Jerusalem"}  # governorates are districts inside the first two
+    districts = {p.name_en: p.admin1_en for p in g.places if p.country == "PS" and p.kind == "district"}
+    assert {d for d, a in districts.items() if a == "Gaza Strip"} == {
+        "North Gaza", "Gaza City", "Deir al-Balah", "Khan Yunis", "Rafah"}
+    assert {"Jenin", "Tubas", "Tulkarm", "Nablus", "Qalqilya", "Salfit", "Ramallah", "Ramallah and al-Bireh",
+            "Jericho", "Bethlehem", "Hebron"} == {d for d, a in districts.items() if a == "West Bank"}
 
 
 def test_rows_are_consistent() -> None:

@@ -28,8 +28,10 @@ def _alert() -> dict[str, object]:
 
 def test_alert_shape_and_values() -> None:
     a = _alert()
-    assert list(a) == ["id", "region", "window", "severity", "score", "observed", "expected", "p_value",
-                       "keywords", "casualties", "stories", "sources", "created_at"]
+    assert list(a) == ["id", "region", "enclosing", "window", "kind", "scale_hours", "severity", "score",
+                       "observed", "expected", "p_value", "keywords", "casualties", "stories", "sources",
+                       "created_at"]
+    assert (a["enclosing"], a["kind"], a["scale_hours"]) == ([], "new", 3)
     assert a["id"] == alert_id("SY:admin1:Aleppo", START + timedelta(hours=3), "warning")
     assert a["region"] == {"name_ar": "حلب", "name_en": "Aleppo", "country": "SY", "level": "admin1",
                            "lat": 36.2, "lon": 37.16}
@@ -41,9 +43,9 @@ def test_alert_shape_and_values() -> None:
     assert a["casualties"] == {"killed": 4, "injured": None}
     assert a["stories"] == [
         {"story_id": "s2", "title": "اشتباكات في المدينة", "url": "https://b.example/2", "sources": ["gamma"],
-         "published": "2025-03-01T10:40:00Z"},
+         "published": "2025-03-01T10:40:00Z", "killed": None, "injured": None},
         {"story_id": "s1", "title": "قصف على ريف حلب", "url": "https://a.example/1",
-         "sources": ["alpha", "beta"], "published": "2025-03-01T09:15:30Z"},
+         "sources": ["alpha", "beta"], "published": "2025-03-01T09:15:30Z", "killed": None, "injured": None},
     ]
     assert a["sources"] == ["alpha", "beta", "gamma"]
     assert a["created_at"] == "2025-03-01T12:00:01Z"

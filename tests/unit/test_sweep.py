@@ -14,15 +14,15 @@ from worker.signals.spikes import Decision, Params, RegionState, evaluate
 
 def every_hour(counts: dict[int, int], sources_at: Callable[[int, int], int], first: int, last: int,
                params: Params) -> tuple[list[Decision], RegionState]:
-    st, decisions, w = RegionState(), [], params.window_hours
+    st, decisions, span = RegionState(), [], params.span
     for cur in range(first, last + 1):
         at = datetime.fromtimestamp((cur + 1) * params.bucket_seconds - 1, tz=UTC)
-        h_start = cur - w - HISTORY_HOURS + 1
+        h_start = cur - span - HISTORY_HOURS + 1
         if st.through_bucket is not None:
             h_start = max(h_start, st.through_bucket + 1)
-        history = [counts.get(b, 0) for b in range(h_start, cur - w + 1)]
-        window = [counts.get(b, 0) for b in range(cur - w + 1, cur + 1)]
-        srcs = sources_at(cur - w + 1, cur) if sum(window) >= params.min_stories else 0
+        history = [counts.get(b, 0) for b in range(h_start, cur - span + 1)]
+        window = [counts.get(b, 0) for b in range(cur - span + 1, cur + 1)]
+        srcs = [sources_at(cur - w + 1, cur) for w, _ in params.windows()]
         decision, st = evaluate(history, window, srcs, st, at, params)
         if decision:
             decisions.append(decision)

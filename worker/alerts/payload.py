@@ -26,6 +26,8 @@ class StoryRef:
     url: str
     sources: Sequence[str]
     published: datetime | None
+    killed: int | None = None  # the story's conservative totals (what the alert's casualties add up)
+    injured: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -34,6 +36,8 @@ class StoryRef:
             "url": self.url,
             "sources": sorted(set(self.sources)),
             "published": iso_z(self.published) if self.published else None,
+            "killed": self.killed,
+            "injured": self.injured,
         }
 
 
@@ -72,8 +76,14 @@ def build_alert(
     casualties: Mapping[str, int | None],
     created_at: datetime,
     max_stories: int = 50,
+    enclosing: Sequence[Region] = (),
 ) -> dict[str, Any]:
-    """The Alert object exactly as documented; stories newest first, sources sorted and unique."""
+    """The Alert object exactly as documented; stories newest first, sources sorted and unique.
+
+    ``enclosing``: the larger regions (the country) the event also counts in; they send no alert of
+    their own for it. ``kind`` and ``scale_hours`` say whether the episode opened or rose, and which
+    window length fired.
+    """
     story_list = sorted(
         stories,
         key=lambda s: (s.published or datetime.min.replace(tzinfo=UTC), s.story_id),
@@ -83,7 +93,10 @@ def build_alert(
     return {
         "id": alert_id(region.key, decision.window_end, decision.severity),
         "region": region_json(region),
+        "enclosing": [region_json(r) for r in enclosing],
         "window": {"start": iso_z(decision.window_start), "end": iso_z(decision.window_end)},
+        "kind": decision.kind,
+        "scale_hours": decision.scale,
         "severity": decision.severity,
         "score": decision.score,
         "observed": decision.observed,

@@ -45,17 +45,24 @@ class _Mode:
 
 
 def format_alert(alert: dict[str, Any]) -> str:
-    """One readable line for a verified alert (used by ``rasd demo``)."""
+    """One readable line for a verified alert (used by ``rasd demo``), or for another event such as
+    ``rasd webhooks test``'s ``webhook.test``."""
+    if "region" not in alert or "severity" not in alert:
+        return f"[{str(alert.get('type', 'event')).upper()}] id {alert.get('id')} at {alert.get('created_at')}"
     region = alert.get("region") or {}
     cas = alert.get("casualties") or {}
     kws = ", ".join(list((alert.get("keywords") or {}).keys())[:5])
     return (
         f"[{str(alert.get('severity', '?')).upper():8}] {region.get('name_en')} / {region.get('name_ar')} "
         f"({region.get('country')})  {alert.get('observed')} stories vs {alert.get('expected')} expected, "
-        f"p={alert.get('p_value'):.2g}  killed={cas.get('killed')} injured={cas.get('injured')}  "
+        f"p={_g(alert.get('p_value'))}  killed={cas.get('killed')} injured={cas.get('injured')}  "
         f"window {alert.get('window', {}).get('start')}..{alert.get('window', {}).get('end')}"
         + (f"  keywords: {kws}" if kws else "")
     )
+
+
+def _g(value: Any) -> str:
+    return f"{value:.2g}" if isinstance(value, (int, float)) else str(value)
 
 
 class WebhookReceiver:
@@ -67,11 +74,13 @@ class WebhookReceiver:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         tolerance: int = DEFAULT_TOLERANCE,
         echo: TextIO | None = None,
+        port: int = 0,
     ) -> None:
         self.secrets = list(secrets)
         self.clock = clock
         self.tolerance = tolerance
         self.echo = echo
+        self.port = port  # 0: any free port
         self.deliveries: list[Received] = []
         self._mode = _Mode()
         self._cond = threading.Condition()
@@ -121,7 +130,7 @@ class WebhookReceiver:
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="webhook-receiver",
                                         daemon=True)
@@ -193,14 +202,32 @@ class WebhookReceiver:
         except OSError:
             pass  # the sender gave up (timeout); the request is still recorded
         if self.echo is not None and verified and mode.status is None and isinstance(body, dict):
-            print(format_alert(body), file=self.echo)
+            print(format_alert(body), file=self.echo, flush=True)
 
 
-def main() -> None:  # pragma: no cover - manual use: python -m worker.alerts.receiver whsec_...
-    with WebhookReceiver(sys.argv[1:], echo=sys.stdout) as rx:
-        print(f"listening on {rx.url}", flush=True)
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m worker.alerts.receiver [--port N] SECRET...``: print the URL, then each verified event."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m worker.alerts.receiver",
+                                     description="Receive and verify Rasd webhooks (Standard Webhooks signatures).")
+    parser.add_argument("secrets", nargs="+", metavar="SECRET", help="whsec_... secret(s) of the endpoint")
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    args = parser.parse_args(argv)
+    try:
+        rx = WebhookReceiver(args.secrets, echo=sys.stdout, port=args.port).start()
+    except OSError as exc:
+        print(f"error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"listening on {rx.url}", flush=True)
+    try:
         threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        rx.stop()
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    sys.exit(main())

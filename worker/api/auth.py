@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from worker.feeds.ssrf import Resolver, system_resolver
@@ -72,3 +73,18 @@ require_read = _require("read", open_reads_apply=True)
 require_admin = _require("admin", open_reads_apply=False)
 Reader = Annotated[Principal, Depends(require_read)]
 Admin = Annotated[Principal, Depends(require_admin)]
+
+
+def document_auth(router: APIRouter) -> None:
+    """Declare in the OpenAPI document the 401 (and, for admin endpoints, 403) each route can answer."""
+    problem = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        calls = {d.call for d in route.dependant.dependencies}
+        if require_admin in calls or require_read in calls:
+            route.responses.setdefault(401, {"description": "missing, invalid or revoked token",
+                                             "content": problem})
+        if require_admin in calls:
+            route.responses.setdefault(403, {"description": "the token is not an admin token",
+                                             "content": problem})

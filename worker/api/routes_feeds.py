@@ -28,15 +28,21 @@ def checked_url(request: Request, res: Res, url: str) -> str:
 
 @router.get("/feeds", response_model=list[FeedOut])
 def list_feeds(res: Res, _: Reader) -> list[dict[str, Any]]:
+    """Feeds with their health: last success, last new item, errors, paused."""
     with res.engine.connect() as conn:
         return feeds_repo.list_feeds(conn)
 
 
-@router.post("/feeds", response_model=FeedOut, status_code=201, responses={400: {"model": Problem}})
-def add_feed(body: FeedIn, request: Request, res: Res, _: Admin) -> dict[str, Any]:
-    """Register a feed (or update the metadata of a known URL); refused URLs give 400 with the reason."""
+@router.post("/feeds", response_model=FeedOut, status_code=201,
+             responses={200: {"model": FeedOut, "description": "the URL was already registered: metadata updated"},
+                        400: {"model": Problem}})
+def add_feed(body: FeedIn, request: Request, response: Response, res: Res, _: Admin) -> dict[str, Any]:
+    """Register a feed (201), or update the metadata of a known URL (200); refused URLs give 400 with
+    the reason. Without a name, the feed is named after its title at its first fetch."""
     url = checked_url(request, res, body.url.strip())
     with res.engine.begin() as conn:
+        if feeds_repo.find_feed(conn, url) is not None:
+            response.status_code = 200
         feed_id = feeds_repo.add_feed(conn, url, datetime.now(UTC), name=body.name,
                                       interval=body.interval or res.settings.poll_interval_default,
                                       country=body.country.upper() if body.country else None)

@@ -49,6 +49,7 @@ class FeedOut(BaseModel):
     last_ok_at: datetime | None
     items_total: int
     created_at: datetime
+    last_new_item_at: datetime | None = Field(None, description="the last fetch that stored a new item")
 
 
 class ReprocessWindow(BaseModel):
@@ -187,3 +188,114 @@ class TokenCreated(BaseModel):
     name: str
     scope: str
     token: str = Field(description="shown only in this response; store it now")
+
+
+class PlaceOut(BaseModel):
+    key: str
+    name_ar: str | None
+    name_en: str | None
+    country: str | None
+    level: str | None
+    lat: float | None
+    lon: float | None
+
+
+class StoryOut(BaseModel):
+    """One story as an event row."""
+
+    id: int
+    first_published: datetime
+    last_published: datetime
+    title: str
+    url: str | None
+    sources: list[str]
+    source_count: int
+    article_count: int
+    regions: list[PlaceOut]
+    killed: int | None = Field(description="largest figure any copy reports (copies are never added up)")
+    injured: int | None
+    actors: list[str]
+    keywords: dict[str, int]
+    escalation_score: float
+    alert_severity: str | None = Field(description="highest severity of an alert the story is behind")
+
+
+class StoryPage(BaseModel):
+    stories: list[StoryOut]
+    next_cursor: str | None = Field(description="pass as cursor= for the next page; null on the last")
+
+
+class RegionSummary(PlaceOut):
+    stories: int = Field(description="stories since `since`")
+    alert_severity: str | None = Field(description="highest severity of an alert whose window ended in 24 h")
+
+
+class SeriesPoint(BaseModel):
+    start: str
+    observed: int
+    expected: float
+    low: float
+    high: float
+
+
+class SeriesAlert(BaseModel):
+    id: str
+    severity: str
+    window_start: str
+    window_end: str
+    observed: int | None
+    expected: float | None
+
+
+class RegionSeriesOut(BaseModel):
+    region: PlaceOut
+    scale: Literal["hour", "day"]
+    points: list[SeriesPoint]
+    alerts: list[SeriesAlert]
+
+
+class MarkOut(BaseModel):
+    start: int
+    end: int
+    kind: Literal["casualty", "escalation"]
+    label: str
+
+
+class SentenceOut(BaseModel):
+    text: str
+    offset: int = Field(description="where the sentence starts in the article's clean text")
+    spans: list[MarkOut]
+
+
+class ArticleEvidence(BaseModel):
+    article_id: int
+    source: str
+    url: str | None
+    title: str
+    sentences: list[SentenceOut]
+
+
+class EvidenceStory(StoryOut):
+    evidence: list[ArticleEvidence]
+
+
+class Band(BaseModel):
+    low: float
+    high: float
+
+
+class BaselineOut(BaseModel):
+    observed: int | None
+    expected: float | None
+    p_value: float | None
+    window_expected: float = Field(description="expected stories in the window, recomputed from stored stories")
+    band: Band
+    hours: list[SeriesPoint]
+
+
+class AlertEvidence(BaseModel):
+    alert: dict[str, Any]
+    region_key: str
+    stories: list[EvidenceStory]
+    sources: dict[str, int] = Field(description="articles per source among the alert's stories")
+    baseline: BaselineOut

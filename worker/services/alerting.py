@@ -21,8 +21,10 @@ import sqlalchemy as sa
 
 from worker import metrics
 from worker.alerts import delivery as policy
+from worker.alerts.levels import carried_below, enclosing_regions
 from worker.alerts.payload import StoryRef, build_alert
 from worker.alerts.signing import sign_headers
+from worker.alerts.tolls import alert_tolls, story_toll
 from worker.logging import get_logger
 from worker.models import Region
 from worker.models import region_key as stored_region_key
@@ -54,6 +56,26 @@ class SweepResult:
     state: RegionState = field(default_factory=RegionState)
 
 
+def busy_steps(counts: dict[int, int], first: int, last: int, params: Params) -> list[int]:
+    """Buckets in ``first..last`` where some scale's window holds its fewest stories (so could alert)."""
+    if not counts:
+        return []
+    scales = params.windows()
+    lo = max(first - params.span, min(counts))
+    hi = min(last, max(counts) + params.span)
+    if hi < lo:
+        return []
+    prefix = [0]
+    for b in range(lo, hi + 1):
+        prefix.append(prefix[-1] + counts.get(b, 0))
+    out = []
+    for b in range(max(first, lo), hi + 1):
+        i = b - lo + 1
+        if any(prefix[i] - prefix[max(0, i - w)] >= least for w, least in scales):
+            out.append(b)
+    return out
+
+
 def sweep(counts: dict[int, int], sources_at: Any, state: RegionState, first: int, last: int,
           params: Params) -> SweepResult:
     """Evaluate a region bucket by bucket from ``first`` to ``last`` (inclusive), in event time.
@@ -62,14 +84,13 @@ def sweep(counts: dict[int, int], sources_at: Any, state: RegionState, first: in
     window and is only called when the window could qualify, so long replays stay cheap.
     """
     out = SweepResult(state=state)
-    w = params.window_hours
-    # Only buckets whose window could qualify can alert or keep an episode active; in the others the
-    # detector just folds the baseline, which the next evaluation does anyway (bucket by bucket), so
-    # they are skipped — the same decisions and final state, at a fraction of the cost. ``last`` is
-    # always evaluated so the state is folded to the end of the range.
-    busy = {b + k for b, n in counts.items() if n for k in range(w)}
-    steps = sorted(b for b in busy if first <= b <= last
-                   and sum(counts.get(x, 0) for x in range(b - w + 1, b + 1)) >= params.min_stories)
+    span = params.span
+    scales = params.windows()
+    # Only buckets where some window could qualify can alert or keep an episode active; in the
+    # others the detector just folds the baseline, which the next evaluation does anyway (bucket by
+    # bucket), so they are skipped — the same decisions and final state, at a fraction of the cost.
+    # ``last`` is always evaluated so the state is folded to the end of the range.
+    steps = busy_steps(counts, first, last, params)
     if not steps or steps[-1] != last:
         steps.append(last)
     # A step at least every HISTORY_HOURS/2 buckets, so each fold sees every skipped bucket.
@@ -82,14 +103,13 @@ def sweep(counts: dict[int, int], sources_at: Any, state: RegionState, first: in
     for cur in filled:
         at = datetime.fromtimestamp((cur + 1) * params.bucket_seconds - 1, tz=UTC)
         st = out.state
-        h_end = cur - w
+        h_end = cur - span
         h_start = h_end - HISTORY_HOURS + 1
         if st.through_bucket is not None:
             h_start = max(h_start, st.through_bucket + 1)
         history = [counts.get(b, 0) for b in range(h_start, h_end + 1)]
-        window = [counts.get(b, 0) for b in range(cur - w + 1, cur + 1)]
-        observed = sum(window)
-        srcs = sources_at(cur - w + 1, cur) if observed >= params.min_stories else 0
+        window = [counts.get(b, 0) for b in range(cur - span + 1, cur + 1)]
+        srcs = [sources_at(cur - w + 1, cur) if sum(window[span - w:]) >= least else 0 for w, least in scales]
         decision, out.state = evaluate(history, window, srcs, st, at, params)
         if decision is not None:
             out.decisions.append(decision)
@@ -158,23 +178,27 @@ def evaluate_held(res: Resources, firsts: dict[str, int], last: int, now: dateti
     starts: dict[str, int] = {}
     ranges: dict[str, tuple[int, int]] = {}
     for k, state in states.items():
-        first, lo = firsts[k], firsts[k] - HISTORY_HOURS - params.window_hours
+        first, lo = firsts[k], firsts[k] - HISTORY_HOURS - params.span
         if state.through_bucket is not None:
             # Buckets already folded into the baseline are not evaluated again (a re-run is a no-op).
-            first = max(first, min(last, state.through_bucket + params.window_hours))
-            lo = max(first - HISTORY_HOURS - params.window_hours, state.through_bucket + 1)
+            first = max(first, min(last, state.through_bucket + params.span))
+            lo = max(first - HISTORY_HOURS - params.span, state.through_bucket + 1)
         starts[k], ranges[k] = first, (lo, last)
     counts = counters.nonzero_counts_many(ranges)
-    # The window ending at ``last`` is the one the live path asks the sources of: fetched for every
-    # region at once. Other windows (a long sweep) are asked for as the sweep reaches them.
-    window = range(last - params.window_hours + 1, last + 1)
-    busy = {k: window for k in keys if sum(counts[k].get(b, 0) for b in window) >= params.min_stories}
-    known = {(k, window.start, window.stop - 1): n for k, n in counters.sources_many(busy).items()}
+    # Sources of every bucket a window could need, for all regions in one round trip; windows are
+    # then unions of per-bucket bitmasks (a long sweep tests thousands of windows).
+    need = {k: sorted(b for b in counts[k] if b > starts[k] - params.span) for k in keys
+            if busy_steps(counts[k], starts[k], last, params)}
+    masks = counters.source_masks_many(need)
 
     def sources_of(key: str) -> Any:
+        bits = masks.get(key, {})
+
         def sources_at(a: int, b: int) -> int:
-            n = known.get((key, a, b))
-            return counters.sources(key, range(a, b + 1)) if n is None else n
+            m = 0
+            for x in range(a, b + 1):
+                m |= bits.get(x, 0)
+            return m.bit_count()
         return sources_at
 
     created: list[str | None] = []
@@ -203,29 +227,38 @@ def _region_from_stories(region_key: str, rows: list[dict[str, Any]]) -> Region:
     return Region(name, name, country, level)
 
 
+def alert_links(settings: Any, alert_id: str) -> dict[str, str]:
+    """Where a reader of the webhook finds the alert's evidence (API) and its dashboard page."""
+    base = (settings.api_public_url or f"http://{settings.api_host}:{settings.api_port}").rstrip("/")
+    return {"evidence": f"{base}/alerts/{alert_id}", "dashboard": f"{base}/#/alerts/{alert_id}"}
+
+
 def store_alert(res: Resources, region_key: str, decision: Decision, counters: SignalCounters,
                 now: datetime) -> str | None:
-    w0 = decision.bucket - res.settings.alert_window_hours + 1
+    """Store (and publish) the decision's alert; None if it existed or a lower level carries it."""
+    w0 = decision.bucket - decision.scale + 1
     ids = [int(s) for s in counters.story_ids(region_key, range(w0, decision.bucket + 1))]
+    country, level, _ = region_key.split(":", 2)
     with res.engine.connect() as conn:
+        if level == "country":
+            # The same event already alerted at admin1 level (evaluated first: keys sort admin1 < country)?
+            since = decision.window_start - timedelta(hours=res.settings.alert_cooldown_hours)
+            below = alerts_repo.admin1_alerts_between(conn, country, since, decision.window_end)
+            if carried_below([str(i) for i in ids], below):
+                log.info("alert.carried_by_admin1", region=region_key, window_end=decision.window_end.isoformat())
+                return None
         rows = [dict(r) for r in conn.execute(sa.select(stories).where(one_of(conn, stories.c.id, ids))).mappings()]
     keywords: dict[str, int] = {}
-    killed = injured = 0
-    any_killed = any_injured = False
     for row in rows:
         for term, n in (row["keywords"] or {}).items():
             keywords[term] = keywords.get(term, 0) + int(n)
-        totals = row["totals"] or {}
-        if totals.get("killed") is not None:
-            killed += int(totals["killed"])
-            any_killed = True
-        if totals.get("injured") is not None:
-            injured += int(totals["injured"])
-            any_injured = True
-    refs = [StoryRef(str(r["id"]), r["title"], r["url"] or "", r["sources"] or [], r["event_time"]) for r in rows]
-    payload = build_alert(_region_from_stories(region_key, rows), decision, refs, keywords,
-                          {"killed": killed if any_killed else None, "injured": injured if any_injured else None},
-                          now)
+    tolls = {int(row["id"]): story_toll(row) for row in rows}
+    refs = [StoryRef(str(r["id"]), r["title"], r["url"] or "", r["sources"] or [], r["event_time"],
+                     tolls[int(r["id"])].killed, tolls[int(r["id"])].injured) for r in rows]
+    region = _region_from_stories(region_key, rows)
+    payload = build_alert(region, decision, refs, keywords, alert_tolls(tolls.values()), now,
+                          enclosing=enclosing_regions(region, [r["regions"] or [] for r in rows]))
+    payload["links"] = alert_links(res.settings, str(payload["id"]))
     with res.engine.begin() as conn:
         created = alerts_repo.insert_alert(conn, payload["id"], region_key, decision.severity,
                                            decision.window_start, decision.window_end, payload, now)

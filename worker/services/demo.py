@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,17 @@ DEMO_ENV = {
     "RASD_BEAT_POLL_SECONDS": "2",
     "RASD_FULLTEXT_MIN_CHARS": "0",  # demo items link to .invalid hosts: do not fetch pages
     "RASD_LOG_LEVEL": "WARNING",
+    "RASD_API_OPEN_READS": "true",  # the dashboard opens without a token (the demo binds to 127.0.0.1)
+    "RASD_API_HOST": "127.0.0.1",
 }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def demo_settings(data_dir: Path) -> Settings:
@@ -39,6 +50,7 @@ def demo_settings(data_dir: Path) -> Settings:
     os.environ["RASD_DATA_DIR"] = str(data_dir)
     os.environ.pop("RASD_DATABASE_URL", None)
     os.environ.pop("RASD_REDIS_URL", None)
+    os.environ.setdefault("RASD_API_PORT", str(_free_port()))
     return Settings()
 
 
@@ -62,7 +74,7 @@ def run_demo(console: Console, data_dir: Path, timeout: float = 180.0) -> int:
     with serve_demo_feeds(feed_dir) as base_url, WebhookReceiver([secret]) as receiver:
         console.print(f"[bold]Rasd demo[/bold]: serving {len(files)} sample feeds at {base_url} "
                       f"(data in {data_dir}); webhook receiver at {receiver.url}")
-        group = ServiceGroup(settings, components=("worker", "beat"))
+        group = ServiceGroup(settings, components=("worker", "beat", "api"))
         try:
             group.start()
             engine = make_engine(settings.effective_database_url)
@@ -92,12 +104,19 @@ def run_demo(console: Console, data_dir: Path, timeout: float = 180.0) -> int:
                 return 1
             show_articles(console, engine)
             engine.dispose()
-            return wait_for_alert(console, receiver, deadline)
+            code, alert_id = wait_for_alert(console, receiver, deadline)
+            if code == 0:
+                url = f"http://{settings.api_host}:{settings.api_port}/#/alerts/{alert_id}"
+                console.print(f"[bold]dashboard[/bold] (the alert's evidence and timeline): {url}")
+                if sys.stdin.isatty():
+                    console.print("serving the dashboard until Ctrl-C")
+                    return group.wait_forever()
+            return code
         finally:
             group.stop()
 
 
-def wait_for_alert(console: Console, receiver: WebhookReceiver, deadline: float) -> int:
+def wait_for_alert(console: Console, receiver: WebhookReceiver, deadline: float) -> tuple[int, str]:
     console.print("waiting for the escalation alert to reach the webhook receiver…")
     while time.monotonic() < deadline:
         verified = [r for r in receiver.deliveries if r.verified]
@@ -105,10 +124,10 @@ def wait_for_alert(console: Console, receiver: WebhookReceiver, deadline: float)
             for r in verified:
                 console.print(f"[green]signature verified[/green] webhook-id {r.webhook_id}")
                 console.print("  " + format_alert(r.body))
-            return 0
+            return 0, str(verified[0].body["id"])
         time.sleep(0.5)
     console.print("[red]no alert was delivered before the deadline[/red]")
-    return 1
+    return 1, ""
 
 
 def show_articles(console: Console, engine: sa.Engine) -> None:

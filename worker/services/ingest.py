@@ -104,7 +104,11 @@ def fetch_and_store(engine: Engine, fetcher: Fetcher, settings: Settings, feed_i
             metrics.observe_fetch("unchanged")
             return IngestOutcome(feed_id, "unchanged", [], [])
         parsed, remember, skipped = parse_new_items(body, result.headers, result.final_url, known)
-        outcome = store_items(engine, feed_id, feed["name"] or feed["url"], parsed.items, now)
+        source = feed["name"] or feed["url"]
+        if source == feed["url"] and parsed.title.strip():  # registered without a name: take the feed's title
+            with engine.begin() as conn:
+                source = feeds_repo.name_from_title(conn, feed_id, feed["url"], parsed.title) or source
+        outcome = store_items(engine, feed_id, source, parsed.items, now)
         metrics.count_stored("unchanged", skipped)
         _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest,
                    len(outcome.new), remember)

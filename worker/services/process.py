@@ -249,7 +249,9 @@ def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Anal
         after = articles_repo.refresh_stories(conn, story_ids, now, fresh=[
             {**{k: row[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
              **{k: item[k] for k in articles_repo.STORY_ITEM_INPUTS}}
-            for row, (item, _) in zip(rows, extracted, strict=True)], stored=before, previous=previous)
+            for row, (item, _) in zip(rows, extracted, strict=True)], stored=before, previous=previous,
+            texts={row["item_id"]: {"title": item["title"], "text_clean": row["text_clean"], "entities": row["entities"]}
+                   for row, (item, _) in zip(rows, extracted, strict=True)})
         conn.execute(sa.update(items).where(one_of(conn, items.c.id, [r["item_id"] for r in rows]))
                      .values(state="processed", last_error=None))
     return update_signals(res, [(sid, before.get(sid, {}), after.get(sid, {})) for sid in sorted(story_ids)])

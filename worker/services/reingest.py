@@ -64,8 +64,12 @@ class UrlOutcome:
 def article_from_html(html: str, url: str) -> ParsedItem:
     """Title and main text of an article page (trafilatura); ParseError when there is no text."""
     import trafilatura
+    from trafilatura.settings import set_date_params
 
-    raw = trafilatura.extract(html, url=url, output_format="json", with_metadata=True, favor_recall=True)
+    # The default date format is day-only: ask for the time too, so 11:00Z is not stored as 00:00Z.
+    dates = {**set_date_params(True), "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+    raw = trafilatura.extract(html, url=url, output_format="json", with_metadata=True, favor_recall=True,
+                              date_extraction_params=dates)
     data: dict[str, Any] = json.loads(raw) if raw else {}
     text = str(data.get("text") or "").strip()
     if not text:
@@ -84,7 +88,7 @@ def _page_date(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(str(value))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def ingest_url(res: Resources, url: str, now: datetime) -> UrlOutcome:

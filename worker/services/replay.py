@@ -51,6 +51,8 @@ class ReplaySummary:
     failed: int = 0
     dead: int = 0
     unique_stories: int = 0
+    skipped_lines: int = 0
+    unreadable_dates: int = 0
     alerts: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -59,7 +61,8 @@ class ReplaySummary:
         return {
             "files": self.files, "items_read": self.items_read, "new": self.new, "updated": self.updated,
             "unchanged": self.unchanged, "processed": self.processed, "failed": self.failed, "dead": self.dead,
-            "unique_stories": self.unique_stories, "alerts": self.alerts, "errors": self.errors,
+            "unique_stories": self.unique_stories, "skipped_lines": self.skipped_lines,
+            "unreadable_dates": self.unreadable_dates, "alerts": self.alerts, "errors": self.errors,
             "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.processed / self.seconds, 1) if self.seconds else None,
         }
@@ -74,6 +77,8 @@ def replay_paths(res: Resources, paths: Sequence[Path], now: datetime, *,
     for path in paths:
         for batch in read_replay_file(path.read_bytes(), path.name):
             summary.errors.extend(batch.errors)
+            summary.skipped_lines += batch.skipped
+            summary.unreadable_dates += batch.bad_dates
             summary.items_read += len(batch.items)
             outcome = store_items(res.engine, None, batch.source, batch.items, now)
             summary.new += len(outcome.new)

@@ -65,6 +65,24 @@ class Params:
     winsor_sigmas: float = 5.0
     season_halflife_days: float = 14.0
     season_prior_days: float = 7.0
+    season_prior_stories: float = 5.0
+    scales: tuple[int, ...] = (3, 24, 72)
+    scale_min_stories: tuple[int, ...] = (4, 5, 8)
+    phi_prior: float = 3.0
+    phi_prior_stories: float = 10.0
+    phi_max: float = 4.0
+
+    @property
+    def span(self) -> int:
+        """Buckets of the longest window: the baseline is folded up to just before it."""
+        return max(self.scales) if self.scales else self.window_hours
+
+    def windows(self) -> tuple[tuple[int, int], ...]:
+        """(hours, fewest stories) per scale; the scale list defaults to ``window_hours`` alone."""
+        if not self.scales:
+            return ((self.window_hours, self.min_stories),)
+        mins = self.scale_min_stories or (self.min_stories,)
+        return tuple((w, max(self.min_stories, mins[min(i, len(mins) - 1)])) for i, w in enumerate(self.scales))
 
     @classmethod
     def from_settings(cls, s: Any) -> Params:
@@ -90,7 +108,18 @@ class Params:
             winsor_sigmas=s.baseline_winsor_sigmas,
             season_halflife_days=s.baseline_season_halflife_days,
             season_prior_days=s.baseline_season_prior_days,
+            season_prior_stories=s.baseline_season_prior_stories,
+            scales=_ints(s.alert_scales_hours) or (s.alert_window_hours,),
+            scale_min_stories=_ints(s.alert_scale_min_stories),
+            phi_prior=s.baseline_phi_prior,
+            phi_prior_stories=s.baseline_phi_prior_stories,
+            phi_max=s.baseline_phi_max,
         )
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    """``"3,24,72"`` → (3, 24, 72)."""
+    return tuple(int(x) for x in str(text).replace(" ", "").split(",") if x)
 
 
 @dataclass
@@ -100,11 +129,12 @@ class RegionState:
     through_bucket: int | None = None  # last bucket folded into the baseline
     s: float = 0.0  # EWMA-weighted story count
     n: float = 0.0  # EWMA-weighted hours
-    q: float = 0.0  # EWMA of squared Pearson residuals (overdispersion), after warm-up
-    qn: float = 0.0  # EWMA-weighted number of those residuals
+    q: float = 0.0  # EWMA of squared deviations (x - mu)^2 (overdispersion), after warm-up
+    qn: float = 0.0  # EWMA of the expected counts mu over the same hours
     hours: int = 0  # buckets folded so far (the prior's weight decays with it)
     season_s: list[float] = field(default_factory=list)  # per slot of the day: EWMA story counts
     season_n: list[float] = field(default_factory=list)  # per slot of the day: EWMA days
+    season_f: list[float] = field(default_factory=list)  # the profile, refreshed once a day by fold
     episode_open: bool = False
     episode_severity: str | None = None  # highest severity alerted in the open episode
     episode_started: int | None = None  # bucket index
@@ -118,10 +148,12 @@ class RegionState:
         # each region's state after every batch.
         out = {f: getattr(self, f) for f in self.__dataclass_fields__}
         out["season_s"], out["season_n"] = list(self.season_s), list(self.season_n)
+        out["season_f"] = list(self.season_f)
         return out
 
     def copy(self) -> RegionState:
-        return replace(self, season_s=list(self.season_s), season_n=list(self.season_n))
+        return replace(self, season_s=list(self.season_s), season_n=list(self.season_n),
+                       season_f=list(self.season_f))
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> RegionState:
@@ -146,6 +178,7 @@ class Decision:
     window_start: datetime
     window_end: datetime
     bucket: int
+    scale: int = 3  # hours of the window that fired
 
 
 @dataclass(frozen=True)
@@ -181,9 +214,10 @@ def baseline_of(state: RegionState, p: Params) -> Baseline:
     prior_w = p.prior_weight_hours * 0.5 ** (state.hours / min(p.halflife_hours, p.prior_weight_hours))
     a = p.prior_rate * prior_w + state.s
     b = prior_w + state.n
-    raw_phi = state.q / state.qn if state.qn > 0 else 1.0
-    w = state.qn / (state.qn + p.prior_weight_hours)
-    phi = max(1.0, w * raw_phi + (1.0 - w))
+    # Moment estimator sum (x - mu)^2 / sum mu, with a pooled prior worth phi_prior_stories expected
+    # stories: a sparse region (little expected count) keeps the prior, a busy one its own data.
+    phi = (state.q + p.phi_prior * p.phi_prior_stories) / (state.qn + p.phi_prior_stories)
+    phi = min(p.phi_max, max(1.0, phi))
     return Baseline(rate=a / b, a=a, b=b, phi=phi, data_hours=state.n)
 
 
@@ -201,10 +235,19 @@ def season_factors(state: RegionState, p: Params) -> list[float]:
     if tot_s <= 0 or tot_n <= 0:
         return [1.0] * k
     m = tot_s / tot_n
-    raw = [(ss + p.season_prior_days * m) / ((sn + p.season_prior_days) * m)
+    # Pseudo-days, but never fewer than season_prior_stories pseudo-stories per slot: a sparse
+    # region's profile stays flat until its counts can support one.
+    prior = max(p.season_prior_days, p.season_prior_stories / m)
+    raw = [(ss + prior * m) / ((sn + prior) * m)
            for ss, sn in zip(state.season_s, state.season_n, strict=True)]
     mean = sum(raw) / k
     return [f / mean for f in raw]
+
+
+def profile(state: RegionState, p: Params) -> list[float]:
+    """The daily profile in use: :func:`season_factors` as of the last day boundary folded."""
+    k = _slots(p)
+    return state.season_f if len(state.season_f) == k else [1.0] * k
 
 
 def slot_of(bucket: int, p: Params) -> int:
@@ -234,17 +277,27 @@ def fold(state: RegionState, counts: Sequence[int], through: int, p: Params) -> 
         st.s, st.n, st.q, st.qn = st.s * decay, st.n * decay, st.q * decay, st.qn * decay
         st.hours += gap
     start = 0 if st.through_bucket is None else max(0, st.through_bucket + 1 - first)
+    factors = profile(st, p)
+    # baseline_of, inlined: this loop runs once per region-hour of history
+    fade = min(p.halflife_hours, p.prior_weight_hours)
+    phi_w = p.phi_prior * p.phi_prior_stories
     for i in range(start, len(counts)):
         slot = slot_of(first + i, p)
-        f = season_factors(st, p)[slot]
-        base = baseline_of(st, p)
-        mu = base.rate * f
+        if slot == 0 and k > 1:  # refreshed once a day: the same whatever the chunking of the calls
+            factors = st.season_f = season_factors(st, p)
+        f = factors[slot]
+        prior_w = p.prior_weight_hours * 0.5 ** (st.hours / fade)
+        a = p.prior_rate * prior_w + st.s
+        b = prior_w + st.n
+        phi = min(p.phi_max, max(1.0, (st.q + phi_w) / (st.qn + p.phi_prior_stories)))
+        mu = a / b * f
         warm = st.n >= p.warmup_hours
-        sd = math.sqrt(base.phi * mu + f * f * base.a / (base.b * base.b))
+        sd = math.sqrt(phi * mu + f * f * a / (b * b))
         xc = min(float(counts[i]), mu + p.winsor_sigmas * sd + 1.0) if warm else float(counts[i])
-        if warm:  # Pearson residual: E = 1 for Poisson, > 1 when overdispersed
-            st.q = d * st.q + (xc - mu) ** 2 / max(mu, 1e-6)
-            st.qn = d * st.qn + 1.0
+        if warm:  # squared deviations over expected counts: one story on a tiny mean adds ~1 to
+            # q against mu to qn, so a burst cannot inflate the variance for weeks
+            st.q = d * st.q + (xc - mu) ** 2
+            st.qn = d * st.qn + mu
         # ratio estimator: stories over exposure (sum of profile factors) stays unbiased under shrinkage
         st.s, st.n, st.hours = d * st.s + xc, d * st.n + f, st.hours + 1
         st.season_s[slot] = d_day * st.season_s[slot] + xc
@@ -341,65 +394,96 @@ def nb_tail(k: int, mean: float, var: float) -> float:
     return min(1.0, max(0.0, betainc(float(k), r, 1.0 - prob)))
 
 
-def score_window(observed: int, sources: int, base: Baseline, p: Params, weight: float | None = None) -> WindowTest:
+def scaled_poisson_tail(k: int, mean: float, var: float) -> float:
+    """P(X >= k) for X = phi * Poisson(mean / phi), phi = var / mean >= 1: the quasi-Poisson count
+    (stories arriving in clusters of about phi). A negative binomial with the same variance grows a
+    heavy tail as the mean shrinks (shape mean/(phi-1) -> 0), which muted every sparse region."""
+    if k <= 0:
+        return 1.0
+    if mean <= 0:
+        return 0.0
+    phi = max(1.0, var / mean)
+    # Poisson P(Y >= y) = P(y, mean) (regularised lower incomplete gamma), continued to real y = k/phi
+    return min(1.0, max(0.0, gammainc_lower(k / phi, mean / phi)))
+
+
+def score_window(observed: int, sources: int, base: Baseline, p: Params, weight: float | None = None,
+                 min_stories: int | None = None, tests: int = 1) -> WindowTest:
     """Tail probability of the window sum under the baseline, and the severity it would reach.
 
     ``weight`` is the window's length in baseline hours (the sum of the daily-profile factors of
-    its buckets); without a profile it is ``window_hours``.
+    its buckets); without a profile it is ``window_hours``. ``tests``: windows tested at once; the
+    p-value is Bonferroni-adjusted for them.
     """
     w = float(p.window_hours) if weight is None else weight
     mean = w * base.rate
     var = w * base.phi * base.rate + w * w * base.a / (base.b * base.b)
-    min_stories = p.min_stories if base.data_hours >= p.warmup_hours else max(
-        p.min_stories, p.new_region_min_stories)
+    floor = p.min_stories if min_stories is None else min_stories
+    least = floor if base.data_hours >= p.warmup_hours else max(floor, p.new_region_min_stories)
     ratio = observed / mean if mean > 0 else math.inf
-    supported = observed >= min_stories and sources >= p.min_sources and ratio >= p.min_ratio
+    supported = observed >= least and sources >= p.min_sources and ratio >= p.min_ratio
     # An unsupported window can neither alert nor keep an episode active: skip the tail probability.
-    pv = nb_tail(observed, mean, var) if observed > mean and supported else 1.0
+    pv = min(1.0, tests * scaled_poisson_tail(observed, mean, var)) if observed > mean and supported else 1.0
     severity: str | None = None
-    if pv <= p.p_critical and observed >= max(min_stories, p.volume_critical):
+    if pv <= p.p_critical and observed >= max(least, p.volume_critical):
         severity = "critical"
-    elif pv <= p.p_warning and observed >= max(min_stories, p.volume_warning):
+    elif pv <= p.p_warning and observed >= max(least, p.volume_warning):
         severity = "warning"
     elif pv <= p.p_watch:
         severity = "watch"
     return WindowTest(observed=observed, expected=mean, p_value=pv, severity=severity, supported=supported,
-                baseline=base)
+                      baseline=base)
 
 
 def evaluate(
     history: Sequence[int],
     window_counts: Sequence[int],
-    sources: int,
+    sources: int | Sequence[int],
     state: RegionState | None,
     now: datetime,
     params: Params,
 ) -> tuple[Decision | None, RegionState]:
     """One evaluation of a region at event time ``now`` (any instant inside the current bucket).
 
-    ``window_counts``: counts of the last ``window_hours`` buckets ending with ``now``'s bucket.
-    ``history``: counts of the buckets before the window, the last one being the bucket just before
-    the window; only those newer than ``state.through_bucket`` are used (see :func:`history_range`).
-    ``sources``: distinct sources among the window's stories. Calling again for the same bucket
-    (e.g. after each new story) is safe: the baseline is folded once, and only a severity rise
-    within an open episode produces another decision.
+    ``window_counts``: counts of the last ``params.span`` buckets ending with ``now``'s bucket (the
+    longest window; shorter windows are its tail). ``history``: counts of the buckets before it, the
+    last one being the bucket just before the window; only those newer than ``state.through_bucket``
+    are used (see :func:`history_range`). ``sources``: distinct sources among each window's stories
+    (one number per scale, or one for all). Every scale is tested against the same baseline with a
+    Bonferroni correction; the one reaching the highest severity (then the smallest p) decides.
+    Calling again for the same bucket (e.g. after each new story) is safe: the baseline is folded
+    once, and only a severity rise within an open episode produces another decision.
     """
     p = params
     st = state if state is not None else RegionState()
     cur = bucket_index(now, p.bucket_seconds)
-    base_through = cur - p.window_hours
-    folded = fold(st, history, base_through, p)
+    span = p.span
+    folded = fold(st, history, cur - span, p)
     st = folded.copy() if folded is st else folded  # never mutate the caller's state
-    observed = int(sum(window_counts[-p.window_hours:]))
-    factors = season_factors(st, p)
-    weight = sum(factors[slot_of(b, p)] for b in range(cur - p.window_hours + 1, cur + 1))
-    t = score_window(observed, sources, baseline_of(st, p), p, weight)
+    factors = profile(st, p)
+    base = baseline_of(st, p)
+    scales = p.windows()
+    best: tuple[int, int, WindowTest] | None = None
+    active = False
+    for i, (hours, least) in enumerate(scales):
+        observed = int(sum(window_counts[-hours:])) if len(window_counts) else 0
+        if observed < least and best is not None:
+            continue  # cannot be supported: no tail probability needed
+        n_src = sources if isinstance(sources, int) else (sources[i] if i < len(sources) else 0)
+        weight = _weight(factors, cur, hours, p)
+        t = score_window(observed, n_src, base, p, weight, least, len(scales))
+        active = active or (t.p_value <= p.p_close and t.supported)
+        if best is None or _better(t, best[2]):
+            best = (i, hours, t)
+    assert best is not None
+    chosen, hours, t = best
 
-    active = t.p_value <= p.p_close and t.supported
     if st.episode_open and st.last_active_bucket is not None:
         quiet = cur - st.last_active_bucket - (1 if active else 0)
         warmed_up = st.n >= p.warmup_hours  # a new region's first episode lasts its warm-up
-        if warmed_up and quiet * p.bucket_seconds >= p.cooldown_hours * 3600:
+        # Quiet for the longest window too: its window still holds the event, so it is the same one.
+        cooldown = max(p.cooldown_hours * 3600, p.span * p.bucket_seconds)
+        if warmed_up and quiet * p.bucket_seconds >= cooldown:
             st.episode_open = False
             st.episode_severity = None
             st.episode_started = None
@@ -419,27 +503,42 @@ def evaluate(
     st.last_alert_bucket = cur
     st.last_alert_severity = t.severity
     st.alerts += 1
-    win_start = bucket_start(cur - p.window_hours + 1, p.bucket_seconds)
+    win_start = bucket_start(cur - hours + 1, p.bucket_seconds)
     decision = Decision(
         kind=kind,
         severity=t.severity,
         p_value=t.p_value,
         score=round(min(300.0, -math.log10(max(t.p_value, 1e-300))), 3),
-        observed=observed,
+        observed=t.observed,
         expected=round(t.expected, 4),
-        ratio=round(observed / t.expected, 3) if t.expected > 0 else math.inf,
-        sources=sources,
+        ratio=round(t.observed / t.expected, 3) if t.expected > 0 else math.inf,
+        sources=sources if isinstance(sources, int) else sources[chosen],
         window_start=win_start,
-        window_end=win_start + timedelta(seconds=p.window_hours * p.bucket_seconds),
+        window_end=win_start + timedelta(seconds=hours * p.bucket_seconds),
         bucket=cur,
+        scale=hours,
     )
     return decision, st
+
+
+def _weight(factors: list[float], cur: int, hours: int, p: Params) -> float:
+    """Sum of the profile factors of the ``hours`` buckets ending at ``cur`` (whole days sum to k)."""
+    k = len(factors)
+    days, rest = divmod(hours, k)
+    return days * sum(factors) + sum(factors[slot_of(b, p)] for b in range(cur - rest + 1, cur + 1))
+
+
+def _better(t: WindowTest, than: WindowTest) -> bool:
+    """A supported window beats an unsupported one, then higher severity, then smaller p."""
+    rank = (t.supported, _RANK.get(t.severity or "", 0) if t.supported else 0, -t.p_value)
+    other = (than.supported, _RANK.get(than.severity or "", 0) if than.supported else 0, -than.p_value)
+    return rank > other
 
 
 def history_range(state: RegionState | None, now: datetime, params: Params, max_hours: int = 720) -> tuple[int, int]:
     """Inclusive bucket range the caller should read for ``history`` (may be empty: start > end)."""
     cur = bucket_index(now, params.bucket_seconds)
-    end = cur - params.window_hours
+    end = cur - params.span
     start = end - max_hours + 1
     if state is not None and state.through_bucket is not None:
         start = max(start, state.through_bucket + 1)
@@ -447,6 +546,6 @@ def history_range(state: RegionState | None, now: datetime, params: Params, max_
 
 
 def window_range(now: datetime, params: Params) -> tuple[int, int]:
-    """Inclusive bucket range of the alert window ending with ``now``'s bucket."""
+    """Inclusive bucket range of the longest alert window ending with ``now``'s bucket."""
     cur = bucket_index(now, params.bucket_seconds)
-    return cur - params.window_hours + 1, cur
+    return cur - params.span + 1, cur

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.store import story_index
 from worker.store.filters import one_of
 from worker.store.tables import alerts, deliveries, delivery_log, region_state, webhooks
 from worker.store.upsert import insert_ignore_returning, upsert
@@ -34,6 +35,7 @@ def insert_alert(conn: Connection, alert_id: str, region_key: str, severity: str
     }, key=["id"], returning=alerts.c.id)
     if created is None:
         return False
+    story_index.index_alert(conn, alert_id, severity, payload)
     for (webhook_id,) in conn.execute(sa.select(webhooks.c.id).where(webhooks.c.enabled.is_(True))):
         queue_delivery(conn, alert_id, int(webhook_id), now)
     return True
@@ -46,13 +48,32 @@ def queue_delivery(conn: Connection, alert_id: str, webhook_id: int, now: dateti
     }, key=["alert_id", "webhook_id"])
 
 
+def admin1_alerts_between(conn: Connection, country: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Payloads of the country's admin1 alerts whose window overlaps ``[start, end]``."""
+    q = (sa.select(alerts.c.payload)
+         .where(alerts.c.region_key.startswith(f"{country}:admin1:", autoescape=True),
+                alerts.c.window_end >= start, alerts.c.window_start <= end))
+    return [dict(r[0]) for r in conn.execute(q)]
+
+
+def count_alerts(conn: Connection, *, since: datetime | None = None) -> int:
+    q = sa.select(sa.func.count()).select_from(alerts)
+    if since is not None:
+        q = q.where(alerts.c.created_at >= since)
+    return int(conn.execute(q).scalar_one())
+
+
 def list_alerts(conn: Connection, *, since: datetime | None = None, region: str | None = None,
-                severity: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-    q = sa.select(alerts).order_by(alerts.c.created_at.desc(), alerts.c.id).limit(limit)
+                severity: str | None = None, limit: int = 100, offset: int = 0,
+                region_keys: list[str] | None = None) -> list[dict[str, Any]]:
+    """Newest first; ``region`` matches part of a key, ``region_keys`` exact keys."""
+    q = sa.select(alerts).order_by(alerts.c.created_at.desc(), alerts.c.id).limit(limit).offset(offset)
     if since is not None:
         q = q.where(alerts.c.created_at >= since)
     if region:
         q = q.where(alerts.c.region_key.contains(region))
+    if region_keys is not None:
+        q = q.where(one_of(conn, alerts.c.region_key, region_keys))
     if severity:
         q = q.where(alerts.c.severity == severity)
     return [dict(r) for r in conn.execute(q).mappings()]
@@ -118,3 +139,27 @@ def delivery_log_for(conn: Connection, webhook_id: int, limit: int = 50) -> list
     rows = conn.execute(sa.select(delivery_log).where(delivery_log.c.webhook_id == webhook_id)
                         .order_by(delivery_log.c.id.desc()).limit(limit)).mappings()
     return [dict(r) for r in rows]
+
+
+def get_alert(conn: Connection, alert_id: str) -> dict[str, Any] | None:
+    row = conn.execute(sa.select(alerts).where(alerts.c.id == alert_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def alerts_in(conn: Connection, region_key: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """The region's alerts whose window overlaps [since, until), oldest first."""
+    rows = conn.execute(sa.select(alerts).where(alerts.c.region_key == region_key, alerts.c.window_end > since,
+                                                alerts.c.window_start < until)
+                        .order_by(alerts.c.window_end, alerts.c.id)).mappings()
+    return [dict(r) for r in rows]
+
+
+def latest_severities(conn: Connection, since: datetime) -> dict[str, str]:
+    """Per region, the highest severity of its alerts whose window ended from ``since``."""
+    rank = {"watch": 1, "warning": 2, "critical": 3}
+    out: dict[str, str] = {}
+    for key, severity in conn.execute(sa.select(alerts.c.region_key, alerts.c.severity)
+                                      .where(alerts.c.window_end >= since).distinct()):
+        if rank.get(str(severity), 0) > rank.get(out.get(str(key), ""), 0):
+            out[str(key)] = str(severity)
+    return out

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from worker.models import region_key
+from worker.store import story_index
 from worker.store.filters import none_of, one_of
 from worker.store.tables import articles, items, stories
 from worker.store.upsert import upsert
@@ -147,7 +148,8 @@ STORY_ITEM_INPUTS = ("source", "title", "url", "event_time", "fetched_at")
 def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
                     fresh: list[dict[str, Any]] | None = None, *,
                     stored: dict[int, dict[str, Any]] | None = None,
-                    previous: dict[int, int | None] | None = None) -> dict[int, dict[str, Any]]:
+                    previous: dict[int, int | None] | None = None,
+                    texts: dict[int, dict[str, Any]] | None = None) -> dict[int, dict[str, Any]]:
     """Recompute stories' aggregate rows from their articles (idempotent; safe under re-process).
 
     ``fresh``: rows (``STORY_ARTICLE_INPUTS`` + ``STORY_ITEM_INPUTS``) of articles this transaction has just saved. They are used as
@@ -160,6 +162,9 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
     row yet and none of the batch's previous stories has only fresh articles. The rest (moved or
     re-processed articles, rows written before ``first_item_id`` existed) are recomputed from all
     their articles.
+
+    ``texts`` (item id → title, text_clean, entities of the batch's articles) feed the search index
+    (:func:`story_index.index_stories`) without reading them back.
     """
     if not story_ids:
         return {}
@@ -184,10 +189,12 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
         gone = [sid for sid in rest if sid not in regrouped]
         if gone:
             conn.execute(sa.delete(stories).where(one_of(conn, stories.c.id, gone)))
+            story_index.drop_stories(conn, gone)
     out = {sid: out[sid] for sid in sorted(out)}
     if out:
         values = list(out.values())
         upsert(conn, stories, values, key=["id"], update=[k for k in values[0] if k != "id"])
+        story_index.index_stories(conn, out, stored, texts)
     return out
 
 

@@ -25,6 +25,22 @@ def add_feed(conn: Connection, url: str, now: datetime, *, name: str = "", inter
     return int(conn.execute(sa.select(feeds.c.id).where(feeds.c.url == url)).scalar_one())
 
 
+def find_feed(conn: Connection, url: str) -> int | None:
+    """The id of the feed with this URL, if it is registered."""
+    found = conn.execute(sa.select(feeds.c.id).where(feeds.c.url == url)).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def name_from_title(conn: Connection, feed_id: int, url: str, title: str) -> str | None:
+    """Name a feed registered without one (its name is its URL) after its own title; the new name."""
+    name = " ".join(title.split())[:200]
+    if not name:
+        return None
+    done = conn.execute(sa.update(feeds).where(feeds.c.id == feed_id, sa.or_(feeds.c.name == url, feeds.c.name == ""))
+                        .values(name=name)).rowcount
+    return name if done else None
+
+
 def import_feeds(conn: Connection, entries: Iterable[dict[str, Any]], now: datetime,
                  default_interval: int) -> int:
     count = 0
@@ -88,6 +104,8 @@ def record_success(conn: Connection, feed_id: int, now: datetime, *, status: int
         "last_error": None, "next_check_at": next_check_at,
         "items_total": feeds.c.items_total + new_items,
     }
+    if new_items:
+        values["last_new_item_at"] = now
     if status != 304:
         values.update(etag=etag, last_modified=last_modified, body_hash=body_hash)
     conn.execute(sa.update(feeds).where(feeds.c.id == feed_id).values(**values))

@@ -68,6 +68,7 @@ feeds = sa.Table(
     sa.Column("last_ok_at", UTCDateTime),
     sa.Column("items_total", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_new_item_at", UTCDateTime),  # the last fetch that stored a new item
     sa.Index("ix_feeds_due", "enabled", "next_check_at"),
 )
 
@@ -241,4 +242,36 @@ jobs = sa.Table(
     sa.Column("cancel_requested", sa.Boolean, nullable=False, server_default=sa.text("false")),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Read-side indexes of stories, written with them (worker.store.story_index): which regions each
+# story is in (region filters and timelines without scanning the stories' JSON), the story's
+# search text (Arabic matching form, full-text indexed: FTS5 on SQLite, a GIN index on PostgreSQL)
+# and actors, and which alerts each story is behind.
+story_regions = sa.Table(
+    "story_regions",
+    metadata,
+    sa.Column("story_id", sa.Integer, primary_key=True),
+    sa.Column("region_key", sa.String(200), primary_key=True),
+    sa.Column("country", sa.String(2)),
+    sa.Column("event_time", UTCDateTime, nullable=False),
+    sa.Index("ix_story_regions_region_time", "region_key", "event_time"),
+    sa.Index("ix_story_regions_country_time", "country", "event_time"),
+)
+
+story_docs = sa.Table(
+    "story_docs",
+    metadata,
+    sa.Column("story_id", sa.Integer, primary_key=True),
+    sa.Column("first_item_id", sa.Integer, nullable=False),
+    sa.Column("doc", sa.Text, nullable=False, server_default=""),
+    sa.Column("actors", JSONType),
+)
+
+alert_stories = sa.Table(
+    "alert_stories",
+    metadata,
+    sa.Column("alert_id", sa.String(64), sa.ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("story_id", sa.Integer, primary_key=True, index=True),
+    sa.Column("severity", sa.String(16), nullable=False),
 )
