@@ -6,11 +6,11 @@ is CC BY 4.0 (see NOTICE). Only places with an Arabic-script name are kept, and 
 curated ``places.tsv``/``countries.tsv`` do not already carry (the curated row always wins).
 
 admin1 (always a name used in places.tsv, so regions stay one set):
-1. GeoNames' admin1 code, when the curated places that carry that code agree on one admin1
-   (≥ 75% of them);
-2. else the admin1 of the nearest curated place of the same country within 5 km (PS: GeoNames has
-   only two codes there, West Bank and Gaza)
-   (umbrella regions such as "Gaza Strip" are never chosen: a governorate is);
+1. the admin1 of the nearest curated place of the same country within 5 km (Jerusalem's Old
+   City stays in Jerusalem, which GeoNames files under the West Bank);
+2. else GeoNames' admin1 code, when the curated places that carry that code agree on one admin1
+   (≥ 75% of them)
+   (the umbrella "Kurdistan Region" is never chosen: its governorates are);
 3. else empty (the country alone).
 
 Names left out: one-word names of ≤ 3 letters, names any curated row (any country) carries, and
@@ -44,7 +44,7 @@ from worker.extract.gazetteer.matcher import fold_key  # noqa: E402
 from worker.extract.ner.resources import CLUSTERS  # noqa: E402
 
 COUNTRIES = ("SY", "IQ", "YE", "LY", "LB", "PS", "SD")
-UMBRELLAS = frozenset({"Gaza Strip", "West Bank", "Kurdistan Region"})  # regions that contain others
+UMBRELLAS = frozenset({"Kurdistan Region"})  # a region over other admin1s (Erbil, Duhok, Sulaymaniyah)
 _ARABIC_NAME = re.compile(r"^[\u0621-\u064a\u0671 ]+$")
 NEAREST_KM = 5.0
 
@@ -115,11 +115,12 @@ def build() -> list[list[str]]:
         if not names:
             continue
         lat, lon = float(c["latitude"]), float(c["longitude"])
-        admin1 = code_admin1.get((cc, c["admin1code"]), "")
+        admin1 = ""
+        near = min(curated[cc], key=lambda p: _km((lat, lon), (p.lat or 0.0, p.lon or 0.0)), default=None)
+        if near is not None and _km((lat, lon), (near.lat or 0.0, near.lon or 0.0)) <= NEAREST_KM:
+            admin1 = near.admin1_en or ""
         if not admin1:
-            near = min(curated[cc], key=lambda p: _km((lat, lon), (p.lat or 0.0, p.lon or 0.0)), default=None)
-            if near is not None and _km((lat, lon), (near.lat or 0.0, near.lon or 0.0)) <= NEAREST_KM:
-                admin1 = near.admin1_en or ""
+            admin1 = code_admin1.get((cc, c["admin1code"]), "")
         out.append(["|".join(names), c["name"], "town", admin1, cc, f"{lat:.4f}", f"{lon:.4f}", "t",
                     str(c["geonameid"])])
     shared = Counter(k for r in out for k in {fold_key(n) for n in r[0].split("|")})

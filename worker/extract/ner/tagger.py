@@ -40,7 +40,7 @@ class Tagger:
     """Label scores per word type, cached; Viterbi between the certain-O tokens."""
 
     def __init__(self, labels: list[str], transitions: dict[tuple[str, str], float],
-                 state: dict[tuple[str, str], float], res: Resources) -> None:
+                 state: dict[tuple[str, str], float], res: Resources, max_types: int = MAX_TYPES) -> None:
         self.labels = labels
         n = len(labels)
         self.o = labels.index("O")
@@ -55,6 +55,7 @@ class Tagger:
             self._w[self._attr[a], li[y]] = w
         self._bias = self._vec(["bias"])
         self.res = res
+        self.max_types = max_types
         self._t = self.trans.tolist()
         self._reset()
 
@@ -82,8 +83,6 @@ class Tagger:
         key = token[:MAX_FEATURE_CHARS]
         r = self._row.get(key)
         if r is None:
-            if self._n >= MAX_TYPES:
-                self._reset()
             r = self._row[key] = self._add(word_features(key, self.res))
         return r
 
@@ -98,6 +97,8 @@ class Tagger:
         return out
 
     def _decode(self, sentences: list[list[str]]) -> list[int]:
+        if self._n + sum(map(len, sentences)) > self.max_types:
+            self._reset()  # between texts only: the ids gathered below index the current table
         ids: list[int] = []
         real: list[int] = []
         starts: list[int] = []  # index (in real tokens) where each sentence starts
@@ -107,7 +108,7 @@ class Tagger:
             ids.append(bos)
             ids.append(bos)
             base = len(ids)
-            row = self._row  # read per sentence: _id may start the cache afresh
+            row = self._row
             found = [row.get(w, -1) for w in s]
             if -1 in found:
                 found = [r if r != -1 else self._id(w) for r, w in zip(found, s, strict=True)]
