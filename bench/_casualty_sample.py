@@ -10,7 +10,9 @@ sha1(docno) within each stratum:
 
 Counts per stratum are arguments; the committed set is the default (185 / 50 / 50): the ``bg``
 stratum was taken first to 120, then extended in the same hash order to 185 until the annotated
-set held at least 60 articles with only background figures. The dev/test split is sha1("split:" + docno): first hex digit
+set held at least 60 articles with only background figures. The second round (dev2,
+bench/data/casualties_real_dev2.jsonl) is ``--bg 263 --cur 71 --none 71`` minus the committed set:
+the next 78 / 21 / 21 of each stratum in the same order (the first set's proportions). The dev/test split is sha1("split:" + docno): first hex digit
 0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
 Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
 """

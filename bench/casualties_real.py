@@ -11,12 +11,14 @@ misses by class:
 * ``current_missed``     a current toll exists, the extractor gave null
 * ``over`` / ``under``   both numbers, the extractor's is larger / smaller
 
-``--split dev|test|all`` selects the dev set (looked at while developing) or the held-back test
-set by sha1("split:" + docno), the rule in bench/_casualty_sample.py. ``--misses`` lists
-each miss (docno, wanted, got) for the dev set.
+``--split dev|dev2|test|all`` selects the dev set (looked at while developing), the held-back test
+set by sha1("split:" + docno) (the rule in bench/_casualty_sample.py), or dev2: a second annotation
+round (bench/data/casualties_real_dev2.jsonl, the next articles of each stratum in the sampler's
+order), scored once on the untouched code as a held-out estimate and used for development after.
+``--misses`` lists each miss (docno, wanted, got) for dev and dev2, never for test.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
-(defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl,
-both splits).
+(defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
+with bench/data/casualties_real_dev2.jsonl beside it, all three splits).
 """
 
 from __future__ import annotations
@@ -102,21 +104,34 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
+_SPLITS = ("dev", "dev2", "test")
+
+
+def _read_notes(path: Path) -> list[dict[str, Any]]:
+    """The annotations with their split: dev/test by hash, dev2 from the second-round file beside them."""
+    notes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    for a in notes:
+        a["split"] = split_of(a["docno"])
+    dev2 = path.with_name(f"{path.stem}_dev2{path.suffix}")
+    if dev2.exists():
+        notes += [{**json.loads(line), "split": "dev2"}
+                  for line in dev2.read_text(encoding="utf-8").splitlines() if line]
+    return notes
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
-    ap.add_argument("--split", choices=("dev", "test", "all", "both"), default="both",
-                    help="both (the default): dev and test, one object each")
-    ap.add_argument("--misses", action="store_true", help="list each miss (dev set only)")
+    ap.add_argument("--split", choices=(*_SPLITS, "all", "both"), default="both",
+                    help="both (the default): dev, dev2 and test, one object each")
+    ap.add_argument("--misses", action="store_true", help="list each miss (dev and dev2 only)")
     args = ap.parse_args()
     if not args.jsonl.exists():
         sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")
-    notes = [json.loads(line) for line in args.annotations.read_text(encoding="utf-8").splitlines() if line]
+    notes = _read_notes(args.annotations)
     if args.split not in ("all", "both"):
-        notes = [a for a in notes if split_of(a["docno"]) == args.split]
+        notes = [a for a in notes if a["split"] == args.split]
     wanted = {a["docno"] for a in notes}
     texts: dict[str, dict[str, Any]] = {}
     with args.jsonl.open(encoding="utf-8") as fh:
@@ -129,12 +144,12 @@ def main() -> None:
         sys.exit(f"casualties_real: {len(missing)} annotated articles are not in {args.jsonl}")
     if args.split == "both":
         result: dict[str, Any] = {"benchmark": "casualties_real"}
-        for name in ("dev", "test"):
-            part = [a for a in notes if split_of(a["docno"]) == name]
+        for name in _SPLITS:
+            part = [a for a in notes if a["split"] == name]
             result[name] = score(texts, part, False)
     else:
         result = {"benchmark": "casualties_real", "split": args.split,
-                  **score(texts, notes, args.misses and args.split == "dev")}
+                  **score(texts, notes, args.misses and args.split in ("dev", "dev2"))}
     print(json.dumps(result, ensure_ascii=False))
 
 

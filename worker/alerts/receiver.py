@@ -190,6 +190,9 @@ class WebhookReceiver:
             webhook_id=headers.get("webhook-id"), timestamp=headers.get("webhook-timestamp"), headers=headers,
             body=body, raw=raw, verified=verified, reason=reason, status=status, received_at=now,
         )
+        # Echo before recording: a caller that waited for the delivery then sees its line.
+        if self.echo is not None and verified and mode.status is None and isinstance(body, dict):
+            print(format_alert(body), file=self.echo, flush=True)
         with self._cond:
             self.deliveries.append(rec)
             self._cond.notify_all()
@@ -201,8 +204,6 @@ class WebhookReceiver:
             req.end_headers()
         except OSError:
             pass  # the sender gave up (timeout); the request is still recorded
-        if self.echo is not None and verified and mode.status is None and isinstance(body, dict):
-            print(format_alert(body), file=self.echo, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

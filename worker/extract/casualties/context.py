@@ -74,7 +74,7 @@ class Doc:
     """Token context for one text: sentence and clause index of every token."""
 
     __slots__ = ("bg", "clause", "cues", "ends", "folded", "head_end", "kinds", "n", "norms", "ref", "sent",
-                 "starts", "text", "w")
+                 "soft", "starts", "text", "w")
 
     def __init__(self, text: str, folded: str, tokens: Tokens, ref: date | None = None) -> None:
         self.text = text
@@ -88,6 +88,7 @@ class Doc:
         self.n = len(tokens.kinds)
         self.bg: dict[int, bool] = {}
         self.cues: dict[int, list[int]] = {}  # sentence → background cue tokens (current.py)
+        self.soft: dict[int, list[int]] = {}  # sentence → cues that yield to today's time (current.py)
         self.w, self.sent, self.clause = word_sentence_clause(tokens)
 
 

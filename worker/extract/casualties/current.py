@@ -8,6 +8,7 @@ zones, war-scale tolls, repeats of a background figure, continuations).
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, clause_bounds, line_of, sentence_range
@@ -137,6 +138,14 @@ def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
                 break
     out.sort()
     doc.cues[s] = out
+    soft: list[int] = []
+    if norms[lo] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(norms[lo:hi + 1]):
+        soft.append(lo)
+    for k in range(lo, hi):
+        if norms[k] in lx.CAMPAIGN_NOUNS and norms[k + 1] in lx.ONGOING_ADJ \
+                and (norms[k][:1] == "ب" or norms[k][:2] == "وب" or norms[k - 1] in lx.IN_CAMPAIGN):
+            soft.append(k)
+    doc.soft[s] = soft
     return out
 
 
@@ -145,6 +154,8 @@ def _now_anchor(doc: Doc, lo: int, hi: int) -> bool:
     for k in range(lo, hi + 1):
         w = doc.norms[k]
         if w in lx.NOW_WORDS:
+            if w == "اليوم" and (doc.norms[k - 1] in ("ذلك", "ذات") or doc.w[k + 1] == "الذي"):
+                continue  # "في ذلك اليوم", "اليوم الذي …": a day named by another event
             return True
         day = _WEEKDAYS.get(w)
         if day is not None and (k + 1 > hi or doc.norms[k + 1] not in _PAST_ADJ):
@@ -152,6 +163,13 @@ def _now_anchor(doc: Doc, lo: int, hi: int) -> bool:
             if ref is None or (ref.weekday() - day) % 7 < 2:
                 return True
     return False
+
+
+def _recent_date(doc: Doc, s: int, around: int, cues: list[int]) -> bool:
+    """The sentence dates its event by a weekday or month that is not an earlier one (not a cue)."""
+    lo, hi = sentence_range(doc, s, around)
+    return any((w in _WEEKDAYS or w in _MONTHS) and k not in cues
+               for k, w in enumerate(doc.norms[lo:hi + 1], lo))
 
 
 def is_background(doc: Doc, i: int) -> bool:
@@ -171,6 +189,9 @@ def _is_background_uncached(doc: Doc, i: int) -> bool:
     # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
     # مقتل 100"), unless this clause names today's time
     if any(k < lo for k in cues) and not _now_anchor(doc, lo, hi):
+        return True
+    if any(k <= hi for k in doc.soft[doc.sent[i]]) and not _now_anchor(doc, lo, hi) \
+            and not _recent_date(doc, doc.sent[i], i, cues):
         return True
     # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"
     if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.w[hi + 1] in lx.TRAILING_OPENERS \
@@ -244,4 +265,108 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
                 f.cas.background = True
     for f in zone:
         f.cas.background = True
+    _companions(doc, figs)
+    _earlier_context(doc, figs)
+
+
+def _sentence_groups(figs: list[Fig]) -> list[list[Fig]]:
+    groups: list[list[Fig]] = []
+    for f in figs:
+        if f.cas.count is None:
+            continue
+        if groups and groups[-1][0].sent == f.sent:
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    return groups
+
+
+def _paragraph_breaks(doc: Doc, a: int, b: int) -> int:
+    return doc.text.count("\n", a, b)
+
+
+def _companions(doc: Doc, figs: list[Fig]) -> None:
+    """A figure sentence right after a background one takes its time when it adds the other kind in
+    the same paragraph ("… منذ اندلاع الاحتجاجات إلى 41. وأصيب نحو خمسة آلاف") or says أيضا in the
+    next ("وأضاف أن الهجمات أسفرت أيضا عن إصابة 3607"), and names no time of its own."""
+    groups = _sentence_groups(figs)
+    for prev, group in pairwise(groups):
+        if not all(f.cas.background for f in prev) or all(f.cas.background for f in group):
+            continue
+        lo, hi = sentence_range(doc, group[0].sent, group[0].first)
+        if _now_anchor(doc, lo, hi) or _recent_date(doc, group[0].sent, group[0].first, []):
+            continue
+        breaks = _paragraph_breaks(doc, doc.ends[prev[-1].last], doc.starts[group[0].first])
+        also = not (lx.ALSO_WORDS.isdisjoint(doc.norms[lo:hi + 1]) and lx.ADDITION_WORDS.isdisjoint(doc.norms[lo:hi + 1]))
+        other_kind = {f.cas.kind for f in prev}.isdisjoint(f.cas.kind for f in group)
+        if (breaks == 0 and other_kind) or (breaks <= 1 and (also or _same_event(doc, prev[0], lo, hi))):
+            for f in group:
+                f.cas.background = True
+
+
+def _same_event(doc: Doc, prev: Fig, lo: int, hi: int) -> bool:
+    """The sentence names with ال an event noun that the sentence before named ("إحباط هجوم" → "إحباط
+    الهجوم"): it tells more of that earlier event."""
+    plo, phi = sentence_range(doc, prev.sent, prev.first)
+    before = {w[2:] if w.startswith("ال") else w for w in doc.norms[plo:phi + 1]}
+    return any(w.startswith("ال") and w[2:] in lx.EVENT_NOUNS and w[2:] in before for w in doc.norms[lo:hi + 1])
+
+
+_PAST_ADJ_CTX = frozenset([*_PAST_ADJ])
+_PERIOD_NOUNS = frozenset(["العام", "الشهر", "السنه", "عام"])
+_ENDS = ".!?\u061f\u061b"
+
+
+def _context_window(doc: Doc, s0: int) -> tuple[int, int]:
+    """The text before a sentence that sets its time: the earlier sentences of its paragraph, or the
+    last sentence of the paragraph before when it opens one (never the title)."""
+    text = doc.text
+    if s0 < doc.head_end:  # a title figure: the lead sentence dates its event
+        a = doc.head_end + 1
+        body = text[a:text.find("\n", a) if text.find("\n", a) != -1 else len(text)]
+        cut = min((i for i in (body.find(ch) for ch in _ENDS) if i != -1), default=len(body))
+        return a, a + cut
+    para = text.rfind("\n", 0, s0) + 1
+    if text[para:s0].strip():
+        a, b = para, s0
+    else:
+        b = text.rfind("\n", 0, s0)
+        if b <= 0:
+            return s0, s0
+        a = text.rfind("\n", 0, b) + 1
+        body = text[a:b].rstrip()
+        cut = max(body.rfind(ch, 0, len(body) - 1) for ch in _ENDS)
+        a = a + cut + 1 if cut >= 0 else a
+    return max(a, doc.head_end), b
+
+
+def _past_word(words: list[str], k: int, ref: date | None) -> bool:
+    """An earlier year, "العام الماضي", or "قبل أسبوع" at word ``k``."""
+    w = words[k]
+    nxt = words[k + 1] if k + 1 < len(words) else ""
+    if w.isdigit():
+        return len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year
+    return (w in _PERIOD_NOUNS and nxt in _PAST_ADJ_CTX) or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS)
+
+
+def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
+    """A figure sentence with no time of its own, after text that dates its story to an earlier year
+    or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
+    ref = doc.ref
+    for group in _sentence_groups(figs):
+        if all(f.cas.background for f in group):
+            continue
+        lo, hi = sentence_range(doc, group[0].sent, group[0].first)
+        if any(w in lx.NOW_WORDS or w in _WEEKDAYS or w in _MONTHS for w in doc.norms[lo:hi + 1]) \
+                or any(doc.kinds[k] == T_NUM and len(doc.norms[k]) == 4 for k in range(lo, hi + 1)):
+            continue
+        a, b = _context_window(doc, doc.starts[lo])
+        if b - a < 8:
+            continue
+        words = doc.folded[a:b].replace("\u060c", " ").replace(",", " ").replace(".", " ").split()
+        if not lx.NOW_WORDS.isdisjoint(words):
+            continue
+        if any(_past_word(words, k, ref) for k in range(len(words))):
+            for f in group:
+                f.cas.background = True
 

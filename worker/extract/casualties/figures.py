@@ -103,7 +103,9 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
             VICTIM_BASE.get(doc.w[i + 1] or "") is not None or doc.w[i + 1] in ("بين", "بينهم"))
         if is_bain and figs and figs[-1].forward and figs[-1].last == i - 2:
             continue  # "9 من بين القتلى الـ30": the total follows, handled by ``forward``
-        if norm in SUBM or is_bain:
+        is_breakdown = norm in lx.BREAKDOWN_PRONOUNS and bool(figs) and figs[-1].sent == doc.sent[i] \
+            and figs[-1].last >= i - 4
+        if norm in SUBM or is_bain or is_breakdown:
             sub_active, sub_sent = True, doc.sent[i]
             vb = VICTIM_BASE.get(doc.w[i + 1] or "") if is_bain else None
             sub_kind = lx.VICTIM_NOUNS[vb] if vb else None
@@ -181,6 +183,9 @@ def _analyze_number(
         return None  # "مقتل شخص واحد", "الجنديان الاثنان": the noun before it is the figure already
     if value == 2 and doc.norms[i0] in lx.WEEKDAY_TWO and (prev_w is None or who_label(prev_w) is None):
         return None  # "قُتل الإثنين 55": Monday, not "the two"
+    if value == 1 and doc.norms[i0] in lx.ONE_OF_GROUP and nxt_w is not None \
+            and (VICTIM.get(nxt_w) or ("", ""))[1] in ("ال", "وال", "بال"):
+        return None  # "أحد القتلى": one of a group counted elsewhere
 
     update = False
     forward = False
@@ -192,6 +197,12 @@ def _analyze_number(
         if vb is not None:
             kind = lx.VICTIM_NOUNS[vb]
         who = who_label(doc.norms[i0])
+    if value == 2 and not m.digits and doc.norms[i0] in lx.TWO_AFTER_NOUN and prev_w is not None \
+            and TRIG_BASE.get(prev_w) is None:
+        # "مقتل مقاتلين اثنين", "إصابة مصريين اثنين": the number word follows the counted noun
+        who = who_label(prev_w)
+        perp = PERP_BASE.get(prev_w) is not None
+        left_start = i0 - 2
     if m.definite and prev_w is not None and (WHO_BASE.get(prev_w) or PERP_BASE.get(prev_w)):
         # "قتل المسلحين الثلاثة": the counted noun precedes the number
         who = who_label(prev_w)

@@ -40,6 +40,8 @@ def _distinct_cue_uncached(doc: Doc, fig: Fig) -> int:
     kinds, norms = doc.kinds, doc.norms
     intro = _CUE_INTRO
     found = _NO_CUE
+    if not lx.ADDITION_WORDS.isdisjoint(norms[lo:hi + 1]):
+        found = _NEW_PLACE
     for k in [k for k in range(lo, hi + 1) if norms[k] in intro]:
         w = norms[k]
         if w in _INCIDENT_FIRST:
@@ -85,6 +87,14 @@ def _is_lexical(w: str) -> bool:
 _ALT_FIRST = frozenset(a for a, _ in lx.ALT_SOURCE_PAIRS)
 
 
+def _other_side(a: Casualty, b: Casualty) -> bool:
+    """``b`` cannot be part of ``a``: civilians are not among armed men or forces (nor the reverse),
+    forces are not among armed men; armed men may be among forces (allied militias)."""
+    sa = lx.SIDES.get(a.who or "")
+    sb = lx.SIDES.get(b.who or "")
+    return sa is not None and sb is not None and sa != sb and not (sa == "forces" and sb == "armed")
+
+
 def _alt_source(doc: Doc, f: Fig) -> bool:
     """The figure's clause names another source ("بينما تحدثت مصادر أخرى عن 18")."""
     lo, hi = clause_bounds(doc, f.first)
@@ -106,6 +116,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
     for f in figs:
         if f.cas.sub_of is None and eligible(f.cas) and doc.starts[f.first] >= doc.head_end:
             by_kind.setdefault(f.cas.kind, {}).setdefault(f.sent, []).append(f)
+    parts: dict[int, int] = {}  # anchor → sum of the parts linked to it from other sentences
     for groups in by_kind.values():
         anchors: list[Fig] = []
         for s, group in groups.items():
@@ -159,16 +170,27 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
                 if equal is not None and cue < _NAMED_PLACE:
                     c.sub_of = index[id(equal)]
                     continue
+                host_parts = next((a for a in prior if parts.get(id(a), 0)
+                                   and parts[id(a)] + count == a.cas.count), None)
+                if host_parts is not None and cue < _OTHER_INCIDENT:
+                    # the parts named one by one add up to the stated total ("25 … 18 … و7")
+                    c.sub_of = index[id(host_parts)]
+                    parts[id(host_parts)] += count
+                    continue
                 if cue:
                     new_anchors.append(f)
                     continue
                 if repeat_in_group:
                     new_anchors.append(f)
                     continue
-                bigger = [a for a in prior if int(a.cas.count or 0) >= count]
+                bigger = [a for a in prior if int(a.cas.count or 0) >= count and not _other_side(a.cas, c)]
+                if not bigger and any(int(a.cas.count or 0) >= count for a in prior):
+                    new_anchors.append(f)  # another side's dead, not a part of the larger toll
+                    continue
                 if bigger:
                     host = max(bigger, key=lambda a: int(a.cas.count or 0))
                     c.sub_of = index[id(host)]
+                    parts[id(host)] = parts.get(id(host), 0) + count
                     continue
                 absorbed = [a for a in prior if a.cas.who is None or c.who is None or a.cas.who == c.who]
                 for a in absorbed:

@@ -230,10 +230,59 @@ BACKGROUND_PAIRS: frozenset[tuple[str, str]] = frozenset(
      ("الاعوام", "الماضيه"), ("الاسابيع", "الماضيه"), ("اجمالي", "الحرب"), ("ضحايا", "الحرب"),
      ("قتلي", "الحرب"), ("ضحايا", "النزاع"), ("في", "المجمل"), ("مطلع", "الاسبوع"), ("مطلع", "الشهر"),
      ("اوائل", "الشهر"), ("اواخر", "الشهر"), ("مطلع", "العام"), ("بدايه", "الاسبوع"), ("بدايه", "الشهر"),
+     # a period of weeks or more ending now is an accumulated toll ("في الأسابيع الأخيرة", "هذا الأسبوع")
+     ("الاسابيع", "الاخيره"), ("الاشهر", "الاخيره"), ("الشهور", "الاخيره"), ("الشهور", "الماضيه"),
+     ("السنوات", "الاخيره"), ("الاعوام", "الاخيره"), ("الاسبوعين", "الماضيين"), ("الاسبوعين", "الاخيرين"),
+     ("الشهرين", "الماضيين"), ("الشهرين", "الاخيرين"), ("هذا", "الاسبوع"), ("هذا", "الشهر"),
+     ("الاسبوع", "الجاري"), ("الاسبوع", "الحالي"),
+     # a day named by another event is an earlier day ("في ذلك اليوم", "في اليوم الذي افتتحت فيه")
+     ("ذلك", "اليوم"), ("اليوم", "الذي"), ("تلك", "الليله"), ("ذلك", "الوقت"), ("ذلك", "الحين"),
      *((m, "الماضي") for m in ("يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس",
                                 "سبتمبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان",
                                 "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين"))])
-BACKGROUND_SINGLE: frozenset[str] = frozenset(["سابقا", "اجمالا", "الاجماليه", "غداه", "وغداه"])
+BACKGROUND_SINGLE: frozenset[str] = frozenset(["سابقا", "اجمالا", "الاجماليه", "غداه", "وغداه", "انذاك", "حينها",
+                                               "حينذاك", "وقتها", "انذاك"])
+# Soft cues: background unless the clause names today's time. A campaign said to be ongoing carries
+# its running toll ("في القصف المتواصل على الغوطة"); a sentence opened by كان tells an earlier event
+# ("وكان 3 قتلوا في الجمعة الماضية").
+CAMPAIGN_NOUNS: frozenset[str] = frozenset(
+    p + w for w in ("القصف", "الحمله", "المعارك", "الغارات", "الهجمات", "العمليات", "الهجوم", "العمليه",
+                    "المواجهات", "الاشتباكات", "الاحتجاجات", "التظاهرات")
+    for p in ("", "و", "ب", "وب", "ل", "ف"))
+ONGOING_ADJ: frozenset[str] = frozenset(["المتواصل", "المتواصله", "المستمر", "المستمره", "الجاري", "الجاريه"])
+IN_CAMPAIGN: frozenset[str] = frozenset(["في", "خلال", "جراء", "طوال", "وسط", "طيله"])
+PLUPERFECT_OPENERS: frozenset[str] = frozenset(["كان", "وكان", "كانت", "وكانت", "وكانوا", "كانوا"])
+# ... unless كان frames an earlier report ("وكانت وسائل إعلام قد نعت سبعة"): often of the same event.
+REPORT_VERBS: frozenset[str] = frozenset(
+    ["نعت", "نعي", "نعوا", "اعلن", "اعلنت", "افاد", "افادت", "ذكر", "ذكرت", "قال", "قالت", "اكد", "اكدت",
+     "اشار", "اشارت", "تحدث", "تحدثت", "وثق", "وثقت", "اورد", "اوردت", "نقل", "نقلت", "افادوا", "قالوا"])
+# "أحد القتلى", "إحدى الضحايا": a member of a group counted elsewhere, not a figure of its own.
+ONE_OF_GROUP: frozenset[str] = frozenset(["احد", "احدي"])
+# Number words that follow their noun ("مقاتلين اثنين"): the noun before them is what is counted.
+TWO_AFTER_NOUN: frozenset[str] = frozenset(["اثنين", "اثنان", "اثنتين", "اثنتان"])
+# "قُتل 20، هم 16 طفلا و4 نساء": a breakdown opened by a pronoun right after a figure.
+BREAKDOWN_PRONOUNS: frozenset[str] = frozenset(["هم", "وهم", "هما", "وهما", "هن", "وهن"])
+# Sides of a fight by the who label: a smaller figure of another side is not part of a larger one
+# ("القضاء على 13 مسلحا … واستشهاد ضابطين").
+SIDES: dict[str, str] = {
+    **dict.fromkeys(["fighters", "perpetrators", "suspects"], "armed"),
+    **dict.fromkeys(["soldiers", "police", "officers", "pilots"], "forces"),
+    **dict.fromkeys(["civilians", "women", "children", "protesters", "journalists", "medics", "migrants"],
+                    "civilians"),
+}
+# Words that add a figure to the ones before rather than break them down ("وقالت الوكالة أيضا إن
+# مدنيين اثنين قتلا", "بالمقابل، قالت مصادر حكومية إن … مقتل ثلاثة").
+ADDITION_WORDS: frozenset[str] = frozenset(["ايضا", "بالمقابل", "وبالمقابل", "المقابل"])
+# Event nouns: the definite one in a sentence right after a background one names that earlier event
+# ("… بعد يومين من إحباط هجوم. وقتل خلال إحباط الهجوم 8").
+EVENT_NOUNS: frozenset[str] = frozenset(
+    ["هجوم", "غاره", "تفجير", "انفجار", "اعتداء", "كمين", "قصف", "مجزره", "حادث", "حادثه", "هجمات", "غارات",
+     "تفجيرات", "اشتباكات", "مواجهات", "معارك", "احتجاجات", "تظاهرات", "عمليه"])
+# "قبل أسبوع", "قبل أشهر": a week or more ago.
+AGO_PERIODS: frozenset[str] = frozenset(["اسبوع", "اسبوعين", "شهر", "شهرين", "اسابيع", "اشهر", "شهور", "عام",
+                                         "عامين", "سنه", "سنتين", "سنوات", "اعوام"])
+# Words that keep a following sentence in the time of the one before ("وأصيب أيضا …").
+ALSO_WORDS: frozenset[str] = frozenset(["ايضا", "كذلك"])
 # A war, conflict or uprising named in the figure's sentence: its toll, not today's (definite forms).
 WAR_NOUNS: frozenset[str] = frozenset(
     p + w for w in ("الحرب", "النزاع", "الصراع", "الانتفاضه", "التمرد") for p in ("", "و", "ب", "وب", "ف"))
