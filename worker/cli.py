@@ -502,6 +502,9 @@ def _register_admin_commands() -> None:
     app.add_typer(webhooks_app, name="webhooks")
     app.command("reprocess")(reprocess)
     reingest_app.command("url")(reingest_url)
+    from worker.cli_ner import ner_app
+
+    app.add_typer(ner_app, name="ner")
 
 
 _register_admin_commands()

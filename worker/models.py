@@ -94,6 +94,7 @@ class Entity:
     span: tuple[int, int]
     normalized: str
     geo: dict[str, Any] | None = None
+    source: str = "rule"  # gazetteer (a listed name) | rule (title/cue words, dates) | tagger (the CRF)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -102,6 +103,7 @@ class Entity:
             "span": [self.span[0], self.span[1]],
             "normalized": self.normalized,
             "geo": self.geo,
+            "source": self.source,
         }
 
 

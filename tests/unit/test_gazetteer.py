@@ -48,7 +48,9 @@ def test_rows_are_consistent() -> None:
         assert p.lat is not None and p.lon is not None, p
         assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180, p
         assert p.country in g.countries, p
-        if p.country in ("SY", "IQ", "YE", "LY", "LB", "PS"):
+        if p.noun_only:  # generated towns: admin1 only where GeoNames and the curated rows agree
+            assert p.admin1_en is None or (p.country, p.admin1_en) in g.admin1, p
+        elif p.country in ("SY", "IQ", "YE", "LY", "LB", "PS"):
             assert p.admin1_en is not None and (p.country, p.admin1_en) in g.admin1, p
             assert g.admin1_of(p) is not None
     for c in g.countries.values():
@@ -86,3 +88,17 @@ def test_countries_have_arabic_variants() -> None:
     assert {"الولايات المتحدة", "أمريكا"} <= set(c["US"].names)
     assert c["US"].capital.names == ("واشنطن",)
     assert c["TR"].adjectives == (("التركي", "التركية"),)
+
+
+def test_generated_towns_extend_the_curated_list_without_overlap() -> None:
+    curated, full = load(generated=False), load()
+    generated = full.places[len(curated.places):]
+    assert full.places[: len(curated.places)] == curated.places
+    per = Counter(p.country for p in generated)
+    assert {c: per[c] >= 20 for c in ("SY", "IQ", "YE", "LY", "LB", "PS", "SD")} == dict.fromkeys(
+        ("SY", "IQ", "YE", "LY", "LB", "PS", "SD"), True)
+    assert all(p.kind == "town" and p.ambiguous and p.noun_only for p in generated)
+    curated_names = {fold_key(n) for p in curated.places for n in p.names}
+    curated_names |= {fold_key(n) for c in curated.countries.values() for n in (*c.names, *c.capital.names)}
+    assert not [p for p in generated if curated_names & {fold_key(n) for n in p.names}]
+    assert sum(1 for p in generated if p.admin1_en) >= 600

@@ -13,6 +13,12 @@ escalation keywords (``worker.extract.keywords``), whose hits it leaves in ``Fol
   name as written (title excluded);
 * DATE → ISO 8601, see ``worker.extract.dates``.
 
+``source``: "gazetteer" (a listed place or actor), "rule" (a title or cue word, dates), "tagger"
+(a span of the statistical tagger, ``worker.extract.ner``, that no list or rule found). List and
+rule entities win wherever they overlap a tagger span; a tagger LOC takes the gazetteer's geo when
+its name is listed (an ambiguous name such as صور that had no locative cue), else ``geo`` is null.
+Only the first ``MAX_TAG_CHARS`` characters are tagged.
+
 ``geo`` for LOC: ``{"lat", "lon", "admin1", "admin1_en", "country", "kind", "inferred"}``;
 ``inferred`` is True when the admin1 came from context ("بلدة X بريف إدلب"), and then lat/lon are
 the admin1's. Spans exclude a leading clitic (بإدلب → إدلب) except the fused لل, which is kept.
@@ -21,6 +27,7 @@ the admin1's. Spans exclude a leading clitic (بإدلب → إدلب) except th
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +38,7 @@ from worker.extract.dates import ANCHOR_WORDS, extract_dates
 from worker.extract.gazetteer import Country, Gazetteer, Place, load
 from worker.extract.gazetteer.matcher import Folded, MergedMatcher, fold, fold_key, select_longest
 from worker.extract.lexicon import LEXICON_DIR
+from worker.extract.ner import default_tagger
 from worker.models import Entity, Region
 
 _LEXICON = LEXICON_DIR
@@ -127,8 +135,11 @@ _QUALIFIER_WORDS = frozenset(fold_key(w) for w in ("باسم", "إلى", "لدى
 _CONNECTORS = frozenset({"عبد", "ابو", "بن", "ابن", "ام", "ال"})
 MAX_HITS = 2000  # dictionary hits per text (a 300-word article has ~50; 50 KB of news ~1,500)
 MAX_MARKERS = 300  # titles and cue words followed up per text
+MAX_TAG_CHARS = 10_000  # characters given to the tagger per text (a 250-word article has ~1,500)
+MAX_TAGGED = 1000  # tagger entities kept per text (a 300-word article has ~10)
 _TAG = "entities"  # this lexicon's hits in ``Folded.memo``
-_Found = tuple[int, int, str, str, "dict[str, Any] | None"]
+_Found = tuple[int, int, str, str, "dict[str, Any] | None", str]
+_TAGGED_TYPES = frozenset({"PER", "ORG", "LOC"})  # MISC spans are not entities here
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,9 @@ class _Lexicon:
                                       (keywords.TAG, keywords.entries(), None, keywords.MAX_HITS)])
         self.countries: dict[str, Country] = self.gaz.countries
         self._geo: dict[int, dict[str, Any]] = {}
+        self.places_by_key: dict[str, list[Place]] = {}  # folded name → places, for tagger LOC spans
+        for name, place in self.gaz.entries():
+            self.places_by_key.setdefault(fold_key(name), []).append(place)
 
     def geo(self, place: Place) -> dict[str, Any]:
         """A fresh copy of the place's geo dict (built once per place)."""
@@ -177,18 +191,20 @@ class _Lexicon:
 _PLACE, _ACTOR, _MARKER, _DATE = 0, 1, 2, 3
 
 
-def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, bool, str | None]:
+def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, int, str | None]:
     """Per key, once: (kind, value, needs a locative cue, date word). Places win over a same-spelled
     title (السفيرة); a date word may share its key with a place (آب the month, إب the city)."""
     date_word = next((p.value for p in payloads if isinstance(p, _Marker) and p.kind == "DATE"), None)
     places = tuple(p for p in payloads if isinstance(p, Place))
     if places:
-        return (_PLACE, places, all(p.ambiguous for p in places), date_word)
+        # 0: always a place; 1: after a locative cue; 2: only after a place noun (generated towns)
+        cue = 0 if not all(p.ambiguous for p in places) else 1 if not all(p.noun_only for p in places) else 2
+        return (_PLACE, places, cue, date_word)
     rest = [p for p in payloads if not (isinstance(p, _Marker) and p.kind == "DATE")]
     if not rest:
-        return (_DATE, date_word, False, date_word)
+        return (_DATE, date_word, 0, date_word)
     first = rest[0]
-    return (_ACTOR if isinstance(first, _Actor) else _MARKER, first, False, date_word)
+    return (_ACTOR if isinstance(first, _Actor) else _MARKER, first, 0, date_word)
 
 
 def _load_actors() -> list[tuple[str, Any]]:
@@ -266,11 +282,12 @@ def _choose_place(places: tuple[Place, ...], votes: Counter[str]) -> Place:
     return max(places, key=lambda p: (votes[p.country], -places.index(p)))
 
 
-def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
+def extract_entities(text: str, reference: date | None = None, *, tagger: bool = True) -> list[Entity]:
     """LOC/ORG/PER/DATE entities in text order, spans in ``text``'s own coordinates.
 
     At most ``MAX_HITS`` dictionary hits are considered per text (a 300-word article has ~50), so
     a pathological input (the same name 10,000 times) stays within the latency budget.
+    ``tagger=False``: lists and rules only (what the gazetteer alone finds).
     """
     if not text:
         return []
@@ -283,12 +300,12 @@ def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
     found = folded.memo.get(_TAG)
     if found is None:
         found = lex.matcher.scan(folded)[0]
-    for start, end, clitic, (kind, value, ambiguous, date_word) in found:
+    for start, end, clitic, (kind, value, cue, date_word) in found:
         if date_word is not None:
             anchors.append((start, date_word))
             if kind == _DATE:
                 continue
-        if not ambiguous or _locative_before(folded, start - len(clitic), strict=date_word is not None):
+        if not cue or _locative_before(folded, start - len(clitic), strict=date_word is not None or cue == 2):
             append((start, end, (kind, value)))
     chosen = select_longest(raw, len(t))
     # countries named by unambiguous places: only consulted for a name of several places (rare)
@@ -304,9 +321,9 @@ def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
         if kind == _PLACE:
             place = v[0] if len(v) == 1 else _choose_place(v, votes)
             loc_at[s] = (e, place)
-            by_start[s] = (s, e, "LOC", place.name_en, geo_of(place))
+            by_start[s] = (s, e, "LOC", place.name_en, geo_of(place), "gazetteer")
         elif kind == _ACTOR:
-            by_start[s] = (s, e, v.type, v.canonical, None)
+            by_start[s] = (s, e, v.type, v.canonical, None, "gazetteer")
         else:
             if len(markers) < MAX_MARKERS:
                 markers.append((s, e, v))
@@ -315,19 +332,67 @@ def extract_entities(text: str, reference: date | None = None) -> list[Entity]:
     if markers:
         _resolve_markers(folded, markers, chosen, by_start, occ, loc_at, lex)
     ents: list[Entity] = []
-    for s, e, typ, norm, geo in sorted(by_start.values()):
+    for s, e, typ, norm, geo, source in sorted(by_start.values()):
         os_, oe = folded.to_original(s, e)
         if not norm:  # unlisted person or place: the Arabic as written
             norm = _display_name(text[os_:oe])
-        ents.append(Entity(typ, text[os_:oe], (os_, oe), norm, geo))
+        ents.append(Entity(typ, text[os_:oe], (os_, oe), norm, geo, source))
     dates = extract_dates(text, reference, anchors)
-    if dates:
+    if dates or tagger:
         taken = bytearray(len(text) + 1)
         for x in ents:
             taken[x.span[0] : x.span[1]] = b"\x01" * (x.span[1] - x.span[0])
-        ents.extend(d for d in dates if taken.find(1, d.span[0], d.span[1]) == -1)
+        for d in dates:
+            if taken.find(1, d.span[0], d.span[1]) == -1:
+                ents.append(d)
+                taken[d.span[0] : d.span[1]] = b"\x01" * (d.span[1] - d.span[0])
+        if tagger:
+            ents = _tagged(text, ents, taken, votes, lex)
         ents.sort(key=lambda x: x.span[0])
     return ents
+
+
+_CLITIC_BEFORE_AL = re.compile(r"(?:[وف]?[بلك]|[وف])(?=ال)")
+
+
+def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str], lex: _Lexicon) -> list[Entity]:
+    """``ents`` plus the tagger spans that no list or rule entity overlaps (see the module docstring);
+    a tagger PER that covers only rule-found people (a title's guess, "جان إيف") replaces them."""
+    out = list(ents)
+    rule_per = sorted((x.span[0], x.span[1], id(x)) for x in ents if x.type == "PER" and x.source == "rule")
+    rule_starts = [r[0] for r in rule_per]
+    gone: set[int] = set()
+    added = 0
+    for sp in default_tagger().spans(text[:MAX_TAG_CHARS]):
+        if sp.type not in _TAGGED_TYPES:
+            continue
+        if added >= MAX_TAGGED:
+            break
+        s, e = sp.start, sp.end
+        if taken.find(1, s, e) != -1:
+            if sp.type != "PER":
+                continue
+            inner = rule_per[bisect_left(rule_starts, s) : bisect_left(rule_starts, e)]
+            if not inner or any(r[1] > e for r in inner) \
+                    or taken.count(1, s, e) != sum(r[1] - r[0] for r in inner):
+                continue
+            gone.update(r[2] for r in inner)
+        taken[s:e] = b"\x01" * (e - s)
+        added += 1
+        m = _CLITIC_BEFORE_AL.match(text, s, e)  # والولايات → الولايات, as the gazetteer spans read
+        if m is not None:
+            s = m.end()
+        surface = text[s:e]
+        geo: dict[str, Any] | None = None
+        norm = _display_name(surface)
+        if sp.type == "LOC":
+            places = lex.places_by_key.get(fold_key(surface))
+            if places:
+                place = _choose_place(tuple(places), votes)
+                geo = lex.geo(place)
+                norm = place.name_en
+        out.append(Entity(sp.type, surface, (s, e), norm, geo, "tagger"))
+    return [x for x in out if id(x) not in gone] if gone else out
 
 
 def _resolve_markers(
@@ -406,7 +471,7 @@ def _strip_wa(tok: str) -> str:
 
 def _title_person(
     folded: Folded, pos: int, spans: dict[int, tuple[int, Any]]
-) -> tuple[int, int, str, str, dict[str, Any] | None] | None:
+) -> _Found | None:
     """Name tokens after a title: skip qualifiers (adjectives, "باسم الجيش", "إلى سورية"), take 1-3 words."""
     toks = _tokens(folded, pos, 12)
     i = 0
@@ -457,12 +522,12 @@ def _title_person(
         name.pop()
     if not name:
         return None
-    return (name[0][0], name[-1][1], "PER", "", None)
+    return (name[0][0], name[-1][1], "PER", "", None, "rule")
 
 
 def _cue_place(
     folded: Folded, pos: int, kind: str, loc_at: dict[int, tuple[int, Place]], lex: _Lexicon
-) -> tuple[int, int, str, str, dict[str, Any] | None] | None:
+) -> _Found | None:
     """An unlisted place named after a cue (بلدة X), with its admin1 inferred from a nearby known place."""
     toks = _tokens(folded, pos, 8)
     if not toks:
@@ -488,17 +553,17 @@ def _cue_place(
         else:
             geo.update(country=place.country)
         break
-    return (s, end, "LOC", "", geo)
+    return (s, end, "LOC", "", geo, "rule")
 
 
 def regions_for(entities: list[Entity]) -> list[Region]:
-    """Distinct admin1 regions and countries named by LOC entities, in order of first mention."""
+    """Distinct admin1 regions and countries named by list/rule LOC entities, in order of first mention."""
     lex = lexicon()
     out: dict[str, Region] = {}
     seen: set[tuple[str, Any]] = set()
     for ent in entities:
-        if ent.type != "LOC" or not ent.geo or not ent.geo.get("country"):
-            continue
+        if ent.type != "LOC" or not ent.geo or not ent.geo.get("country") or ent.source == "tagger":
+            continue  # regions (alerts) stay driven by the gazetteer and rules (docs/ner.md)
         cc = ent.geo["country"]
         a1_en = ent.geo.get("admin1_en")
         if (cc, a1_en) in seen:

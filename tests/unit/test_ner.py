@@ -1,0 +1,197 @@
+"""Entity tagger: CoNLL scoring, features, exact decoding, the shipped model merged with the gazetteer,
+bad input, and `rasd ner train` (on sentences written for these tests; no ANERcorp text here)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pycrfsuite
+import pytest
+
+from worker.extract.entities import MAX_TAG_CHARS, extract_entities, lexicon, regions_for
+from worker.extract.ner import default_tagger
+from worker.extract.ner.conll import parse, score, spans
+from worker.extract.ner.features import MAX_FEATURE_CHARS, Resources, strip_clitics, tokens, word_features
+from worker.extract.ner.tagger import Tagger
+from worker.extract.ner.train import featurize
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Synthetic training data: people after verbs, companies, towns (our own words).
+_FIRST = ["سامر", "رامي", "هالة", "منى", "زياد", "نادر", "ليلى", "عمر"]
+_LAST = ["الخطيب", "حداد", "النجار", "الحلبي", "منصور", "العلي"]
+_TOWN = ["كفرزيتا", "دارة", "تلعدا", "مرعيان", "بنش"]
+_ORG = [["شركة", "النور"], ["جمعية", "الأمل"], ["مصرف", "الشرق"]]
+
+
+def _sentence(rng: random.Random) -> list[tuple[str, str]]:
+    first, last, town = rng.choice(_FIRST), rng.choice(_LAST), rng.choice(_TOWN)
+    org = rng.choice(_ORG)
+    return [("وقال", "O"), (first, "B-PERS"), (last, "I-PERS"), ("من", "O"), (org[0], "B-ORG"),
+            (org[1], "I-ORG"), ("إن", "O"), ("القصف", "O"), ("طال", "O"), (town, "B-LOC"), (".", "O")]
+
+
+def _conll(n: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    return "\n\n".join("\n".join(f"{w} {t}" for w, t in _sentence(rng)) for _ in range(n)) + "\n"
+
+
+def test_conll_parse_spans_and_score() -> None:
+    sents = parse("أحمد B-PERS\nسعيد I-PERS\nفي O\nحلب B-LOC\n\nالأمم B-ORG\nالمتحدة I-ORG\n")
+    assert sents == [[("أحمد", "B-PER"), ("سعيد", "I-PER"), ("في", "O"), ("حلب", "B-LOC")],
+                     [("الأمم", "B-ORG"), ("المتحدة", "I-ORG")]]
+    assert spans(["B-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"]) == {
+        (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")}
+    got = score([["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG"]], [["B-PER", "O", "O", "B-LOC"], ["B-ORG"]])
+    assert got["PER"] == {"p": 0.0, "r": 0.0, "f1": 0.0, "gold": 1}
+    assert got["LOC"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "gold": 1}
+    assert got["micro"] == {"p": 0.6667, "r": 0.6667, "f1": 0.6667, "gold": 3}
+    with pytest.raises(ValueError, match="line 2"):
+        parse("أحمد B-PERS\nسعيد PERSON\n")
+
+
+def test_tokens_clitics_and_long_words() -> None:
+    assert [t for _s, _e, t in tokens("قال (أحمد) ١٢٣abc، وبِالقاهرة")] == [
+        "قال", "(", "أحمد", ")", "١٢٣abc", "،", "وبِالقاهرة"]
+    assert [strip_clitics(w) for w in ("للجيش", "والقاهره", "بحلب", "وزير", "في")] == [
+        "جيش", "قاهره", "حلب", "زير", "في"]
+    huge = "ب" * 10_000
+    feats = word_features(huge, Resources({}, {}))
+    assert max(len(f) for fs in feats for f in fs) < MAX_FEATURE_CHARS + 10
+
+
+def test_decoder_is_exactly_crfsuite(tmp_path: Path) -> None:
+    """The cached-score decoder with its certain-O shortcut gives CRFsuite's own Viterbi labels."""
+    res = Resources({"سامر": ("0.1",), "رامي": ("0.1",), "كفرزيتا": ("0.2",)}, {"حداد": ("PER",)})
+    train = parse(_conll(60))
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for xseq, s in zip(featurize(train, res), train, strict=True):
+        trainer.append(xseq, [t for _, t in s])
+    trainer.set_params({"c1": 0.0, "c2": 0.5, "max_iterations": 40, "feature.possible_transitions": True})
+    trainer.train(str(tmp_path / "m.crf"))
+    crf = pycrfsuite.Tagger()
+    crf.open(str(tmp_path / "m.crf"))
+    info = crf.info()
+    # a small cache, so it starts afresh many times between the calls below
+    ours = Tagger(sorted(crf.labels()), dict(info.transitions), dict(info.state_features), res, max_types=30)
+    rng = random.Random(3)
+    vocab = [w for s in train for w, _ in s] + ["غريب", "جديد", "x1", "٣٣", "،"]
+    tests = [[rng.choice(vocab) for _ in range(rng.randint(1, 25))] for _ in range(300)]
+    tests += [[w for w, _ in s] for s in parse(_conll(20, seed=99))]
+    expected = [list(crf.tag([x for x in featurize([[(w, "O") for w in t]], res)[0]])) for t in tests]
+    assert ours.tag_tokens(tests) == expected
+    assert [ours.tag_tokens([t])[0] for t in tests] == expected
+    assert any(label != "O" for seq in expected for label in seq)
+
+
+def test_shipped_model_finds_unlisted_people() -> None:
+    got = [(s.type, s.start, s.end) for s in default_tagger().spans("التقى كريم منصور مع وفد الشركة في بيروت.")]
+    assert ("PER", 6, 16) in got
+
+
+def test_entities_carry_their_source() -> None:
+    text = "وصل السفير جون سميث إلى بيروت، وقال الباحث فادي حداد إن منظمة أطباء بلا حدود تعمل في البحر الأحمر."
+    got = [(e.type, e.text, e.normalized, e.source) for e in extract_entities(text)]
+    assert got == [
+        ("PER", "جون سميث", "جون سميث", "tagger"),
+        ("LOC", "بيروت", "Beirut", "gazetteer"),
+        ("PER", "فادي حداد", "فادي حداد", "tagger"),
+        ("ORG", "منظمة أطباء بلا حدود", "Doctors Without Borders", "gazetteer"),
+        ("LOC", "البحر الأحمر", "البحر الأحمر", "tagger"),
+    ]
+    assert all(text[e.span[0]: e.span[1]] == e.text for e in extract_entities(text))
+    tagged_loc = extract_entities(text)[-1]
+    assert tagged_loc.geo is None
+    assert extract_entities(text)[0].to_json()["source"] == "tagger"
+
+
+def test_tagger_extends_a_rule_person_but_never_a_listed_name() -> None:
+    # the title rule stops at two words; the tagger's span covers the whole name
+    text = "قال وزير الخارجية الفرنسي جان إيف لودريان إن الرئيس بشار الأسد رفض."
+    got = [(e.text, e.source) for e in extract_entities(text) if e.type == "PER"]
+    assert got == [("جان إيف لودريان", "tagger"), ("بشار الأسد", "gazetteer")]
+    assert [(e.text, e.source) for e in extract_entities(text, tagger=False) if e.type == "PER"] == [
+        ("جان إيف", "rule"), ("بشار الأسد", "gazetteer")]
+
+
+def test_tagger_places_never_change_regions() -> None:
+    text = "وصل الوفد إلى الجوف قادما من الحراك في درعا."
+    with_tagger = extract_entities(text)
+    assert [r.key for r in regions_for(with_tagger)] == [r.key for r in regions_for(extract_entities(text, tagger=False))]
+    assert [r.key for r in regions_for(with_tagger)] == ["SY:admin1:Daraa", "SY:country:Syria"]
+
+
+def test_generated_town_needs_a_place_noun() -> None:
+    got = extract_entities("قصفت المدفعية بلدة تفوح جنوب الخليل", tagger=False)
+    assert [(e.text, e.normalized, e.source, (e.geo or {}).get("admin1_en")) for e in got] == [
+        ("تفوح", "Taffūḩ", "gazetteer", "West Bank"), ("الخليل", "Hebron", "gazetteer", "West Bank")]
+    assert [e.text for e in extract_entities("وصل تفوح إلى الخليل", tagger=False)] == ["الخليل"]
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "The quick brown fox jumps over 12 lazy dogs.",
+                                  "١٢٣ 456 7٨9 ٪٥٠ 3.14 ٢٠٢٠/٠٥/٠١ 10,000"])
+def test_nothing_to_find(text: str) -> None:
+    assert [e for e in extract_entities(text) if e.source == "tagger"] == []
+
+
+def test_huge_inputs_are_bounded() -> None:
+    lexicon()
+    default_tagger()
+    para = ("قال سامر الخطيب إن القصف طال كفرزيتا وحلب " * 30_000)[:1_000_000]
+    t0 = time.process_time()
+    got = extract_entities(para)
+    assert time.process_time() - t0 < 5.0
+    assert max(e.span[1] for e in got if e.source == "tagger") <= MAX_TAG_CHARS
+    word = "س" * 10_000
+    t0 = time.process_time()
+    got = extract_entities(f"قال {word} في حلب")
+    assert time.process_time() - t0 < 1.0
+    assert [(e.text, e.source) for e in got if e.type == "LOC"] == [("حلب", "gazetteer")]
+
+
+def _rasd(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "worker.cli", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+
+
+def test_rasd_ner_train_is_deterministic(tmp_path: Path) -> None:
+    data = tmp_path / "train.txt"
+    data.write_text(_conll(40), encoding="utf-8")
+    one, two = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    r1 = _rasd("ner", "train", str(data), "--out", str(one))
+    r2 = _rasd("ner", "train", str(data), "--out", str(two))
+    assert r1.returncode == 0 and r2.returncode == 0, r1.stderr
+    summary = json.loads(r1.stdout)
+    assert (summary["sentences"], summary["tokens"]) == (40, 440)
+    assert one.read_bytes() == two.read_bytes()
+    assert "# labels\tB-LOC B-ORG B-PER I-ORG I-PER O" in one.read_text(encoding="utf-8")
+
+
+def test_rasd_ner_train_bad_input(tmp_path: Path) -> None:
+    missing = _rasd("ner", "train", str(tmp_path / "nope.txt"), "--out", str(tmp_path / "m.tsv"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+    bad = tmp_path / "bad.txt"
+    bad.write_text("كلمة\tوسم خاطئ غريب\n", encoding="utf-8")
+    r = _rasd("ner", "train", str(bad), "--out", str(tmp_path / "m.tsv"))
+    assert r.returncode == 2 and "line 1" in r.stderr and "Traceback" not in r.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n", encoding="utf-8")
+    r = _rasd("ner", "train", str(empty), "--out", str(tmp_path / "m.tsv"))
+    assert r.returncode == 2 and "no sentences" in r.stderr
+    assert not (tmp_path / "m.tsv").exists()
+
+
+def test_rasd_extract_json_has_sources(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("وصل السفير جون سميث إلى بيروت.", encoding="utf-8")
+    r = _rasd("extract", str(src))
+    assert r.returncode == 0, r.stderr
+    ents = json.loads(r.stdout)["entities"]
+    assert [(e["type"], e["text"], e["source"]) for e in ents] == [
+        ("PER", "جون سميث", "tagger"), ("LOC", "بيروت", "gazetteer")]
+    assert set(ents[0]) == {"type", "text", "span", "normalized", "geo", "source"}

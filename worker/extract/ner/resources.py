@@ -1,0 +1,64 @@
+"""Feature resources of the tagger: shipped word clusters and our own lists (I/O: reads package files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from worker.extract.ner.features import Resources, strip_clitics
+from worker.text.normalize import normalize
+
+NER_DIR = Path(__file__).resolve().parent
+CLUSTERS = NER_DIR / "clusters.tsv"
+MODEL = NER_DIR / "model.tsv"
+
+
+def load_clusters(path: Path = CLUSTERS) -> dict[str, tuple[str, ...]]:
+    """``word<TAB>id<TAB>id…`` lines, coarse to fine (matching-form words); empty when the file is absent."""
+    out: dict[str, tuple[str, ...]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line and not line.startswith("#"):
+            w, *ids = line.split("\t")
+            out[w] = tuple(ids)
+    return out
+
+
+def _add(lists: dict[str, set[str]], phrase: str, flag: str) -> None:
+    words = normalize(phrase).split()
+    if not words:
+        return
+    if len(words) == 1:
+        lists.setdefault(words[0], set()).add(flag)
+        lists.setdefault(strip_clitics(words[0]), set()).add(flag)
+        return
+    for w in words:
+        lists.setdefault(w, set()).add(flag + "W")
+
+
+def list_memberships() -> dict[str, tuple[str, ...]]:
+    """Word → flags from the gazetteer (LOC), countries (CTRY), actors (PER/ORG), titles and cue words."""
+    from worker.extract import entities as ent  # lazy: entities imports the tagger
+    from worker.extract.gazetteer import load
+
+    gaz = load()
+    lists: dict[str, set[str]] = {}
+    for p in gaz.places:
+        for n in p.names:
+            _add(lists, n, "LOC")
+    for c in gaz.countries.values():
+        for n in c.names:
+            _add(lists, n, "CTRY")
+        for n in c.capital.names:
+            _add(lists, n, "LOC")
+    for phrase, actor in ent._load_actors():
+        _add(lists, phrase, actor.type)
+    for t in ent._TITLES:
+        _add(lists, t, "TITLE")
+    for cue in ent._CUES:
+        _add(lists, cue, "CUE")
+    return {w: tuple(sorted(f)) for w, f in sorted(lists.items())}
+
+
+def build_resources(clusters: Path = CLUSTERS) -> Resources:
+    return Resources(load_clusters(clusters), list_memberships())

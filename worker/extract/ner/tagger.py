@@ -1,0 +1,191 @@
+"""The entity tagger at run time: a linear-chain CRF decoded without CRFsuite (pure after loading).
+
+Because every feature describes one word at one offset (``worker.extract.ner.features``), a
+token's label scores are the sum of five per-word vectors; each word type's vectors are computed
+once per process and kept in a table, so a text costs a dictionary look-up per token, five numpy
+gathers, and Viterbi (``worker.extract.ner.viterbi``, compiled) over the whole text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from worker.extract.ner.features import (
+    BOS,
+    EOS,
+    MAX_FEATURE_CHARS,
+    TOKEN_RE,
+    Resources,
+    edge_features,
+    word_features,
+)
+from worker.extract.ner.viterbi import viterbi
+
+MAX_TYPES = 50_000  # cached word types before the cache starts afresh (≤ 18 MB of scores)
+_SENTENCE_END = frozenset(".!?؟")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # character offsets in the text given to :meth:`Tagger.spans`
+    end: int
+    type: str  # PER | ORG | LOC | MISC
+
+
+class Tagger:
+    """Label scores per word type, cached; Viterbi between the certain-O tokens."""
+
+    def __init__(self, labels: list[str], transitions: dict[tuple[str, str], float],
+                 state: dict[tuple[str, str], float], res: Resources, max_types: int = MAX_TYPES) -> None:
+        self.labels = labels
+        n = len(labels)
+        self.o = labels.index("O")
+        li = {y: i for i, y in enumerate(labels)}
+        self.trans = np.zeros((n, n))
+        for (a, b), w in transitions.items():
+            self.trans[li[a], li[b]] = w
+        attrs = sorted({a for a, _ in state})
+        self._attr = {a: i for i, a in enumerate(attrs)}
+        self._w = np.zeros((len(attrs), n))
+        for (a, y), w in state.items():
+            self._w[self._attr[a], li[y]] = w
+        self._bias = self._vec(["bias"])
+        self.res = res
+        self.max_types = max_types
+        self._t = self.trans.tolist()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._row: dict[str, int] = {}
+        self._table = np.zeros((1024, 5, len(self.labels)))
+        self._n = 0
+        self._bos = self._add(edge_features(BOS))
+        self._eos = self._add(edge_features(EOS))
+
+    def _vec(self, attrs: Iterable[str]) -> np.ndarray:
+        idx = [i for a in attrs if (i := self._attr.get(a)) is not None]
+        return self._w[idx].sum(axis=0) if idx else np.zeros(len(self.labels))
+
+    def _add(self, feats: tuple[list[str], ...]) -> int:
+        if self._n == len(self._table):
+            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+        r = self._n
+        for k in range(5):
+            self._table[r, k] = self._vec(feats[k])
+        self._n += 1
+        return r
+
+    def _id(self, token: str) -> int:
+        key = token[:MAX_FEATURE_CHARS]
+        r = self._row.get(key)
+        if r is None:
+            r = self._row[key] = self._add(word_features(key, self.res))
+        return r
+
+    def tag_tokens(self, sentences: list[list[str]]) -> list[list[str]]:
+        """BIO labels for pre-tokenized sentences (what ``bench/ner.py`` scores)."""
+        flat = self._decode(sentences)
+        out: list[list[str]] = []
+        i = 0
+        for s in sentences:
+            out.append([self.labels[y] for y in flat[i : i + len(s)]])
+            i += len(s)
+        return out
+
+    def _decode(self, sentences: list[list[str]]) -> list[int]:
+        if self._n + sum(map(len, sentences)) > self.max_types:
+            self._reset()  # between texts only: the ids gathered below index the current table
+        ids: list[int] = []
+        real: list[int] = []
+        starts: list[int] = []  # index (in real tokens) where each sentence starts
+        bos, eos = self._bos, self._eos
+        for s in sentences:
+            starts.append(len(real))
+            ids.append(bos)
+            ids.append(bos)
+            base = len(ids)
+            row = self._row
+            found = [row.get(w, -1) for w in s]
+            if -1 in found:
+                found = [r if r != -1 else self._id(w) for r, w in zip(found, s, strict=True)]
+            ids.extend(found)
+            real.extend(range(base, base + len(s)))
+            ids.append(eos)
+            ids.append(eos)
+        if not real:
+            return []
+        p = np.asarray(ids)
+        r = np.asarray(real)
+        table = self._table
+        e = self._bias + table[p[r - 2], 0] + table[p[r - 1], 1] + table[p[r], 2] + table[p[r + 1], 3] \
+            + table[p[r + 2], 4]
+        return viterbi(e.tolist(), self._t, starts)
+
+    def spans(self, text: str) -> list[Span]:
+        """Entity spans of ``text`` (sentences split at . ! ? ؟ and line breaks)."""
+        findall = TOKEN_RE.findall
+        words: list[str] = []
+        sentences: list[list[str]] = []
+        for line in text.split("\n"):
+            toks: list[str] = findall(line)
+            words.extend(toks)
+            a = 0
+            for k, w in enumerate(toks):
+                if w in _SENTENCE_END:
+                    sentences.append(toks[a : k + 1])
+                    a = k + 1
+            if a < len(toks):
+                sentences.append(toks[a:])
+        labels = self._decode(sentences)
+        found: list[tuple[int, int, str]] = []  # token ranges
+        names = self.labels
+        o = self.o
+        start, typ = -1, ""
+        for i, y in enumerate(labels):
+            if y == o:
+                if typ:
+                    found.append((start, i, typ))
+                    typ = ""
+                continue
+            lab = names[y]
+            if typ and (lab[0] == "B" or lab[2:] != typ):
+                found.append((start, i, typ))
+                typ = ""
+            if not typ:
+                start, typ = i, lab[2:]
+        if typ:
+            found.append((start, len(labels), typ))
+        if not found:
+            return []
+        # character offsets, walking the text token by token up to the last entity
+        offsets: list[int] = []
+        pos = 0
+        for w in words[: found[-1][1]]:
+            pos = text.find(w, pos)
+            offsets.append(pos)
+            pos += len(w)
+        return [Span(offsets[a], offsets[b - 1] + len(words[b - 1]), t) for a, b, t in found]
+
+
+def load_weights(path: Path) -> tuple[list[str], dict[tuple[str, str], float], dict[tuple[str, str], float]]:
+    """Read a ``model.tsv`` written by ``worker.extract.ner.train.dump``."""
+    labels: list[str] = []
+    trans: dict[tuple[str, str], float] = {}
+    state: dict[tuple[str, str], float] = {}
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if not line:
+            continue
+        if line.startswith("# labels\t"):
+            labels = line.split("\t", 1)[1].split()
+            continue
+        if line.startswith("#"):
+            continue
+        kind, a, b, w = line.split("\t")
+        (trans if kind == "T" else state)[(a, b)] = float(w)
+    if "O" not in labels:
+        raise ValueError(f"{path}: not a tagger model (no label line with O)")
+    return labels, trans, state
