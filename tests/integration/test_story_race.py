@@ -89,9 +89,11 @@ def test_copies_stored_by_two_batches_at_once_both_count_in_their_story(
 
             def second_is_blocked() -> bool:
                 assert second.is_alive(), f"the second batch did not wait for the first: {results}"
-                return bool(conn.execute(sa.text(
+                blocked = bool(conn.execute(sa.text(
                     "SELECT count(*) FROM pg_stat_activity WHERE CAST(:holder AS integer) = ANY(pg_blocking_pids(pid))"),
                     {"holder": holder[0]}).scalar_one())
+                conn.rollback()  # pg_stat_activity is a snapshot per transaction: each poll needs a new one
+                return blocked
 
             wait_for(second_is_blocked, 30, what="the second batch waiting for the first one's transaction")
     finally:
