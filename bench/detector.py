@@ -64,18 +64,25 @@ def poisson(rng: random.Random, lam: float) -> int:
     return k
 
 
-def synth_region(rng: random.Random, rate: float, hours: int, n_episodes: int, shape: float = 8.0) -> Region:
+def place_episodes(rng: random.Random, hours: int, n_episodes: int, lengths: tuple[int, ...],
+                   mults: tuple[int, ...]) -> tuple[list[Episode], list[float]]:
+    """One episode per equal slot after the burn-in (48 h clear on each side), and the hourly boost."""
     episodes: list[Episode] = []
     slot = (hours - BURN_IN_H) // n_episodes
     for i in range(n_episodes):
-        length = rng.choice(LENGTHS)
+        length = rng.choice(lengths)
         lo = BURN_IN_H + i * slot + 48
         start = rng.randrange(lo, lo + max(1, slot - 48 - length - 48))
-        episodes.append(Episode(start=start, length=length, mult=rng.choice(MULTS)))
+        episodes.append(Episode(start=start, length=length, mult=rng.choice(mults)))
     boost = [0.0] * hours
     for ep in episodes:
         for h in range(ep.start, ep.end + 1):
             boost[h] = ep.mult
+    return episodes, boost
+
+
+def synth_region(rng: random.Random, rate: float, hours: int, n_episodes: int, shape: float = 8.0) -> Region:
+    episodes, boost = place_episodes(rng, hours, n_episodes, LENGTHS, MULTS)
     weights = [1.0 / (i + 1) for i in range(N_SOURCES)]
     counts, srcs = [], []
     for h in range(hours):
@@ -112,17 +119,7 @@ def synth_sparse_region(rng: random.Random, rate: float, hours: int, n_episodes:
     ``day_shape``: some days a region is in the news, most days not), and each story brings
     Poisson(``follow_up``) follow-ups within the next 3 hours from other sources. Episodes are
     day-scale surges (6-48 h) of ``mult`` x max(rate, SPARSE_FLOOR)."""
-    episodes: list[Episode] = []
-    slot = (hours - BURN_IN_H) // n_episodes
-    for i in range(n_episodes):
-        length = rng.choice(SPARSE_LENGTHS)
-        lo = BURN_IN_H + i * slot + 48
-        start = rng.randrange(lo, lo + max(1, slot - 48 - length - 48))
-        episodes.append(Episode(start=start, length=length, mult=rng.choice(SPARSE_MULTS)))
-    boost = [0] * hours
-    for ep in episodes:
-        for h in range(ep.start, ep.end + 1):
-            boost[h] = ep.mult
+    episodes, boost = place_episodes(rng, hours, n_episodes, SPARSE_LENGTHS, SPARSE_MULTS)
     weights = [1.0 / (i + 1) for i in range(N_SOURCES)]
     counts, srcs = [0] * hours, [0] * hours
     day_factor = 1.0
