@@ -70,6 +70,7 @@ class Casualty:
     perpetrator: bool = False
     sub_of: int | None = None  # index in the casualties list of the total this is part of
     update: bool = False
+    running: bool = False  # a running toll (حصيلة، ارتفع عدد القتلى إلى): it may include incidents told apart
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from worker.extract.casualties import extract_casualties, totals_and_approximate, totals_evidence
+from worker.extract.casualties import cumulative_kinds, extract_casualties, totals_evidence, totals_with_flags
 from worker.extract.entities import extract_entities, regions_for
 from worker.extract.keywords import score_keywords
 from worker.models import Casualty, Entity, Keyword, Region
@@ -27,6 +27,13 @@ class Extraction:
     escalation_score: float
     regions: list[Region] = field(default_factory=list)
     removed_paragraphs: int = 0
+    totals_cumulative: dict[str, bool] = field(default_factory=dict)
+
+    def stored_totals(self) -> dict[str, Any]:
+        """The totals as an article row stores them: ``cumulative`` lists the kinds whose figure is a
+        running toll, only when there is one (the alert sum must not add it to its incidents)."""
+        kinds = cumulative_kinds(self.totals_cumulative)
+        return {**self.totals, "cumulative": kinds} if kinds else dict(self.totals)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -34,6 +41,7 @@ class Extraction:
             "casualties": [c.to_json() for c in self.casualties],
             "totals": self.totals,
             "totals_approximate": self.totals_approximate,
+            "totals_cumulative": self.totals_cumulative,
             "totals_evidence": totals_evidence(self.casualties),
             "entities": [e.to_json() for e in self.entities],
             "keywords": [k.to_json() for k in self.keywords],
@@ -51,7 +59,7 @@ def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None,
     casualties = extract_casualties(text_clean, vague_bounds=vague_bounds, reference=reference)
     entities = extract_entities(text_clean, reference=reference)
     keywords, score = score_keywords(text_clean)
-    totals, approximate = totals_and_approximate(casualties)
+    totals, approximate, cumulative = totals_with_flags(casualties)
     return Extraction(
         text_clean=text_clean,
         casualties=casualties,
@@ -61,6 +69,7 @@ def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None,
         keywords=keywords,
         escalation_score=score,
         regions=regions_for(entities),
+        totals_cumulative=cumulative,
     )
 
 

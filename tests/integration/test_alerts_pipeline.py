@@ -3,6 +3,7 @@ delivered to a real receiver on 127.0.0.1; retries persisted in the database; no
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -82,6 +83,41 @@ def test_replay_raises_one_alert_per_event_and_delivers_it_signed_once(res: Reso
         assert (again.new, again.unchanged, again.alerts) == (0, 15, [])
         assert dispatch_due_deliveries(res, NOW + timedelta(hours=1)) == 0
         assert len(receiver.deliveries) == 1
+
+
+# The Idlib episode told with a day's running toll beside three of the incidents it includes.
+RUNNING_TOLL_STORIES = {
+    5: ("مقتل أحد عشر مدنيا بغارات جوية على سراقب",
+        "قتل أحد عشر مدنيا في غارات جوية استهدفت الأحياء السكنية في مدينة سراقب شرقي إدلب فجر اليوم."),
+    14: ("مقتل أحد عشر مدنيا بغارات جوية على سراقب (نقلا عن وكالة)",
+         "قتل أحد عشر مدنيا في غارات جوية استهدفت الأحياء السكنية في مدينة سراقب شرقي إدلب فجر اليوم."),
+    6: ("قصف صاروخي عنيف يستهدف أريحا", "تعرضت مدينة أريحا جنوبي إدلب لقصف صاروخي عنيف طال السوق الرئيسية، "
+        "ما أسفر عن مقتل خمسة مدنيين ودفع عائلات كثيرة إلى النزوح."),
+    8: ("قصف مدفعي كثيف على بلدات جبل الزاوية", "تعرضت بلدات جبل الزاوية جنوبي إدلب لقصف مدفعي كثيف، "
+        "وأفادت مصادر محلية بمقتل ثلاثة رجال وتضرر عدد من المنازل."),
+    11: ("ارتفاع حصيلة قتلى القصف على إدلب اليوم", "ارتفعت حصيلة قتلى القصف الجوي والمدفعي على محافظة إدلب "
+         "اليوم إلى 35 قتيلا، بعد غارات طالت سراقب وأريحا وجبل الزاوية."),
+}
+
+
+def test_an_alert_never_adds_a_day_toll_to_the_incidents_it_includes(res: Resources, tmp_path: Path) -> None:
+    lines = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+    for index, (title, content) in RUNNING_TOLL_STORIES.items():
+        lines[index] = {**lines[index], "title": title, "content": content}
+    path = tmp_path / "running-toll.jsonl"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    assert len(replay_paths(res, [path], NOW).alerts) == 1
+    with res.engine.connect() as conn:
+        payload = conn.execute(sa.select(alerts.c.payload)).scalar_one()
+    assert [(s["title"], s["killed"], s["injured"], s["cumulative"]) for s in payload["stories"]] == [
+        ("ارتفاع حصيلة قتلى القصف على إدلب اليوم", 35, None, ["killed"]),
+        ("تفجير سيارة مفخخة في مدينة الدانا", None, 9, []),
+        ("قصف مدفعي كثيف على بلدات جبل الزاوية", 3, None, []),
+        ("قصف صاروخي عنيف يستهدف أريحا", 5, None, []),
+        ("غارات تستهدف مخيمات النازحين قرب حزانو", None, 2, []),
+        ("مقتل أحد عشر مدنيا بغارات جوية على سراقب", 11, None, [])]
+    # 35 + 11 + 3 + 5 = 54 would count the incidents twice: the day's toll includes them.
+    assert payload["casualties"] == {"killed": 35, "injured": 9 + 2}
 
 
 def test_replay_of_the_same_input_gives_the_same_alerts(res: Resources, tmp_path: Path, redis_url: str) -> None:

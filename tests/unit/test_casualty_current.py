@@ -170,6 +170,7 @@ def test_rasd_extract_json_keeps_its_keys_and_adds_the_evidence() -> None:
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert set(out) == {"text_clean", "casualties", "totals", "totals_approximate", "totals_evidence", "entities",
-                        "keywords", "escalation_score", "regions"}
+                        "keywords", "escalation_score", "regions", "totals_cumulative"}
     assert out["totals"] == {"killed": 20, "injured": 15}
+    assert out["totals_cumulative"] == {"killed": False, "injured": False}
     assert [(r["count"], r["counted"]) for r in out["totals_evidence"]["killed"]["figures"]] == [(20, True), (20, False)]

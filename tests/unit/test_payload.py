@@ -43,9 +43,10 @@ def test_alert_shape_and_values() -> None:
     assert a["casualties"] == {"killed": 4, "injured": None}
     assert a["stories"] == [
         {"story_id": "s2", "title": "اشتباكات في المدينة", "url": "https://b.example/2", "sources": ["gamma"],
-         "published": "2025-03-01T10:40:00Z", "killed": None, "injured": None},
+         "published": "2025-03-01T10:40:00Z", "killed": None, "injured": None, "cumulative": []},
         {"story_id": "s1", "title": "قصف على ريف حلب", "url": "https://a.example/1",
-         "sources": ["alpha", "beta"], "published": "2025-03-01T09:15:30Z", "killed": None, "injured": None},
+         "sources": ["alpha", "beta"], "published": "2025-03-01T09:15:30Z", "killed": None, "injured": None,
+             "cumulative": []},
     ]
     assert a["sources"] == ["alpha", "beta", "gamma"]
     assert a["created_at"] == "2025-03-01T12:00:01Z"

@@ -28,6 +28,7 @@ class StoryRef:
     published: datetime | None
     killed: int | None = None  # the story's conservative totals (what the alert's casualties add up)
     injured: int | None = None
+    cumulative: Sequence[str] = ()  # kinds whose figure is a running toll (not added to the incidents)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +39,7 @@ class StoryRef:
             "published": iso_z(self.published) if self.published else None,
             "killed": self.killed,
             "injured": self.injured,
+            "cumulative": list(self.cumulative),
         }
 
 

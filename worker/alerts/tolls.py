@@ -20,10 +20,17 @@ class StoryToll:
     story_id: str
     killed: int | None
     injured: int | None
-    cumulative: bool = False  # a running total that includes incidents reported separately
+    cumulative: bool | tuple[str, ...] = False  # a running total (all kinds, or these kinds) that includes incidents reported separately
 
     def get(self, kind: str) -> int | None:
         return self.killed if kind == "killed" else self.injured
+
+    def running(self, kind: str) -> bool:
+        """Whether this kind's figure is a running total."""
+        return kind in self.cumulative if isinstance(self.cumulative, tuple) else self.cumulative
+
+    def running_kinds(self) -> list[str]:
+        return [kind for kind in KINDS if self.running(kind)]
 
 
 def _int(value: Any) -> int | None:
@@ -32,12 +39,18 @@ def _int(value: Any) -> int | None:
 
 def story_toll(row: Mapping[str, Any]) -> StoryToll:
     """A stored story's figures: its own ``killed``/``injured`` columns when the table has them,
-    else its ``totals`` JSON; ``cumulative`` when either marks the figure as a running total."""
+    else its ``totals`` JSON. ``totals["cumulative"]`` lists the kinds whose figure is a running
+    total (as casualty extraction stores it); ``True`` or ``scope == "cumulative"`` marks both."""
     totals = row.get("totals") or {}
     own = "killed" in row or "injured" in row
     killed = _int(row.get("killed")) if own else _int(totals.get("killed"))
     injured = _int(row.get("injured")) if own else _int(totals.get("injured"))
-    cumulative = bool(row.get("cumulative") or totals.get("cumulative") or totals.get("scope") == "cumulative")
+    marked = row.get("cumulative") or totals.get("cumulative")
+    cumulative: bool | tuple[str, ...]
+    if isinstance(marked, (list, tuple)):
+        cumulative = tuple(kind for kind in KINDS if kind in marked)
+    else:
+        cumulative = bool(marked or totals.get("scope") == "cumulative")
     return StoryToll(str(row["id"]), killed, injured, cumulative)
 
 
@@ -47,8 +60,8 @@ def alert_tolls(stories: Iterable[StoryToll]) -> dict[str, int | None]:
     items = list(stories)
     out: dict[str, int | None] = {}
     for kind in KINDS:
-        incidents = [s.get(kind) for s in items if not s.cumulative and s.get(kind) is not None]
-        running = [s.get(kind) for s in items if s.cumulative and s.get(kind) is not None]
+        incidents = [s.get(kind) for s in items if not s.running(kind) and s.get(kind) is not None]
+        running = [s.get(kind) for s in items if s.running(kind) and s.get(kind) is not None]
         if not incidents and not running:
             out[kind] = None
             continue

@@ -249,7 +249,8 @@ def store_alert(res: Resources, region_key: str, decision: Decision, counters: S
             keywords[term] = keywords.get(term, 0) + int(n)
     tolls = {int(row["id"]): story_toll(row) for row in rows}
     refs = [StoryRef(str(r["id"]), r["title"], r["url"] or "", r["sources"] or [], r["event_time"],
-                     tolls[int(r["id"])].killed, tolls[int(r["id"])].injured) for r in rows]
+                     tolls[int(r["id"])].killed, tolls[int(r["id"])].injured,
+                     tolls[int(r["id"])].running_kinds()) for r in rows]
     region = _region_from_stories(region_key, rows)
     payload = build_alert(region, decision, refs, keywords, alert_tolls(tolls.values()), now,
                           enclosing=enclosing_regions(region, [r["regions"] or [] for r in rows]))

@@ -236,7 +236,7 @@ def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Anal
             "item_id": item["id"], "story_id": decision.story_id, "duplicate_of": decision.duplicate_of,
             "similarity": decision.similarity, "text_clean": ex.text_clean,
             "removed_paragraphs": ex.removed_paragraphs,
-            "casualties": [c.to_json() for c in ex.casualties], "totals": ex.totals,
+            "casualties": [c.to_json() for c in ex.casualties], "totals": ex.stored_totals(),
             "entities": [e.to_json() for e in ex.entities], "keywords": [k.to_json() for k in ex.keywords],
             "escalation_score": ex.escalation_score,
             "regions": [{**r.to_json(), "lat": r.lat, "lon": r.lon} for r in ex.regions],

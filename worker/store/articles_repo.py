@@ -35,16 +35,26 @@ def save_articles(conn: Connection, rows: list[dict[str, Any]]) -> dict[int, int
     return {i: previous.get(i) for i in ids}
 
 
-def merge_totals(copies: list[dict[str, Any] | None]) -> dict[str, int | None]:
-    """A story's totals: the conservative maximum over its copies for each kind, never the sum."""
+def merge_totals(copies: list[dict[str, Any] | None]) -> dict[str, Any]:
+    """A story's totals: the conservative maximum over its copies for each kind, never the sum.
+    ``cumulative`` (only when some kind has it) lists the kinds whose maximum is a running toll in
+    some copy that gives it; order-free, so a story extended copy by copy equals its recomputation."""
     merged: dict[str, int | None] = {"killed": None, "injured": None}
+    running: set[str] = set()
     for totals in copies:
+        marked = (totals or {}).get("cumulative") or ()
         for kind in merged:
             value = (totals or {}).get(kind)
-            if value is not None:
-                current = merged[kind]
-                merged[kind] = value if current is None else max(current, value)
-    return merged
+            if value is None:
+                continue
+            current = merged[kind]
+            if current is None or value > current:
+                merged[kind] = value
+                running.discard(kind)
+            if value == merged[kind] and kind in marked:
+                running.add(kind)
+    kinds = [kind for kind in merged if kind in running]
+    return {**merged, "cumulative": kinds} if kinds else dict(merged)
 
 
 def _add_regions(regions: dict[str, dict[str, Any]], item_id: int, found: list[dict[str, Any]] | None) -> None:

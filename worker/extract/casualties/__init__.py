@@ -11,11 +11,14 @@ from __future__ import annotations
 from worker.extract.casualties.figures import extract_casualties
 from worker.extract.casualties.totals import (
     compute_totals,
+    cumulative_kinds,
     totals_and_approximate,
     totals_approximate,
+    totals_cumulative,
     totals_evidence,
+    totals_with_flags,
     vague_bounds_from,
 )
 
-__all__ = ["compute_totals", "extract_casualties", "totals_and_approximate", "totals_approximate",
-           "totals_evidence", "vague_bounds_from"]
+__all__ = ["compute_totals", "cumulative_kinds", "extract_casualties", "totals_and_approximate",
+           "totals_approximate", "totals_cumulative", "totals_evidence", "totals_with_flags", "vague_bounds_from"]

@@ -281,6 +281,7 @@ def _analyze_number(
     if m.vague:
         cas.count, cas.vague, cas.lower_bound = None, True, m.lower_bound
     cas.update = update
+    cas.running = update or _toll_before(doc, left_start)
     cas.perpetrator = perp
     cas.background = is_background(doc, i0)
     cas.sub_of = sub_parent
@@ -308,7 +309,7 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
     unknown = 0
     # "ارتفعت حصيلة القتلى في التفجير إلى 27": after "إلى", skip a short phrase back to the toll
     toll = doc.w[start] in ("الي", "لتبلغ", "ليبلغ", "بلغت", "بلغ") and any(
-        (doc.w[k] or "") in ("حصيله", "الحصيله", "عدد", "حصيلتها", "حصيلته")
+        (doc.w[k] or "") in lx.TOLL_NOUNS or doc.w[k] == "عدد"
         for k in range(max(0, start - 12), start))
     limit = MAX_LEFT + (6 if toll else 0)
     while j >= 0 and steps < limit:
@@ -377,6 +378,17 @@ def _update_before(doc: Doc, j: int) -> bool:
         if w is None:
             return False
         if w in UPDATE:
+            return True
+    return False
+
+
+def _toll_before(doc: Doc, j: int) -> bool:
+    """A toll noun in the few words left of the count, within its clause."""
+    for k in range(j, max(-1, j - MAX_LEFT), -1):
+        w = doc.w[k]
+        if w is None:
+            return False
+        if w in lx.TOLL_NOUNS:
             return True
     return False
 

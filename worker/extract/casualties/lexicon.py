@@ -161,6 +161,9 @@ UPDATE_CUES: frozenset[str] = frozenset(
     ["يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت", "ارتفع", "ارتفعت", "ارتفاع", "ترتفع", "يرتفع", "لترتفع", "ليرتفع", "ليصل", "لتصل", "وصلت",
      "اجمالي", "الاجمالي", "الاجماليه", "ليبلغ", "لتبلغ", "مجموع", "الاجمالي", "ارتفعت"])
 
+# Toll nouns: a figure they introduce is a running total ("بلغت حصيلة قتلى القصف اليوم 35").
+TOLL_NOUNS: frozenset[str] = frozenset(["حصيله", "الحصيله", "حصيلتها", "حصيلته", "وحصيله"])
+
 # Tokens skipped when walking left from a count to its trigger ("مقتل ما لا يقل عن 20").
 LEFT_SKIP: frozenset[str] = frozenset(
     ["نحو", "حوالي", "قرابه", "زهاء", "اكثر", "ازيد", "اقل", "من", "ما", "لا", "يقل", "عن", "يزيد",

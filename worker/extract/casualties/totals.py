@@ -44,13 +44,34 @@ def totals_approximate(casualties: Sequence[Casualty]) -> dict[str, bool]:
 
 def totals_and_approximate(casualties: Sequence[Casualty]) -> tuple[dict[str, int | None], dict[str, bool]]:
     """:func:`compute_totals` and :func:`totals_approximate` from one selection of counted figures."""
+    totals, approximate, _ = totals_with_flags(casualties)
+    return totals, approximate
+
+
+def totals_cumulative(casualties: Sequence[Casualty]) -> dict[str, bool]:
+    """Whether each total is a running toll (a counted figure under an update or toll cue:
+    "ارتفع عدد القتلى إلى 35", "حصيلة"), which may include incidents other stories report apart."""
+    return totals_with_flags(casualties)[2]
+
+
+def totals_with_flags(
+    casualties: Sequence[Casualty],
+) -> tuple[dict[str, int | None], dict[str, bool], dict[str, bool]]:
+    """Totals, whether each is approximate and whether each is a running toll, from one selection."""
     totals: dict[str, int | None] = {}
     approximate: dict[str, bool] = {}
+    cumulative: dict[str, bool] = {}
     for kind in COUNTED:
         counted = counted_figures(casualties, kind)
         totals[kind] = sum(int(c.count or 0) for c in counted) if counted else None
         approximate[kind] = any(c.approximate for c in counted)
-    return totals, approximate
+        cumulative[kind] = any(c.running for c in counted)
+    return totals, approximate, cumulative
+
+
+def cumulative_kinds(cumulative: dict[str, bool]) -> list[str]:
+    """The stored form of :func:`totals_cumulative`: the kinds whose total is a running toll."""
+    return [kind for kind in COUNTED if cumulative.get(kind)]
 
 
 def vague_bounds_from(settings: object) -> dict[str, int]:
@@ -84,7 +105,7 @@ def totals_evidence(casualties: Sequence[Casualty]) -> dict[str, dict[str, objec
     """For each total, the figures behind it: every figure of that kind (and every combined
     killed-and-injured figure) with its span, count, who, current or background, and whether and
     why it is counted, so an alert or a reader can show where the number comes from."""
-    totals, approximate = totals_and_approximate(casualties)
+    totals, approximate, cumulative = totals_with_flags(casualties)
     out: dict[str, dict[str, object]] = {}
     for kind in COUNTED:
         counted = {id(c) for c in counted_figures(casualties, kind)}
@@ -98,5 +119,6 @@ def totals_evidence(casualties: Sequence[Casualty]) -> dict[str, dict[str, objec
                 "kind": c.kind, "who": c.who, "current": not c.background, "counted": id(c) in counted,
                 "reason": _reason(c, id(c) in counted, top_ids),
             })
-        out[kind] = {"total": totals[kind], "approximate": approximate[kind], "figures": rows}
+        out[kind] = {"total": totals[kind], "approximate": approximate[kind], "cumulative": cumulative[kind],
+                     "figures": rows}
     return out
