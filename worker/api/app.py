@@ -4,6 +4,9 @@ webhooks and tokens in worker/api/routes_*.py. Every data endpoint needs a beare
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +36,19 @@ log = get_logger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+@asynccontextmanager
+async def freeze_startup_heap(app: FastAPI) -> AsyncIterator[None]:
+    """Move what start-up built (modules, routes, tables) out of the collector's view, so full
+    collections under load scan only per-request objects (docs/decisions/api-gc-freeze.md)."""
+    gc.freeze()
+    yield
+
+
 def create_app(resources: Resources | None = None, *, resolver: Resolver | None = None) -> FastAPI:
     """``resources`` default to the process's own; ``resolver`` is the DNS used by the SSRF checks of
     submitted URLs (tests pass one so that no name is ever looked up)."""
     app = FastAPI(title="Rasd", version="0.1.0", description="Arabic news monitoring: casualties, entities, alerts",
-                  docs_url=None, redoc_url=None)
+                  docs_url=None, redoc_url=None, lifespan=freeze_startup_heap)
     app.state.resources = resources
     app.state.resolver = resolver
     for module in (routes_feeds, routes_jobs, routes_alerts, routes_stories, routes_regions, routes_webhooks,
