@@ -33,6 +33,7 @@ demo: native
 	$(BIN)/rasd demo
 
 test: native
+	bash tools/ensure_chromium.sh
 	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
