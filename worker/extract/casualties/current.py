@@ -21,6 +21,7 @@ _BG_FIRST = frozenset(["منذ", "ومنذ", "عام", "العام", "سنه", "
 _WEEKDAYS = {w: d for d, names in enumerate(lx.WEEKDAYS) for w in names}
 _MONTHS = lx.MONTHS
 _PAST_ADJ = frozenset(["الماضي", "الماضيه", "المنصرم", "المنصرمه", "الفائت", "الفائته", "السابق", "السابقه"])
+_FUTURE_ADJ = frozenset(["المقبل", "المقبله", "القادم", "القادمه"])
 
 
 def _date_before(doc: Doc, k: int, month: int) -> bool:
@@ -35,13 +36,17 @@ def _date_before(doc: Doc, k: int, month: int) -> bool:
         day = lx.ORDINAL_DAYS.get(doc.w[prev] or "", 0)
     elif prev >= 0 and doc.kinds[prev] == T_NUM and doc.norms[prev].isdigit():
         day = int(doc.norms[prev])
-    year = ref.year
+    year = 0
     for j in range(k + 1, min(doc.n, k + 4)):
         if doc.kinds[j] == T_NUM and doc.norms[j].isdigit() and len(doc.norms[j]) == 4:
             year = int(doc.norms[j])
             break
         if doc.kinds[j] != T_WORD or doc.norms[j] not in _MONTHS:
             break
+    if year == 0:
+        # no year: a month two or more after the publication month is last year's ("وفي نوفمبر" in March)
+        future = doc.w[k + 1] in _FUTURE_ADJ or (doc.w[k + 1] in _MONTHS and doc.w[k + 2] in _FUTURE_ADJ)
+        year = ref.year - 1 if month > ref.month + 1 and not future else ref.year
     if not 1 <= day <= 31:
         return (year, month) < (ref.year, ref.month)
     try:
@@ -267,6 +272,7 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
         f.cas.background = True
     _companions(doc, figs)
     _earlier_context(doc, figs)
+    _yesterday_context(doc, figs)
 
 
 def _sentence_groups(figs: list[Fig]) -> list[list[Fig]]:
@@ -314,6 +320,7 @@ def _same_event(doc: Doc, prev: Fig, lo: int, hi: int) -> bool:
 
 _PAST_ADJ_CTX = frozenset([*_PAST_ADJ])
 _PERIOD_NOUNS = frozenset(["العام", "الشهر", "السنه", "عام"])
+_CONTEXT_PUNCT = ("\u060c", ",", ".", "/", "(", ")")
 _ENDS = ".!?\u061f\u061b"
 
 
@@ -346,7 +353,8 @@ def _past_word(words: list[str], k: int, ref: date | None) -> bool:
     nxt = words[k + 1] if k + 1 < len(words) else ""
     if w.isdigit():
         return len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year
-    return (w in _PERIOD_NOUNS and nxt in _PAST_ADJ_CTX) or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS)
+    return ((w in _PERIOD_NOUNS or w in _WEEKDAYS or w in _MONTHS) and nxt in _PAST_ADJ_CTX) \
+        or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS)
 
 
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
@@ -363,10 +371,58 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         a, b = _context_window(doc, doc.starts[lo])
         if b - a < 8:
             continue
-        words = doc.folded[a:b].replace("\u060c", " ").replace(",", " ").replace(".", " ").split()
+        chunk = doc.folded[a:b]
+        for ch in _CONTEXT_PUNCT:
+            chunk = chunk.replace(ch, " ")
+        words = chunk.split()
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
         if any(_past_word(words, k, ref) for k in range(len(words))):
             for f in group:
                 f.cas.background = True
 
+
+
+_YESTERDAY = frozenset(["امس", "وامس", "البارحه"])
+
+
+def _day_of(doc: Doc, lo: int, hi: int) -> int:
+    """Which day tokens ``lo..hi`` name: 0 today (اليوم، today's weekday), 1 yesterday (أمس, the
+    weekday before), -1 neither; today wins when both are named ("ليل الأحد الاثنين")."""
+    ref = doc.ref
+    day = -1
+    for k in range(lo, hi + 1):
+        w = doc.norms[k]
+        if w in _YESTERDAY:
+            day = 1
+        elif w == "اليوم" or w == "الليله":
+            if doc.norms[k - 1] in ("ذلك", "ذات") or doc.w[k + 1] == "الذي":
+                continue
+            return 0
+        else:
+            wd = _WEEKDAYS.get(w)
+            if wd is None or ref is None or doc.w[k + 1] in _PAST_ADJ:
+                continue
+            ago = (ref.weekday() - wd) % 7
+            if ago == 0:
+                return 0
+            if ago == 1:
+                day = 1
+    return day
+
+
+def _yesterday_context(doc: Doc, figs: list[Fig]) -> None:
+    """Once a counted figure is dated today, a later figure sentence dated yesterday tells an earlier
+    incident for context ("قتل فلسطيني الاثنين … والأحد، قتل ثلاثة"): background."""
+    today = False
+    for group in _sentence_groups(figs):
+        live = [f for f in group if not f.cas.background and not f.cas.vague and f.cas.kind in _TOLL_KINDS]
+        if not live:
+            continue
+        lo, hi = sentence_range(doc, group[0].sent, group[0].first)
+        day = _day_of(doc, lo, hi)
+        if day == 0:
+            today = True
+        elif day == 1 and today:
+            for f in live:
+                f.cas.background = True

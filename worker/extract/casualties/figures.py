@@ -130,7 +130,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
             # "لقي سائق حتفه": one person
             single = _singular_after(doc, i + 1)
             wk, confirm = lx.WEAK_TRIGGERS[WEAK_BASE.get(norm) or ""]
-            if single is not None and (doc.w[i + 2] in confirm or doc.w[i + 3] in confirm):
+            if single is not None and _confirmed(doc, i + 2, confirm):
                 fig = _singular_fig(doc, i + 1, single, wk, figs, False, None)
                 if fig is not None:
                     figs.append(fig)
@@ -355,6 +355,9 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
         elif doc.w[j - 1] == "في" and not unknown:
             j -= 1  # "قتل في هجوم اليوم 4 أشخاص"
             steps += 1
+        elif not unknown and _fi_phrase(doc, j) >= 0:
+            j = _fi_phrase(doc, j)  # "وقتل ليلا في مدينتي زملكا وعربين أكثر من 50 شخصا": one step
+            steps += 1
         elif vso and unknown < 3:
             unknown += 1
         else:
@@ -420,7 +423,8 @@ def _combined_after(doc: Doc, r: int) -> bool:
         if nxt is not None:
             nb = VICTIM_BASE.get(nxt)
             if nb is not None and {lx.VICTIM_NOUNS[vb], lx.VICTIM_NOUNS[nb]} == {lx.KILLED, lx.INJURED}:
-                return True
+                # "3 قتلى وإصابة 8": the second noun has its own count, so the first count is killed only
+                return not _own_count(doc, r + (3 if doc.w[r + 1] == "و" else 2))
         return False
     for k in range(r, min(doc.n, r + 4)):
         if doc.w[k] in ("بين",):
@@ -428,6 +432,31 @@ def _combined_after(doc: Doc, r: int) -> bool:
         if doc.w[k] is None:
             return False
     return False
+
+
+def _own_count(doc: Doc, k: int) -> bool:
+    """A number (after "نحو", "أكثر من" …) starts at token ``k``."""
+    for j in range(k, k + 4):
+        if doc.kinds[j] == T_NUM or doc.w[j] in _NUM_WORDS:
+            return True
+        if doc.w[j] is None or doc.w[j] not in lx.LEFT_SKIP:
+            return False
+    return False
+
+
+def _fi_phrase(doc: Doc, j: int) -> int:
+    """Index of the "في" opening a short place phrase that ends at token ``j`` ("في مدينتي زملكا
+    وعربين"), or -1 when the words before ``j`` are not such a phrase."""
+    for k in range(j - 1, max(-1, j - 5), -1):
+        if doc.kinds[k] != T_WORD:
+            return -1
+        w = doc.norms[k]
+        if w in ("في", "وفي"):
+            return k
+        if TRIG_BASE.get(w) is not None or VICTIM.get(w) is not None or WEAK_BASE.get(w) is not None \
+                or WHO_BASE.get(w) is not None:
+            return -1
+    return -1
 
 
 def _right_verb(doc: Doc, start: int) -> str | None:

@@ -60,6 +60,9 @@ WEAK_TRIGGERS: dict[str, tuple[str, frozenset[str]]] = {
     "سقط": (KILLED, frozenset()),
     "سقطت": (KILLED, frozenset()),
     "وقوع": (KILLED, frozenset()),
+    # "توفي فتى … متأثرا بجروحه": died of wounds (توفي alone is any death)
+    **dict.fromkeys(["توفي", "توفيت", "توفوا", "توفيا"], (KILLED, frozenset(
+        {"متاثرا", "متاثره", "متاثرين", "متاثرون", "متاثرتين", "متاثرتان", "متاثران"}))),
 }
 # Victim nouns right after a count ("48 قتيلا", "تسع جثث") or after a toll word (حصيلة القتلى).
 VICTIM_NOUNS: dict[str, str] = {
@@ -78,7 +81,8 @@ VICTIM_NOUNS: dict[str, str] = {
 }
 # Singular victim nouns that count 1 when they follow سقوط/وقوع ("سقوط قتيل").
 SINGULAR_VICTIMS: dict[str, str] = {"قتيل": KILLED, "شهيد": KILLED, "جريح": INJURED, "ضحيه": KILLED,
-                                    "جثه": KILLED, "مصاب": INJURED}
+                                    "جثه": KILLED, "مصاب": INJURED, "قتيلا": KILLED, "شهيدا": KILLED,
+                                    "جريحا": INJURED, "مصابا": INJURED}
 # Verbs/complements after "count + who" ("5 مدنيين قتلوا", "أصيب 10 آخرون بجروح").
 RIGHT_VERBS: dict[str, str] = {
     **dict.fromkeys(["قتلوا", "قتلا", "قتلن", "استشهدوا", "حتفهم", "حتفهما", "حتفهن", "مصرعهم",
@@ -172,7 +176,8 @@ LEFT_SKIP: frozenset[str] = frozenset(
      "اجمالي", "الاجمالي", "مجموع", "و", "اسفر", "اسفرت", "تسبب", "ادي", "الي", "بنحو", "يفوق",
      "يتجاوز", "النهائيه", "الاوليه", "الجديده", "الرسميه", "جراء", "حيث", "اليوم", "امس", "قد",
      "ايضا", "كذلك", "كما", "فقط", "نحوا", "بحوالي", "الي", "حتي", "الان", "تبلغ", "يبلغ", "ال",
-     "يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت"])
+     "يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت", "ليلا", "صباحا", "مساء", "فجرا", "ظهرا", "عصرا",
+     "الليله"])
 # A clause naming another source gives an alternative estimate of the same incident, not a new one.
 ALT_SOURCE_PAIRS: frozenset[tuple[str, str]] = frozenset(
     [("مصادر", "اخري"), ("مصدر", "اخر"), ("روايه", "اخري"), ("تقديرات", "اخري"), ("جهات", "اخري"),

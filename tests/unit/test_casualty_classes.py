@@ -1,0 +1,88 @@
+"""Error classes found in the third annotation round (dev3, issue 18; docs/casualties.md). Every
+sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from worker.extract.casualties import compute_totals, extract_casualties
+
+MONDAY = date(2018, 5, 28)
+
+
+def _totals(text: str, reference: date | None = None) -> dict[str, int | None]:
+    return compute_totals(extract_casualties(text, reference=reference))
+
+
+def _rows(text: str, reference: date | None = None) -> list[tuple[str, int | None, bool]]:
+    return [(c.kind, c.count, c.background) for c in extract_casualties(text, reference=reference)]
+
+
+# --- figures ------------------------------------------------------------------------------------
+def test_killed_noun_and_injury_noun_with_its_own_count_are_two_figures() -> None:
+    text = "ارتفعت حصيلة انفجار السيارة المفخخة في السوق إلى 4 قتلى وإصابة 11 بجروح."
+    assert [(k, n) for k, n, _ in _rows(text)] == [("killed", 4), ("injured", 11)]
+    assert _totals(text) == {"killed": 4, "injured": 11}
+
+
+def test_killed_and_wounded_nouns_without_a_second_count_stay_combined() -> None:
+    assert [(k, n) for k, n, _ in _rows("أسفر القصف عن سقوط 12 قتيلا وجريحا في البلدة.")] == [
+        ("killed_or_injured", 12)]
+    assert [(k, n) for k, n, _ in _rows("أسفر القصف عن 7 قتلى وإصابات في صفوف المدنيين.")] == [
+        ("killed_or_injured", 7)]
+
+
+def test_died_of_wounds_counts_one_and_a_plain_death_does_not() -> None:
+    assert _totals("توفي شاب الأحد متأثرا بجروح أصيب بها في الانفجار.") == {"killed": 1, "injured": None}
+    assert _totals("توفي رجل مسن في منزله بعد مرض طويل.") == {"killed": None, "injured": None}
+
+
+def test_fell_dead_counts_one() -> None:
+    text = "وفتحت الشرطة تحقيقا بشأن الموظف الذي سقط قتيلا برصاص مسلحين قرب منزله."
+    assert _totals(text) == {"killed": 1, "injured": None}
+
+
+def test_a_time_adverb_and_a_place_phrase_may_sit_between_trigger_and_count() -> None:
+    assert _totals("وقتل مساء في قريتي الحمرا والزيتون 9 أشخاص جراء القصف.") == {"killed": 9, "injured": None}
+
+
+# --- repeats ------------------------------------------------------------------------------------
+def test_a_quote_restating_the_count_of_its_sentence_counts_once() -> None:
+    text = 'وقال المحافظ بعد القصف الذي أسفر عن مقتل 14 مدنيا: "لقد سقط نحو 14 شهيدا في هذا اليوم".'
+    assert _totals(text) == {"killed": 14, "injured": None}
+
+
+def test_equal_counts_in_two_places_of_one_sentence_still_add_up() -> None:
+    assert _totals("قتل 3 أشخاص في قصف على حلب و3 آخرون في إدلب.") == {"killed": 6, "injured": None}
+
+
+# --- current event or background -------------------------------------------------------------------
+def test_a_month_later_than_the_publication_month_is_last_year() -> None:
+    text = "وفي أكتوبر، قتل أكثر من 200 شخص في تفجير شاحنة وسط العاصمة."
+    assert _rows(text, date(2018, 3, 20)) == [("killed", 200, True)]
+    assert _totals(text, date(2018, 11, 20)) == {"killed": None, "injured": None}  # last month: earlier
+    assert _rows(text, date(2018, 10, 20)) == [("killed", 200, False)]  # this month, no day
+
+
+def test_a_coming_month_is_not_last_year() -> None:
+    text = "قتل 3 متظاهرين اليوم قرب السياج، فيما يستعد المنظمون لمسيرة كبرى في يونيو المقبل."
+    assert _totals(text, date(2018, 4, 10)) == {"killed": 3, "injured": None}
+
+
+def test_the_paragraph_before_dates_a_figure_by_last_weekday() -> None:
+    text = "ونفى الجيش أي علاقة له بالأمر. وتعرض المطار لغارة جوية الأحد الماضي.\nوأسفرت الغارة عن مقتل 9 أشخاص."
+    assert _rows(text, MONDAY) == [("killed", 9, True)]
+    assert _rows("ونفى الجيش أي علاقة له بالأمر.\nوأسفرت الغارة عن مقتل 9 أشخاص.", MONDAY) == [("killed", 9, False)]
+
+
+def test_yesterday_told_after_a_figure_of_today_is_context() -> None:
+    text = ("قتل فلسطيني وأصيب آخر في قصف على بلدة بيت حانون الاثنين.\n"
+            "والأحد، قتل 4 مزارعين في قصف مدفعي شرق المدينة.")
+    assert _totals(text, MONDAY) == {"killed": 1, "injured": 1}
+    assert [bg for k, n, bg in _rows(text, MONDAY) if n == 4] == [True]
+
+
+def test_yesterday_alone_or_before_today_is_the_event() -> None:
+    assert _totals("والأحد، قتل 4 مزارعين في قصف مدفعي شرق المدينة.", MONDAY) == {"killed": 4, "injured": None}
+    text = "قتل 4 مزارعين في قصف مدفعي الأحد.\nوقتل فلسطيني في قصف على بلدة عبسان الاثنين."
+    assert _totals(text, MONDAY) == {"killed": 5, "injured": None}
