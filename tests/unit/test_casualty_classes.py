@@ -86,3 +86,17 @@ def test_yesterday_alone_or_before_today_is_the_event() -> None:
     assert _totals("والأحد، قتل 4 مزارعين في قصف مدفعي شرق المدينة.", MONDAY) == {"killed": 4, "injured": None}
     text = "قتل 4 مزارعين في قصف مدفعي الأحد.\nوقتل فلسطيني في قصف على بلدة عبسان الاثنين."
     assert _totals(text, MONDAY) == {"killed": 5, "injured": None}
+
+
+def test_a_sub_heading_dates_the_figures_of_its_section() -> None:
+    text = ("حذرت موسكو واشنطن من أي عمل عسكري.\nماذا جرى يوم السبت؟\nقال مسعفون إن قنابل ضربت البلدة.\n"
+            "وتتراوح تقديرات عدد القتلى في الهجوم المزعوم بين 35 و50 شخصا.")
+    wednesday = date(2018, 5, 30)
+    assert _totals(text, wednesday) == {"killed": None, "injured": None}
+    assert _totals(text.replace("يوم السبت", "اليوم"), wednesday)["killed"] is not None
+
+
+def test_abbreviation_dots_do_not_cut_a_sentence() -> None:
+    text = ("وأكد الرئيس أن بلاده خسرت عشرات الجنود منذ بدء الحملة، وقال لقناة إن.تي.في "
+            "إن 31 عنصرا من الجيش قتلوا.")
+    assert _rows(text, MONDAY) == [("killed", 31, True)]

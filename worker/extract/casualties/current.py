@@ -320,7 +320,7 @@ def _same_event(doc: Doc, prev: Fig, lo: int, hi: int) -> bool:
 
 _PAST_ADJ_CTX = frozenset([*_PAST_ADJ])
 _PERIOD_NOUNS = frozenset(["العام", "الشهر", "السنه", "عام"])
-_CONTEXT_PUNCT = ("\u060c", ",", ".", "/", "(", ")")
+_CONTEXT_PUNCT = ("\u060c", ",", ".", "/", "(", ")", "\u061f", "?", "!", ":", "\u061b", "\"", "\u00ab", "\u00bb")
 _ENDS = ".!?\u061f\u061b"
 
 
@@ -347,14 +347,41 @@ def _context_window(doc: Doc, s0: int) -> tuple[int, int]:
     return max(a, doc.head_end), b
 
 
+def _is_year(w: str) -> bool:
+    return len(w) == 4 and w.isdigit() and 1900 <= int(w) <= 2100
+
+
 def _past_word(words: list[str], k: int, ref: date | None) -> bool:
-    """An earlier year, "العام الماضي", or "قبل أسبوع" at word ``k``."""
+    """An earlier year, "العام الماضي", "الأحد الماضي", a weekday two or more days back, or "قبل
+    أسبوع" at word ``k``."""
     w = words[k]
     nxt = words[k + 1] if k + 1 < len(words) else ""
     if w.isdigit():
         return len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year
-    return ((w in _PERIOD_NOUNS or w in _WEEKDAYS or w in _MONTHS) and nxt in _PAST_ADJ_CTX) \
+    day = _WEEKDAYS.get(w)
+    if day is not None and ref is not None and nxt not in _FUTURE_ADJ and (ref.weekday() - day) % 7 >= 2:
+        return True
+    return ((w in _PERIOD_NOUNS or day is not None or w in _MONTHS) and nxt in _PAST_ADJ_CTX) \
         or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS)
+
+
+_HEADING_REACH = 4  # paragraphs back to look for the sub-heading of a figure's section
+
+
+def _section_heading(doc: Doc, a: int) -> str:
+    """The sub-heading over the text at offset ``a``: the nearest of the few lines before it that is
+    short and ends with no full stop ("ما الذي حدث يوم السبت؟"); "" when there is none."""
+    text = doc.text
+    end = text.rfind("\n", 0, a)
+    for _ in range(_HEADING_REACH):
+        if end <= doc.head_end:
+            return ""
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line and len(line.split()) <= _MAX_HEADING_WORDS and line[-1] not in ".!\u061b":
+            return doc.folded[start:end]
+        end = start - 1
+    return ""
 
 
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
@@ -366,12 +393,12 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
             continue
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
         if any(w in lx.NOW_WORDS or w in _WEEKDAYS or w in _MONTHS for w in doc.norms[lo:hi + 1]) \
-                or any(doc.kinds[k] == T_NUM and len(doc.norms[k]) == 4 for k in range(lo, hi + 1)):
+                or any(doc.kinds[k] == T_NUM and _is_year(doc.norms[k]) for k in range(lo, hi + 1)):
             continue
         a, b = _context_window(doc, doc.starts[lo])
         if b - a < 8:
             continue
-        chunk = doc.folded[a:b]
+        chunk = doc.folded[a:b] + " " + _section_heading(doc, a)
         for ch in _CONTEXT_PUNCT:
             chunk = chunk.replace(ch, " ")
         words = chunk.split()

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from worker.extract.casualties import lexicon as lx
-from worker.extract.casualties.context import Doc, Fig, cue_ranges
+from worker.extract.casualties.context import Doc, Fig, cue_ranges, join_abbreviations
 from worker.extract.casualties.current import classify_article, is_background
 from worker.extract.casualties.incidents import resolve_incidents
 from worker.extract.casualties.tables import (
@@ -62,7 +62,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
     """
     if not text:
         return []
-    folded = fold_same_length(text)
+    folded = join_abbreviations(fold_same_length(text))
     marks = MARKS_RE.search(folded) is not None
     ranges = cue_ranges(folded, marks)
     if not ranges:
