@@ -100,3 +100,21 @@ def test_abbreviation_dots_do_not_cut_a_sentence() -> None:
     text = ("وأكد الرئيس أن بلاده خسرت عشرات الجنود منذ بدء الحملة، وقال لقناة إن.تي.في "
             "إن 31 عنصرا من الجيش قتلوا.")
     assert _rows(text, MONDAY) == [("killed", 31, True)]
+
+
+def test_more_singular_victims_count_one() -> None:
+    assert _totals("أسفر سقوط شظايا الصاروخ عن مقتل مقيم أجنبي وإصابة اثنين.") == {"killed": 1, "injured": 2}
+    assert _totals("أعلنت الشرطة اغتيال مرشح للانتخابات البلدية فجر اليوم.") == {"killed": 1, "injured": None}
+    assert _totals("وأعلنت النقابة استشهاد صحافي برصاص قناص خلال تغطيته المواجهات.") == {"killed": 1, "injured": None}
+
+
+def test_a_since_phrase_earlier_in_the_paragraph_makes_its_figures_accumulated() -> None:
+    text = "ومنذ بدء هجومها، سيطرت القوات على عشرات القرى. وقتل 140 من مقاتليها مقابل 160 من خصومها."
+    assert _totals(text, MONDAY) == {"killed": None, "injured": None}
+
+
+def test_a_sentence_turning_to_another_story_takes_no_time_from_the_text_before() -> None:
+    text = ("وقال المسؤول إن آلاف الأشخاص غادروا المنطقة منذ فتح الممر. "
+            "من جهة أخرى، أعلن المرصد مقتل 12 شخصا في غارة جوية على البلدة.")
+    assert _totals(text, MONDAY) == {"killed": 12, "injured": None}
+    assert _totals(text.replace("من جهة أخرى، أعلن", "وأعلن"), MONDAY) == {"killed": None, "injured": None}

@@ -347,6 +347,14 @@ def _context_window(doc: Doc, s0: int) -> tuple[int, int]:
     return max(a, doc.head_end), b
 
 
+def _turns_topic(doc: Doc, lo: int, hi: int) -> bool:
+    """The sentence opens by turning to another story ("من جهة أخرى،", "في سياق منفصل،", "ميدانيا،")."""
+    for k in range(lo, min(hi, lo + 4)):
+        if doc.norms[k] in lx.TOPIC_SHIFT_WORDS or (doc.norms[k], doc.norms[k + 1]) in lx.TOPIC_SHIFT_PAIRS:
+            return True
+    return False
+
+
 def _is_year(w: str) -> bool:
     return len(w) == 4 and w.isdigit() and 1900 <= int(w) <= 2100
 
@@ -358,6 +366,9 @@ def _past_word(words: list[str], k: int, ref: date | None) -> bool:
     nxt = words[k + 1] if k + 1 < len(words) else ""
     if w.isdigit():
         return len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year
+    if w in ("منذ", "ومنذ") and nxt and nxt not in lx.MUNDHU_NOW \
+            and not any(words[j] in lx.SUPERLATIVES for j in range(max(0, k - 6), k)):
+        return True  # "ومنذ بدء هجومها، …": what the paragraph tells next is accumulated
     day = _WEEKDAYS.get(w)
     if day is not None and ref is not None and nxt not in _FUTURE_ADJ and (ref.weekday() - day) % 7 >= 2:
         return True
@@ -394,6 +405,8 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
         if any(w in lx.NOW_WORDS or w in _WEEKDAYS or w in _MONTHS for w in doc.norms[lo:hi + 1]) \
                 or any(doc.kinds[k] == T_NUM and _is_year(doc.norms[k]) for k in range(lo, hi + 1)):
+            continue
+        if _turns_topic(doc, lo, hi):
             continue
         a, b = _context_window(doc, doc.starts[lo])
         if b - a < 8:

@@ -115,7 +115,8 @@ WHO: dict[str, str] = {
                      "مرتزقه", "مسلح", "مسلحين", "مسلحا", "مسلحون", "متمرد", "متمردين", "متمردا",
                      "متمردون", "تكفيري", "تكفيريين", "تكفيريا", "تكفيريون", "جهادي", "جهاديين", "جهاديا",
                      "ارهابيا", "ارهابيون", "حوثيين", "حوثيا", "حوثيون"], "fighters"),
-    **dict.fromkeys(["صحفي", "صحفيين", "صحفيا", "اعلامي", "اعلاميين", "مصور", "مراسل"], "journalists"),
+    **dict.fromkeys(["صحفي", "صحفيين", "صحفيا", "صحافي", "صحافيين", "صحافيا", "صحافيون", "اعلامي",
+                     "اعلاميين", "مصور", "مراسل"], "journalists"),
     **dict.fromkeys(["مسعف", "مسعفين", "طبيب", "اطباء", "ممرض", "ممرضين", "مسعفا"], "medics"),
     **dict.fromkeys(["متظاهر", "متظاهرين", "متظاهرا", "محتج", "محتجين", "محتجا"], "protesters"),
     **dict.fromkeys(["فلسطيني", "فلسطينيين", "فلسطينيا", "فلسطينيون"], "Palestinians"),
@@ -139,9 +140,10 @@ SINGULAR_PEOPLE: dict[str, str] = {
     **dict.fromkeys(["امراه", "سيده", "مسنه"], "women"),
     **dict.fromkeys(["شاب", "رجل", "شخص", "مسن", "والد", "والده", "والدته", "شقيق", "شقيقه", "ابن",
                      "ابنه", "زوجته", "لاجئ", "مهاجر", "اخر", "ثالث", "رابع", "خامس", "سائق", "راكب",
-                     "مختار", "امام", "معلم", "ناشط", "حارس", "مسؤول", "مستوطن"], "people"),
+                     "مختار", "امام", "معلم", "ناشط", "حارس", "مسؤول", "مستوطن", "مقيم", "مرشح", "محام",
+                     "قاض", "تاجر", "مهندس", "مدرس", "زائر", "سائح", "حاج"], "people"),
     **dict.fromkeys(["عنصر", "مقاتل", "قيادي", "قائد", "مسلح"], "fighters"),
-    **dict.fromkeys(["صحفي", "مصور", "مراسل", "اعلامي"], "journalists"),
+    **dict.fromkeys(["صحفي", "صحافي", "مصور", "مراسل", "اعلامي"], "journalists"),
     **dict.fromkeys(["مسعف", "طبيب", "ممرض"], "medics"),
     **dict.fromkeys(["فلسطيني"], "Palestinians"),
     **dict.fromkeys(["متظاهر", "محتج"], "protesters"),
@@ -337,6 +339,12 @@ TRAILING_OPENERS: frozenset[str] = frozenset(["منذ", "خلال", "طوال", 
 # Today's time in the figure's clause keeps it current.
 NOW_WORDS: frozenset[str] = frozenset(["اليوم", "الليله", "حاليا", "صباح", "فجر", "ظهر", "صباحا", "فجرا",
                                        "ظهرا", "ليلا", "امس", "البارحه"])
+# Openers of a sentence that turns to another story ("من جهة أخرى، أعلن المرصد مقتل 12"): it takes no
+# time from the text before it.
+TOPIC_SHIFT_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    [("جهه", "اخري"), ("ناحيه", "اخري"), ("سياق", "اخر"), ("سياق", "منفصل"), ("صعيد", "اخر"),
+     ("جانب", "اخر"), ("جبهه", "اخري")])
+TOPIC_SHIFT_WORDS: frozenset[str] = frozenset(["ميدانيا", "وميدانيا"])
 # Sentence openers that continue the previous sentence's scope ("كما أصيب 1700").
 CONTINUATIONS: frozenset[str] = frozenset(["كما", "وكما", "كذلك", "وكذلك"])
 # "الاثنين" is Monday unless it follows the people counted ("الجنديين الاثنين").
