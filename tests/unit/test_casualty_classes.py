@@ -118,3 +118,20 @@ def test_a_sentence_turning_to_another_story_takes_no_time_from_the_text_before(
             "من جهة أخرى، أعلن المرصد مقتل 12 شخصا في غارة جوية على البلدة.")
     assert _totals(text, MONDAY) == {"killed": 12, "injured": None}
     assert _totals(text.replace("من جهة أخرى، أعلن", "وأعلن"), MONDAY) == {"killed": None, "injured": None}
+
+
+def test_wounded_who_died_are_killed() -> None:
+    text = "قتل 20 شخصا في القصف على البلدة، وتوفي 7 جرحى لاحقا ليرتفع عدد القتلى إلى 27."
+    assert _totals(text) == {"killed": 27, "injured": None}
+    assert _rows("وتوفي 3 من الجرحى في المستشفى.") == [("killed", 3, False)]
+
+
+def test_a_clause_initial_rise_is_an_update_of_the_running_toll() -> None:
+    cas = extract_casualties("قتل 20 شخصا في القصف على البلدة. وارتفع عدد القتلى مساء إلى 27.")
+    assert [(c.count, c.update, c.running) for c in cas] == [(20, False, False), (27, True, True)]
+    assert compute_totals(cas) == {"killed": 27, "injured": None}
+
+
+def test_the_subject_before_comes_after_is_the_event_and_what_follows_is_earlier() -> None:
+    text = "ويأتي مقتل 3 جنود في الانفجار بعد يومين من هجوم قتل فيه 9 مدنيين."
+    assert _rows(text, MONDAY) == [("killed", 3, False), ("killed", 9, True)]

@@ -182,14 +182,22 @@ def is_background(doc: Doc, i: int) -> bool:
     key = doc.clause[i]
     hit = doc.bg.get(key)
     if hit is None:
+        lo, hi = clause_bounds(doc, i)
+        if any(lo <= k <= hi and doc.norms[k] in _COMES_AFTER for k in _sentence_cues(doc, doc.sent[i], i)):
+            return _is_background_uncached(doc, i)  # depends on the figure's side of "بعد": not cached
         hit = doc.bg[key] = _is_background_uncached(doc, i)
     return hit
+
+
+# "ويأتي مقتل الجندي بعد يوم من …": the after-word's cue dates what follows it, not the subject before it
+_COMES_AFTER = lx.AFTER_WORDS - {"غداه"}
 
 
 def _is_background_uncached(doc: Doc, i: int) -> bool:
     lo, hi = clause_bounds(doc, i)
     cues = _sentence_cues(doc, doc.sent[i], i)
-    if any(lo <= k <= hi for k in cues):
+    after = next((k for k in cues if i < k <= hi and doc.norms[k] in _COMES_AFTER), hi + 1)
+    if any(lo <= k <= hi and k < after for k in cues):
         return True
     # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
     # مقتل 100"), unless this clause names today's time

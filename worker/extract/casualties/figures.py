@@ -230,6 +230,8 @@ def _analyze_number(
             kind = lx.VICTIM_NOUNS[hit[0]]
             if kind in COUNTED and _combined_after(doc, r):
                 kind = lx.COMBINED
+    if kind == lx.INJURED and prev_w in lx.DIED_VERBS:
+        kind = lx.KILLED  # "وتوفي 7 جرحى": wounded people who died
     # 2. trigger on the left
     vso = WHO_BASE.get(nxt_w or "") is not None or nxt_w == "من"
     left_kind, update, negated, weak = _left_trigger(doc, left_start, i1, vso)

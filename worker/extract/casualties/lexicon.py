@@ -64,6 +64,9 @@ WEAK_TRIGGERS: dict[str, tuple[str, frozenset[str]]] = {
     **dict.fromkeys(["توفي", "توفيت", "توفوا", "توفيا"], (KILLED, frozenset(
         {"متاثرا", "متاثره", "متاثرين", "متاثرون", "متاثرتين", "متاثرتان", "متاثران"}))),
 }
+# Verbs of dying right before a count of wounded: they died ("وتوفي 7 جرحى لاحقا").
+DIED_VERBS: frozenset[str] = frozenset(
+    p + v for v in ("توفي", "توفيت", "توفوا", "استشهد", "استشهدت", "قضي", "فارق") for p in ("", "و", "ف"))
 # Victim nouns right after a count ("48 قتيلا", "تسع جثث") or after a toll word (حصيلة القتلى).
 VICTIM_NOUNS: dict[str, str] = {
     **dict.fromkeys(["قتيل", "قتيلا", "قتلي", "شهيد", "شهيدا", "شهداء", "جثه", "جثث", "جثمان", "جثامين",
@@ -165,7 +168,8 @@ SUB_MARKERS: frozenset[str] = frozenset(
 # Toll-update cues before the count ("ارتفعت حصيلة القتلى إلى 27").
 UPDATE_CUES: frozenset[str] = frozenset(
     ["يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت", "ارتفع", "ارتفعت", "ارتفاع", "ترتفع", "يرتفع", "لترتفع", "ليرتفع", "ليصل", "لتصل", "وصلت",
-     "اجمالي", "الاجمالي", "الاجماليه", "ليبلغ", "لتبلغ", "مجموع", "الاجمالي", "ارتفعت"])
+     "اجمالي", "الاجمالي", "الاجماليه", "ليبلغ", "لتبلغ", "مجموع", "الاجمالي", "ارتفعت",
+     "وارتفع", "وارتفعت", "فارتفع", "فارتفعت", "ويرتفع", "وترتفع"])
 
 # Toll nouns: a figure they introduce is a running total ("بلغت حصيلة قتلى القصف اليوم 35").
 TOLL_NOUNS: frozenset[str] = frozenset(["حصيله", "الحصيله", "حصيلتها", "حصيلته", "وحصيله"])
