@@ -109,13 +109,13 @@ def test_more_singular_victims_count_one() -> None:
 
 
 def test_a_since_phrase_earlier_in_the_paragraph_makes_its_figures_accumulated() -> None:
-    text = "ومنذ بدء هجومها، سيطرت القوات على عشرات القرى. وقتل 140 من مقاتليها مقابل 160 من خصومها."
+    text = "ومنذ بدء هجومها، سيطرت القوات على عشرات القرى. وقتل 140 من مقاتليها مقابل 160 من خصومها خلال المعارك."
     assert _totals(text, MONDAY) == {"killed": None, "injured": None}
 
 
 def test_a_sentence_turning_to_another_story_takes_no_time_from_the_text_before() -> None:
     text = ("وقال المسؤول إن آلاف الأشخاص غادروا المنطقة منذ فتح الممر. "
-            "من جهة أخرى، أعلن المرصد مقتل 12 شخصا في غارة جوية على البلدة.")
+            "من جهة أخرى، أعلن المرصد مقتل 12 شخصا في الغارات على البلدة.")
     assert _totals(text, MONDAY) == {"killed": 12, "injured": None}
     assert _totals(text.replace("من جهة أخرى، أعلن", "وأعلن"), MONDAY) == {"killed": None, "injured": None}
 
@@ -135,3 +135,17 @@ def test_a_clause_initial_rise_is_an_update_of_the_running_toll() -> None:
 def test_the_subject_before_comes_after_is_the_event_and_what_follows_is_earlier() -> None:
     text = "ويأتي مقتل 3 جنود في الانفجار بعد يومين من هجوم قتل فيه 9 مدنيين."
     assert _rows(text, MONDAY) == [("killed", 3, False), ("killed", 9, True)]
+
+
+def test_a_past_weekday_before_dates_only_a_sentence_that_refers_back_to_its_event() -> None:
+    friday = date(2018, 4, 6)
+    before = "وبدأ آلاف المتظاهرين احتجاجاتهم على الحدود يوم الجمعة الماضي.\n"
+    assert _totals(before + "وأفادت مصادر طبية بإصابة نحو 400 شخص بجروح.", friday) == {"killed": None, "injured": 400}
+    assert _totals(before + "وأسفرت المواجهات عن إصابة نحو 400 شخص بجروح.", friday) == {"killed": None, "injured": None}
+
+
+def test_a_year_inside_a_comparison_dates_nothing() -> None:
+    text = "وسقط الاثنين أكبر عدد من القتلى في يوم واحد منذ حرب عام 2014.\nوقال مسؤولون إن 58 شخصا قتلوا."
+    assert _totals(text, MONDAY) == {"killed": 58, "injured": None}
+    assert _totals(text.replace("أكبر عدد من القتلى في يوم واحد منذ حرب عام 2014", "في حرب عام 2014 عدد كبير"),
+                   MONDAY) == {"killed": None, "injured": None}

@@ -252,7 +252,24 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
             zone.append(f)
         elif c.count >= lx.WAR_SCALE and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
             c.background = True
-    # "كما أصيب 1700": a sentence that continues a background one is background
+    _continuations(doc, figs)
+    # a figure repeated elsewhere with a background cue is that background figure
+    bg_counts = {(f.cas.kind, f.cas.count) for f in figs
+                 if f.cas.background and f.cas.count is not None and f.cas.count >= lx.MIN_REPEAT_COUNT}
+    if bg_counts:
+        for f in figs:
+            if (f.cas.kind, f.cas.count) in bg_counts:
+                f.cas.background = True
+    for f in zone:
+        f.cas.background = True
+    _companions(doc, figs)
+    _earlier_context(doc, figs)
+    _continuations(doc, figs)  # again: the passes above may have made a continued sentence background
+    _yesterday_context(doc, figs)
+
+
+def _continuations(doc: Doc, figs: list[Fig]) -> None:
+    """"كما أصيب 1700": a sentence that continues a background one is background."""
     prev_sent = -1
     prev_bg = False
     for f in figs:
@@ -269,18 +286,6 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
             if group:
                 prev_bg = all(g.cas.background for g in group)
                 prev_sent = f.sent
-    # a figure repeated elsewhere with a background cue is that background figure
-    bg_counts = {(f.cas.kind, f.cas.count) for f in figs
-                 if f.cas.background and f.cas.count is not None and f.cas.count >= lx.MIN_REPEAT_COUNT}
-    if bg_counts:
-        for f in figs:
-            if (f.cas.kind, f.cas.count) in bg_counts:
-                f.cas.background = True
-    for f in zone:
-        f.cas.background = True
-    _companions(doc, figs)
-    _earlier_context(doc, figs)
-    _yesterday_context(doc, figs)
 
 
 def _sentence_groups(figs: list[Fig]) -> list[list[Fig]]:
@@ -363,25 +368,59 @@ def _turns_topic(doc: Doc, lo: int, hi: int) -> bool:
     return False
 
 
+_COMPARE_REACH = 10  # words back from منذ to a superlative ("أكبر عدد من القتلى في يوم واحد منذ")
+_COMPARE_SPAN = 6  # words after منذ that name the comparison ("منذ حرب غزة عام 2014")
+
+
+def _outside_comparisons(words: list[str]) -> list[int]:
+    """Indices of ``words`` not inside a comparison: "أعنف يوم منذ حرب 2014" names no time of the story."""
+    out: list[int] = []
+    skip_to = -1
+    for k, w in enumerate(words):
+        if k <= skip_to:
+            continue
+        if w in ("منذ", "ومنذ") and any(x in lx.SUPERLATIVES for x in words[max(0, k - _COMPARE_REACH):k]):
+            skip_to = k + _COMPARE_SPAN
+            continue
+        out.append(k)
+    return out
+
+
 def _is_year(w: str) -> bool:
     return len(w) == 4 and w.isdigit() and 1900 <= int(w) <= 2100
 
 
-def _past_word(words: list[str], k: int, ref: date | None) -> bool:
-    """An earlier year, "العام الماضي", "الأحد الماضي", a weekday two or more days back, or "قبل
-    أسبوع" at word ``k``."""
+def _past_word(words: list[str], k: int, ref: date | None) -> int:
+    """How word ``k`` dates the text: 2 for an earlier year, "العام الماضي" or "قبل أسبوع"; 1 for a
+    weaker mark ("الأحد الماضي", "فبراير الماضي", a weekday two to five days back, "منذ بدء …") that
+    dates a figure only when its sentence refers back to a known event; 0 for none."""
     w = words[k]
     nxt = words[k + 1] if k + 1 < len(words) else ""
     if w.isdigit():
-        return len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year
-    if w in ("منذ", "ومنذ") and nxt and nxt not in lx.MUNDHU_NOW \
-            and not any(words[j] in lx.SUPERLATIVES for j in range(max(0, k - 6), k)):
-        return True  # "ومنذ بدء هجومها، …": what the paragraph tells next is accumulated
+        return 2 if len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year else 0
+    if (w in _PERIOD_NOUNS and nxt in _PAST_ADJ_CTX) or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS):
+        return 2
+    if w in ("منذ", "ومنذ") and nxt and nxt not in lx.MUNDHU_NOW:
+        return 1  # "ومنذ بدء هجومها، …": what the paragraph tells next is accumulated
     day = _WEEKDAYS.get(w)
-    if day is not None and ref is not None and nxt not in _FUTURE_ADJ and (ref.weekday() - day) % 7 >= 2:
-        return True
-    return ((w in _PERIOD_NOUNS or day is not None or w in _MONTHS) and nxt in _PAST_ADJ_CTX) \
-        or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS)
+    if (day is not None or w in _MONTHS) and nxt in _PAST_ADJ_CTX:
+        return 1
+    if day is not None and ref is not None and nxt not in _FUTURE_ADJ and 2 <= (ref.weekday() - day) % 7 <= 5 \
+            and (k == 0 or words[k - 1] not in ("غدا", "وغدا")):
+        return 1  # six days back is more often tomorrow ("غدا (الثلاثاء)") than an unmarked past day
+    return 0
+
+
+_DEFINITE = ("ال", "وال", "بال", "فال", "لل", "كال", "وبال", "ولل")
+
+
+def _names_known_event(doc: Doc, lo: int, hi: int) -> bool:
+    """The sentence names an event with ال ("إثر الهجوم", "خلال المعارك"): one the text told before."""
+    for w in doc.norms[lo:hi + 1]:
+        for p in _DEFINITE:
+            if w.startswith(p) and w[len(p):] in lx.EVENT_NOUNS:
+                return True
+    return False
 
 
 _HEADING_REACH = 4  # paragraphs back to look for the sub-heading of a figure's section
@@ -425,7 +464,8 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         words = chunk.split()
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
-        if any(_past_word(words, k, ref) for k in range(len(words))):
+        mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)), default=0)
+        if mark == 2 or (mark == 1 and _names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 
