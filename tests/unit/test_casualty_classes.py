@@ -149,3 +149,13 @@ def test_a_year_inside_a_comparison_dates_nothing() -> None:
     assert _totals(text, MONDAY) == {"killed": 58, "injured": None}
     assert _totals(text.replace("أكبر عدد من القتلى في يوم واحد منذ حرب عام 2014", "في حرب عام 2014 عدد كبير"),
                    MONDAY) == {"killed": None, "injured": None}
+
+
+def test_a_toll_in_a_relative_clause_on_a_known_event_is_background() -> None:
+    lead = "وصل فريق المفتشين الدوليين إلى العاصمة بعد تأخير طويل.\n"
+    text = lead + "وسيحقق الفريق في الهجوم على البلدة الذي قتل فيه نحو 40 شخصا."
+    assert _rows(text, MONDAY) == [("killed", 40, True)]
+    told = "قتل 40 شخصا في هجوم على سوق البلدة.\nوتبنى التنظيم الهجوم الذي قتل فيه 40 شخصا."
+    assert _totals(told, MONDAY) == {"killed": 40, "injured": None}
+    named_day = lead + "وأدانت الحكومة المواجهات التي أسفرت عن مقتل 60 شخصا الأحد."
+    assert _totals(named_day, MONDAY) == {"killed": 60, "injured": None}

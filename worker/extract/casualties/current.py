@@ -266,6 +266,7 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
     _earlier_context(doc, figs)
     _continuations(doc, figs)  # again: the passes above may have made a continued sentence background
     _yesterday_context(doc, figs)
+    _known_event_clauses(doc, figs)
 
 
 def _continuations(doc: Doc, figs: list[Fig]) -> None:
@@ -514,3 +515,35 @@ def _yesterday_context(doc: Doc, figs: list[Fig]) -> None:
         elif day == 1 and today:
             for f in live:
                 f.cas.background = True
+
+
+_RELATIVE = frozenset(["الذي", "التي", "اللذين", "اللتين", "الذين"])
+
+
+def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
+    """A toll in a relative clause on an event named with ال, after the lead ("للتحقيق في الهجوم في دوما
+    الذي قتل فيه نحو 40"), tells an event the reader knows, not news: background, unless its sentence
+    names today or yesterday or the article counts the same toll elsewhere."""
+    lead_end = _lead_end(doc)
+    for f in figs:
+        c = f.cas
+        if c.background or c.count is None or c.vague or doc.starts[f.first] < lead_end:
+            continue
+        lo = clause_bounds(doc, f.first)[0]
+        rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
+        if rel < 0 or not _names_known_event(doc, max(lo, rel - 4), rel - 1):
+            continue
+        slo, shi = sentence_range(doc, f.sent, f.first)
+        if _day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
+            continue  # today's or yesterday's event (the story's own) named by its day
+        if any(g is not f and not g.cas.background and g.cas.kind == c.kind and g.cas.count == c.count
+               for g in figs):
+            continue
+        c.background = True
+
+
+def _lead_end(doc: Doc) -> int:
+    """End offset of the lead: the title line and the first sentence of the body."""
+    start = doc.head_end + 1 if doc.head_end else 0
+    ends = [i for i in (doc.text.find(ch, start) for ch in ".!?\u061f\n") if i != -1]
+    return min(ends) if ends else len(doc.text)
