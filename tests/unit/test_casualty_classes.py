@@ -159,3 +159,14 @@ def test_a_toll_in_a_relative_clause_on_a_known_event_is_background() -> None:
     assert _totals(told, MONDAY) == {"killed": 40, "injured": None}
     named_day = lead + "وأدانت الحكومة المواجهات التي أسفرت عن مقتل 60 شخصا الأحد."
     assert _totals(named_day, MONDAY) == {"killed": 60, "injured": None}
+
+
+def test_a_four_digit_count_is_not_a_year() -> None:
+    text = 'وأعلنت الوزارة سقوط "43 شهيدا برصاص الجيش، فيما أصيب قرابة 2000 شخص بجروح".'
+    assert _rows(text, MONDAY) == [("killed", 43, False), ("injured", 2000, False)]
+    assert _rows("وقتل أكثر من 2000 شخص في حرب عام 2014.", MONDAY) == [("killed", 2000, True)]
+
+
+def test_a_span_of_about_two_months_is_a_period() -> None:
+    assert _rows("وأحصت المعارضة 2000 قتيل خلال نحو شهرين من القتال.", date(2018, 3, 29)) == [
+        ("killed", 2000, True)]

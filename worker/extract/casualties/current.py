@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, clause_bounds, line_of, sentence_range
+from worker.extract.casualties.tables import RIGHT, VICTIM, WHO
 from worker.extract.numbers import NUM_WORDS, T_COMMA, T_NUM, T_WORD
 
 _BG_AFTER_FI = frozenset(b for a, b in lx.BACKGROUND_PAIRS if a == "في")
@@ -56,6 +57,18 @@ def _date_before(doc: Doc, k: int, month: int) -> bool:
     return when < ref - timedelta(days=2)
 
 
+_APPROX_BEFORE = frozenset(p + w for w in ("نحو", "حوالي", "قرابه", "زهاء") for p in ("", "و", "ب"))
+
+
+def _counts_people(doc: Doc, k: int) -> bool:
+    """The 4-digit number at ``k`` is a count, not a year: "قرابة 2000 جريح", "أكثر من 1900 شخص"."""
+    prev = doc.norms[k - 1] if k else ""
+    if prev in _APPROX_BEFORE or (prev == "من" and k > 1 and doc.norms[k - 2] in ("اكثر", "اقل", "ازيد")):
+        return True
+    nxt = doc.w[k + 1] or ""
+    return nxt in VICTIM or nxt in WHO or nxt in RIGHT
+
+
 def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     """Whether token ``k`` opens a background cue (a past or cumulative time, a war, an earlier event)."""
     kinds, norms = doc.kinds, doc.norms
@@ -63,7 +76,8 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     nk = kinds[k + 1] if k + 1 <= hi else 0
     nn = norms[k + 1] if k + 1 <= hi else ""
     if kinds[k] == T_NUM:
-        return bool(doc.ref is not None and w.isdigit() and len(w) == 4 and 1900 <= int(w) < doc.ref.year)
+        return bool(doc.ref is not None and w.isdigit() and len(w) == 4 and 1900 <= int(w) < doc.ref.year) \
+            and not _counts_people(doc, k)
     if w in lx.BACKGROUND_SINGLE or w in lx.WAR_NOUNS or w in lx.EARLIER_MARKERS:
         return True
     if w in _BG_AFTER_FI and k > lo and norms[k - 1] == "في":
@@ -99,7 +113,10 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     if w not in lx.DURATION_NOUNS or k <= lo:
         return False
     if w in lx.DUAL_DURATIONS:
-        before = norms[k - 1]
+        j = k - 1
+        while j > lo and norms[j] in lx.APPROX_SKIP:
+            j -= 1  # "خلال نحو شهرين"
+        before = norms[j]
         if w == "يومين" and before not in ("بعد", "قبل", "وبعد", "وقبل"):
             return False  # "خلال يومين" of fighting is still the current event
     elif kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS:
