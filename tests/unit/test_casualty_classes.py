@@ -170,3 +170,13 @@ def test_a_four_digit_count_is_not_a_year() -> None:
 def test_a_span_of_about_two_months_is_a_period() -> None:
     assert _rows("وأحصت المعارضة 2000 قتيل خلال نحو شهرين من القتال.", date(2018, 3, 29)) == [
         ("killed", 2000, True)]
+
+
+def test_a_known_person_told_again_is_not_a_new_figure() -> None:
+    assert _totals("وتطالب العائلة بمحاسبة المسؤولين عن مقتل الشاب خلال المظاهرة.") == {"killed": None, "injured": None}
+    told = "مقتل جندي في هجوم على حاجز\nوقتل الجندي برصاص قناص قرب الحاجز العسكري."
+    assert _totals(told) == {"killed": 1, "injured": None}
+
+
+def test_a_named_commander_killed_is_news() -> None:
+    assert _totals("وأسفرت العملية عن مقتل القيادي في التنظيم أبو عمر الشمالي.") == {"killed": 1, "injured": None}

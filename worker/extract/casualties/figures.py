@@ -634,6 +634,12 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
             return None
     if doc.w[i - 1] in lx.NEGATIONS:
         return None
+    if _definite(doc.w[k] or "") and lx.SINGULAR_PEOPLE.get(b) not in ("perpetrators", "fighters") \
+            and not any(f.cas.count == 1 and f.cas.kind == kind for f in figs):
+        # "مقتل الجندي المخطوف": a person the reader knows from elsewhere, not news of a death; after
+        # "مقتل جندي" in the title it is that figure told again (kept, so it links to it). A named
+        # commander ("مقتل القيادي في الميليشيا فلان") is most often the news itself: kept.
+        return None
     # "مقتل ضابط وجندي": coordinated singular nouns count one each
     last = k
     n = 1
@@ -650,6 +656,11 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         fig.cas.text = doc.text[fig.cas.span[0]:fig.cas.span[1]]
         fig.last = last
     return fig
+
+
+def _definite(w: str) -> bool:
+    """A definite noun ("الجندي", "والشاب"; not "والده", which is a word of its own)."""
+    return w.startswith(("ال", "بال", "فال", "لل")) or (w.startswith("وال") and w not in lx.SINGULAR_PEOPLE)
 
 
 def _subject_singular(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:
