@@ -288,19 +288,22 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
 
 def _continuations(doc: Doc, figs: list[Fig]) -> None:
     """"كما أصيب 1700": a sentence that continues a background one is background."""
+    by_sent: dict[int, list[Fig]] = {}
+    for f in figs:
+        by_sent.setdefault(f.sent, []).append(f)
     prev_sent = -1
     prev_bg = False
     for f in figs:
         c = f.cas
         if f.sent != prev_sent:
+            same = by_sent[f.sent]
             lo = sentence_range(doc, f.sent, f.first)[0]
             first = doc.norms[lo] if doc.kinds[lo] == T_WORD else ""
             if first in lx.CONTINUATIONS and prev_bg and not c.background \
                     and not _now_anchor(doc, *clause_bounds(doc, f.first)):
-                for g in figs:
-                    if g.sent == f.sent:
-                        g.cas.background = True
-            group = [g for g in figs if g.sent == f.sent and g.cas.count is not None]
+                for g in same:
+                    g.cas.background = True
+            group = [g for g in same if g.cas.count is not None]
             if group:
                 prev_bg = all(g.cas.background for g in group)
                 prev_sent = f.sent
@@ -430,6 +433,9 @@ def _past_word(words: list[str], k: int, ref: date | None) -> int:
 
 
 _DEFINITE = ("ال", "وال", "بال", "فال", "لل", "كال", "وبال", "ولل")
+# words that can open a mark of _past_word (besides 4-digit years): a cheap test before the scan
+_PAST_FIRST = frozenset([*_PERIOD_NOUNS, "قبل", "وقبل", "منذ", "ومنذ", *_WEEKDAYS, *_MONTHS])
+_TIME_WORDS = frozenset([*lx.NOW_WORDS, *_WEEKDAYS, *_MONTHS])  # a figure sentence naming its own time
 
 
 def _names_known_event(doc: Doc, lo: int, hi: int) -> bool:
@@ -468,7 +474,7 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         if all(f.cas.background for f in group):
             continue
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
-        if any(w in lx.NOW_WORDS or w in _WEEKDAYS or w in _MONTHS for w in doc.norms[lo:hi + 1]) \
+        if not _TIME_WORDS.isdisjoint(doc.norms[lo:hi + 1]) \
                 or any(doc.kinds[k] == T_NUM and _is_year(doc.norms[k]) for k in range(lo, hi + 1)):
             continue
         if _turns_topic(doc, lo, hi):
@@ -482,7 +488,10 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         words = chunk.split()
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
-        mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)), default=0)
+        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk:
+            continue  # no word that can date it, and no year
+        mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
+                    if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
         if mark == 2 or (mark == 1 and _names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
