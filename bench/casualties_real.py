@@ -11,6 +11,8 @@ misses by class:
 * ``current_missed``     a current toll exists, the extractor gave null
 * ``over`` / ``under``   both numbers, the extractor's is larger / smaller
 
+``--split`` defaults to ``work`` (dev + dev2 + dev3): the held-back test set is printed only when
+asked for by name (``--split test``, ``both`` or ``all``), so a development run never shows it.
 ``--split dev|dev2|test|all`` selects the dev set (looked at while developing), the held-back test
 set by sha1("split:" + docno) (the rule in bench/_casualty_sample.py), or dev2: a second annotation
 round (bench/data/casualties_real_dev2.jsonl, the next articles of each stratum in the sampler's
@@ -21,7 +23,7 @@ code in the same way. ``--split work`` scores dev + dev2 + dev3 together.
 ``--misses`` lists each miss (docno, wanted, got) for dev, dev2, dev3 and work, never for test.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
-with bench/data/casualties_real_dev2.jsonl and _dev3.jsonl beside it, all four splits).
+with bench/data/casualties_real_dev2.jsonl and _dev3.jsonl beside it, ``--split work``).
 """
 
 from __future__ import annotations
@@ -128,9 +130,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
-    ap.add_argument("--split", choices=(*_SPLITS, "work", "all", "both"), default="both",
-                    help="both (the default): dev, dev2, dev3 and test, one object each; "
-                         "work: dev + dev2 + dev3 together (never the test set)")
+    ap.add_argument("--split", choices=(*_SPLITS, "work", "all", "both"), default="work",
+                    help="work (the default): dev + dev2 + dev3 together, never the test set; "
+                         "both: dev, dev2, dev3 and test, one object each; test/all only when asked")
     ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2, dev3 and work only)")
     args = ap.parse_args()
     if not args.jsonl.exists():
