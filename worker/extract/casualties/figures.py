@@ -343,6 +343,8 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
             return kind, update, False, False
         vb = VICTIM.get(w)
         if vb is not None and (vb[1] in ("ال", "وال", "لل", "بال") or toll) and not unknown:
+            if toll and _hedged(doc, j - 1):
+                return None, False, True, False
             return lx.VICTIM_NOUNS[vb[0]], update or _update_before(doc, j), False, False
         weak = WEAK_BASE.get(w)
         if weak is not None:
@@ -350,6 +352,8 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
             if confirm and _confirmed(doc, i1 + 1, confirm):
                 return wkind, update, False, True
             return none
+        if _hedged(doc, j):
+            return None, False, True, False  # "قد يصل عدد القتلى إلى 180": a forecast, not a toll
         if w in UPDATE:
             update = True
         elif w in LEFT_SKIP or toll:
@@ -477,6 +481,11 @@ def _right_verb(doc: Doc, start: int) -> str | None:
     return None
 
 
+def _hedged(doc: Doc, j: int) -> bool:
+    """A "may" verb at or just before ``j`` ("قد يصل عدد القتلى"، "قد ترتفع الحصيلة")."""
+    return any(doc.w[k] in lx.HEDGED_VERBS and doc.w[k - 1] in lx.HEDGES for k in range(max(1, j - 2), j + 1))
+
+
 def _coordinated_with(doc: Doc, m: NumberMatch, figs: list[Fig]) -> Fig | None:
     if not figs:
         return None
@@ -487,6 +496,8 @@ def _coordinated_with(doc: Doc, m: NumberMatch, figs: list[Fig]) -> Fig | None:
     if not conj:
         return None
     for k in range(prev.last + 1, m.first):
+        if k > prev.last + 1 and (doc.kinds[k] == T_NUM or doc.w[k] in _NUM_WORDS):
+            return None  # "88 قرية و20 جبلا": the number before it was not a figure, nor is this one
         w = doc.w[k]
         if w is not None and (TRIG_BASE.get(w) is not None or WEAK_BASE.get(w) is not None):
             return None
