@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._casualty_sample import split_of
 from worker.extract.casualties import extract_casualties, totals_and_approximate
+from worker.extract.entities import extract_entities, place_spans
 from worker.text.clean import clean_article
 
 
@@ -51,7 +52,8 @@ def predict(title: str, content: str, published: str) -> tuple[dict[str, int | N
         reference: date | None = parsedate_to_datetime(published).date()
     except (TypeError, ValueError):
         reference = None
-    return totals_and_approximate(extract_casualties(text, reference=reference))
+    places = place_spans(extract_entities(text, reference, tagger=False))
+    return totals_and_approximate(extract_casualties(text, reference=reference, places=places))
 
 
 def miss_class(tag: str, want: int | None, got: int | None) -> str:

@@ -54,11 +54,13 @@ from worker.models import Casualty
 
 
 def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = None,
-                       reference: date | None = None) -> list[Casualty]:
+                       reference: date | None = None,
+                       places: Sequence[tuple[int, int, str, str]] | None = None) -> list[Casualty]:
     """Casualty figures of ``text`` in text order; spans index ``text``.
 
     ``reference`` (the publication date) dates weekdays and month names: a figure dated more than
-    a day before it is background.
+    a day before it is background. ``places`` (start, end, country, admin1 of the gazetteer places
+    named in ``text``: ``entities.place_spans``) tell a figure in another place than the event's.
     """
     if not text:
         return []
@@ -141,7 +143,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
                 cas = _make(doc, i + 1, i + 1, lx.SINGULAR_VICTIMS[sv], 1, None)
                 figs.append(Fig(cas, i + 1, i + 1, doc.sent[i]))
                 done = i + 1
-    classify_article(doc, figs)
+    classify_article(doc, figs, places or ())
     resolve_incidents(doc, figs)
     return [f.cas for f in figs]
 
