@@ -2,7 +2,8 @@
 
 Why: the gold sets in tests/ are own-written sentences; this measures ``totals`` on real articles
 whose texts stay outside the repository (read from a path). Each article is cleaned and extracted
-as ``rasd extract`` does (title first, then the content; the feed's publication date as the reference date). Prints one JSON object: killed and
+as ``rasd extract`` does (title first, then the content; the feed's publication date as the reference date;
+the gazetteer places of the text, as the pipeline passes them). Prints one JSON object: killed and
 injured exact match, approximate-flag agreement, precision of a null killed total, and the
 misses by class:
 
