@@ -10,8 +10,12 @@ first; a span never overwrites a token the CRF already labelled. Measured on the
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from worker.extract.ner.conll import spans
 from worker.text.normalize import normalize
+
+_norm = lru_cache(maxsize=65_536)(normalize)  # news repeats its words: most tokens are a cache hit
 
 
 def propagate(words: list[str], labels: list[str]) -> list[str]:
@@ -19,7 +23,7 @@ def propagate(words: list[str], labels: list[str]) -> list[str]:
     found = sorted(spans(labels))
     if not found:
         return labels
-    norm = [normalize(w) for w in words]
+    norm = [_norm(w) for w in words]
     seqs: dict[tuple[str, ...], str] = {}  # first mention's type wins
     for a, b, typ in found:
         seqs.setdefault(tuple(norm[a:b]), typ)
