@@ -82,6 +82,19 @@ def replay_paths(res: Resources, paths: Sequence[Path], now: datetime, *,
                  on_progress: Callable[[int, int], None] | None = None, deliver: bool = True) -> ReplaySummary:
     started = time.monotonic()
     summary = ReplaySummary(files=len(paths))
+    with _quiet_collector():
+        ordered = _store_and_order(res, paths, now, summary)
+        if ordered:
+            _process_and_sweep(res, ordered, now, summary, on_progress)
+    if deliver and summary.alerts:
+        dispatch_due_deliveries(res, now)
+    summary.unique_stories = _unique_stories(res, ordered)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _store_and_order(res: Resources, paths: Sequence[Path], now: datetime, summary: ReplaySummary) -> list[int]:
+    """Store every readable item; the ids to process, oldest first."""
     ids: list[int] = []
     for path in paths:
         for batch in read_replay_file(path.read_bytes(), path.name):
@@ -94,25 +107,24 @@ def replay_paths(res: Resources, paths: Sequence[Path], now: datetime, *,
             summary.updated += len(outcome.updated)
             summary.unchanged += outcome.unchanged
             ids.extend(outcome.to_process)
-    ordered, buckets = _by_event_time(res, ids)
-    if ordered:
-        sweeper = _Sweeper(res, buckets[0], now)
-        with _frozen_heap(), _extraction_pool(len(ordered)) as pool:
-            for done, result in _pipelined(res, ordered, now, pool):
-                summary.processed += result.processed
-                summary.failed += len(result.failed)
-                summary.dead += len(result.dead)
-                sweeper.touched(result.regions, buckets[done - 1])
-                if done < len(ordered):
-                    summary.alerts.extend(sweeper.sweep_settled(buckets[done]))
-                if on_progress:
-                    on_progress(done, len(ordered))
-            summary.alerts.extend(sweeper.sweep_all(buckets[-1]))
-    if deliver and summary.alerts:
-        dispatch_due_deliveries(res, now)
-    summary.unique_stories = _unique_stories(res, ordered)
-    summary.seconds = time.monotonic() - started
-    return summary
+    return _by_event_time(res, ids)
+
+
+def _process_and_sweep(res: Resources, ordered: list[int], now: datetime, summary: ReplaySummary,
+                       on_progress: Callable[[int, int], None] | None) -> None:
+    buckets = _buckets_of(res, ordered)
+    sweeper = _Sweeper(res, buckets[0], now)
+    with _extraction_pool(len(ordered)) as pool:
+        for done, result in _pipelined(res, ordered, now, pool):
+            summary.processed += result.processed
+            summary.failed += len(result.failed)
+            summary.dead += len(result.dead)
+            sweeper.touched(result.regions, buckets[done - 1])
+            if done < len(ordered):
+                summary.alerts.extend(sweeper.sweep_settled(buckets[done]))
+            if on_progress:
+                on_progress(done, len(ordered))
+    summary.alerts.extend(sweeper.sweep_all(buckets[-1]))
 
 
 class _Sweeper:
@@ -162,15 +174,19 @@ class _Sweeper:
 
 
 @contextmanager
-def _frozen_heap() -> Iterator[None]:
-    """Moves what is alive before the replay out of the collector's sight: full collections scanned
-    it over and over (modules, tables), ~20 % of the storing process's CPU, and the forked
-    extraction pool inherits the frozen heap."""
+def _quiet_collector() -> Iterator[None]:
+    """Freezes the heap alive before the replay (after a warm-up, so the forked extraction pool
+    inherits the tables built once) and collects the young generation every 10,000 allocations
+    instead of 700: full collections rescanned modules and tables over and over, about a fifth
+    of the storing process's CPU (docs/decisions/replay-collector.md)."""
     warm_up()
     gc.freeze()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(10_000, 20, 20)
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
@@ -207,16 +223,21 @@ def _extraction_pool(n_items: int) -> Iterator[Executor | None]:
         yield pool
 
 
-def _by_event_time(res: Resources, ids: list[int]) -> tuple[list[int], list[int]]:
-    """The items oldest first, and the bucket of each."""
+def _by_event_time(res: Resources, ids: list[int]) -> list[int]:
     if not ids:
-        return [], []
-    size = res.settings.bucket_seconds
+        return []
     with res.engine.connect() as conn:
-        rows = conn.execute(sa.select(items.c.id, items.c.event_time).where(items.c.id.in_(ids))
-                            .order_by(items.c.event_time, items.c.id)).all()
-    when = [r[1] if r[1].tzinfo else r[1].replace(tzinfo=UTC) for r in rows]
-    return [int(r[0]) for r in rows], [bucket_index(t, size) for t in when]
+        rows = conn.execute(sa.select(items.c.id).where(items.c.id.in_(ids))
+                            .order_by(items.c.event_time, items.c.id))
+        return [int(r[0]) for r in rows]
+
+
+def _buckets_of(res: Resources, ordered: list[int]) -> list[int]:
+    """The event-time bucket of each item, in the given order."""
+    with res.engine.connect() as conn:
+        when = dict(conn.execute(sa.select(items.c.id, items.c.event_time).where(items.c.id.in_(ordered))).all())
+    size = res.settings.bucket_seconds
+    return [bucket_index(t if t.tzinfo else t.replace(tzinfo=UTC), size) for t in (when[i] for i in ordered)]
 
 
 def _unique_stories(res: Resources, ids: list[int]) -> int:
