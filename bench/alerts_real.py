@@ -178,16 +178,16 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="rasd-alerts-real-"))
     valkey = EmbeddedValkey(tmp / "valkey").start()
     eval_cpu = [0.0]
-    real_eval = replay_service.evaluate_region
+    real_eval = replay_service.evaluate_many
 
     def timed_eval(*a: Any, **kw: Any) -> list[str]:  # evaluation CPU, apart from extraction
-        t = time.process_time()
+        t = time.thread_time()  # this thread only: the pool's result thread runs beside it
         try:
             return real_eval(*a, **kw)
         finally:
-            eval_cpu[0] += time.process_time() - t
+            eval_cpu[0] += time.thread_time() - t
 
-    replay_service.evaluate_region = timed_eval  # type: ignore[assignment]
+    replay_service.evaluate_many = timed_eval  # type: ignore[assignment]
     try:
         settings = Settings(data_dir=tmp / "data", redis_url=valkey.url, import_feeds_on_start=False, log_level="WARNING")
         configure_logging(settings)  # warnings only, on stderr: stdout is the JSON result

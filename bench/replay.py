@@ -90,7 +90,7 @@ def main() -> None:
                if any(k in f for k in ("process_item", "analyse", "assign", "update_signals", "save_article",
                                        "refresh_story", "store_items", "mark_attempt", "get_items", "set_state",
                                        "clean_article", "extract_casualties", "extract_entities", "score_keywords",
-                                       "evaluate_region", "fingerprint", "get_story", "execute"))][:18]
+                                       "evaluate_region", "evaluate_held", "fingerprint", "get_story", "execute"))][:18]
     top_self = [{"fn": f, "self_s": round(tt, 2)} for _, tt, f in sorted(rows, key=lambda r: -r[1])[:10]]
     print(json.dumps({
         "benchmark": "replay", "articles": summary["items_read"], "processed": summary["processed"],

@@ -167,10 +167,10 @@ def warm_up() -> None:
     forks its pool: every child, and each one re-forked after a crash, then starts warm and the
     children share those pages (docs/decisions/warm-up-before-fork.md). Pure code only: no
     connection is opened before the fork."""
-    from worker.pipeline import analyse
+    from worker import pipeline
     from worker.services import alerting, ingest, process  # noqa: F401  (imported for their side: loaded)
 
-    analyse("قتل ثلاثة مدنيين في قصف على مدينة إدلب أمس.", title="مقتل ثلاثة مدنيين")
+    pipeline.warm_up()
 
 
 @worker_init.connect

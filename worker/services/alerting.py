@@ -76,11 +76,12 @@ def busy_steps(counts: dict[int, int], first: int, last: int, params: Params) ->
 
 
 def sweep(counts: dict[int, int], sources_at: Any, state: RegionState, first: int, last: int,
-          params: Params) -> SweepResult:
+          params: Params, busy: list[int] | None = None) -> SweepResult:
     """Evaluate a region bucket by bucket from ``first`` to ``last`` (inclusive), in event time.
 
     ``counts`` maps bucket → unique stories; ``sources_at(w0, w1)`` gives distinct sources of a
     window and is only called when the window could qualify, so long replays stay cheap.
+    ``busy``: :func:`busy_steps` of the same arguments, when the caller has it already.
     """
     out = SweepResult(state=state)
     span = params.span
@@ -89,7 +90,7 @@ def sweep(counts: dict[int, int], sources_at: Any, state: RegionState, first: in
     # others the detector just folds the baseline, which the next evaluation does anyway (bucket by
     # bucket), so they are skipped — the same decisions and final state, at a fraction of the cost.
     # ``last`` is always evaluated so the state is folded to the end of the range.
-    steps = busy_steps(counts, first, last, params)
+    steps = list(busy) if busy is not None else busy_steps(counts, first, last, params)
     if not steps or steps[-1] != last:
         steps.append(last)
     # A step at least every HISTORY_HOURS/2 buckets, so each fold sees every skipped bucket.
@@ -133,21 +134,30 @@ def evaluate_and_alert(res: Resources, region_keys: Iterable[str], now: datetime
                        generation: int | None = None) -> int:
     """Live path: evaluate each region at the current bucket (after new stories were counted).
 
-    The regions whose locks are free are evaluated together, with one round trip or query per step
-    for all of them; a batch touches about ten regions, and one at a time this was two transactions
-    and eight round trips each. A region another worker is evaluating is then waited for alone: that
-    evaluation may have read the counts before this batch's stories were counted.
+    A batch touches about ten regions, evaluated together (:func:`evaluate_many`): one at a time
+    this was two transactions and eight round trips each.
     """
     cur = bucket_index(now, res.settings.bucket_seconds)
-    keys = sorted(set(region_keys))
+    return len(evaluate_many(res, dict.fromkeys(region_keys, cur), cur, now, generation))
+
+
+def evaluate_many(res: Resources, firsts: dict[str, int], last: int, now: datetime,
+                  generation: int | None = None) -> list[str]:
+    """Sweep each region of ``firsts`` from its first bucket to ``last``, taking their locks.
+
+    The regions whose locks are free are evaluated together (one round trip or query per step for
+    all of them); one that another worker is evaluating is then waited for alone: that evaluation
+    may have read the counts before the caller's stories were counted.
+    """
+    keys = sorted(firsts)
     held = locks.try_acquire(res.redis, [region_lock(k) for k in keys], REGION_LOCK_SECONDS)
     try:
-        created = len(evaluate_held(res, {k: cur for k in keys if region_lock(k) in held}, cur, now, generation))
+        created = evaluate_held(res, {k: firsts[k] for k in keys if region_lock(k) in held}, last, now, generation)
     finally:
         locks.release(res.redis, held)
     for key in keys:
         if region_lock(key) not in held:
-            created += len(evaluate_region(res, key, cur, cur, now, generation))
+            created += evaluate_region(res, key, firsts[key], last, now, generation)
     return created
 
 
@@ -182,8 +192,8 @@ def evaluate_held(res: Resources, firsts: dict[str, int], last: int, now: dateti
     counts = counters.nonzero_counts_many(ranges)
     # Sources of every bucket a window could need, for all regions in one round trip; windows are
     # then unions of per-bucket bitmasks (a long sweep tests thousands of windows).
-    need = {k: sorted(b for b in counts[k] if b > starts[k] - params.span) for k in keys
-            if busy_steps(counts[k], starts[k], last, params)}
+    busy = {k: busy_steps(counts[k], starts[k], last, params) for k in keys}
+    need = {k: sorted(b for b in counts[k] if b > starts[k] - params.span) for k in keys if busy[k]}
     masks = counters.source_masks_many(need)
 
     def sources_of(key: str) -> Any:
@@ -199,7 +209,7 @@ def evaluate_held(res: Resources, firsts: dict[str, int], last: int, now: dateti
     created: list[str | None] = []
     folded: dict[str, dict[str, Any]] = {}
     for k in keys:
-        result = sweep(counts[k], sources_of(k), states[k], starts[k], last, params)
+        result = sweep(counts[k], sources_of(k), states[k], starts[k], last, params, busy[k])
         created += [store_alert(res, k, d, counters, now) for d in result.decisions]
         folded[k] = result.state.to_json()
     with res.engine.begin() as conn:
