@@ -171,10 +171,10 @@ def feeds_add(url: str, name: Annotated[str, typer.Option()] = "",
     except RasdError as exc:
         fail(f"refused {url}: {exc.reason}", EXIT_USAGE)
     if not created:
-        console.print(f"feed {feed['id']} already registered: {feed['url']} (its name, interval and country were "
+        console.print(f"feed {feed.id} already registered: {feed.url} (its name, interval and country were "
                       "updated)", soft_wrap=True, highlight=False)
     else:
-        console.print(f"feed {feed['id']} added: {feed['url']}"
+        console.print(f"feed {feed.id} added: {feed.url}"
                       + ("" if name else " (named after its title at the first fetch)"), soft_wrap=True,
                       highlight=False)
 
@@ -188,14 +188,14 @@ def feeds_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
         rows = feeds_repo.list_feeds(conn)
     if as_json:
         for r in rows:
-            sys.stdout.write(json.dumps(jsonable(r), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(jsonable(r.as_dict()), ensure_ascii=False) + "\n")
         return
     table = Table("id", "name", "status", "errors", "next check", "last error / reason")
     for r in rows:
-        status = "paused" if r["paused_reason"] else ("disabled" if not r["enabled"] else
-                                                       ("failing" if r["error_count"] else "ok"))
-        table.add_row(str(r["id"]), r["name"][:30], status, str(r["error_count"]),
-                      jsonable(r["next_check_at"]), (r["paused_reason"] or r["last_error"] or "")[:70])
+        status = "paused" if r.paused_reason else ("disabled" if not r.enabled else
+                                                    ("failing" if r.error_count else "ok"))
+        table.add_row(str(r.id), r.name[:30], status, str(r.error_count),
+                      jsonable(r.next_check_at), (r.paused_reason or r.last_error or "")[:70])
     console.print(table)
 
 

@@ -78,8 +78,8 @@ def test_claim_due_leases_feeds_and_respects_pause(engine: Engine) -> None:
         assert feeds_repo.claim_due(conn, T0 + timedelta(minutes=5), 10, timedelta(minutes=10)) == []
         assert feeds_repo.claim_due(conn, T0 + timedelta(minutes=11), 10, timedelta(minutes=10)) == ids[:2]
         feed = feeds_repo.get_feed(conn, ids[2])
-    assert feed is not None and feed["paused_reason"] == "paused after 8 consecutive failures"
-    assert feed["error_count"] == 1 and feed["last_error"] == "boom"
+    assert feed is not None and feed.paused_reason == "paused after 8 consecutive failures"
+    assert feed.error_count == 1 and feed.last_error == "boom"
 
 
 def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
@@ -269,8 +269,8 @@ def test_a_feed_added_without_a_name_is_named_after_its_title(engine: Engine, ht
         for feed_id in (a, b):
             assert fetch_and_store(engine, fetcher, settings, feed_id, T0).status == "ok"
     with engine.connect() as conn:
-        names = {f["id"]: f["name"] for f in feeds_repo.list_feeds(conn)}
-        last_new = {f["id"]: f["last_new_item_at"] for f in feeds_repo.list_feeds(conn)}
+        names = {f.id: f.name for f in feeds_repo.list_feeds(conn)}
+        last_new = {f.id: f.last_new_item_at for f in feeds_repo.list_feeds(conn)}
         sources = {int(r.feed_id): r.source for r in conn.execute(sa.select(items.c.feed_id, items.c.source))}
     assert names == {a: "مرصد الشمال", b: "اسمي"}
     assert sources == {a: "مرصد الشمال", b: "اسمي"}
