@@ -16,7 +16,7 @@ from worker.alerts.receiver import WebhookReceiver
 from worker.dedup.fingerprint import fingerprint, similarity
 from worker.pipeline import clean_and_extract
 from worker.services.process import raw_text
-from worker.store import articles_repo
+from worker.store import articles_repo, items_repo
 
 DEDUP_THRESHOLD = 0.5  # the default RASD_DEDUP_THRESHOLD, which the chaos workers run with
 
@@ -58,10 +58,9 @@ def merge_similarity(rasd: Rasd, story_id: int, event_of: dict[str, int]) -> flo
     events, fingerprinted as processing does: at or above the threshold, the index merged them by
     design (the load's events share one template), not through a lost or doubled write."""
     with rasd.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.text(
-            "SELECT i.guid, i.title, i.content, i.summary FROM items i JOIN articles a ON a.item_id = i.id "
-            "WHERE a.story_id = :sid"), {"sid": story_id}).mappings()]
-    prints = [(event_of[r["guid"]], fingerprint(clean_and_extract(raw_text(r), title=r["title"])[0], 128))
+        rows = items_repo.get_items(conn, [int(i) for i in conn.execute(sa.text(
+            "SELECT item_id FROM articles WHERE story_id = :sid"), {"sid": story_id}).scalars()])
+    prints = [(event_of[r.guid or ""], fingerprint(clean_and_extract(raw_text(r), title=r.title)[0], 128))
               for r in rows]
     return max((similarity(a.signature, b.signature) for (ea, a), (eb, b) in combinations(prints, 2) if ea != eb),
                default=0.0)

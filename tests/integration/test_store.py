@@ -120,9 +120,9 @@ def test_a_story_refreshed_from_the_batch_rows_equals_one_read_back(engine: Engi
         articles_repo.refresh_stories(conn, {a}, T0)
     batch = [row(b, a, 9), row(c, c, 2)]  # b joins story a; c is re-processed into a story of its own
     with engine.connect() as conn:
-        item_rows = {i["id"]: i for i in items_repo.get_items(conn, [b, c])}
+        item_rows = {i.id: i for i in items_repo.get_items(conn, [b, c])}
     fresh = [{**{k: r[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
-              **{k: item_rows[r["item_id"]][k] for k in articles_repo.STORY_ITEM_INPUTS}} for r in batch]
+              **{k: getattr(item_rows[r["item_id"]], k) for k in articles_repo.STORY_ITEM_INPUTS}} for r in batch]
     results = []
     for given in (fresh, None):
         with engine.begin() as conn:
@@ -224,9 +224,10 @@ def test_stories_extended_in_place_equal_stories_recomputed_from_all_their_artic
             previous = articles_repo.save_articles(conn, batch)
             story_ids = {int(r["story_id"]) for r in batch} | {p for p in previous.values() if p is not None}
             stored = articles_repo.get_stories(conn, story_ids)
-            item_rows = {i["id"]: i for i in items_repo.get_items(conn, [int(r["item_id"]) for r in batch])}
+            item_rows = {i.id: i for i in items_repo.get_items(conn, [int(r["item_id"]) for r in batch])}
             fresh = [{**{k: r[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
-                      **{k: item_rows[r["item_id"]][k] for k in articles_repo.STORY_ITEM_INPUTS}} for r in batch]
+                      **{k: getattr(item_rows[r["item_id"]], k) for k in articles_repo.STORY_ITEM_INPUTS}}
+                     for r in batch]
             given = articles_repo.refresh_stories(conn, story_ids, now, fresh, stored=stored, previous=previous)
         assert set().union(*read_back) == expected_read, f"batch {n}"
         with engine.begin() as conn:
