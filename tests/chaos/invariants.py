@@ -40,8 +40,8 @@ def miscounted_stories(rasd: Rasd) -> list[str]:
         recomputed = articles_repo.refresh_stories(conn, ids, now)  # rolled back below
         conn.rollback()
 
-    def columns(story: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in story.items() if k != "updated_at"}
+    def columns(story: articles_repo.Story) -> dict[str, Any]:
+        return {k: v for k, v in story.columns().items() if k != "updated_at"}
 
     out = [f"{sid}: articles without a row" for sid in sorted(recomputed.keys() - stored.keys())]
     out += [f"{sid}: row without articles" for sid in sorted(stored.keys() - recomputed.keys())]

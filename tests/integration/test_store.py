@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -95,9 +96,9 @@ def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
             for item_id, totals in ((a, {"killed": 20, "injured": None}), (b, {"killed": 27, "injured": 5}))])
         assert previous == {a: None, b: None}
         story = articles_repo.refresh_stories(conn, {a}, T0)[a]
-    assert story["totals"] == {"killed": 27, "injured": 5}
-    assert story["size"] == 2
-    assert story["sources"] == ["Example"]
+    assert story.totals == {"killed": 27, "injured": 5}
+    assert story.size == 2
+    assert story.sources == ["Example"]
 
 
 def test_a_story_refreshed_from_the_batch_rows_equals_one_read_back(engine: Engine) -> None:
@@ -131,10 +132,10 @@ def test_a_story_refreshed_from_the_batch_rows_equals_one_read_back(engine: Engi
             conn.rollback()
     assert results[0] == results[1]
     story_a, story_c = results[0][a], results[0][c]
-    assert (story_a["size"], story_a["totals"], story_a["escalation_score"], story_a["title"]) == \
+    assert (story_a.size, story_a.totals, story_a.escalation_score, story_a.title) == \
         (2, {"killed": 9, "injured": None}, 2.25, "title a")
-    assert (story_c["size"], story_c["totals"], story_c["keywords"]) == (1, {"killed": 2, "injured": None}, {"قصف": 1})
-    assert story_a["regions"] == [{**regions[0], "since": [a, 0]}]  # its first mention: article a, first place
+    assert (story_c.size, story_c.totals, story_c.keywords) == (1, {"killed": 2, "injured": None}, {"قصف": 1})
+    assert story_a.regions == [{**regions[0], "since": [a, 0]}]  # its first mention: article a, first place
 
 
 def test_a_changed_feed_stores_only_what_changed_and_remembers_its_items(engine: Engine, httpserver: HTTPServer
@@ -234,19 +235,19 @@ def test_stories_extended_in_place_equal_stories_recomputed_from_all_their_artic
             kept = articles_repo.get_stories(conn, {a, d})
             recomputed = articles_repo.refresh_stories(conn, {a, d}, now)
             conn.rollback()
-        assert {sid: {k: v for k, v in s.items() if k != "updated_at"} for sid, s in kept.items()} == \
-            {sid: {k: v for k, v in s.items() if k != "updated_at"} for sid, s in recomputed.items()}, f"batch {n}"
+        assert {sid: replace(s, updated_at=now) for sid, s in kept.items()} == \
+            {sid: replace(s, updated_at=now) for sid, s in recomputed.items()}, f"batch {n}"
         assert {sid: given[sid] for sid in given if sid in recomputed} == \
             {sid: recomputed[sid] for sid in given if sid in recomputed}, f"batch {n}"
     story_a, story_d = kept[a], kept[d]
-    assert (story_a["size"], story_a["title"], story_a["sources"], story_a["totals"], story_a["keywords"]) == \
+    assert (story_a.size, story_a.title, story_a.sources, story_a.totals, story_a.keywords) == \
         (3, "title a", ["Coast", "East", "North"], {"killed": 2, "injured": 1}, {f"kw{a}": 1})
-    assert [r["name_en"] for r in story_a["regions"]] == ["Raqqa", "Hama", "Aleppo", "Homs"]
-    assert (story_a["event_time"], story_a["escalation_score"], story_a["first_item_id"]) == (T0, 1.5, a)
-    assert (story_d["size"], story_d["title"], story_d["sources"], story_d["totals"]) == \
+    assert [r["name_en"] for r in story_a.regions or []] == ["Raqqa", "Hama", "Aleppo", "Homs"]
+    assert (story_a.event_time, story_a.escalation_score, story_a.first_item_id) == (T0, 1.5, a)
+    assert (story_d.size, story_d.title, story_d.sources, story_d.totals) == \
         (3, "title c", ["Coast", "North"], {"killed": 9, "injured": 4})
-    assert [r["name_en"] for r in story_d["regions"]] == ["Aleppo", "Daraa"]
-    assert (story_d["first_seen"], story_d["event_time"], story_d["first_item_id"]) == \
+    assert [r["name_en"] for r in story_d.regions or []] == ["Aleppo", "Daraa"]
+    assert (story_d.first_seen, story_d.event_time, story_d.first_item_id) == \
         (T0 + timedelta(seconds=2), T0 + timedelta(minutes=3), c)
 
 

@@ -27,6 +27,7 @@ from worker.pipeline import Extraction, clean_and_extract
 from worker.resources import Resources
 from worker.states import ItemState
 from worker.store import articles_repo, items_repo
+from worker.store.articles_repo import Story
 from worker.store.filters import one_of
 from worker.store.items_repo import Item
 from worker.store.tables import items
@@ -256,7 +257,7 @@ def store_extractions(res: Resources, extracted: list[tuple[Item, Analysed]], no
                    for row, (item, _) in zip(rows, extracted, strict=True)})
         conn.execute(sa.update(items).where(one_of(conn, items.c.id, [r["item_id"] for r in rows]))
                      .values(state=ItemState.PROCESSED, last_error=None))
-    return update_signals(res, [(sid, before.get(sid, {}), after.get(sid, {})) for sid in sorted(story_ids)])
+    return update_signals(res, [(sid, before.get(sid), after.get(sid)) for sid in sorted(story_ids)])
 
 
 def _count(dedup_results: Counter[str], kinds: Counter[str], types: Counter[str]) -> None:
@@ -269,14 +270,14 @@ def _count(dedup_results: Counter[str], kinds: Counter[str], types: Counter[str]
         metrics.count_entity(entity_type, n)
 
 
-def counted_regions(story: dict[str, Any]) -> set[str]:
+def counted_regions(story: Story | None) -> set[str]:
     """Region keys a story is counted in: only escalation stories count toward spikes."""
-    if not story or float(story.get("escalation_score") or 0) <= 0:
+    if story is None or story.escalation_score <= 0:
         return set()
-    return {region_key(r) for r in story.get("regions") or []}
+    return {region_key(r) for r in story.regions or []}
 
 
-def update_signals(res: Resources, changes: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> set[str]:
+def update_signals(res: Resources, changes: list[tuple[int, Story | None, Story | None]]) -> set[str]:
     """Move stories' membership in the (region, bucket) sets from their old state to the new one.
 
     ``changes`` holds (story id, story before, story after). Set membership makes this idempotent:
@@ -289,10 +290,10 @@ def update_signals(res: Resources, changes: list[tuple[int, dict[str, Any], dict
     additions: list[tuple[list[str], str, str, Any]] = []
     for story_id, before, after in changes:
         old_keys, new_keys = counted_regions(before), counted_regions(after)
-        moved = bool(before and after and before["event_time"] != after["event_time"])
-        if old_keys and (old_keys - new_keys or moved or not after):
-            changed |= set(counters.remove_story(sorted(old_keys), str(story_id), before["event_time"]))
-        if new_keys:
-            additions += [(sorted(new_keys), str(story_id), source, after["event_time"])
-                          for source in after["sources"]]
+        moved = before is not None and after is not None and before.event_time != after.event_time
+        if before is not None and old_keys and (old_keys - new_keys or moved or after is None):
+            changed |= set(counters.remove_story(sorted(old_keys), str(story_id), before.event_time))
+        if after is not None and new_keys:
+            additions += [(sorted(new_keys), str(story_id), source, after.event_time)
+                          for source in after.sources or []]
     return changed | counters.add_stories(additions)
