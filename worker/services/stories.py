@@ -16,7 +16,7 @@ from worker.errors import RasdError
 from worker.services import regions as region_catalogue
 from worker.store import stories_repo
 from worker.store.filters import one_of
-from worker.store.stories_repo import Cursor, StoryFilter
+from worker.store.stories_repo import Cursor, ListedStory, StoryFilter
 from worker.store.story_index import query_terms
 from worker.store.tables import articles, items
 
@@ -90,35 +90,35 @@ def story_page(conn: Connection, sq: StoryQuery) -> tuple[list[dict[str, Any]], 
     more = len(rows) > sq.limit
     rows = rows[:sq.limit]
     views = story_views(conn, rows)
-    nxt = encode_cursor(Cursor(rows[-1]["event_time"], int(rows[-1]["id"]))) if more and rows else None
+    nxt = encode_cursor(Cursor(rows[-1].event_time, rows[-1].id)) if more and rows else None
     return views, nxt
 
 
-def story_views(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    ids = [int(r["id"]) for r in rows]
+def story_views(conn: Connection, rows: list[ListedStory]) -> list[dict[str, Any]]:
+    ids = [r.id for r in rows]
     last = _last_published(conn, ids)
     severity = stories_repo.alert_severities(conn, ids)
-    return [story_view(r, last.get(int(r["id"])), severity.get(int(r["id"]))) for r in rows]
+    return [story_view(r, last.get(r.id), severity.get(r.id)) for r in rows]
 
 
-def story_view(row: dict[str, Any], last_published: datetime | None, alert_severity: str | None) -> dict[str, Any]:
+def story_view(row: ListedStory, last_published: datetime | None, alert_severity: str | None) -> dict[str, Any]:
     """The public story object: an event row."""
-    totals = row["totals"] or {}
+    totals = row.totals or {}
     return {
-        "id": int(row["id"]),
-        "first_published": row["event_time"],
-        "last_published": last_published or row["event_time"],
-        "title": row["title"],
-        "url": row["url"],
-        "sources": list(row["sources"] or []),
-        "source_count": len(row["sources"] or []),
-        "article_count": int(row["size"]),
-        "regions": [region_catalogue.from_stored(r) for r in row["regions"] or []],
+        "id": row.id,
+        "first_published": row.event_time,
+        "last_published": last_published or row.event_time,
+        "title": row.title,
+        "url": row.url,
+        "sources": list(row.sources or []),
+        "source_count": len(row.sources or []),
+        "article_count": row.size,
+        "regions": [region_catalogue.from_stored(r) for r in row.regions or []],
         "killed": totals.get("killed"),
         "injured": totals.get("injured"),
-        "actors": list(row.get("actors") or []),
-        "keywords": dict(row["keywords"] or {}),
-        "escalation_score": float(row["escalation_score"] or 0.0),
+        "actors": list(row.actors or []),
+        "keywords": dict(row.keywords or {}),
+        "escalation_score": float(row.escalation_score or 0.0),
         "alert_severity": alert_severity,
     }
 

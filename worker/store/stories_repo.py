@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from worker.store import story_index
+from worker.store.articles_repo import Story
 from worker.store.filters import one_of
 from worker.store.tables import alert_stories, stories, story_docs, story_regions
 
@@ -28,6 +29,13 @@ class StoryFilter:
     ids: list[int] | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ListedStory(Story):
+    """A story row with the actors of its search document (None: no document yet)."""
+
+    actors: list[str] | None
+
+
 @dataclass(frozen=True)
 class Cursor:
     """Where the next page starts: after (event_time, id) in newest-first order."""
@@ -36,7 +44,7 @@ class Cursor:
     story_id: int
 
 
-def list_stories(conn: Connection, f: StoryFilter, *, limit: int, after: Cursor | None = None) -> list[dict[str, Any]]:
+def list_stories(conn: Connection, f: StoryFilter, *, limit: int, after: Cursor | None = None) -> list[ListedStory]:
     """Story rows (with ``actors``), newest event first; ``limit`` rows after ``after``.
 
     One region: walked from ``story_regions``' (region, event time) index, so the newest page of a
@@ -63,7 +71,7 @@ def list_stories(conn: Connection, f: StoryFilter, *, limit: int, after: Cursor 
         q = q.where(cond)
     if after is not None:
         q = q.where(sa.or_(time_col < after.event_time, sa.and_(time_col == after.event_time, id_col < after.story_id)))
-    return [dict(r) for r in conn.execute(q).mappings()]
+    return [ListedStory(**r) for r in conn.execute(q).mappings()]
 
 
 def _conditions(conn: Connection, f: StoryFilter) -> list[sa.ColumnElement[bool]]:
