@@ -401,11 +401,11 @@ def alerts_list(as_json: Annotated[bool, typer.Option("--json")] = False,
         rows = alerts_repo.list_alerts(conn, since=since_at, limit=max(total, 1) if all_ else limit, offset=offset)
     if as_json:
         for r in rows:
-            sys.stdout.write(json.dumps(r["payload"], ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(r.payload, ensure_ascii=False) + "\n")
     else:
         table = Table("created", "severity", "region", "window", "stories", "killed", "score")
         for r in rows:
-            render_alert_row(table, r["payload"])
+            render_alert_row(table, r.payload)
         console.print(table)
     shown_to = offset + len(rows)
     if shown_to < total:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from worker.errors import RasdError
 from worker.services import regions as region_catalogue
+from worker.states import Severity
 from worker.store import stories_repo
 from worker.store.filters import one_of
 from worker.store.stories_repo import Cursor, ListedStory, StoryFilter
@@ -65,7 +66,16 @@ def to_filter(sq: StoryQuery) -> StoryFilter:
     if country is not None and (len(country) != 2 or not country.isalpha()):
         raise BadQuery("country is an ISO 3166-1 alpha-2 code, e.g. SY")
     return StoryFilter(region_keys=region_keys(sq.region), country=country, since=sq.since, until=sq.until,
-                       min_killed=sq.min_killed, severity=sq.severity, terms=terms)
+                       min_killed=sq.min_killed, severity=_severity(sq.severity), terms=terms)
+
+
+def _severity(value: str | None) -> Severity | None:
+    if not value:
+        return None
+    try:
+        return Severity(value)
+    except ValueError:
+        raise BadQuery(f"severity is one of {', '.join(Severity)}, not {value[:40]!r}") from None
 
 
 def encode_cursor(c: Cursor) -> str:

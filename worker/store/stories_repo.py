@@ -9,12 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.states import Severity
 from worker.store import story_index
 from worker.store.articles_repo import Story
 from worker.store.filters import one_of
 from worker.store.tables import alert_stories, stories, story_docs, story_regions
-
-SEVERITY_RANK = {"watch": 1, "warning": 2, "critical": 3}
 
 
 @dataclass(frozen=True)
@@ -24,7 +23,7 @@ class StoryFilter:
     since: datetime | None = None  # event time, inclusive
     until: datetime | None = None  # event time, exclusive
     min_killed: int | None = None
-    severity: str | None = None  # behind an alert of at least this severity
+    severity: Severity | None = None  # behind an alert of at least this severity
     terms: list[str] | None = None  # full-text: every term
     ids: list[int] | None = None
 
@@ -94,7 +93,7 @@ def _conditions(conn: Connection, f: StoryFilter) -> list[sa.ColumnElement[bool]
     if f.min_killed is not None:
         out.append(stories.c.totals["killed"].as_integer() >= f.min_killed)
     if f.severity:
-        wanted = [s for s, rank in SEVERITY_RANK.items() if rank >= SEVERITY_RANK[f.severity]]
+        wanted = [s for s in Severity if s.rank >= f.severity.rank]
         out.append(stories.c.id.in_(sa.select(alert_stories.c.story_id)
                                     .where(alert_stories.c.severity.in_(wanted)).scalar_subquery()))
     if f.terms:
@@ -104,15 +103,16 @@ def _conditions(conn: Connection, f: StoryFilter) -> list[sa.ColumnElement[bool]
     return out
 
 
-def alert_severities(conn: Connection, story_ids: list[int]) -> dict[int, str]:
+def alert_severities(conn: Connection, story_ids: list[int]) -> dict[int, Severity]:
     """The highest severity of an alert each story is behind (stories behind none are absent)."""
     if not story_ids:
         return {}
-    out: dict[int, str] = {}
-    for sid, sev in conn.execute(sa.select(alert_stories.c.story_id, alert_stories.c.severity)
-                                 .where(one_of(conn, alert_stories.c.story_id, story_ids))):
-        if SEVERITY_RANK.get(str(sev), 0) > SEVERITY_RANK.get(out.get(int(sid), ""), 0):
-            out[int(sid)] = str(sev)
+    out: dict[int, Severity] = {}
+    for sid, stored in conn.execute(sa.select(alert_stories.c.story_id, alert_stories.c.severity)
+                                    .where(one_of(conn, alert_stories.c.story_id, story_ids))):
+        severity, known = Severity(stored), out.get(int(sid))
+        if known is None or severity.rank > known.rank:
+            out[int(sid)] = severity
     return out
 
 
