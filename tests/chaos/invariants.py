@@ -96,6 +96,10 @@ def check(rasd: Rasd, client: redis.Redis, server: FeedServer, live: WebhookRece
     report["states"] = dict(states)
     not_processed = [r["guid"] for r in rows if r["state"] != "processed" and r["guid"] != poison_guid]
     report["not_processed"] = not_processed[:20]
+    # Why each one stopped: a fault-parked item says "exceeded max attempts", a code error its message.
+    report["not_processed_why"] = {r["guid"]: {"state": r["state"], "attempts": r["attempts"],
+                                               "last_error": (r["last_error"] or "")[:300]}
+                                   for r in rows if r["guid"] in not_processed[:20]}
 
     # Stories: all copies of one event share one story; two events never share one.
     story_of_event: dict[int, set[int]] = defaultdict(set)
