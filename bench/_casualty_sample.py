@@ -12,7 +12,10 @@ Counts per stratum are arguments; the committed set is the default (185 / 50 / 5
 stratum was taken first to 120, then extended in the same hash order to 185 until the annotated
 set held at least 60 articles with only background figures. The second round (dev2,
 bench/data/casualties_real_dev2.jsonl) is ``--bg 263 --cur 71 --none 71`` minus the committed set:
-the next 78 / 21 / 21 of each stratum in the same order (the first set's proportions). The dev/test split is sha1("split:" + docno): first hex digit
+the next 78 / 21 / 21 of each stratum in the same order (the first set's proportions). The third
+round (dev3, bench/data/casualties_real_dev3.jsonl) is ``--bg 66 --cur 19 --none 19 --exclude
+bench/data/casualties_real.jsonl --exclude bench/data/casualties_real_dev2.jsonl --only-split dev``:
+the next articles of each stratum that fall in the dev half, so none could join the test set. The dev/test split is sha1("split:" + docno): first hex digit
 0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
 Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
 """
@@ -51,12 +54,19 @@ def main() -> None:
     ap.add_argument("--bg", type=int, default=185)
     ap.add_argument("--cur", type=int, default=50)
     ap.add_argument("--none", type=int, default=50)
+    ap.add_argument("--exclude", type=Path, action="append", default=[],
+                    help="annotation file (JSON lines with docno) whose articles are skipped; repeatable")
+    ap.add_argument("--only-split", choices=("dev", "test"), help="keep only articles of this hash split")
     args = ap.parse_args()
+    skip = {json.loads(line)["docno"] for f in args.exclude
+            for line in f.read_text(encoding="utf-8").splitlines() if line}
     want = {"bg": args.bg, "cur": args.cur, "none": args.none}
     strata: dict[str, list[str]] = {k: [] for k in want}
     with args.jsonl.open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
+            if row["docno"] in skip or (args.only_split and split_of(row["docno"]) != args.only_split):
+                continue
             strata[stratum(f"{row['title']}\n{row['content']}")].append(row["docno"])
     for name, docnos in strata.items():
         docnos.sort(key=lambda d: hashlib.sha1(d.encode()).hexdigest())

@@ -15,10 +15,13 @@ misses by class:
 set by sha1("split:" + docno) (the rule in bench/_casualty_sample.py), or dev2: a second annotation
 round (bench/data/casualties_real_dev2.jsonl, the next articles of each stratum in the sampler's
 order), scored once on the untouched code as a held-out estimate and used for development after.
-``--misses`` lists each miss (docno, wanted, got) for dev and dev2, never for test.
+dev3 is a third round (bench/data/casualties_real_dev3.jsonl: the next articles of each stratum
+in the sampler's order that fall in the dev half of the hash split), scored once on the untouched
+code in the same way. ``--split work`` scores dev + dev2 + dev3 together.
+``--misses`` lists each miss (docno, wanted, got) for dev, dev2, dev3 and work, never for test.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
-with bench/data/casualties_real_dev2.jsonl beside it, all three splits).
+with bench/data/casualties_real_dev2.jsonl and _dev3.jsonl beside it, all four splits).
 """
 
 from __future__ import annotations
@@ -104,7 +107,8 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
-_SPLITS = ("dev", "dev2", "test")
+_SPLITS = ("dev", "dev2", "dev3", "test")
+_WORK = ("dev", "dev2", "dev3")
 
 
 def _read_notes(path: Path) -> list[dict[str, Any]]:
@@ -112,10 +116,11 @@ def _read_notes(path: Path) -> list[dict[str, Any]]:
     notes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for a in notes:
         a["split"] = split_of(a["docno"])
-    dev2 = path.with_name(f"{path.stem}_dev2{path.suffix}")
-    if dev2.exists():
-        notes += [{**json.loads(line), "split": "dev2"}
-                  for line in dev2.read_text(encoding="utf-8").splitlines() if line]
+    for name in ("dev2", "dev3"):
+        extra = path.with_name(f"{path.stem}_{name}{path.suffix}")
+        if extra.exists():
+            notes += [{**json.loads(line), "split": name}
+                      for line in extra.read_text(encoding="utf-8").splitlines() if line]
     return notes
 
 
@@ -123,14 +128,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
-    ap.add_argument("--split", choices=(*_SPLITS, "all", "both"), default="both",
-                    help="both (the default): dev, dev2 and test, one object each")
-    ap.add_argument("--misses", action="store_true", help="list each miss (dev and dev2 only)")
+    ap.add_argument("--split", choices=(*_SPLITS, "work", "all", "both"), default="both",
+                    help="both (the default): dev, dev2, dev3 and test, one object each; "
+                         "work: dev + dev2 + dev3 together (never the test set)")
+    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2, dev3 and work only)")
     args = ap.parse_args()
     if not args.jsonl.exists():
         sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")
     notes = _read_notes(args.annotations)
-    if args.split not in ("all", "both"):
+    if args.split == "work":
+        notes = [a for a in notes if a["split"] in _WORK]
+    elif args.split not in ("all", "both"):
         notes = [a for a in notes if a["split"] == args.split]
     wanted = {a["docno"] for a in notes}
     texts: dict[str, dict[str, Any]] = {}
@@ -149,7 +157,7 @@ def main() -> None:
             result[name] = score(texts, part, False)
     else:
         result = {"benchmark": "casualties_real", "split": args.split,
-                  **score(texts, notes, args.misses and args.split in ("dev", "dev2"))}
+                  **score(texts, notes, args.misses and args.split in (*_WORK, "work"))}
     print(json.dumps(result, ensure_ascii=False))
 
 

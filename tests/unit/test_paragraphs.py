@@ -92,3 +92,9 @@ def test_words_found_once_in_the_article_settle_a_unit_without_comparing_it() ->
     other = "وأعلن الدفاع المدني انتشال جثث الضحايا من تحت أنقاض المحال التجارية."
     result = dedup_paragraphs("\n".join([first, other, copy]))
     assert (result.text, result.removed) == (f"{first}\n{other}", 1)
+
+
+def test_split_glued_keeps_abbreviations_whole() -> None:
+    assert split_glued('وقال لقناة "إن.تي.في" التركية') == 'وقال لقناة "إن.تي.في" التركية'
+    assert split_glued("نقلا عن أ.ف.ب. انتهى") == "نقلا عن أ.ف.ب. انتهى"
+    assert split_glued("تحدث عنه.وقال الوزير") == "تحدث عنه.\nوقال الوزير"

@@ -26,6 +26,25 @@ MIN_BLOCK_WORDS: Final = 8  # a repeated run of sentences inside a kept paragrap
 
 # "...وحماة.وأدى": sentence end glued to the next paragraph's first Arabic letter.
 _GLUED = re.compile(r"(?<=[^\d\s][.!؟?])(?=[\u0621-\u064A])")
+# "إن.تي.في", "أ.ف.ب": dots between parts of at most this many letters are an abbreviation's.
+_ABBREV_PART: Final = 3
+
+
+def _is_abbreviation_dot(text: str, i: int) -> bool:
+    """Whether the "." at ``i`` joins two short letter groups ("إن.تي.في"), not two sentences."""
+    if text[i] != "." or i == 0:
+        return False
+    a = i
+    while a > 0 and text[a - 1].isalpha():
+        a -= 1
+    b = i + 1
+    while b < len(text) and text[b].isalpha():
+        b += 1
+    return 0 < i - a <= _ABBREV_PART and 0 < b - i - 1 <= _ABBREV_PART
+
+
+def _glued_break(m: re.Match[str]) -> str:
+    return "" if _is_abbreviation_dot(m.string, m.start() - 1) else "\n"
 _SENTENCE = re.compile(r"[^.!؟?]*(?:[.!؟?]+[»\"”')\]]*|$)")
 
 
@@ -47,7 +66,7 @@ def split_glued(text: str) -> str:
         i = text.find(stop)
         while i != -1:
             if i + 1 < len(text) and "\u0621" <= text[i + 1] <= "\u064a":
-                return _GLUED.sub("\n", text)
+                return _GLUED.sub(_glued_break, text)
             i = text.find(stop, i + 1)
     return text
 

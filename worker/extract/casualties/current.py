@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, clause_bounds, line_of, sentence_range
+from worker.extract.casualties.tables import RIGHT, VICTIM, WHO
 from worker.extract.numbers import NUM_WORDS, T_COMMA, T_NUM, T_WORD
 
 _BG_AFTER_FI = frozenset(b for a, b in lx.BACKGROUND_PAIRS if a == "في")
@@ -21,6 +22,7 @@ _BG_FIRST = frozenset(["منذ", "ومنذ", "عام", "العام", "سنه", "
 _WEEKDAYS = {w: d for d, names in enumerate(lx.WEEKDAYS) for w in names}
 _MONTHS = lx.MONTHS
 _PAST_ADJ = frozenset(["الماضي", "الماضيه", "المنصرم", "المنصرمه", "الفائت", "الفائته", "السابق", "السابقه"])
+_FUTURE_ADJ = frozenset(["المقبل", "المقبله", "القادم", "القادمه"])
 
 
 def _date_before(doc: Doc, k: int, month: int) -> bool:
@@ -35,13 +37,17 @@ def _date_before(doc: Doc, k: int, month: int) -> bool:
         day = lx.ORDINAL_DAYS.get(doc.w[prev] or "", 0)
     elif prev >= 0 and doc.kinds[prev] == T_NUM and doc.norms[prev].isdigit():
         day = int(doc.norms[prev])
-    year = ref.year
+    year = 0
     for j in range(k + 1, min(doc.n, k + 4)):
         if doc.kinds[j] == T_NUM and doc.norms[j].isdigit() and len(doc.norms[j]) == 4:
             year = int(doc.norms[j])
             break
         if doc.kinds[j] != T_WORD or doc.norms[j] not in _MONTHS:
             break
+    if year == 0:
+        # no year: a month two or more after the publication month is last year's ("وفي نوفمبر" in March)
+        future = doc.w[k + 1] in _FUTURE_ADJ or (doc.w[k + 1] in _MONTHS and doc.w[k + 2] in _FUTURE_ADJ)
+        year = ref.year - 1 if month > ref.month + 1 and not future else ref.year
     if not 1 <= day <= 31:
         return (year, month) < (ref.year, ref.month)
     try:
@@ -51,6 +57,18 @@ def _date_before(doc: Doc, k: int, month: int) -> bool:
     return when < ref - timedelta(days=2)
 
 
+_APPROX_BEFORE = frozenset(p + w for w in ("نحو", "حوالي", "قرابه", "زهاء") for p in ("", "و", "ب"))
+
+
+def _counts_people(doc: Doc, k: int) -> bool:
+    """The 4-digit number at ``k`` is a count, not a year: "قرابة 2000 جريح", "أكثر من 1900 شخص"."""
+    prev = doc.norms[k - 1] if k else ""
+    if prev in _APPROX_BEFORE or (prev == "من" and k > 1 and doc.norms[k - 2] in ("اكثر", "اقل", "ازيد")):
+        return True
+    nxt = doc.w[k + 1] or ""
+    return nxt in VICTIM or nxt in WHO or nxt in RIGHT
+
+
 def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     """Whether token ``k`` opens a background cue (a past or cumulative time, a war, an earlier event)."""
     kinds, norms = doc.kinds, doc.norms
@@ -58,7 +76,8 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     nk = kinds[k + 1] if k + 1 <= hi else 0
     nn = norms[k + 1] if k + 1 <= hi else ""
     if kinds[k] == T_NUM:
-        return bool(doc.ref is not None and w.isdigit() and len(w) == 4 and 1900 <= int(w) < doc.ref.year)
+        return bool(doc.ref is not None and w.isdigit() and len(w) == 4 and 1900 <= int(w) < doc.ref.year) \
+            and not _counts_people(doc, k)
     if w in lx.BACKGROUND_SINGLE or w in lx.WAR_NOUNS or w in lx.EARLIER_MARKERS:
         return True
     if w in _BG_AFTER_FI and k > lo and norms[k - 1] == "في":
@@ -94,7 +113,10 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     if w not in lx.DURATION_NOUNS or k <= lo:
         return False
     if w in lx.DUAL_DURATIONS:
-        before = norms[k - 1]
+        j = k - 1
+        while j > lo and norms[j] in lx.APPROX_SKIP:
+            j -= 1  # "خلال نحو شهرين"
+        before = norms[j]
         if w == "يومين" and before not in ("بعد", "قبل", "وبعد", "وقبل"):
             return False  # "خلال يومين" of fighting is still the current event
     elif kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS:
@@ -177,14 +199,22 @@ def is_background(doc: Doc, i: int) -> bool:
     key = doc.clause[i]
     hit = doc.bg.get(key)
     if hit is None:
+        lo, hi = clause_bounds(doc, i)
+        if any(lo <= k <= hi and doc.norms[k] in _COMES_AFTER for k in _sentence_cues(doc, doc.sent[i], i)):
+            return _is_background_uncached(doc, i)  # depends on the figure's side of "بعد": not cached
         hit = doc.bg[key] = _is_background_uncached(doc, i)
     return hit
+
+
+# "ويأتي مقتل الجندي بعد يوم من …": the after-word's cue dates what follows it, not the subject before it
+_COMES_AFTER = lx.AFTER_WORDS - {"غداه"}
 
 
 def _is_background_uncached(doc: Doc, i: int) -> bool:
     lo, hi = clause_bounds(doc, i)
     cues = _sentence_cues(doc, doc.sent[i], i)
-    if any(lo <= k <= hi for k in cues):
+    after = next((k for k in cues if i < k <= hi and doc.norms[k] in _COMES_AFTER), hi + 1)
+    if any(lo <= k <= hi and k < after for k in cues):
         return True
     # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
     # مقتل 100"), unless this clause names today's time
@@ -239,23 +269,7 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
             zone.append(f)
         elif c.count >= lx.WAR_SCALE and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
             c.background = True
-    # "كما أصيب 1700": a sentence that continues a background one is background
-    prev_sent = -1
-    prev_bg = False
-    for f in figs:
-        c = f.cas
-        if f.sent != prev_sent:
-            lo = sentence_range(doc, f.sent, f.first)[0]
-            first = doc.norms[lo] if doc.kinds[lo] == T_WORD else ""
-            if first in lx.CONTINUATIONS and prev_bg and not c.background \
-                    and not _now_anchor(doc, *clause_bounds(doc, f.first)):
-                for g in figs:
-                    if g.sent == f.sent:
-                        g.cas.background = True
-            group = [g for g in figs if g.sent == f.sent and g.cas.count is not None]
-            if group:
-                prev_bg = all(g.cas.background for g in group)
-                prev_sent = f.sent
+    _continuations(doc, figs)
     # a figure repeated elsewhere with a background cue is that background figure
     bg_counts = {(f.cas.kind, f.cas.count) for f in figs
                  if f.cas.background and f.cas.count is not None and f.cas.count >= lx.MIN_REPEAT_COUNT}
@@ -267,6 +281,32 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
         f.cas.background = True
     _companions(doc, figs)
     _earlier_context(doc, figs)
+    _continuations(doc, figs)  # again: the passes above may have made a continued sentence background
+    _yesterday_context(doc, figs)
+    _known_event_clauses(doc, figs)
+
+
+def _continuations(doc: Doc, figs: list[Fig]) -> None:
+    """"كما أصيب 1700": a sentence that continues a background one is background."""
+    by_sent: dict[int, list[Fig]] = {}
+    for f in figs:
+        by_sent.setdefault(f.sent, []).append(f)
+    prev_sent = -1
+    prev_bg = False
+    for f in figs:
+        c = f.cas
+        if f.sent != prev_sent:
+            same = by_sent[f.sent]
+            lo = sentence_range(doc, f.sent, f.first)[0]
+            first = doc.norms[lo] if doc.kinds[lo] == T_WORD else ""
+            if first in lx.CONTINUATIONS and prev_bg and not c.background \
+                    and not _now_anchor(doc, *clause_bounds(doc, f.first)):
+                for g in same:
+                    g.cas.background = True
+            group = [g for g in same if g.cas.count is not None]
+            if group:
+                prev_bg = all(g.cas.background for g in group)
+                prev_sent = f.sent
 
 
 def _sentence_groups(figs: list[Fig]) -> list[list[Fig]]:
@@ -314,6 +354,7 @@ def _same_event(doc: Doc, prev: Fig, lo: int, hi: int) -> bool:
 
 _PAST_ADJ_CTX = frozenset([*_PAST_ADJ])
 _PERIOD_NOUNS = frozenset(["العام", "الشهر", "السنه", "عام"])
+_CONTEXT_PUNCT = ("\u060c", ",", ".", "/", "(", ")", "\u061f", "?", "!", ":", "\u061b", "\"", "\u00ab", "\u00bb")
 _ENDS = ".!?\u061f\u061b"
 
 
@@ -340,13 +381,89 @@ def _context_window(doc: Doc, s0: int) -> tuple[int, int]:
     return max(a, doc.head_end), b
 
 
-def _past_word(words: list[str], k: int, ref: date | None) -> bool:
-    """An earlier year, "العام الماضي", or "قبل أسبوع" at word ``k``."""
+def _turns_topic(doc: Doc, lo: int, hi: int) -> bool:
+    """The sentence opens by turning to another story ("من جهة أخرى،", "في سياق منفصل،", "ميدانيا،")."""
+    for k in range(lo, min(hi, lo + 4)):
+        if doc.norms[k] in lx.TOPIC_SHIFT_WORDS or (doc.norms[k], doc.norms[k + 1]) in lx.TOPIC_SHIFT_PAIRS:
+            return True
+    return False
+
+
+_COMPARE_REACH = 10  # words back from منذ to a superlative ("أكبر عدد من القتلى في يوم واحد منذ")
+_COMPARE_SPAN = 6  # words after منذ that name the comparison ("منذ حرب غزة عام 2014")
+
+
+def _outside_comparisons(words: list[str]) -> list[int]:
+    """Indices of ``words`` not inside a comparison: "أعنف يوم منذ حرب 2014" names no time of the story."""
+    out: list[int] = []
+    skip_to = -1
+    for k, w in enumerate(words):
+        if k <= skip_to:
+            continue
+        if w in ("منذ", "ومنذ") and any(x in lx.SUPERLATIVES for x in words[max(0, k - _COMPARE_REACH):k]):
+            skip_to = k + _COMPARE_SPAN
+            continue
+        out.append(k)
+    return out
+
+
+def _is_year(w: str) -> bool:
+    return len(w) == 4 and w.isdigit() and 1900 <= int(w) <= 2100
+
+
+def _past_word(words: list[str], k: int, ref: date | None) -> int:
+    """How word ``k`` dates the text: 2 for an earlier year, "العام الماضي" or "قبل أسبوع"; 1 for a
+    weaker mark ("الأحد الماضي", "فبراير الماضي", a weekday two to five days back, "منذ بدء …") that
+    dates a figure only when its sentence refers back to a known event; 0 for none."""
     w = words[k]
     nxt = words[k + 1] if k + 1 < len(words) else ""
     if w.isdigit():
-        return len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year
-    return (w in _PERIOD_NOUNS and nxt in _PAST_ADJ_CTX) or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS)
+        return 2 if len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year else 0
+    if (w in _PERIOD_NOUNS and nxt in _PAST_ADJ_CTX) or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS):
+        return 2
+    if w in ("منذ", "ومنذ") and nxt and nxt not in lx.MUNDHU_NOW:
+        return 1  # "ومنذ بدء هجومها، …": what the paragraph tells next is accumulated
+    day = _WEEKDAYS.get(w)
+    if (day is not None or w in _MONTHS) and nxt in _PAST_ADJ_CTX:
+        return 1
+    if day is not None and ref is not None and nxt not in _FUTURE_ADJ and 2 <= (ref.weekday() - day) % 7 <= 5 \
+            and (k == 0 or words[k - 1] not in ("غدا", "وغدا")):
+        return 1  # six days back is more often tomorrow ("غدا (الثلاثاء)") than an unmarked past day
+    return 0
+
+
+_DEFINITE = ("ال", "وال", "بال", "فال", "لل", "كال", "وبال", "ولل")
+# words that can open a mark of _past_word (besides 4-digit years): a cheap test before the scan
+_PAST_FIRST = frozenset([*_PERIOD_NOUNS, "قبل", "وقبل", "منذ", "ومنذ", *_WEEKDAYS, *_MONTHS])
+_TIME_WORDS = frozenset([*lx.NOW_WORDS, *_WEEKDAYS, *_MONTHS])  # a figure sentence naming its own time
+
+
+def _names_known_event(doc: Doc, lo: int, hi: int) -> bool:
+    """The sentence names an event with ال ("إثر الهجوم", "خلال المعارك"): one the text told before."""
+    for w in doc.norms[lo:hi + 1]:
+        for p in _DEFINITE:
+            if w.startswith(p) and w[len(p):] in lx.EVENT_NOUNS:
+                return True
+    return False
+
+
+_HEADING_REACH = 4  # paragraphs back to look for the sub-heading of a figure's section
+
+
+def _section_heading(doc: Doc, a: int) -> str:
+    """The sub-heading over the text at offset ``a``: the nearest of the few lines before it that is
+    short and ends with no full stop ("ما الذي حدث يوم السبت؟"); "" when there is none."""
+    text = doc.text
+    end = text.rfind("\n", 0, a)
+    for _ in range(_HEADING_REACH):
+        if end <= doc.head_end:
+            return ""
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line and len(line.split()) <= _MAX_HEADING_WORDS and line[-1] not in ".!\u061b":
+            return doc.folded[start:end]
+        end = start - 1
+    return ""
 
 
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
@@ -357,16 +474,102 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         if all(f.cas.background for f in group):
             continue
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
-        if any(w in lx.NOW_WORDS or w in _WEEKDAYS or w in _MONTHS for w in doc.norms[lo:hi + 1]) \
-                or any(doc.kinds[k] == T_NUM and len(doc.norms[k]) == 4 for k in range(lo, hi + 1)):
+        if not _TIME_WORDS.isdisjoint(doc.norms[lo:hi + 1]) \
+                or any(doc.kinds[k] == T_NUM and _is_year(doc.norms[k]) for k in range(lo, hi + 1)):
+            continue
+        if _turns_topic(doc, lo, hi):
             continue
         a, b = _context_window(doc, doc.starts[lo])
         if b - a < 8:
             continue
-        words = doc.folded[a:b].replace("\u060c", " ").replace(",", " ").replace(".", " ").split()
+        chunk = doc.folded[a:b] + " " + _section_heading(doc, a)
+        for ch in _CONTEXT_PUNCT:
+            chunk = chunk.replace(ch, " ")
+        words = chunk.split()
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
-        if any(_past_word(words, k, ref) for k in range(len(words))):
+        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk:
+            continue  # no word that can date it, and no year
+        mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
+                    if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
+        if mark == 2 or (mark == 1 and _names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 
+
+
+_YESTERDAY = frozenset(["امس", "وامس", "البارحه"])
+
+
+def _day_of(doc: Doc, lo: int, hi: int) -> int:
+    """Which day tokens ``lo..hi`` name: 0 today (اليوم، today's weekday), 1 yesterday (أمس, the
+    weekday before), -1 neither; today wins when both are named ("ليل الأحد الاثنين")."""
+    ref = doc.ref
+    day = -1
+    for k in range(lo, hi + 1):
+        w = doc.norms[k]
+        if w in _YESTERDAY:
+            day = 1
+        elif w == "اليوم" or w == "الليله":
+            if doc.norms[k - 1] in ("ذلك", "ذات") or doc.w[k + 1] == "الذي":
+                continue
+            return 0
+        else:
+            wd = _WEEKDAYS.get(w)
+            if wd is None or ref is None or doc.w[k + 1] in _PAST_ADJ:
+                continue
+            ago = (ref.weekday() - wd) % 7
+            if ago == 0:
+                return 0
+            if ago == 1:
+                day = 1
+    return day
+
+
+def _yesterday_context(doc: Doc, figs: list[Fig]) -> None:
+    """Once a counted figure is dated today, a later figure sentence dated yesterday tells an earlier
+    incident for context ("قتل فلسطيني الاثنين … والأحد، قتل ثلاثة"): background."""
+    today = False
+    for group in _sentence_groups(figs):
+        live = [f for f in group if not f.cas.background and not f.cas.vague and f.cas.kind in _TOLL_KINDS]
+        if not live:
+            continue
+        lo, hi = sentence_range(doc, group[0].sent, group[0].first)
+        day = _day_of(doc, lo, hi)
+        if day == 0:
+            today = True
+        elif day == 1 and today:
+            for f in live:
+                f.cas.background = True
+
+
+_RELATIVE = frozenset(["الذي", "التي", "اللذين", "اللتين", "الذين"])
+
+
+def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
+    """A toll in a relative clause on an event named with ال, after the lead ("للتحقيق في الهجوم في دوما
+    الذي قتل فيه نحو 40"), tells an event the reader knows, not news: background, unless its sentence
+    names today or yesterday or the article counts the same toll elsewhere."""
+    lead_end = _lead_end(doc)
+    for f in figs:
+        c = f.cas
+        if c.background or c.count is None or c.vague or doc.starts[f.first] < lead_end:
+            continue
+        lo = clause_bounds(doc, f.first)[0]
+        rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
+        if rel < 0 or not _names_known_event(doc, max(lo, rel - 4), rel - 1):
+            continue
+        slo, shi = sentence_range(doc, f.sent, f.first)
+        if _day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
+            continue  # today's or yesterday's event (the story's own) named by its day
+        if any(g is not f and not g.cas.background and g.cas.kind == c.kind and g.cas.count == c.count
+               for g in figs):
+            continue
+        c.background = True
+
+
+def _lead_end(doc: Doc) -> int:
+    """End offset of the lead: the title line and the first sentence of the body."""
+    start = doc.head_end + 1 if doc.head_end else 0
+    ends = [i for i in (doc.text.find(ch, start) for ch in ".!?\u061f\n") if i != -1]
+    return min(ends) if ends else len(doc.text)

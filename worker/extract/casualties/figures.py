@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from worker.extract.casualties import lexicon as lx
-from worker.extract.casualties.context import Doc, Fig, cue_ranges
+from worker.extract.casualties.context import Doc, Fig, cue_ranges, join_abbreviations
 from worker.extract.casualties.current import classify_article, is_background
 from worker.extract.casualties.incidents import resolve_incidents
 from worker.extract.casualties.tables import (
@@ -62,7 +62,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
     """
     if not text:
         return []
-    folded = fold_same_length(text)
+    folded = join_abbreviations(fold_same_length(text))
     marks = MARKS_RE.search(folded) is not None
     ranges = cue_ranges(folded, marks)
     if not ranges:
@@ -130,7 +130,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
             # "لقي سائق حتفه": one person
             single = _singular_after(doc, i + 1)
             wk, confirm = lx.WEAK_TRIGGERS[WEAK_BASE.get(norm) or ""]
-            if single is not None and (doc.w[i + 2] in confirm or doc.w[i + 3] in confirm):
+            if single is not None and _confirmed(doc, i + 2, confirm):
                 fig = _singular_fig(doc, i + 1, single, wk, figs, False, None)
                 if fig is not None:
                     figs.append(fig)
@@ -230,6 +230,8 @@ def _analyze_number(
             kind = lx.VICTIM_NOUNS[hit[0]]
             if kind in COUNTED and _combined_after(doc, r):
                 kind = lx.COMBINED
+    if kind == lx.INJURED and prev_w in lx.DIED_VERBS:
+        kind = lx.KILLED  # "وتوفي 7 جرحى": wounded people who died
     # 2. trigger on the left
     vso = WHO_BASE.get(nxt_w or "") is not None or nxt_w == "من"
     left_kind, update, negated, weak = _left_trigger(doc, left_start, i1, vso)
@@ -355,6 +357,9 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
         elif doc.w[j - 1] == "في" and not unknown:
             j -= 1  # "قتل في هجوم اليوم 4 أشخاص"
             steps += 1
+        elif not unknown and _fi_phrase(doc, j) >= 0:
+            j = _fi_phrase(doc, j)  # "وقتل ليلا في مدينتي زملكا وعربين أكثر من 50 شخصا": one step
+            steps += 1
         elif vso and unknown < 3:
             unknown += 1
         else:
@@ -420,7 +425,8 @@ def _combined_after(doc: Doc, r: int) -> bool:
         if nxt is not None:
             nb = VICTIM_BASE.get(nxt)
             if nb is not None and {lx.VICTIM_NOUNS[vb], lx.VICTIM_NOUNS[nb]} == {lx.KILLED, lx.INJURED}:
-                return True
+                # "3 قتلى وإصابة 8": the second noun has its own count, so the first count is killed only
+                return not _own_count(doc, r + (3 if doc.w[r + 1] == "و" else 2))
         return False
     for k in range(r, min(doc.n, r + 4)):
         if doc.w[k] in ("بين",):
@@ -428,6 +434,31 @@ def _combined_after(doc: Doc, r: int) -> bool:
         if doc.w[k] is None:
             return False
     return False
+
+
+def _own_count(doc: Doc, k: int) -> bool:
+    """A number (after "نحو", "أكثر من" …) starts at token ``k``."""
+    for j in range(k, k + 4):
+        if doc.kinds[j] == T_NUM or doc.w[j] in _NUM_WORDS:
+            return True
+        if doc.w[j] is None or doc.w[j] not in lx.LEFT_SKIP:
+            return False
+    return False
+
+
+def _fi_phrase(doc: Doc, j: int) -> int:
+    """Index of the "في" opening a short place phrase that ends at token ``j`` ("في مدينتي زملكا
+    وعربين"), or -1 when the words before ``j`` are not such a phrase."""
+    for k in range(j - 1, max(-1, j - 5), -1):
+        if doc.kinds[k] != T_WORD:
+            return -1
+        w = doc.norms[k]
+        if w in ("في", "وفي"):
+            return k
+        if TRIG_BASE.get(w) is not None or VICTIM.get(w) is not None or WEAK_BASE.get(w) is not None \
+                or WHO_BASE.get(w) is not None:
+            return -1
+    return -1
 
 
 def _right_verb(doc: Doc, start: int) -> str | None:
@@ -603,6 +634,12 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
             return None
     if doc.w[i - 1] in lx.NEGATIONS:
         return None
+    if _definite(doc.w[k] or "") and lx.SINGULAR_PEOPLE.get(b) not in ("perpetrators", "fighters") \
+            and not any(f.cas.count == 1 and f.cas.kind == kind for f in figs):
+        # "مقتل الجندي المخطوف": a person the reader knows from elsewhere, not news of a death; after
+        # "مقتل جندي" in the title it is that figure told again (kept, so it links to it). A named
+        # commander ("مقتل القيادي في الميليشيا فلان") is most often the news itself: kept.
+        return None
     # "مقتل ضابط وجندي": coordinated singular nouns count one each
     last = k
     n = 1
@@ -619,6 +656,11 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         fig.cas.text = doc.text[fig.cas.span[0]:fig.cas.span[1]]
         fig.last = last
     return fig
+
+
+def _definite(w: str) -> bool:
+    """A definite noun ("الجندي", "والشاب"; not "والده", which is a word of its own)."""
+    return w.startswith(("ال", "بال", "فال", "لل")) or (w.startswith("وال") and w not in lx.SINGULAR_PEOPLE)
 
 
 def _subject_singular(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:

@@ -104,6 +104,23 @@ def _alt_source(doc: Doc, f: Fig) -> bool:
     return any((norms[k], norms[k + 1]) in lx.ALT_SOURCE_PAIRS for k in range(lo, hi))
 
 
+_QUOTE_MARKS = ('"', "\u00ab", "\u201c", ":")
+
+
+def _quoted_repeats(doc: Doc, group: list[Fig], index: dict[int, int]) -> list[Fig]:
+    """Figures of one sentence that repeat an earlier count of it inside a quote ("مقتل 52 …: "سقط
+    نحو 52 شهيدا"") are that figure (rule 5); the rest of the group, in order."""
+    kept: list[Fig] = []
+    for f in group:
+        same = next((g for g in kept if g.cas.count == f.cas.count and not f.cas.update
+                     and any(q in doc.text[doc.ends[g.last]:doc.starts[f.first]] for q in _QUOTE_MARKS)), None)
+        if same is not None:
+            f.cas.sub_of = index[id(same)]
+        else:
+            kept.append(f)
+    return kept
+
+
 def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
     if len(figs) < 2:
         return
@@ -120,6 +137,8 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
     for groups in by_kind.values():
         anchors: list[Fig] = []
         for s, group in groups.items():
+            if len(group) >= 2:
+                group = _quoted_repeats(doc, group, index)
             prior = [a for a in anchors if a.sent != s]
             new_anchors: list[Fig] = []
             # a. breakdown of an earlier total

@@ -60,7 +60,13 @@ WEAK_TRIGGERS: dict[str, tuple[str, frozenset[str]]] = {
     "سقط": (KILLED, frozenset()),
     "سقطت": (KILLED, frozenset()),
     "وقوع": (KILLED, frozenset()),
+    # "توفي فتى … متأثرا بجروحه": died of wounds (توفي alone is any death)
+    **dict.fromkeys(["توفي", "توفيت", "توفوا", "توفيا"], (KILLED, frozenset(
+        {"متاثرا", "متاثره", "متاثرين", "متاثرون", "متاثرتين", "متاثرتان", "متاثران"}))),
 }
+# Verbs of dying right before a count of wounded: they died ("وتوفي 7 جرحى لاحقا").
+DIED_VERBS: frozenset[str] = frozenset(
+    p + v for v in ("توفي", "توفيت", "توفوا", "استشهد", "استشهدت", "قضي", "فارق") for p in ("", "و", "ف"))
 # Victim nouns right after a count ("48 قتيلا", "تسع جثث") or after a toll word (حصيلة القتلى).
 VICTIM_NOUNS: dict[str, str] = {
     **dict.fromkeys(["قتيل", "قتيلا", "قتلي", "شهيد", "شهيدا", "شهداء", "جثه", "جثث", "جثمان", "جثامين",
@@ -78,7 +84,8 @@ VICTIM_NOUNS: dict[str, str] = {
 }
 # Singular victim nouns that count 1 when they follow سقوط/وقوع ("سقوط قتيل").
 SINGULAR_VICTIMS: dict[str, str] = {"قتيل": KILLED, "شهيد": KILLED, "جريح": INJURED, "ضحيه": KILLED,
-                                    "جثه": KILLED, "مصاب": INJURED}
+                                    "جثه": KILLED, "مصاب": INJURED, "قتيلا": KILLED, "شهيدا": KILLED,
+                                    "جريحا": INJURED, "مصابا": INJURED}
 # Verbs/complements after "count + who" ("5 مدنيين قتلوا", "أصيب 10 آخرون بجروح").
 RIGHT_VERBS: dict[str, str] = {
     **dict.fromkeys(["قتلوا", "قتلا", "قتلن", "استشهدوا", "حتفهم", "حتفهما", "حتفهن", "مصرعهم",
@@ -111,7 +118,8 @@ WHO: dict[str, str] = {
                      "مرتزقه", "مسلح", "مسلحين", "مسلحا", "مسلحون", "متمرد", "متمردين", "متمردا",
                      "متمردون", "تكفيري", "تكفيريين", "تكفيريا", "تكفيريون", "جهادي", "جهاديين", "جهاديا",
                      "ارهابيا", "ارهابيون", "حوثيين", "حوثيا", "حوثيون"], "fighters"),
-    **dict.fromkeys(["صحفي", "صحفيين", "صحفيا", "اعلامي", "اعلاميين", "مصور", "مراسل"], "journalists"),
+    **dict.fromkeys(["صحفي", "صحفيين", "صحفيا", "صحافي", "صحافيين", "صحافيا", "صحافيون", "اعلامي",
+                     "اعلاميين", "مصور", "مراسل"], "journalists"),
     **dict.fromkeys(["مسعف", "مسعفين", "طبيب", "اطباء", "ممرض", "ممرضين", "مسعفا"], "medics"),
     **dict.fromkeys(["متظاهر", "متظاهرين", "متظاهرا", "محتج", "محتجين", "محتجا"], "protesters"),
     **dict.fromkeys(["فلسطيني", "فلسطينيين", "فلسطينيا", "فلسطينيون"], "Palestinians"),
@@ -135,9 +143,10 @@ SINGULAR_PEOPLE: dict[str, str] = {
     **dict.fromkeys(["امراه", "سيده", "مسنه"], "women"),
     **dict.fromkeys(["شاب", "رجل", "شخص", "مسن", "والد", "والده", "والدته", "شقيق", "شقيقه", "ابن",
                      "ابنه", "زوجته", "لاجئ", "مهاجر", "اخر", "ثالث", "رابع", "خامس", "سائق", "راكب",
-                     "مختار", "امام", "معلم", "ناشط", "حارس", "مسؤول", "مستوطن"], "people"),
+                     "مختار", "امام", "معلم", "ناشط", "حارس", "مسؤول", "مستوطن", "مقيم", "مرشح", "محام",
+                     "قاض", "تاجر", "مهندس", "مدرس", "زائر", "سائح", "حاج"], "people"),
     **dict.fromkeys(["عنصر", "مقاتل", "قيادي", "قائد", "مسلح"], "fighters"),
-    **dict.fromkeys(["صحفي", "مصور", "مراسل", "اعلامي"], "journalists"),
+    **dict.fromkeys(["صحفي", "صحافي", "مصور", "مراسل", "اعلامي"], "journalists"),
     **dict.fromkeys(["مسعف", "طبيب", "ممرض"], "medics"),
     **dict.fromkeys(["فلسطيني"], "Palestinians"),
     **dict.fromkeys(["متظاهر", "محتج"], "protesters"),
@@ -159,7 +168,8 @@ SUB_MARKERS: frozenset[str] = frozenset(
 # Toll-update cues before the count ("ارتفعت حصيلة القتلى إلى 27").
 UPDATE_CUES: frozenset[str] = frozenset(
     ["يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت", "ارتفع", "ارتفعت", "ارتفاع", "ترتفع", "يرتفع", "لترتفع", "ليرتفع", "ليصل", "لتصل", "وصلت",
-     "اجمالي", "الاجمالي", "الاجماليه", "ليبلغ", "لتبلغ", "مجموع", "الاجمالي", "ارتفعت"])
+     "اجمالي", "الاجمالي", "الاجماليه", "ليبلغ", "لتبلغ", "مجموع", "الاجمالي", "ارتفعت",
+     "وارتفع", "وارتفعت", "فارتفع", "فارتفعت", "ويرتفع", "وترتفع"])
 
 # Toll nouns: a figure they introduce is a running total ("بلغت حصيلة قتلى القصف اليوم 35").
 TOLL_NOUNS: frozenset[str] = frozenset(["حصيله", "الحصيله", "حصيلتها", "حصيلته", "وحصيله"])
@@ -172,7 +182,8 @@ LEFT_SKIP: frozenset[str] = frozenset(
      "اجمالي", "الاجمالي", "مجموع", "و", "اسفر", "اسفرت", "تسبب", "ادي", "الي", "بنحو", "يفوق",
      "يتجاوز", "النهائيه", "الاوليه", "الجديده", "الرسميه", "جراء", "حيث", "اليوم", "امس", "قد",
      "ايضا", "كذلك", "كما", "فقط", "نحوا", "بحوالي", "الي", "حتي", "الان", "تبلغ", "يبلغ", "ال",
-     "يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت"])
+     "يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت", "ليلا", "صباحا", "مساء", "فجرا", "ظهرا", "عصرا",
+     "الليله"])
 # A clause naming another source gives an alternative estimate of the same incident, not a new one.
 ALT_SOURCE_PAIRS: frozenset[tuple[str, str]] = frozenset(
     [("مصادر", "اخري"), ("مصدر", "اخر"), ("روايه", "اخري"), ("تقديرات", "اخري"), ("جهات", "اخري"),
@@ -332,6 +343,12 @@ TRAILING_OPENERS: frozenset[str] = frozenset(["منذ", "خلال", "طوال", 
 # Today's time in the figure's clause keeps it current.
 NOW_WORDS: frozenset[str] = frozenset(["اليوم", "الليله", "حاليا", "صباح", "فجر", "ظهر", "صباحا", "فجرا",
                                        "ظهرا", "ليلا", "امس", "البارحه"])
+# Openers of a sentence that turns to another story ("من جهة أخرى، أعلن المرصد مقتل 12"): it takes no
+# time from the text before it.
+TOPIC_SHIFT_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    [("جهه", "اخري"), ("ناحيه", "اخري"), ("سياق", "اخر"), ("سياق", "منفصل"), ("صعيد", "اخر"),
+     ("جانب", "اخر"), ("جبهه", "اخري")])
+TOPIC_SHIFT_WORDS: frozenset[str] = frozenset(["ميدانيا", "وميدانيا"])
 # Sentence openers that continue the previous sentence's scope ("كما أصيب 1700").
 CONTINUATIONS: frozenset[str] = frozenset(["كما", "وكما", "كذلك", "وكذلك"])
 # "الاثنين" is Monday unless it follows the people counted ("الجنديين الاثنين").
