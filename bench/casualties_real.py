@@ -2,7 +2,8 @@
 
 Why: the gold sets in tests/ are own-written sentences; this measures ``totals`` on real articles
 whose texts stay outside the repository (read from a path). Each article is cleaned and extracted
-as ``rasd extract`` does (title first, then the content; the feed's publication date as the reference date). Prints one JSON object: killed and
+as ``rasd extract`` does (title first, then the content; the feed's publication date as the reference date;
+the gazetteer places of the text, as the pipeline passes them). Prints one JSON object: killed and
 injured exact match, approximate-flag agreement, precision of a null killed total, and the
 misses by class:
 
@@ -11,6 +12,8 @@ misses by class:
 * ``current_missed``     a current toll exists, the extractor gave null
 * ``over`` / ``under``   both numbers, the extractor's is larger / smaller
 
+``--split`` defaults to ``work`` (dev + dev2 + dev3): the held-back test set is printed only when
+asked for by name (``--split test``, ``both`` or ``all``), so a development run never shows it.
 ``--split dev|dev2|test|all`` selects the dev set (looked at while developing), the held-back test
 set by sha1("split:" + docno) (the rule in bench/_casualty_sample.py), or dev2: a second annotation
 round (bench/data/casualties_real_dev2.jsonl, the next articles of each stratum in the sampler's
@@ -21,7 +24,7 @@ code in the same way. ``--split work`` scores dev + dev2 + dev3 together.
 ``--misses`` lists each miss (docno, wanted, got) for dev, dev2, dev3 and work, never for test.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
-with bench/data/casualties_real_dev2.jsonl and _dev3.jsonl beside it, all four splits).
+with bench/data/casualties_real_dev2.jsonl and _dev3.jsonl beside it, ``--split work``).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._casualty_sample import split_of
 from worker.extract.casualties import extract_casualties, totals_and_approximate
+from worker.extract.entities import extract_entities, place_spans
 from worker.text.clean import clean_article
 
 
@@ -49,7 +53,8 @@ def predict(title: str, content: str, published: str) -> tuple[dict[str, int | N
         reference: date | None = parsedate_to_datetime(published).date()
     except (TypeError, ValueError):
         reference = None
-    return totals_and_approximate(extract_casualties(text, reference=reference))
+    places = place_spans(extract_entities(text, reference, tagger=False))
+    return totals_and_approximate(extract_casualties(text, reference=reference, places=places))
 
 
 def miss_class(tag: str, want: int | None, got: int | None) -> str:
@@ -128,9 +133,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
-    ap.add_argument("--split", choices=(*_SPLITS, "work", "all", "both"), default="both",
-                    help="both (the default): dev, dev2, dev3 and test, one object each; "
-                         "work: dev + dev2 + dev3 together (never the test set)")
+    ap.add_argument("--split", choices=(*_SPLITS, "work", "all", "both"), default="work",
+                    help="work (the default): dev + dev2 + dev3 together, never the test set; "
+                         "both: dev, dev2, dev3 and test, one object each; test/all only when asked")
     ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2, dev3 and work only)")
     args = ap.parse_args()
     if not args.jsonl.exists():

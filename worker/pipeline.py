@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from worker.extract.casualties import cumulative_kinds, extract_casualties, totals_evidence, totals_with_flags
-from worker.extract.entities import extract_entities, regions_for
+from worker.extract.entities import extract_entities, place_spans, regions_for
 from worker.extract.keywords import score_keywords
 from worker.models import Casualty, Entity, Keyword, Region
 from worker.text.clean import CleanResult, clean_article
@@ -56,8 +56,9 @@ def extract_text(text_clean: str, *, vague_bounds: dict[str, int] | None = None,
 
     ``reference`` (the article's publication date) resolves relative dates such as أمس.
     """
-    casualties = extract_casualties(text_clean, vague_bounds=vague_bounds, reference=reference)
     entities = extract_entities(text_clean, reference=reference)
+    casualties = extract_casualties(text_clean, vague_bounds=vague_bounds, reference=reference,
+                                    places=place_spans(entities))
     keywords, score = score_keywords(text_clean)
     totals, approximate, cumulative = totals_with_flags(casualties)
     return Extraction(

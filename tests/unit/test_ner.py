@@ -16,7 +16,9 @@ import pytest
 from worker.extract.entities import MAX_TAG_CHARS, extract_entities, lexicon, regions_for
 from worker.extract.ner import default_tagger
 from worker.extract.ner.conll import parse, score, spans
+from worker.extract.ner.consistency import propagate
 from worker.extract.ner.features import MAX_FEATURE_CHARS, Resources, strip_clitics, tokens, word_features
+from worker.extract.ner.resources import NAMES, list_memberships, load_names
 from worker.extract.ner.tagger import Tagger
 from worker.extract.ner.train import featurize
 
@@ -87,6 +89,55 @@ def test_decoder_is_exactly_crfsuite(tmp_path: Path) -> None:
     assert ours.tag_tokens(tests) == expected
     assert [ours.tag_tokens([t])[0] for t in tests] == expected
     assert any(label != "O" for seq in expected for label in seq)
+
+
+def test_spans_repeat_at_their_other_mentions() -> None:
+    words = ["قال", "الوزير", "سامر", "الخطيب", "إن", "شركة", "النور", "ستعود", ".",
+             "وأضاف", "الخطيب", "أن", "شركة", "النور", "وسامر", "الخطيب", "و", "دارة", "."]
+    labels = ["O", "O", "B-PER", "I-PER", "O", "B-ORG", "I-ORG", "O", "O",
+              "O", "O", "O", "O", "I-ORG", "B-PER", "I-PER", "O", "B-LOC", "O"]
+    assert propagate(words, labels) == [
+        "O", "O", "B-PER", "I-PER", "O", "B-ORG", "I-ORG", "O", "O",
+        # surname alone → PER; the whole ORG again only where all of it is O
+        "O", "B-PER", "O", "O", "I-ORG", "B-PER", "I-PER", "O", "B-LOC", "O"]
+    # a one-word span of another type beats the surname rule
+    assert propagate(["سامر", "الخطيب", "الخطيب", "الخطيب"], ["B-PER", "I-PER", "B-LOC", "O"])[3] == "B-LOC"
+    # matching form: hamza and ta marbuta folded; a single-word PER does not spread its word
+    assert propagate(["أسامة", "قال", "اسامه", "اسامه"], ["B-PER", "O", "O", "B-LOC"]) == [
+        "B-PER", "O", "B-PER", "B-LOC"]
+    assert propagate(["إن", "و", "."], ["O", "O", "O"]) == ["O", "O", "O"]
+    assert propagate([], []) == []
+
+
+def test_tag_tokens_document_mode_spreads_across_sentences() -> None:
+    from worker.extract.ner.train import fit
+
+    res = Resources({}, {})
+    w = fit(parse(_conll(60)), res, iterations=50)
+    tagger = Tagger(w.labels, w.transitions, w.state, res)
+    doc = [["وقال", "زياد", "الحلبي", "من", "شركة", "النور", "."], ["إن", "الحلبي", "طال", "."]]
+    first = ["O", "B-PER", "I-PER", "O", "B-ORG", "I-ORG", "O"]
+    assert tagger.tag_tokens(doc) == [first, ["O", "O", "O", "O"]]
+    assert tagger.tag_tokens(doc, document=True) == [first, ["O", "B-PER", "O", "O"]]
+    assert tagger.tag_tokens([doc[1]], document=True) == [["O", "O", "O", "O"]]
+
+
+def test_name_list_words_are_flagged() -> None:
+    names = load_names()
+    assert len(names) > 12_000 and {"سامر", "كريم", "لافروف"} <= names
+    assert all(n == n.strip() and " " not in n for n in names)
+    lists = list_memberships()
+    assert "NAME" in lists["لافروف"]
+    assert "g=NAME" in word_features("لافروف", Resources({}, lists))[2]
+    assert load_names(NAMES.with_name("absent.txt")) == frozenset()
+
+
+def test_build_names_keeps_arabic_words_in_matching_form() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    from build_names import name_words
+
+    assert name_words({"osama": "أسامة", "abd allah": "عبد الله", "x": "com.مثال", "a": "ب"}) == [
+        "اسامه", "الله", "عبد"]
 
 
 def test_shipped_model_finds_unlisted_people() -> None:

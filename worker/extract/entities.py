@@ -581,3 +581,10 @@ def regions_for(entities: list[Entity]) -> list[Region]:
             if key not in out:
                 out[key] = Region(c.name_ar, c.name_en, cc, "country", c.lat, c.lon)
     return list(out.values())
+
+
+def place_spans(entities: list[Entity]) -> list[tuple[int, int, str, str]]:
+    """(start, end, country, admin1_en or "") of every list/rule LOC entity: the places the casualty
+    stage compares with the article's event place (docs/casualties.md, "Other places")."""
+    return [(e.span[0], e.span[1], e.geo["country"], e.geo.get("admin1_en") or "") for e in entities
+            if e.type == "LOC" and e.geo and e.geo.get("country") and e.source != "tagger"]

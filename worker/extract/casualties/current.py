@@ -7,6 +7,7 @@ zones, war-scale tolls, repeats of a background figure, continuations).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from itertools import pairwise
 
@@ -256,7 +257,7 @@ def _names_disaster(doc: Doc, f: Fig) -> bool:
     return any(stem in w for w in doc.norms[lo:hi + 1] for stem in lx.DISASTER_STEMS)
 
 
-def classify_article(doc: Doc, figs: list[Fig]) -> None:
+def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, str, str]] = ()) -> None:
     """Background flags that need the whole article (docs/casualties.md, "Current event")."""
     if not figs:
         return
@@ -284,6 +285,8 @@ def classify_article(doc: Doc, figs: list[Fig]) -> None:
     _continuations(doc, figs)  # again: the passes above may have made a continued sentence background
     _yesterday_context(doc, figs)
     _known_event_clauses(doc, figs)
+    if places:
+        _other_places(doc, figs, places)
 
 
 def _continuations(doc: Doc, figs: list[Fig]) -> None:
@@ -573,3 +576,56 @@ def _lead_end(doc: Doc) -> int:
     start = doc.head_end + 1 if doc.head_end else 0
     ends = [i for i in (doc.text.find(ch, start) for ch in ".!?\u061f\n") if i != -1]
     return min(ends) if ends else len(doc.text)
+
+
+def _other_places(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, str, str]]) -> None:
+    """A toll whose sentence names only places outside the event's (the one country or admin1 the
+    title and lead name) and no day of its own tells another event: background. A lead naming
+    several regions, or a lead with its own toll, introduces separately reported incidents."""
+    lead_end = _lead_end(doc)
+    places = [p for p in places if _locative(doc.text, p[0])]
+    lead = {(c, a) for s, _e, c, a in places if s < lead_end}
+    if not lead or len({c for c, _a in lead}) > 1:
+        return
+    if any(doc.starts[f.first] < lead_end and not f.cas.background and f.cas.count is not None for f in figs):
+        return
+    country = next(iter(lead))[0]
+    counts: dict[str, int] = {}
+    for p in places:
+        counts[p[2]] = counts.get(p[2], 0) + 1
+    if max(counts.values()) > counts[country]:
+        return  # the lead's place is not the article's main country (an ambiguous name, a dateline)
+    for group in _sentence_groups(figs):
+        live = [f for f in group if not f.cas.background and f.cas.kind in _TOLL_KINDS]
+        if not live:
+            continue
+        lo, hi = sentence_range(doc, group[0].sent, group[0].first)
+        a, b = doc.starts[lo], doc.ends[hi]
+        own = [(c, ad) for s, _e, c, ad in places if a <= s < b]
+        if not own or any(c == country for c, _ad in own):
+            continue
+        if _day_of(doc, lo, hi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[lo:hi + 1]):
+            continue  # its own today or yesterday: a separately reported current incident
+        for f in live:
+            f.cas.background = True
+
+
+_LOCATIVE_WORDS = frozenset(["في", "قرب", "بالقرب", "شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي",
+                             "غربي", "وسط", "ريف", "داخل"])
+
+
+def _locative(text: str, start: int) -> bool:
+    """A place named as where something happens ("في حمص"، "بمدينة حمص"، "قرب درعا"), not as a
+    headquarters, a dateline or an actor ("ومقره لندن"، "دبي (CNN)"، "أعلنت إسرائيل")."""
+    if start >= 1 and text[start - 1] == "ب" and (start < 2 or not text[start - 2].isalpha()):
+        return True  # "بحمص"
+    words = text[max(0, start - 30):start].split()
+    if not words:
+        return False
+    prev = words[-1]
+    if prev.startswith(("ب", "وب")) and len(words) >= 1 and prev.lstrip("وب") in (
+            "مدينة", "بلدة", "قرية", "محافظة", "منطقة", "مديرية", "ريف", "حي", "مخيم", "ناحية"):
+        return True  # "بمدينة حمص"
+    if prev in ("مدينة", "بلدة", "قرية", "محافظة", "منطقة", "مديرية", "حي", "مخيم", "ناحية") and len(words) >= 2:
+        prev = words[-2]
+    return prev in _LOCATIVE_WORDS or prev in ("وفي", "ففي")

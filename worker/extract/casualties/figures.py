@@ -54,11 +54,13 @@ from worker.models import Casualty
 
 
 def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = None,
-                       reference: date | None = None) -> list[Casualty]:
+                       reference: date | None = None,
+                       places: Sequence[tuple[int, int, str, str]] | None = None) -> list[Casualty]:
     """Casualty figures of ``text`` in text order; spans index ``text``.
 
     ``reference`` (the publication date) dates weekdays and month names: a figure dated more than
-    a day before it is background.
+    a day before it is background. ``places`` (start, end, country, admin1 of the gazetteer places
+    named in ``text``: ``entities.place_spans``) tell a figure in another place than the event's.
     """
     if not text:
         return []
@@ -141,7 +143,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
                 cas = _make(doc, i + 1, i + 1, lx.SINGULAR_VICTIMS[sv], 1, None)
                 figs.append(Fig(cas, i + 1, i + 1, doc.sent[i]))
                 done = i + 1
-    classify_article(doc, figs)
+    classify_article(doc, figs, places or ())
     resolve_incidents(doc, figs)
     return [f.cas for f in figs]
 
@@ -343,6 +345,8 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
             return kind, update, False, False
         vb = VICTIM.get(w)
         if vb is not None and (vb[1] in ("ال", "وال", "لل", "بال") or toll) and not unknown:
+            if toll and _hedged(doc, j - 1):
+                return None, False, True, False
             return lx.VICTIM_NOUNS[vb[0]], update or _update_before(doc, j), False, False
         weak = WEAK_BASE.get(w)
         if weak is not None:
@@ -350,6 +354,8 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
             if confirm and _confirmed(doc, i1 + 1, confirm):
                 return wkind, update, False, True
             return none
+        if _hedged(doc, j):
+            return None, False, True, False  # "قد يصل عدد القتلى إلى 180": a forecast, not a toll
         if w in UPDATE:
             update = True
         elif w in LEFT_SKIP or toll:
@@ -477,6 +483,11 @@ def _right_verb(doc: Doc, start: int) -> str | None:
     return None
 
 
+def _hedged(doc: Doc, j: int) -> bool:
+    """A "may" verb at or just before ``j`` ("قد يصل عدد القتلى"، "قد ترتفع الحصيلة")."""
+    return any(doc.w[k] in lx.HEDGED_VERBS and doc.w[k - 1] in lx.HEDGES for k in range(max(1, j - 2), j + 1))
+
+
 def _coordinated_with(doc: Doc, m: NumberMatch, figs: list[Fig]) -> Fig | None:
     if not figs:
         return None
@@ -487,6 +498,8 @@ def _coordinated_with(doc: Doc, m: NumberMatch, figs: list[Fig]) -> Fig | None:
     if not conj:
         return None
     for k in range(prev.last + 1, m.first):
+        if k > prev.last + 1 and (doc.kinds[k] == T_NUM or doc.w[k] in _NUM_WORDS):
+            return None  # "88 قرية و20 جبلا": the number before it was not a figure, nor is this one
         w = doc.w[k]
         if w is not None and (TRIG_BASE.get(w) is not None or WEAK_BASE.get(w) is not None):
             return None

@@ -406,6 +406,11 @@ GROUP_SKIP: frozenset[str] = frozenset(["ميليشيا", "مليشيا", "مي�
 ARMY_WORDS: frozenset[str] = frozenset(["الجيش", "جيش", "القوات", "قوات", "الحرس"])
 POLICE_WORDS: frozenset[str] = frozenset(["الشرطه", "الامن", "شرطه", "امن"])
 NEGATIONS: frozenset[str] = frozenset(["لم", "لا", "دون", "عدم", "بدون", "ينف", "نفي", "نفت", "تنفي"])
+# A forecast is no toll: "قد" before an imperfect verb ("قد تصل إلى 180") and ربما mean "may"
+# ("قد ارتفعت" with a past verb is certain and stays).
+HEDGED_VERBS: frozenset[str] = frozenset(
+    ["يصل", "تصل", "يرتفع", "ترتفع", "يبلغ", "تبلغ", "يتجاوز", "تتجاوز", "يفوق", "تفوق", "يزيد", "تزيد"])
+HEDGES: frozenset[str] = frozenset(["قد", "وقد", "ربما", "وربما"])
 
 
 def expand(words: Mapping[str, str] | Iterable[str], *, definite: bool = True) -> dict[str, tuple[str, str]]:

@@ -10,6 +10,7 @@ from worker.text.normalize import normalize
 NER_DIR = Path(__file__).resolve().parent
 CLUSTERS = NER_DIR / "clusters.tsv"
 MODEL = NER_DIR / "model.tsv"
+NAMES = NER_DIR / "names.txt"
 
 
 def load_clusters(path: Path = CLUSTERS) -> dict[str, tuple[str, ...]]:
@@ -22,6 +23,13 @@ def load_clusters(path: Path = CLUSTERS) -> dict[str, tuple[str, ...]]:
             w, *ids = line.split("\t")
             out[w] = tuple(ids)
     return out
+
+
+def load_names(path: Path = NAMES) -> frozenset[str]:
+    """Personal-name words (matching form, one a line; ``tools/build_names.py``); empty when absent."""
+    if not path.exists():
+        return frozenset()
+    return frozenset(w for w in path.read_text(encoding="utf-8").split("\n") if w and not w.startswith("#"))
 
 
 def _add(lists: dict[str, set[str]], phrase: str, flag: str) -> None:
@@ -37,7 +45,8 @@ def _add(lists: dict[str, set[str]], phrase: str, flag: str) -> None:
 
 
 def list_memberships() -> dict[str, tuple[str, ...]]:
-    """Word → flags from the gazetteer (LOC), countries (CTRY), actors (PER/ORG), titles and cue words."""
+    """Word → flags from the gazetteer (LOC), countries (CTRY), actors (PER/ORG), titles, cue words
+    and personal-name words (NAME: the word itself only, a name list's words are too short to strip)."""
     from worker.extract import entities as ent  # lazy: entities imports the tagger
     from worker.extract.gazetteer import load
 
@@ -57,6 +66,8 @@ def list_memberships() -> dict[str, tuple[str, ...]]:
         _add(lists, t, "TITLE")
     for cue in ent._CUES:
         _add(lists, cue, "CUE")
+    for w in load_names():
+        lists.setdefault(w, set()).add("NAME")
     return {w: tuple(sorted(f)) for w, f in sorted(lists.items())}
 
 

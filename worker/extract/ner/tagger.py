@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from worker.extract.ner.conll import spans
+from worker.extract.ner.consistency import propagate
 from worker.extract.ner.features import (
     BOS,
     EOS,
@@ -86,13 +88,16 @@ class Tagger:
             r = self._row[key] = self._add(word_features(key, self.res))
         return r
 
-    def tag_tokens(self, sentences: list[list[str]]) -> list[list[str]]:
-        """BIO labels for pre-tokenized sentences (what ``bench/ner.py`` scores)."""
-        flat = self._decode(sentences)
+    def tag_tokens(self, sentences: list[list[str]], document: bool = False) -> list[list[str]]:
+        """BIO labels for pre-tokenized sentences (what ``bench/ner.py`` scores); ``document``: the
+        sentences are one text, whose spans repeat at their other mentions (:func:`propagate`)."""
+        flat = [self.labels[y] for y in self._decode(sentences)]
+        if document:
+            flat = propagate([w for s in sentences for w in s], flat)
         out: list[list[str]] = []
         i = 0
         for s in sentences:
-            out.append([self.labels[y] for y in flat[i : i + len(s)]])
+            out.append(flat[i : i + len(s)])
             i += len(s)
         return out
 
@@ -126,7 +131,8 @@ class Tagger:
         return viterbi(e.tolist(), self._t, starts)
 
     def spans(self, text: str) -> list[Span]:
-        """Entity spans of ``text`` (sentences split at . ! ? ؟ and line breaks)."""
+        """Entity spans of ``text`` (sentences split at . ! ? ؟ and line breaks; the text is one document
+        for :func:`propagate`)."""
         findall = TOKEN_RE.findall
         words: list[str] = []
         sentences: list[list[str]] = []
@@ -140,25 +146,8 @@ class Tagger:
                     a = k + 1
             if a < len(toks):
                 sentences.append(toks[a:])
-        labels = self._decode(sentences)
-        found: list[tuple[int, int, str]] = []  # token ranges
-        names = self.labels
-        o = self.o
-        start, typ = -1, ""
-        for i, y in enumerate(labels):
-            if y == o:
-                if typ:
-                    found.append((start, i, typ))
-                    typ = ""
-                continue
-            lab = names[y]
-            if typ and (lab[0] == "B" or lab[2:] != typ):
-                found.append((start, i, typ))
-                typ = ""
-            if not typ:
-                start, typ = i, lab[2:]
-        if typ:
-            found.append((start, len(labels), typ))
+        labels = propagate(words, [self.labels[y] for y in self._decode(sentences)])
+        found = sorted(spans(labels))  # token ranges
         if not found:
             return []
         # character offsets, walking the text token by token up to the last entity
