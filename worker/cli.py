@@ -171,10 +171,10 @@ def feeds_add(url: str, name: Annotated[str, typer.Option()] = "",
     except RasdError as exc:
         fail(f"refused {url}: {exc.reason}", EXIT_USAGE)
     if not created:
-        console.print(f"feed {feed['id']} already registered: {feed['url']} (its name, interval and country were "
+        console.print(f"feed {feed.id} already registered: {feed.url} (its name, interval and country were "
                       "updated)", soft_wrap=True, highlight=False)
     else:
-        console.print(f"feed {feed['id']} added: {feed['url']}"
+        console.print(f"feed {feed.id} added: {feed.url}"
                       + ("" if name else " (named after its title at the first fetch)"), soft_wrap=True,
                       highlight=False)
 
@@ -188,14 +188,14 @@ def feeds_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
         rows = feeds_repo.list_feeds(conn)
     if as_json:
         for r in rows:
-            sys.stdout.write(json.dumps(jsonable(r), ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(jsonable(r.as_dict()), ensure_ascii=False) + "\n")
         return
     table = Table("id", "name", "status", "errors", "next check", "last error / reason")
     for r in rows:
-        status = "paused" if r["paused_reason"] else ("disabled" if not r["enabled"] else
-                                                       ("failing" if r["error_count"] else "ok"))
-        table.add_row(str(r["id"]), r["name"][:30], status, str(r["error_count"]),
-                      jsonable(r["next_check_at"]), (r["paused_reason"] or r["last_error"] or "")[:70])
+        status = "paused" if r.paused_reason else ("disabled" if not r.enabled else
+                                                    ("failing" if r.error_count else "ok"))
+        table.add_row(str(r.id), r.name[:30], status, str(r.error_count),
+                      jsonable(r.next_check_at), (r.paused_reason or r.last_error or "")[:70])
     console.print(table)
 
 
@@ -401,11 +401,11 @@ def alerts_list(as_json: Annotated[bool, typer.Option("--json")] = False,
         rows = alerts_repo.list_alerts(conn, since=since_at, limit=max(total, 1) if all_ else limit, offset=offset)
     if as_json:
         for r in rows:
-            sys.stdout.write(json.dumps(r["payload"], ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(r.payload, ensure_ascii=False) + "\n")
     else:
         table = Table("created", "severity", "region", "window", "stories", "killed", "score")
         for r in rows:
-            render_alert_row(table, r["payload"])
+            render_alert_row(table, r.payload)
         console.print(table)
     shown_to = offset + len(rows)
     if shown_to < total:

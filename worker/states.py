@@ -45,3 +45,11 @@ class Severity(StrEnum):
     WATCH = "watch"
     WARNING = "warning"
     CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        """1 for watch up to 3 for critical: severities compare by it."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(Severity, start=1)}

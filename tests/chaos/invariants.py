@@ -16,7 +16,7 @@ from worker.alerts.receiver import WebhookReceiver
 from worker.dedup.fingerprint import fingerprint, similarity
 from worker.pipeline import clean_and_extract
 from worker.services.process import raw_text
-from worker.store import articles_repo
+from worker.store import articles_repo, items_repo
 
 DEDUP_THRESHOLD = 0.5  # the default RASD_DEDUP_THRESHOLD, which the chaos workers run with
 
@@ -40,8 +40,8 @@ def miscounted_stories(rasd: Rasd) -> list[str]:
         recomputed = articles_repo.refresh_stories(conn, ids, now)  # rolled back below
         conn.rollback()
 
-    def columns(story: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in story.items() if k != "updated_at"}
+    def columns(story: articles_repo.Story) -> dict[str, Any]:
+        return {k: v for k, v in story.columns().items() if k != "updated_at"}
 
     out = [f"{sid}: articles without a row" for sid in sorted(recomputed.keys() - stored.keys())]
     out += [f"{sid}: row without articles" for sid in sorted(stored.keys() - recomputed.keys())]
@@ -58,10 +58,9 @@ def merge_similarity(rasd: Rasd, story_id: int, event_of: dict[str, int]) -> flo
     events, fingerprinted as processing does: at or above the threshold, the index merged them by
     design (the load's events share one template), not through a lost or doubled write."""
     with rasd.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.text(
-            "SELECT i.guid, i.title, i.content, i.summary FROM items i JOIN articles a ON a.item_id = i.id "
-            "WHERE a.story_id = :sid"), {"sid": story_id}).mappings()]
-    prints = [(event_of[r["guid"]], fingerprint(clean_and_extract(raw_text(r), title=r["title"])[0], 128))
+        rows = items_repo.get_items(conn, [int(i) for i in conn.execute(sa.text(
+            "SELECT item_id FROM articles WHERE story_id = :sid"), {"sid": story_id}).scalars()])
+    prints = [(event_of[r.guid or ""], fingerprint(clean_and_extract(raw_text(r), title=r.title)[0], 128))
               for r in rows]
     return max((similarity(a.signature, b.signature) for (ea, a), (eb, b) in combinations(prints, 2) if ea != eb),
                default=0.0)
@@ -97,6 +96,10 @@ def check(rasd: Rasd, client: redis.Redis, server: FeedServer, live: WebhookRece
     report["states"] = dict(states)
     not_processed = [r["guid"] for r in rows if r["state"] != "processed" and r["guid"] != poison_guid]
     report["not_processed"] = not_processed[:20]
+    # Why each one stopped: a fault-parked item says "exceeded max attempts", a code error its message.
+    report["not_processed_why"] = {r["guid"]: {"state": r["state"], "attempts": r["attempts"],
+                                               "last_error": (r["last_error"] or "")[:300]}
+                                   for r in rows if r["guid"] in not_processed[:20]}
 
     # Stories: all copies of one event share one story; two events never share one.
     story_of_event: dict[int, set[int]] = defaultdict(set)

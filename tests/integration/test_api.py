@@ -216,8 +216,8 @@ def test_reingest_and_jobs(api: Api) -> None:
     assert (job["kind"], job["state"], job["progress"], job["params"]) == (
         "reingest_feed", "queued", {"done": 0, "total": 1}, {"feed": feed_id, "force": True})
     with api.res.engine.connect() as conn:
-        feed = feeds_repo.get_feed(conn, feed_id) or {}
-    assert (feed["etag"], feed["last_modified"]) == (None, None)  # forced: validators dropped
+        feed = feeds_repo.get_feed(conn, feed_id)
+    assert feed is not None and (feed.etag, feed.last_modified) == (None, None)  # forced: validators dropped
     queued = [json.loads(m) for m in api.res.redis.lrange("fetch", 0, -1)]
     assert [m["headers"]["task"] for m in queued] == ["worker.tasks.jobs.reingest_feed"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -78,8 +79,8 @@ def test_claim_due_leases_feeds_and_respects_pause(engine: Engine) -> None:
         assert feeds_repo.claim_due(conn, T0 + timedelta(minutes=5), 10, timedelta(minutes=10)) == []
         assert feeds_repo.claim_due(conn, T0 + timedelta(minutes=11), 10, timedelta(minutes=10)) == ids[:2]
         feed = feeds_repo.get_feed(conn, ids[2])
-    assert feed is not None and feed["paused_reason"] == "paused after 8 consecutive failures"
-    assert feed["error_count"] == 1 and feed["last_error"] == "boom"
+    assert feed is not None and feed.paused_reason == "paused after 8 consecutive failures"
+    assert feed.error_count == 1 and feed.last_error == "boom"
 
 
 def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
@@ -95,9 +96,9 @@ def test_story_totals_are_the_maximum_over_copies(engine: Engine) -> None:
             for item_id, totals in ((a, {"killed": 20, "injured": None}), (b, {"killed": 27, "injured": 5}))])
         assert previous == {a: None, b: None}
         story = articles_repo.refresh_stories(conn, {a}, T0)[a]
-    assert story["totals"] == {"killed": 27, "injured": 5}
-    assert story["size"] == 2
-    assert story["sources"] == ["Example"]
+    assert story.totals == {"killed": 27, "injured": 5}
+    assert story.size == 2
+    assert story.sources == ["Example"]
 
 
 def test_a_story_refreshed_from_the_batch_rows_equals_one_read_back(engine: Engine) -> None:
@@ -120,9 +121,9 @@ def test_a_story_refreshed_from_the_batch_rows_equals_one_read_back(engine: Engi
         articles_repo.refresh_stories(conn, {a}, T0)
     batch = [row(b, a, 9), row(c, c, 2)]  # b joins story a; c is re-processed into a story of its own
     with engine.connect() as conn:
-        item_rows = {i["id"]: i for i in items_repo.get_items(conn, [b, c])}
+        item_rows = {i.id: i for i in items_repo.get_items(conn, [b, c])}
     fresh = [{**{k: r[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
-              **{k: item_rows[r["item_id"]][k] for k in articles_repo.STORY_ITEM_INPUTS}} for r in batch]
+              **{k: getattr(item_rows[r["item_id"]], k) for k in articles_repo.STORY_ITEM_INPUTS}} for r in batch]
     results = []
     for given in (fresh, None):
         with engine.begin() as conn:
@@ -131,10 +132,10 @@ def test_a_story_refreshed_from_the_batch_rows_equals_one_read_back(engine: Engi
             conn.rollback()
     assert results[0] == results[1]
     story_a, story_c = results[0][a], results[0][c]
-    assert (story_a["size"], story_a["totals"], story_a["escalation_score"], story_a["title"]) == \
+    assert (story_a.size, story_a.totals, story_a.escalation_score, story_a.title) == \
         (2, {"killed": 9, "injured": None}, 2.25, "title a")
-    assert (story_c["size"], story_c["totals"], story_c["keywords"]) == (1, {"killed": 2, "injured": None}, {"قصف": 1})
-    assert story_a["regions"] == [{**regions[0], "since": [a, 0]}]  # its first mention: article a, first place
+    assert (story_c.size, story_c.totals, story_c.keywords) == (1, {"killed": 2, "injured": None}, {"قصف": 1})
+    assert story_a.regions == [{**regions[0], "since": [a, 0]}]  # its first mention: article a, first place
 
 
 def test_a_changed_feed_stores_only_what_changed_and_remembers_its_items(engine: Engine, httpserver: HTTPServer
@@ -224,28 +225,29 @@ def test_stories_extended_in_place_equal_stories_recomputed_from_all_their_artic
             previous = articles_repo.save_articles(conn, batch)
             story_ids = {int(r["story_id"]) for r in batch} | {p for p in previous.values() if p is not None}
             stored = articles_repo.get_stories(conn, story_ids)
-            item_rows = {i["id"]: i for i in items_repo.get_items(conn, [int(r["item_id"]) for r in batch])}
+            item_rows = {i.id: i for i in items_repo.get_items(conn, [int(r["item_id"]) for r in batch])}
             fresh = [{**{k: r[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
-                      **{k: item_rows[r["item_id"]][k] for k in articles_repo.STORY_ITEM_INPUTS}} for r in batch]
+                      **{k: getattr(item_rows[r["item_id"]], k) for k in articles_repo.STORY_ITEM_INPUTS}}
+                     for r in batch]
             given = articles_repo.refresh_stories(conn, story_ids, now, fresh, stored=stored, previous=previous)
         assert set().union(*read_back) == expected_read, f"batch {n}"
         with engine.begin() as conn:
             kept = articles_repo.get_stories(conn, {a, d})
             recomputed = articles_repo.refresh_stories(conn, {a, d}, now)
             conn.rollback()
-        assert {sid: {k: v for k, v in s.items() if k != "updated_at"} for sid, s in kept.items()} == \
-            {sid: {k: v for k, v in s.items() if k != "updated_at"} for sid, s in recomputed.items()}, f"batch {n}"
+        assert {sid: replace(s, updated_at=now) for sid, s in kept.items()} == \
+            {sid: replace(s, updated_at=now) for sid, s in recomputed.items()}, f"batch {n}"
         assert {sid: given[sid] for sid in given if sid in recomputed} == \
             {sid: recomputed[sid] for sid in given if sid in recomputed}, f"batch {n}"
     story_a, story_d = kept[a], kept[d]
-    assert (story_a["size"], story_a["title"], story_a["sources"], story_a["totals"], story_a["keywords"]) == \
+    assert (story_a.size, story_a.title, story_a.sources, story_a.totals, story_a.keywords) == \
         (3, "title a", ["Coast", "East", "North"], {"killed": 2, "injured": 1}, {f"kw{a}": 1})
-    assert [r["name_en"] for r in story_a["regions"]] == ["Raqqa", "Hama", "Aleppo", "Homs"]
-    assert (story_a["event_time"], story_a["escalation_score"], story_a["first_item_id"]) == (T0, 1.5, a)
-    assert (story_d["size"], story_d["title"], story_d["sources"], story_d["totals"]) == \
+    assert [r["name_en"] for r in story_a.regions or []] == ["Raqqa", "Hama", "Aleppo", "Homs"]
+    assert (story_a.event_time, story_a.escalation_score, story_a.first_item_id) == (T0, 1.5, a)
+    assert (story_d.size, story_d.title, story_d.sources, story_d.totals) == \
         (3, "title c", ["Coast", "North"], {"killed": 9, "injured": 4})
-    assert [r["name_en"] for r in story_d["regions"]] == ["Aleppo", "Daraa"]
-    assert (story_d["first_seen"], story_d["event_time"], story_d["first_item_id"]) == \
+    assert [r["name_en"] for r in story_d.regions or []] == ["Aleppo", "Daraa"]
+    assert (story_d.first_seen, story_d.event_time, story_d.first_item_id) == \
         (T0 + timedelta(seconds=2), T0 + timedelta(minutes=3), c)
 
 
@@ -269,8 +271,8 @@ def test_a_feed_added_without_a_name_is_named_after_its_title(engine: Engine, ht
         for feed_id in (a, b):
             assert fetch_and_store(engine, fetcher, settings, feed_id, T0).status == "ok"
     with engine.connect() as conn:
-        names = {f["id"]: f["name"] for f in feeds_repo.list_feeds(conn)}
-        last_new = {f["id"]: f["last_new_item_at"] for f in feeds_repo.list_feeds(conn)}
+        names = {f.id: f.name for f in feeds_repo.list_feeds(conn)}
+        last_new = {f.id: f.last_new_item_at for f in feeds_repo.list_feeds(conn)}
         sources = {int(r.feed_id): r.source for r in conn.execute(sa.select(items.c.feed_id, items.c.source))}
     assert names == {a: "مرصد الشمال", b: "اسمي"}
     assert sources == {a: "مرصد الشمال", b: "اسمي"}

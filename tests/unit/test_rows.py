@@ -1,4 +1,5 @@
-"""Typed rows: frozen dataclasses, StrEnum states that are stored as their plain values."""
+"""Typed rows: frozen dataclasses with their table's columns in its order (JSON lines keep the key
+order they had as dicts), StrEnum states that are stored as their plain values."""
 
 from __future__ import annotations
 
@@ -6,9 +7,16 @@ import dataclasses
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from worker.states import JOB_ACTIVE, JOB_FINAL, DeliveryState, ItemState, JobState, Severity
+from worker.store.alerts_repo import Alert, DeliveryAttempt, DueDelivery
+from worker.store.articles_repo import ArticleListing, Story
+from worker.store.feeds_repo import Feed
+from worker.store.items_repo import DeadLetter, Item
 from worker.store.jobs_repo import Job
+from worker.store.stories_repo import ListedStory
+from worker.store.tables import alerts, deliveries, delivery_log, feeds, items, stories
 from worker.store.tokens_repo import Token
 from worker.store.webhooks_repo import Webhook
 
@@ -35,3 +43,27 @@ def test_rows_are_frozen_and_a_webhook_repr_hides_its_secrets() -> None:
     for row in (hook, job, Token(id=1, name="ci", scope="read", created_at=T, revoked_at=None)):
         with pytest.raises(dataclasses.FrozenInstanceError):
             row.id = 2  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("row", "table"), [(Feed, feeds), (Item, items), (Story, stories), (Alert, alerts),
+                                            (DeliveryAttempt, delivery_log)])
+def test_a_row_has_its_tables_columns_in_order(row: type, table: sa.Table) -> None:
+    assert [f.name for f in dataclasses.fields(row)] == [c.name for c in table.columns]
+
+
+def test_joined_rows_add_their_extra_columns_after_the_tables() -> None:
+    assert [f.name for f in dataclasses.fields(ListedStory)] == [c.name for c in stories.columns] + ["actors"]
+    assert [f.name for f in dataclasses.fields(DueDelivery)] == [c.name for c in deliveries.columns] + [
+        "payload", "alert_created_at", "url", "secret", "previous_secret", "enabled", "failing_since"]
+
+
+def test_every_repository_row_is_frozen() -> None:
+    for row in (Feed, Item, DeadLetter, Story, ArticleListing, ListedStory, Alert, DueDelivery, DeliveryAttempt):
+        assert row.__dataclass_params__.frozen, row.__name__  # type: ignore[attr-defined]
+
+
+def test_severities_rank_watch_below_warning_below_critical() -> None:
+    assert [s.rank for s in (Severity.WATCH, Severity.WARNING, Severity.CRITICAL)] == [1, 2, 3]
+    assert max([Severity("warning"), Severity("critical"), Severity("watch")], key=lambda s: s.rank) == "critical"
+    with pytest.raises(ValueError):
+        Severity("severe")

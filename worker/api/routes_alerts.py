@@ -34,7 +34,7 @@ def list_alerts(res: Res, _: Reader,
     with res.engine.connect() as conn:
         rows = alerts_repo.list_alerts(conn, since=as_utc(since), region=None if keys else region,
                                        region_keys=keys or None, severity=severity, limit=limit)
-    payloads = [dict(r["payload"]) for r in rows]
+    payloads = [r.payload for r in rows]
     if format == "csv":
         return csv_response(exports.to_csv(exports.ALERT_COLUMNS, map(exports.alert_record, payloads)), "alerts")
     if format == "geojson":

@@ -31,7 +31,7 @@ def checked_url(request: Request, res: Res, url: str) -> str:
 def list_feeds(res: Res, _: Reader) -> list[dict[str, Any]]:
     """Feeds with their health: last success, last new item, errors, paused."""
     with res.engine.connect() as conn:
-        return feeds_repo.list_feeds(conn)
+        return [feed.as_dict() for feed in feeds_repo.list_feeds(conn)]
 
 
 @router.post("/feeds", response_model=FeedOut, status_code=201,
@@ -48,7 +48,7 @@ def add_feed(body: FeedIn, request: Request, response: Response, res: Res, _: Ad
         raise HTTPException(status_code=400, detail=exc.reason) from None
     if not created:
         response.status_code = 200
-    return feed
+    return feed.as_dict()
 
 
 @router.get("/feeds/{feed_id}", response_model=FeedOut, responses=NOT_FOUND)
@@ -57,7 +57,7 @@ def get_feed(feed_id: IdPath, res: Res, _: Reader) -> dict[str, Any]:
         feed = feeds_repo.get_feed(conn, feed_id)
     if feed is None:
         raise HTTPException(status_code=404, detail=f"no feed {feed_id}")
-    return feed
+    return feed.as_dict()
 
 
 @router.delete("/feeds/{feed_id}", status_code=204, responses=NOT_FOUND)
@@ -72,6 +72,8 @@ def remove_feed(feed_id: IdPath, res: Res, _: Admin) -> Response:
 def resume_feed(feed_id: IdPath, res: Res, _: Admin) -> dict[str, Any]:
     """Resume a paused feed and check it now."""
     with res.engine.begin() as conn:
-        if not feeds_repo.resume_feed(conn, feed_id, datetime.now(UTC)):
-            raise HTTPException(status_code=404, detail=f"no feed {feed_id}")
-        return feeds_repo.get_feed(conn, feed_id) or {}
+        resumed = feeds_repo.resume_feed(conn, feed_id, datetime.now(UTC))
+        feed = feeds_repo.get_feed(conn, feed_id) if resumed else None
+    if feed is None:
+        raise HTTPException(status_code=404, detail=f"no feed {feed_id}")
+    return feed.as_dict()

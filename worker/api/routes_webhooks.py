@@ -78,4 +78,4 @@ def deliveries(webhook_id: IdPath, res: Res, _: Reader,
     """Delivery attempts to this endpoint, newest first."""
     _get(res, webhook_id)
     with res.engine.connect() as conn:
-        return alerts_repo.delivery_log_for(conn, webhook_id, limit)
+        return [attempt.as_dict() for attempt in alerts_repo.delivery_log_for(conn, webhook_id, limit)]

@@ -33,7 +33,9 @@ from worker.resources import Resources
 from worker.signals import locks
 from worker.signals.counters import SignalCounters
 from worker.signals.spikes import Decision, Params, RegionState, bucket_index, evaluate
+from worker.states import DeliveryState
 from worker.store import alerts_repo
+from worker.store.alerts_repo import DueDelivery
 from worker.store.filters import one_of
 from worker.store.tables import stories
 
@@ -309,49 +311,49 @@ def dispatch_due_deliveries(res: Resources, now: datetime, *, rng: random.Random
     return len(due)
 
 
-def attempt_delivery(res: Resources, client: Any, guard: policy.UrlGuard, d: dict[str, Any], now: datetime,
+def attempt_delivery(res: Resources, client: Any, guard: policy.UrlGuard, d: DueDelivery, now: datetime,
                      rng: random.Random) -> str:
-    if not d["enabled"]:
+    if not d.enabled:
         with res.engine.begin() as conn:
             alerts_repo.record_attempt(conn, d, now, outcome="disabled", status=None, error="endpoint disabled",
-                                       duration_ms=None, next_attempt_at=None, state="cancelled")
+                                       duration_ms=None, next_attempt_at=None, state=DeliveryState.CANCELLED)
         return "cancelled"
-    body = json.dumps(d["payload"], ensure_ascii=False, sort_keys=True).encode("utf-8")
-    secrets = [s for s in (d["secret"], d["previous_secret"]) if s]
+    body = json.dumps(d.payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    secrets = [s for s in (d.secret, d.previous_secret) if s]
     # The signature's timestamp is the real send time (receivers check it against their clock);
     # ``now`` is the scheduling clock, which tests and replays may move.
-    headers = sign_headers(d["message_id"], int(time.time()), body, secrets)
-    result = policy.send_webhook(client, d["url"], body, headers, timeout=res.settings.webhook_timeout,
+    headers = sign_headers(d.message_id, int(time.time()), body, secrets)
+    result = policy.send_webhook(client, d.url, body, headers, timeout=res.settings.webhook_timeout,
                                  url_guard=guard)
     outcome = policy.classify(result)
     duration_ms = int(result.duration * 1000)
-    attempt_no = int(d["attempts"]) + 1
+    attempt_no = d.attempts + 1
     with res.engine.begin() as conn:
         if outcome.kind == "success":
             alerts_repo.record_attempt(conn, d, now, outcome="delivered", status=result.status, error=None,
-                                       duration_ms=duration_ms, next_attempt_at=None, state="delivered")
-            alerts_repo.mark_endpoint(conn, d["webhook_id"], now, ok=True)
-            metrics.observe_delivery("delivered", (now - d["alert_created_at"]).total_seconds())
+                                       duration_ms=duration_ms, next_attempt_at=None, state=DeliveryState.DELIVERED)
+            alerts_repo.mark_endpoint(conn, d.webhook_id, now, ok=True)
+            metrics.observe_delivery("delivered", (now - d.alert_created_at).total_seconds())
             return "delivered"
         if outcome.kind == "disable":
             alerts_repo.record_attempt(conn, d, now, outcome="disabled", status=result.status,
                                        error=outcome.reason, duration_ms=duration_ms, next_attempt_at=None,
-                                       state="cancelled")
-            alerts_repo.mark_endpoint(conn, d["webhook_id"], now, ok=False, disable_reason=outcome.reason)
+                                       state=DeliveryState.CANCELLED)
+            alerts_repo.mark_endpoint(conn, d.webhook_id, now, ok=False, disable_reason=outcome.reason)
             metrics.observe_delivery("disabled")
             return "disabled"
         nxt = policy.next_attempt_after(attempt_no, now, rng, outcome.retry_after,
                                         schedule=policy.schedule_for(res.settings.webhook_max_attempts))
-        failing_since = d["failing_since"] or now
+        failing_since = d.failing_since or now
         disable = policy.should_disable(failing_since, now, res.settings.webhook_disable_after_days)
-        state = "pending" if nxt is not None and not disable else "failed"
-        alerts_repo.record_attempt(conn, d, now, outcome="retry" if state == "pending" else "failed",
+        state = DeliveryState.PENDING if nxt is not None and not disable else DeliveryState.FAILED
+        alerts_repo.record_attempt(conn, d, now, outcome="retry" if state == DeliveryState.PENDING else "failed",
                                    status=result.status, error=outcome.reason, duration_ms=duration_ms,
-                                   next_attempt_at=nxt if state == "pending" else None, state=state)
-        alerts_repo.mark_endpoint(conn, d["webhook_id"], now, ok=False, disable_reason=(
+                                   next_attempt_at=nxt if state == DeliveryState.PENDING else None, state=state)
+        alerts_repo.mark_endpoint(conn, d.webhook_id, now, ok=False, disable_reason=(
             f"failing continuously for {res.settings.webhook_disable_after_days:g} days; last: {outcome.reason}"
             if disable else None))
-    metrics.observe_delivery("retry" if state == "pending" else "failed")
-    log.warning("delivery.failed", delivery_id=d["id"], webhook_id=d["webhook_id"], attempt=attempt_no,
-                reason=outcome.reason, next_attempt_at=nxt.isoformat() if nxt and state == "pending" else None)
+    metrics.observe_delivery("retry" if state == DeliveryState.PENDING else "failed")
+    log.warning("delivery.failed", delivery_id=d.id, webhook_id=d.webhook_id, attempt=attempt_no,
+                reason=outcome.reason, next_attempt_at=nxt.isoformat() if nxt and state == DeliveryState.PENDING else None)
     return state

@@ -19,6 +19,7 @@ from worker.services.stories import story_views
 from worker.services.timelines import region_series
 from worker.signals.spikes import Params
 from worker.store import stories_repo
+from worker.store.alerts_repo import Alert
 from worker.store.filters import one_of
 from worker.store.stories_repo import StoryFilter
 from worker.store.tables import articles, items
@@ -83,8 +84,8 @@ def article_marks(casualties: list[dict[str, Any]] | None, keywords: list[dict[s
     return marks
 
 
-def alert_evidence(conn: Connection, alert: dict[str, Any], now: datetime, params: Params) -> dict[str, Any]:
-    payload = dict(alert["payload"])
+def alert_evidence(conn: Connection, alert: Alert, now: datetime, params: Params) -> dict[str, Any]:
+    payload = dict(alert.payload)
     ids = [int(s["story_id"]) for s in payload.get("stories") or [] if str(s.get("story_id", "")).isdigit()]
     rows = stories_repo.list_stories(conn, StoryFilter(ids=ids), limit=max(1, len(ids))) if ids else []
     views = story_views(conn, rows)
@@ -98,14 +99,14 @@ def alert_evidence(conn: Connection, alert: dict[str, Any], now: datetime, param
             "article_id": int(a["item_id"]), "source": a["source"], "url": a["url"], "title": a["title"],
             "sentences": marked_sentences(a["text_clean"] or "", article_marks(a["casualties"], a["keywords"])),
         } for a in arts[:MAX_COPIES]]
-    window_start, window_end = alert["window_start"], alert["window_end"]
+    window_start, window_end = alert.window_start, alert.window_end
     hourly = replace(params, bucket_seconds=3600)
-    timeline = region_series(conn, alert["region_key"], "hour", window_start, window_end, now, hourly)
+    timeline = region_series(conn, alert.region_key, "hour", window_start, window_end, now, hourly)
     mean = sum(p["expected"] for p in timeline["points"])
     sd = math.sqrt(sum(((p["high"] - p["expected"]) / 2) ** 2 for p in timeline["points"]))
     return {
         "alert": payload,
-        "region_key": alert["region_key"],
+        "region_key": alert.region_key,
         "stories": views,
         "sources": dict(sorted(per_source.items(), key=lambda kv: (-kv[1], kv[0]))),
         "baseline": {

@@ -16,7 +16,7 @@ from worker.store import feeds_repo
 
 def add_feed(engine: sa.Engine, settings: Settings, url: str, now: datetime, *, name: str = "",
              interval: int | None = None, country: str | None = None,
-             resolver: Resolver = system_resolver) -> tuple[dict[str, Any], bool]:
+             resolver: Resolver = system_resolver) -> tuple[feeds_repo.Feed, bool]:
     """Register a feed, or update the metadata of a known URL; returns its row and whether it is new.
 
     Raises :class:`worker.errors.FetchError` (BlockedAddress, ...) with the guard's reason for a
@@ -28,7 +28,9 @@ def add_feed(engine: sa.Engine, settings: Settings, url: str, now: datetime, *, 
         known = feeds_repo.find_feed(conn, url) is not None
         feed_id = feeds_repo.add_feed(conn, url, now, name=name, country=country.upper() if country else None,
                                       interval=interval or settings.poll_interval_default)
-        return feeds_repo.get_feed(conn, feed_id) or {}, not known
+        feed = feeds_repo.get_feed(conn, feed_id)
+        assert feed is not None  # written in this transaction
+        return feed, not known
 
 
 def import_feeds(engine: sa.Engine, settings: Settings, entries: Sequence[dict[str, Any]], now: datetime,

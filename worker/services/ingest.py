@@ -24,6 +24,7 @@ from worker.logging import get_logger
 from worker.models import ParsedFeed, ParsedItem
 from worker.settings import Settings
 from worker.store import feeds_repo, items_repo
+from worker.store.feeds_repo import Feed
 from worker.store.items_repo import NewItem, UpsertOutcome
 
 log = get_logger(__name__)
@@ -89,25 +90,25 @@ def fetch_and_store(engine: Engine, fetcher: Fetcher, settings: Settings, feed_i
         known = unpack(feeds_repo.item_digests(conn, feed_id)) if feed is not None and not force else frozenset()
     if feed is None:
         return IngestOutcome(feed_id, "missing", [], [], error="feed not found")
-    log.info("fetch.start", feed_id=feed_id, url=feed["url"], force=force)
+    log.info("fetch.start", feed_id=feed_id, url=feed.url, force=force)
     try:
-        result = fetcher.fetch(feed["url"], etag=feed["etag"], last_modified=feed["last_modified"], force=force)
-        next_check = schedule.next_check_after_success(now, feed["interval"])
+        result = fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified, force=force)
+        next_check = schedule.next_check_after_success(now, feed.interval)
         if result.not_modified:
             _record_ok(engine, feed_id, now, 304, next_check, None, None, None, 0)
             metrics.observe_fetch("not_modified")
             return IngestOutcome(feed_id, "not_modified", [], [])
         body = result.body or b""
         digest = body_hash(body)
-        if digest == feed["body_hash"] and not force:
+        if digest == feed.body_hash and not force:
             _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest, 0)
             metrics.observe_fetch("unchanged")
             return IngestOutcome(feed_id, "unchanged", [], [])
         parsed, remember, skipped = parse_new_items(body, result.headers, result.final_url, known)
-        source = feed["name"] or feed["url"]
-        if source == feed["url"] and parsed.title.strip():  # registered without a name: take the feed's title
+        source = feed.name or feed.url
+        if source == feed.url and parsed.title.strip():  # registered without a name: take the feed's title
             with engine.begin() as conn:
-                source = feeds_repo.name_from_title(conn, feed_id, feed["url"], parsed.title) or source
+                source = feeds_repo.name_from_title(conn, feed_id, feed.url, parsed.title) or source
         outcome = store_items(engine, feed_id, source, parsed.items, now)
         metrics.count_stored("unchanged", skipped)
         _record_ok(engine, feed_id, now, result.status, next_check, result.etag, result.last_modified, digest,
@@ -174,10 +175,10 @@ def _error_outcome_label(exc: Exception) -> str:
     return "error"
 
 
-def _record_error(engine: Engine, settings: Settings, feed: dict[str, object], now: datetime,
+def _record_error(engine: Engine, settings: Settings, feed: Feed, now: datetime,
                   exc: FetchError | ParseError, rng: schedule.Random) -> IngestOutcome:
-    feed_id = int(feed["id"])  # type: ignore[call-overload]
-    failures = int(feed["error_count"]) + 1  # type: ignore[call-overload]
+    feed_id = feed.id
+    failures = feed.error_count + 1
     retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
     status = exc.status if isinstance(exc, HTTPStatusError) else (429 if isinstance(exc, RateLimited) else None)
     reason = f"{type(exc).__name__}: {exc.reason}"

@@ -27,7 +27,9 @@ from worker.pipeline import Extraction, clean_and_extract
 from worker.resources import Resources
 from worker.states import ItemState
 from worker.store import articles_repo, items_repo
+from worker.store.articles_repo import Story
 from worker.store.filters import one_of
+from worker.store.items_repo import Item
 from worker.store.tables import items
 
 log = get_logger(__name__)
@@ -63,13 +65,13 @@ def retries(result: BatchResult, chunk: int) -> list[list[int]]:
     return alone + together
 
 
-def raw_text(item: dict[str, Any]) -> str:
+def raw_text(item: Item) -> str:
     """The richest text we have: fetched full text, else content, else summary."""
-    return str(item.get("fulltext") or item.get("content") or item.get("summary") or "")
+    return item.fulltext or item.content or item.summary or ""
 
 
-def wants_fulltext(item: dict[str, Any], min_chars: int) -> bool:
-    if item.get("fulltext") or item.get("fulltext_error") or not item.get("url"):
+def wants_fulltext(item: Item, min_chars: int) -> bool:
+    if item.fulltext or item.fulltext_error or not item.url:
         return False
     return len(raw_text(item)) < min_chars
 
@@ -110,8 +112,8 @@ class Batch:
 
     result: BatchResult
     attempts: dict[int, int] = field(default_factory=dict)
-    fresh: list[dict[str, Any]] = field(default_factory=list)
-    retried: list[dict[str, Any]] = field(default_factory=list)
+    fresh: list[Item] = field(default_factory=list)
+    retried: list[Item] = field(default_factory=list)
 
 
 def begin_batch(res: Resources, item_ids: list[int], *, allow_fulltext: bool = True) -> Batch:
@@ -120,29 +122,29 @@ def begin_batch(res: Resources, item_ids: list[int], *, allow_fulltext: bool = T
     batch = Batch(BatchResult())
     with res.engine.connect() as conn:
         loaded = items_repo.get_items(conn, item_ids)
-    todo: list[dict[str, Any]] = []
+    todo: list[Item] = []
     for item in loaded:
         if allow_fulltext and wants_fulltext(item, res.settings.fulltext_min_chars):
-            batch.result.needs_fulltext.append(item["id"])
+            batch.result.needs_fulltext.append(item.id)
         else:
             todo.append(item)
     if not todo:
         return batch
     with res.engine.begin() as conn:
-        batch.attempts = items_repo.mark_attempts(conn, [i["id"] for i in todo])
+        batch.attempts = items_repo.mark_attempts(conn, [i.id for i in todo])
     for item in todo:
-        n = batch.attempts[item["id"]]
+        n = batch.attempts[item.id]
         if n > res.settings.max_attempts:
-            _fail(res, item["id"], item.get("last_error") or "exceeded max attempts", dead=True,
+            _fail(res, item.id, item.last_error or "exceeded max attempts", dead=True,
                   result=batch.result)
         else:
             (batch.retried if n > 1 else batch.fresh).append(item)
     return batch
 
 
-def extraction_jobs(res: Resources, items: list[dict[str, Any]]) -> list[ExtractionJob]:
+def extraction_jobs(res: Resources, items: list[Item]) -> list[ExtractionJob]:
     bounds, num_perm = vague_bounds(res), res.settings.dedup_num_perm
-    return [(raw_text(item), item["title"], bounds, item["published"].date() if item["published"] else None,
+    return [(raw_text(item), item.title, bounds, item.published.date() if item.published else None,
              num_perm) for item in items]
 
 
@@ -172,15 +174,15 @@ def _fail(res: Resources, item_id: int, error: str, *, dead: bool, result: Batch
     (result.dead if dead else result.failed).append(item_id)
 
 
-def _store(res: Resources, items: list[dict[str, Any]], outputs: list[Analysed | str],
+def _store(res: Resources, items: list[Item], outputs: list[Analysed | str],
            attempts: dict[int, int], now: datetime, result: BatchResult) -> None:
     """Record per-item extraction failures, then dedup and store the rest together."""
-    extracted: list[tuple[dict[str, Any], Analysed]] = []
+    extracted: list[tuple[Item, Analysed]] = []
     for item, out in zip(items, outputs, strict=True):
         if isinstance(out, str):  # one item's failure is recorded, never fatal to the batch
             error, _, trace = out.partition("\n")
-            log.error("process.failed", item_id=item["id"], error=error, attempts=attempts[item["id"]], trace=trace)
-            _fail(res, item["id"], error, dead=attempts[item["id"]] >= res.settings.max_attempts, result=result)
+            log.error("process.failed", item_id=item.id, error=error, attempts=attempts[item.id], trace=trace)
+            _fail(res, item.id, error, dead=attempts[item.id] >= res.settings.max_attempts, result=result)
         else:
             extracted.append((item, out))
     if not extracted:
@@ -189,15 +191,15 @@ def _store(res: Resources, items: list[dict[str, Any]], outputs: list[Analysed |
         result.regions |= store_extractions(res, extracted, now)
     except Exception as exc:  # storage trouble: the whole (already extracted) batch is retried
         error = f"{type(exc).__name__}: {exc}"
-        ids = [i["id"] for i, _ in extracted]
+        ids = [i.id for i, _ in extracted]
         outage = is_outage(exc)
         log.error("process.store_failed", items=ids, error=error, outage=outage)
         if outage:  # the database or broker blinked: not the items' fault, so the attempt is not counted
             with res.engine.begin() as conn:
                 items_repo.uncount_attempts(conn, ids)
         for item, _ in extracted:
-            dead = not outage and attempts[item["id"]] >= res.settings.max_attempts
-            _fail(res, item["id"], error, dead=dead, result=result)
+            dead = not outage and attempts[item.id] >= res.settings.max_attempts
+            _fail(res, item.id, error, dead=dead, result=result)
         if outage:
             result.outage.extend(ids)
         return
@@ -214,26 +216,26 @@ def is_outage(exc: BaseException) -> bool:
                       | redis.TimeoutError | redis.BusyLoadingError)
 
 
-def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Analysed]], now: datetime
+def store_extractions(res: Resources, extracted: list[tuple[Item, Analysed]], now: datetime
                       ) -> set[str]:
     """Dedup the batch, write articles and stories in one transaction, then move signal counts."""
     from worker.dedup.index import DedupIndex
 
     index = DedupIndex.from_settings(res.redis, res.settings)
-    decisions = index.assign_fingerprints([(item["id"], out.fingerprint, item["event_time"].timestamp())
+    decisions = index.assign_fingerprints([(item.id, out.fingerprint, item.event_time.timestamp())
                                            for item, out in extracted])
-    rows = []
+    rows: list[dict[str, Any]] = []  # the articles' column values, as save_articles upserts them
     dedup_results: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
     types: Counter[str] = Counter()
     for (item, out), decision in zip(extracted, decisions, strict=True):
         ex = out.extraction
         dedup_results["exact_duplicate" if decision.duplicate_of else
-                      "new_story" if decision.story_id == item["id"] else "near_duplicate"] += 1
+                      "new_story" if decision.story_id == item.id else "near_duplicate"] += 1
         kinds.update(c.kind for c in ex.casualties)
         types.update(e.type for e in ex.entities)
         rows.append({
-            "item_id": item["id"], "story_id": decision.story_id, "duplicate_of": decision.duplicate_of,
+            "item_id": item.id, "story_id": decision.story_id, "duplicate_of": decision.duplicate_of,
             "similarity": decision.similarity, "text_clean": ex.text_clean,
             "removed_paragraphs": ex.removed_paragraphs,
             "casualties": [c.to_json() for c in ex.casualties], "totals": ex.stored_totals(),
@@ -249,13 +251,13 @@ def store_extractions(res: Resources, extracted: list[tuple[dict[str, Any], Anal
         before = articles_repo.get_stories(conn, story_ids)
         after = articles_repo.refresh_stories(conn, story_ids, now, fresh=[
             {**{k: row[k] for k in articles_repo.STORY_ARTICLE_INPUTS},
-             **{k: item[k] for k in articles_repo.STORY_ITEM_INPUTS}}
+             **{k: getattr(item, k) for k in articles_repo.STORY_ITEM_INPUTS}}
             for row, (item, _) in zip(rows, extracted, strict=True)], stored=before, previous=previous,
-            texts={row["item_id"]: {"title": item["title"], "text_clean": row["text_clean"], "entities": row["entities"]}
+            texts={row["item_id"]: {"title": item.title, "text_clean": row["text_clean"], "entities": row["entities"]}
                    for row, (item, _) in zip(rows, extracted, strict=True)})
         conn.execute(sa.update(items).where(one_of(conn, items.c.id, [r["item_id"] for r in rows]))
                      .values(state=ItemState.PROCESSED, last_error=None))
-    return update_signals(res, [(sid, before.get(sid, {}), after.get(sid, {})) for sid in sorted(story_ids)])
+    return update_signals(res, [(sid, before.get(sid), after.get(sid)) for sid in sorted(story_ids)])
 
 
 def _count(dedup_results: Counter[str], kinds: Counter[str], types: Counter[str]) -> None:
@@ -268,14 +270,14 @@ def _count(dedup_results: Counter[str], kinds: Counter[str], types: Counter[str]
         metrics.count_entity(entity_type, n)
 
 
-def counted_regions(story: dict[str, Any]) -> set[str]:
+def counted_regions(story: Story | None) -> set[str]:
     """Region keys a story is counted in: only escalation stories count toward spikes."""
-    if not story or float(story.get("escalation_score") or 0) <= 0:
+    if story is None or story.escalation_score <= 0:
         return set()
-    return {region_key(r) for r in story.get("regions") or []}
+    return {region_key(r) for r in story.regions or []}
 
 
-def update_signals(res: Resources, changes: list[tuple[int, dict[str, Any], dict[str, Any]]]) -> set[str]:
+def update_signals(res: Resources, changes: list[tuple[int, Story | None, Story | None]]) -> set[str]:
     """Move stories' membership in the (region, bucket) sets from their old state to the new one.
 
     ``changes`` holds (story id, story before, story after). Set membership makes this idempotent:
@@ -288,10 +290,10 @@ def update_signals(res: Resources, changes: list[tuple[int, dict[str, Any], dict
     additions: list[tuple[list[str], str, str, Any]] = []
     for story_id, before, after in changes:
         old_keys, new_keys = counted_regions(before), counted_regions(after)
-        moved = bool(before and after and before["event_time"] != after["event_time"])
-        if old_keys and (old_keys - new_keys or moved or not after):
-            changed |= set(counters.remove_story(sorted(old_keys), str(story_id), before["event_time"]))
-        if new_keys:
-            additions += [(sorted(new_keys), str(story_id), source, after["event_time"])
-                          for source in after["sources"]]
+        moved = before is not None and after is not None and before.event_time != after.event_time
+        if before is not None and old_keys and (old_keys - new_keys or moved or after is None):
+            changed |= set(counters.remove_story(sorted(old_keys), str(story_id), before.event_time))
+        if after is not None and new_keys:
+            additions += [(sorted(new_keys), str(story_id), source, after.event_time)
+                          for source in after.sources or []]
     return changed | counters.add_stories(additions)

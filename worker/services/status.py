@@ -43,7 +43,7 @@ def status_report(res: Resources, ping_timeout: float = 1.0) -> dict[str, Any]:
     with res.engine.connect() as conn:
         report["feeds"] = feed_health(conn)
         report["items"] = items_repo.count_by_state(conn)
-        report["dead_letters"] = items_repo.dead_letters(conn, limit=20)
+        report["dead_letters"] = [d.as_dict() for d in items_repo.dead_letters(conn, limit=20)]
     try:
         report["queues"] = queue_depths(res.redis)
         tick = res.redis.get(BEAT_LAST_TICK)

@@ -14,9 +14,10 @@ from sqlalchemy.engine import Connection
 
 from worker.errors import RasdError
 from worker.services import regions as region_catalogue
+from worker.states import Severity
 from worker.store import stories_repo
 from worker.store.filters import one_of
-from worker.store.stories_repo import Cursor, StoryFilter
+from worker.store.stories_repo import Cursor, ListedStory, StoryFilter
 from worker.store.story_index import query_terms
 from worker.store.tables import articles, items
 
@@ -65,7 +66,16 @@ def to_filter(sq: StoryQuery) -> StoryFilter:
     if country is not None and (len(country) != 2 or not country.isalpha()):
         raise BadQuery("country is an ISO 3166-1 alpha-2 code, e.g. SY")
     return StoryFilter(region_keys=region_keys(sq.region), country=country, since=sq.since, until=sq.until,
-                       min_killed=sq.min_killed, severity=sq.severity, terms=terms)
+                       min_killed=sq.min_killed, severity=_severity(sq.severity), terms=terms)
+
+
+def _severity(value: str | None) -> Severity | None:
+    if not value:
+        return None
+    try:
+        return Severity(value)
+    except ValueError:
+        raise BadQuery(f"severity is one of {', '.join(Severity)}, not {value[:40]!r}") from None
 
 
 def encode_cursor(c: Cursor) -> str:
@@ -90,35 +100,35 @@ def story_page(conn: Connection, sq: StoryQuery) -> tuple[list[dict[str, Any]], 
     more = len(rows) > sq.limit
     rows = rows[:sq.limit]
     views = story_views(conn, rows)
-    nxt = encode_cursor(Cursor(rows[-1]["event_time"], int(rows[-1]["id"]))) if more and rows else None
+    nxt = encode_cursor(Cursor(rows[-1].event_time, rows[-1].id)) if more and rows else None
     return views, nxt
 
 
-def story_views(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    ids = [int(r["id"]) for r in rows]
+def story_views(conn: Connection, rows: list[ListedStory]) -> list[dict[str, Any]]:
+    ids = [r.id for r in rows]
     last = _last_published(conn, ids)
     severity = stories_repo.alert_severities(conn, ids)
-    return [story_view(r, last.get(int(r["id"])), severity.get(int(r["id"]))) for r in rows]
+    return [story_view(r, last.get(r.id), severity.get(r.id)) for r in rows]
 
 
-def story_view(row: dict[str, Any], last_published: datetime | None, alert_severity: str | None) -> dict[str, Any]:
+def story_view(row: ListedStory, last_published: datetime | None, alert_severity: str | None) -> dict[str, Any]:
     """The public story object: an event row."""
-    totals = row["totals"] or {}
+    totals = row.totals or {}
     return {
-        "id": int(row["id"]),
-        "first_published": row["event_time"],
-        "last_published": last_published or row["event_time"],
-        "title": row["title"],
-        "url": row["url"],
-        "sources": list(row["sources"] or []),
-        "source_count": len(row["sources"] or []),
-        "article_count": int(row["size"]),
-        "regions": [region_catalogue.from_stored(r) for r in row["regions"] or []],
+        "id": row.id,
+        "first_published": row.event_time,
+        "last_published": last_published or row.event_time,
+        "title": row.title,
+        "url": row.url,
+        "sources": list(row.sources or []),
+        "source_count": len(row.sources or []),
+        "article_count": row.size,
+        "regions": [region_catalogue.from_stored(r) for r in row.regions or []],
         "killed": totals.get("killed"),
         "injured": totals.get("injured"),
-        "actors": list(row.get("actors") or []),
-        "keywords": dict(row["keywords"] or {}),
-        "escalation_score": float(row["escalation_score"] or 0.0),
+        "actors": list(row.actors or []),
+        "keywords": dict(row.keywords or {}),
+        "escalation_score": float(row.escalation_score or 0.0),
         "alert_severity": alert_severity,
     }
 

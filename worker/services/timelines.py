@@ -51,7 +51,7 @@ def region_series(conn: Connection, key: str, scale: str, since: datetime | None
         "scale": scale,
         "points": [{"start": iso_z(datetime.fromtimestamp(p.bucket * per * 3600, tz=UTC)), "observed": p.observed,
                     "expected": p.expected, "low": p.low, "high": p.high} for p in points],
-        "alerts": [{"id": a["id"], "severity": a["severity"], "window_start": iso_z(a["window_start"]),
-                    "window_end": iso_z(a["window_end"]), "observed": a["payload"].get("observed"),
-                    "expected": a["payload"].get("expected")} for a in alerts],
+        "alerts": [{"id": a.id, "severity": a.severity, "window_start": iso_z(a.window_start),
+                    "window_end": iso_z(a.window_end), "observed": a.payload.get("observed"),
+                    "expected": a.payload.get("expected")} for a in alerts],
     }

@@ -2,17 +2,81 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from worker.states import DeliveryState
+from worker.states import DeliveryState, Severity
 from worker.store import story_index
 from worker.store.filters import one_of
 from worker.store.tables import alerts, deliveries, delivery_log, region_state, webhooks
 from worker.store.upsert import insert_ignore_returning, upsert
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An alert's row; ``payload`` is the alert JSON object as webhooks, the CLI and the API give it."""
+
+    id: str
+    region_key: str
+    severity: Severity
+    window_start: datetime
+    window_end: datetime
+    payload: dict[str, Any]
+    created_at: datetime
+
+
+def _alert(row: Any) -> Alert:
+    return Alert(id=row["id"], region_key=row["region_key"], severity=Severity(row["severity"]),
+                 window_start=row["window_start"], window_end=row["window_end"], payload=dict(row["payload"]),
+                 created_at=row["created_at"])
+
+
+@dataclass(frozen=True, slots=True)
+class DueDelivery:
+    """A delivery claimed for sending, with its alert's payload and its endpoint (secrets kept out of repr)."""
+
+    id: int
+    alert_id: str
+    webhook_id: int
+    message_id: str
+    state: DeliveryState
+    attempts: int
+    next_attempt_at: datetime | None
+    claimed_until: datetime | None
+    last_status: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+    payload: dict[str, Any]
+    alert_created_at: datetime
+    url: str
+    secret: str = field(repr=False)
+    previous_secret: str | None = field(repr=False)
+    enabled: bool
+    failing_since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryAttempt:
+    """One attempt in an endpoint's delivery log."""
+
+    id: int
+    delivery_id: int
+    webhook_id: int
+    attempt: int
+    at: datetime
+    status: int | None
+    outcome: str  # delivered | retry | failed | disabled
+    error: str | None
+    duration_ms: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's DeliveryLogOut object."""
+        return asdict(self)
 
 
 def get_region_states(conn: Connection, region_keys: list[str]) -> dict[str, dict[str, Any]]:
@@ -31,7 +95,7 @@ def insert_alert(conn: Connection, alert_id: str, region_key: str, severity: str
                  window_end: datetime, payload: dict[str, Any], now: datetime) -> bool:
     """Store an alert and queue one delivery per enabled endpoint. False if it existed (a re-run)."""
     created = insert_ignore_returning(conn, alerts, {
-        "id": alert_id, "region_key": region_key, "severity": severity, "window_start": window_start,
+        "id": alert_id, "region_key": region_key, "severity": Severity(severity), "window_start": window_start,
         "window_end": window_end, "payload": payload, "created_at": now,
     }, key=["id"], returning=alerts.c.id)
     if created is None:
@@ -66,7 +130,7 @@ def count_alerts(conn: Connection, *, since: datetime | None = None) -> int:
 
 def list_alerts(conn: Connection, *, since: datetime | None = None, region: str | None = None,
                 severity: str | None = None, limit: int = 100, offset: int = 0,
-                region_keys: list[str] | None = None) -> list[dict[str, Any]]:
+                region_keys: list[str] | None = None) -> list[Alert]:
     """Newest first; ``region`` matches part of a key, ``region_keys`` exact keys."""
     q = sa.select(alerts).order_by(alerts.c.created_at.desc(), alerts.c.id).limit(limit).offset(offset)
     if since is not None:
@@ -77,10 +141,10 @@ def list_alerts(conn: Connection, *, since: datetime | None = None, region: str 
         q = q.where(one_of(conn, alerts.c.region_key, region_keys))
     if severity:
         q = q.where(alerts.c.severity == severity)
-    return [dict(r) for r in conn.execute(q).mappings()]
+    return [_alert(r) for r in conn.execute(q).mappings()]
 
 
-def claim_due_deliveries(conn: Connection, now: datetime, limit: int, lease: timedelta) -> list[dict[str, Any]]:
+def claim_due_deliveries(conn: Connection, now: datetime, limit: int, lease: timedelta) -> list[DueDelivery]:
     """Pending deliveries whose time has come, leased so that two dispatchers never send one twice."""
     due = (
         sa.select(deliveries.c.id)
@@ -105,18 +169,19 @@ def claim_due_deliveries(conn: Connection, now: datetime, limit: int, lease: tim
         .where(deliveries.c.id.in_(ids))
         .order_by(deliveries.c.id)
     ).mappings()
-    return [dict(r) for r in rows]
+    return [DueDelivery(**{**r, "state": DeliveryState(r["state"]), "payload": dict(r["payload"]),
+                           "enabled": bool(r["enabled"])}) for r in rows]
 
 
-def record_attempt(conn: Connection, delivery: dict[str, Any], now: datetime, *, outcome: str,
+def record_attempt(conn: Connection, delivery: DueDelivery, now: datetime, *, outcome: str,
                    status: int | None, error: str | None, duration_ms: int | None,
-                   next_attempt_at: datetime | None, state: str) -> None:
-    attempt = int(delivery["attempts"]) + 1
-    conn.execute(sa.update(deliveries).where(deliveries.c.id == delivery["id"]).values(
+                   next_attempt_at: datetime | None, state: DeliveryState) -> None:
+    attempt = delivery.attempts + 1
+    conn.execute(sa.update(deliveries).where(deliveries.c.id == delivery.id).values(
         attempts=attempt, last_status=status, last_error=error, next_attempt_at=next_attempt_at,
         state=state, claimed_until=None, delivered_at=now if state == DeliveryState.DELIVERED else None))
     conn.execute(sa.insert(delivery_log).values(
-        delivery_id=delivery["id"], webhook_id=delivery["webhook_id"], attempt=attempt, at=now, status=status,
+        delivery_id=delivery.id, webhook_id=delivery.webhook_id, attempt=attempt, at=now, status=status,
         outcome=outcome, error=error, duration_ms=duration_ms))
 
 
@@ -136,31 +201,31 @@ def mark_endpoint(conn: Connection, webhook_id: int, now: datetime, *, ok: bool,
                      .values(state=DeliveryState.CANCELLED, last_error=disable_reason))
 
 
-def delivery_log_for(conn: Connection, webhook_id: int, limit: int = 50) -> list[dict[str, Any]]:
+def delivery_log_for(conn: Connection, webhook_id: int, limit: int = 50) -> list[DeliveryAttempt]:
     rows = conn.execute(sa.select(delivery_log).where(delivery_log.c.webhook_id == webhook_id)
                         .order_by(delivery_log.c.id.desc()).limit(limit)).mappings()
-    return [dict(r) for r in rows]
+    return [DeliveryAttempt(**r) for r in rows]
 
 
-def get_alert(conn: Connection, alert_id: str) -> dict[str, Any] | None:
+def get_alert(conn: Connection, alert_id: str) -> Alert | None:
     row = conn.execute(sa.select(alerts).where(alerts.c.id == alert_id)).mappings().first()
-    return dict(row) if row else None
+    return _alert(row) if row else None
 
 
-def alerts_in(conn: Connection, region_key: str, since: datetime, until: datetime) -> list[dict[str, Any]]:
+def alerts_in(conn: Connection, region_key: str, since: datetime, until: datetime) -> list[Alert]:
     """The region's alerts whose window overlaps [since, until), oldest first."""
     rows = conn.execute(sa.select(alerts).where(alerts.c.region_key == region_key, alerts.c.window_end > since,
                                                 alerts.c.window_start < until)
                         .order_by(alerts.c.window_end, alerts.c.id)).mappings()
-    return [dict(r) for r in rows]
+    return [_alert(r) for r in rows]
 
 
-def latest_severities(conn: Connection, since: datetime) -> dict[str, str]:
+def latest_severities(conn: Connection, since: datetime) -> dict[str, Severity]:
     """Per region, the highest severity of its alerts whose window ended from ``since``."""
-    rank = {"watch": 1, "warning": 2, "critical": 3}
-    out: dict[str, str] = {}
-    for key, severity in conn.execute(sa.select(alerts.c.region_key, alerts.c.severity)
-                                      .where(alerts.c.window_end >= since).distinct()):
-        if rank.get(str(severity), 0) > rank.get(out.get(str(key), ""), 0):
-            out[str(key)] = str(severity)
+    out: dict[str, Severity] = {}
+    for key, stored in conn.execute(sa.select(alerts.c.region_key, alerts.c.severity)
+                                    .where(alerts.c.window_end >= since).distinct()):
+        severity, known = Severity(stored), out.get(str(key))
+        if known is None or severity.rank > known.rank:
+            out[str(key)] = severity
     return out

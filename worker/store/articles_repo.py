@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -10,10 +11,59 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from worker.models import region_key
+from worker.states import ItemState
 from worker.store import story_index
 from worker.store.filters import none_of, one_of
 from worker.store.tables import articles, items, stories
 from worker.store.upsert import upsert
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A story's row, fields in column order: computed from its articles (:func:`refresh_stories`)."""
+
+    id: int  # the first article's item id
+    first_seen: datetime
+    event_time: datetime
+    title: str
+    url: str | None
+    size: int
+    sources: list[str] | None
+    totals: dict[str, Any] | None  # {"killed", "injured"[, "cumulative"]}: see merge_totals
+    regions: list[dict[str, Any]] | None  # the stored region objects, each with "since"
+    keywords: dict[str, int] | None
+    escalation_score: float
+    updated_at: datetime
+    first_item_id: int | None  # None: written before the column existed (recomputed when next touched)
+
+    def columns(self) -> dict[str, Any]:
+        """The row's column values (shallow: what the upsert writes)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def story_from_row(row: Any) -> Story:
+    """A row read from ``stories`` as a :class:`Story`."""
+    return Story(**row)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleListing:
+    """An item with its article's results (None before it is processed): `articles list`'s row."""
+
+    id: int
+    feed_id: int | None
+    source: str
+    url: str | None
+    title: str
+    published: datetime | None
+    event_time: datetime
+    state: ItemState
+    story_id: int | None
+    duplicate_of: int | None
+    totals: dict[str, Any] | None
+    escalation_score: float | None
+    regions: list[dict[str, Any]] | None
+
 
 ARTICLE_UPDATE = ("story_id", "duplicate_of", "similarity", "text_clean", "removed_paragraphs", "casualties",
                   "totals", "entities", "keywords", "escalation_score", "regions", "processed_at")
@@ -78,58 +128,59 @@ def _keyword_counts(first: Any) -> dict[str, int]:
     return keywords
 
 
-def _story_values(story_id: int, rows: list[Any], now: datetime) -> dict[str, Any]:
+def _story_values(story_id: int, rows: list[Any], now: datetime) -> Story:
     """A story from all its articles' inputs, in item id order: the first one gives its title, url
     and keywords."""
     first = rows[0]
     regions: dict[str, dict[str, Any]] = {}
     for r in rows:
         _add_regions(regions, int(r["item_id"]), r["regions"])
-    return {
-        "id": story_id,
-        "first_seen": min(r["fetched_at"] for r in rows),
-        "event_time": min(r["event_time"] for r in rows),
-        "title": first["title"],
-        "url": first["url"],
-        "size": len(rows),
-        "sources": sorted({r["source"] for r in rows}),
-        "totals": merge_totals([r["totals"] for r in rows]),
-        "regions": _ordered(regions),
-        "keywords": _keyword_counts(first),
-        "escalation_score": max(float(r["escalation_score"]) for r in rows),
-        "first_item_id": int(first["item_id"]),
-        "updated_at": now,
-    }
+    return Story(
+        id=story_id,
+        first_seen=min(r["fetched_at"] for r in rows),
+        event_time=min(r["event_time"] for r in rows),
+        title=first["title"],
+        url=first["url"],
+        size=len(rows),
+        sources=sorted({r["source"] for r in rows}),
+        totals=merge_totals([r["totals"] for r in rows]),
+        regions=_ordered(regions),
+        keywords=_keyword_counts(first),
+        escalation_score=max(float(r["escalation_score"]) for r in rows),
+        first_item_id=int(first["item_id"]),
+        updated_at=now,
+    )
 
 
-def _extensible(story: dict[str, Any]) -> bool:
+def _extensible(story: Story) -> bool:
     """Written with what :func:`_extended` needs (rows from before ``first_item_id`` are not)."""
-    return story.get("first_item_id") is not None and all("since" in r for r in story["regions"] or [])
+    return story.first_item_id is not None and all("since" in r for r in story.regions or [])
 
 
-def _extended(story: dict[str, Any], rows: list[Any], now: datetime) -> dict[str, Any]:
+def _extended(story: Story, rows: list[Any], now: datetime) -> Story:
     """``story`` with ``rows`` (new to it, in item id order) added, equal to :func:`_story_values`
     over all its articles: counts add, minima and maxima combine, the first article is the lower of
     its ``first_item_id`` and the rows', and regions merge by their first mention."""
-    regions = {region_key(region): region for region in story["regions"] or []}
+    assert story.first_item_id is not None  # _extensible
+    regions = {region_key(region): region for region in story.regions or []}
     for r in rows:
         _add_regions(regions, int(r["item_id"]), r["regions"])
-    first = rows[0] if int(rows[0]["item_id"]) < int(story["first_item_id"]) else None
-    return {
-        "id": story["id"],
-        "first_seen": min(story["first_seen"], *(r["fetched_at"] for r in rows)),
-        "event_time": min(story["event_time"], *(r["event_time"] for r in rows)),
-        "title": story["title"] if first is None else first["title"],
-        "url": story["url"] if first is None else first["url"],
-        "size": int(story["size"]) + len(rows),
-        "sources": sorted({*(story["sources"] or []), *(r["source"] for r in rows)}),
-        "totals": merge_totals([story["totals"], *(r["totals"] for r in rows)]),
-        "regions": _ordered(regions),
-        "keywords": story["keywords"] if first is None else _keyword_counts(first),
-        "escalation_score": max(float(story["escalation_score"]), *(float(r["escalation_score"]) for r in rows)),
-        "first_item_id": int(story["first_item_id"]) if first is None else int(first["item_id"]),
-        "updated_at": now,
-    }
+    first = rows[0] if int(rows[0]["item_id"]) < story.first_item_id else None
+    return Story(
+        id=story.id,
+        first_seen=min(story.first_seen, *(r["fetched_at"] for r in rows)),
+        event_time=min(story.event_time, *(r["event_time"] for r in rows)),
+        title=story.title if first is None else first["title"],
+        url=story.url if first is None else first["url"],
+        size=story.size + len(rows),
+        sources=sorted({*(story.sources or []), *(r["source"] for r in rows)}),
+        totals=merge_totals([story.totals, *(r["totals"] for r in rows)]),
+        regions=_ordered(regions),
+        keywords=story.keywords if first is None else _keyword_counts(first),
+        escalation_score=max(story.escalation_score, *(float(r["escalation_score"]) for r in rows)),
+        first_item_id=story.first_item_id if first is None else int(first["item_id"]),
+        updated_at=now,
+    )
 
 
 STORY_LOCK_SPACE = 0x52617364  # "Rasd": the first key of the stories' advisory locks
@@ -157,9 +208,9 @@ STORY_ITEM_INPUTS = ("source", "title", "url", "event_time", "fetched_at")
 
 def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
                     fresh: list[dict[str, Any]] | None = None, *,
-                    stored: dict[int, dict[str, Any]] | None = None,
+                    stored: dict[int, Story] | None = None,
                     previous: dict[int, int | None] | None = None,
-                    texts: dict[int, dict[str, Any]] | None = None) -> dict[int, dict[str, Any]]:
+                    texts: dict[int, dict[str, Any]] | None = None) -> dict[int, Story]:
     """Recompute stories' aggregate rows from their articles (idempotent; safe under re-process).
 
     ``fresh``: rows (``STORY_ARTICLE_INPUTS`` + ``STORY_ITEM_INPUTS``) of articles this transaction has just saved. They are used as
@@ -180,7 +231,7 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
         return {}
     fresh = fresh or []
     grouped = _by_story(r for r in fresh if r["story_id"] in story_ids)
-    out: dict[int, dict[str, Any]] = {}
+    out: dict[int, Story] = {}
     if stored is not None and previous is not None:
         moved = {int(s) for s in previous.values() if s is not None}
         for sid, rows in grouped.items():
@@ -202,7 +253,7 @@ def refresh_stories(conn: Connection, story_ids: set[int], now: datetime,
             story_index.drop_stories(conn, gone)
     out = {sid: out[sid] for sid in sorted(out)}
     if out:
-        values = list(out.values())
+        values = [story.columns() for story in out.values()]
         upsert(conn, stories, values, key=["id"], update=[k for k in values[0] if k != "id"])
         story_index.index_stories(conn, out, stored, texts)
     return out
@@ -235,16 +286,15 @@ def _other_articles(conn: Connection, story_ids: set[int], saved: list[int]) -> 
     return [{**r, **{k: by_item[r["item_id"]][k] for k in STORY_ITEM_INPUTS}} for r in found if r["item_id"] in by_item]
 
 
-def get_stories(conn: Connection, story_ids: set[int]) -> dict[int, dict[str, Any]]:
+def get_stories(conn: Connection, story_ids: set[int]) -> dict[int, Story]:
     if not story_ids:
         return {}
     rows = conn.execute(sa.select(stories).where(one_of(conn, stories.c.id, story_ids))).mappings()
-    return {int(r["id"]): dict(r) for r in rows}
-
+    return {int(r["id"]): story_from_row(r) for r in rows}
 
 
 def list_articles(conn: Connection, *, feed_id: int | None = None, since: datetime | None = None,
-                  limit: int = 100) -> list[dict[str, Any]]:
+                  limit: int = 100) -> list[ArticleListing]:
     q = (
         sa.select(items.c.id, items.c.feed_id, items.c.source, items.c.url, items.c.title, items.c.published,
                   items.c.event_time, items.c.state, articles.c.story_id, articles.c.duplicate_of,
@@ -257,4 +307,4 @@ def list_articles(conn: Connection, *, feed_id: int | None = None, since: dateti
         q = q.where(items.c.feed_id == feed_id)
     if since is not None:
         q = q.where(items.c.event_time >= since)
-    return [dict(r) for r in conn.execute(q).mappings()]
+    return [ArticleListing(**{**r, "state": ItemState(r["state"])}) for r in conn.execute(q).mappings()]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,42 @@ from worker.store.tables import feed_item_digests, feeds
 from worker.store.upsert import upsert
 
 FEED_FIELDS = ("name", "country", "language", "interval", "tags")
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A feed's row, fields in column order (its JSON lines keep the order they always had)."""
+
+    id: int
+    url: str
+    name: str
+    country: str | None
+    language: str | None
+    interval: int
+    tags: list[str] | None
+    enabled: bool
+    paused_reason: str | None
+    next_check_at: datetime
+    claimed_until: datetime | None
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    error_count: int
+    last_error: str | None
+    last_status: int | None
+    last_fetched_at: datetime | None
+    last_ok_at: datetime | None
+    items_total: int
+    created_at: datetime
+    last_new_item_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row as a mapping: what the CLI's JSON lines and the API's FeedOut are made from."""
+        return asdict(self)
+
+
+def _feed(row: Any) -> Feed:
+    return Feed(**row)
 
 
 def add_feed(conn: Connection, url: str, now: datetime, *, name: str = "", interval: int = 300,
@@ -52,13 +89,13 @@ def import_feeds(conn: Connection, entries: Iterable[dict[str, Any]], now: datet
     return count
 
 
-def get_feed(conn: Connection, feed_id: int) -> dict[str, Any] | None:
+def get_feed(conn: Connection, feed_id: int) -> Feed | None:
     row = conn.execute(sa.select(feeds).where(feeds.c.id == feed_id)).mappings().first()
-    return dict(row) if row else None
+    return _feed(row) if row else None
 
 
-def list_feeds(conn: Connection) -> list[dict[str, Any]]:
-    return [dict(r) for r in conn.execute(sa.select(feeds).order_by(feeds.c.id)).mappings()]
+def list_feeds(conn: Connection) -> list[Feed]:
+    return [_feed(r) for r in conn.execute(sa.select(feeds).order_by(feeds.c.id)).mappings()]
 
 
 def remove_feed(conn: Connection, feed_id: int) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,55 @@ class NewItem:
     unique_key: str
     content_hash: str
     values: dict[str, Any]  # guid, url, canonical_url, title, summary, content, published, event_time, …
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A stored item's row, fields in column order."""
+
+    id: int
+    feed_id: int | None
+    source: str
+    unique_key: str
+    guid: str | None
+    url: str | None
+    canonical_url: str | None
+    title: str
+    summary: str
+    content: str
+    fulltext: str | None
+    fulltext_error: str | None
+    author: str | None
+    categories: list[str] | None
+    language: str | None
+    published: datetime | None
+    event_time: datetime
+    fetched_at: datetime
+    updated_at: datetime
+    content_hash: str
+    state: ItemState
+    attempts: int
+    last_error: str | None
+
+
+def _item(row: Any) -> Item:
+    return Item(**{**row, "state": ItemState(row["state"])})
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """An item parked after its last attempt: what `rasd status` lists."""
+
+    id: int
+    feed_id: int | None
+    url: str | None
+    title: str
+    attempts: int
+    last_error: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The status report's JSON entry (`rasd status --json`, ``GET /status``)."""
+        return asdict(self)
 
 
 @dataclass
@@ -85,12 +134,11 @@ def _uniform(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: r.get(k) for k in keys} for r in rows]
 
 
-def get_items(conn: Connection, ids: Sequence[int]) -> list[dict[str, Any]]:
+def get_items(conn: Connection, ids: Sequence[int]) -> list[Item]:
     if not ids:
         return []
     rows = conn.execute(sa.select(items).where(one_of(conn, items.c.id, ids)).order_by(items.c.id)).mappings()
-    return [dict(r) for r in rows]
-
+    return [_item(r) for r in rows]
 
 
 def mark_attempts(conn: Connection, item_ids: Sequence[int]) -> dict[int, int]:
@@ -110,9 +158,8 @@ def uncount_attempts(conn: Connection, item_ids: Sequence[int]) -> None:
                      .values(attempts=items.c.attempts - 1))
 
 
-def set_state(conn: Connection, item_id: int, state: str, error: str | None = None) -> None:
+def set_state(conn: Connection, item_id: int, state: ItemState, error: str | None = None) -> None:
     conn.execute(sa.update(items).where(items.c.id == item_id).values(state=state, last_error=error))
-
 
 
 def count_by_state(conn: Connection) -> dict[str, int]:
@@ -120,9 +167,9 @@ def count_by_state(conn: Connection) -> dict[str, int]:
     return {str(s): int(n) for s, n in rows}
 
 
-def dead_letters(conn: Connection, limit: int = 50) -> list[dict[str, Any]]:
+def dead_letters(conn: Connection, limit: int = 50) -> list[DeadLetter]:
     rows = conn.execute(
         sa.select(items.c.id, items.c.feed_id, items.c.url, items.c.title, items.c.attempts, items.c.last_error)
         .where(items.c.state == ItemState.DEAD).order_by(items.c.id.desc()).limit(limit)
     ).mappings()
-    return [dict(r) for r in rows]
+    return [DeadLetter(**r) for r in rows]

@@ -9,11 +9,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from worker.states import Severity
 from worker.store import story_index
+from worker.store.articles_repo import Story
 from worker.store.filters import one_of
 from worker.store.tables import alert_stories, stories, story_docs, story_regions
-
-SEVERITY_RANK = {"watch": 1, "warning": 2, "critical": 3}
 
 
 @dataclass(frozen=True)
@@ -23,9 +23,16 @@ class StoryFilter:
     since: datetime | None = None  # event time, inclusive
     until: datetime | None = None  # event time, exclusive
     min_killed: int | None = None
-    severity: str | None = None  # behind an alert of at least this severity
+    severity: Severity | None = None  # behind an alert of at least this severity
     terms: list[str] | None = None  # full-text: every term
     ids: list[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedStory(Story):
+    """A story row with the actors of its search document (None: no document yet)."""
+
+    actors: list[str] | None
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,7 @@ class Cursor:
     story_id: int
 
 
-def list_stories(conn: Connection, f: StoryFilter, *, limit: int, after: Cursor | None = None) -> list[dict[str, Any]]:
+def list_stories(conn: Connection, f: StoryFilter, *, limit: int, after: Cursor | None = None) -> list[ListedStory]:
     """Story rows (with ``actors``), newest event first; ``limit`` rows after ``after``.
 
     One region: walked from ``story_regions``' (region, event time) index, so the newest page of a
@@ -63,7 +70,7 @@ def list_stories(conn: Connection, f: StoryFilter, *, limit: int, after: Cursor 
         q = q.where(cond)
     if after is not None:
         q = q.where(sa.or_(time_col < after.event_time, sa.and_(time_col == after.event_time, id_col < after.story_id)))
-    return [dict(r) for r in conn.execute(q).mappings()]
+    return [ListedStory(**r) for r in conn.execute(q).mappings()]
 
 
 def _conditions(conn: Connection, f: StoryFilter) -> list[sa.ColumnElement[bool]]:
@@ -86,7 +93,7 @@ def _conditions(conn: Connection, f: StoryFilter) -> list[sa.ColumnElement[bool]
     if f.min_killed is not None:
         out.append(stories.c.totals["killed"].as_integer() >= f.min_killed)
     if f.severity:
-        wanted = [s for s, rank in SEVERITY_RANK.items() if rank >= SEVERITY_RANK[f.severity]]
+        wanted = [s for s in Severity if s.rank >= f.severity.rank]
         out.append(stories.c.id.in_(sa.select(alert_stories.c.story_id)
                                     .where(alert_stories.c.severity.in_(wanted)).scalar_subquery()))
     if f.terms:
@@ -96,15 +103,16 @@ def _conditions(conn: Connection, f: StoryFilter) -> list[sa.ColumnElement[bool]
     return out
 
 
-def alert_severities(conn: Connection, story_ids: list[int]) -> dict[int, str]:
+def alert_severities(conn: Connection, story_ids: list[int]) -> dict[int, Severity]:
     """The highest severity of an alert each story is behind (stories behind none are absent)."""
     if not story_ids:
         return {}
-    out: dict[int, str] = {}
-    for sid, sev in conn.execute(sa.select(alert_stories.c.story_id, alert_stories.c.severity)
-                                 .where(one_of(conn, alert_stories.c.story_id, story_ids))):
-        if SEVERITY_RANK.get(str(sev), 0) > SEVERITY_RANK.get(out.get(int(sid), ""), 0):
-            out[int(sid)] = str(sev)
+    out: dict[int, Severity] = {}
+    for sid, stored in conn.execute(sa.select(alert_stories.c.story_id, alert_stories.c.severity)
+                                    .where(one_of(conn, alert_stories.c.story_id, story_ids))):
+        severity, known = Severity(stored), out.get(int(sid))
+        if known is None or severity.rank > known.rank:
+            out[int(sid)] = severity
     return out
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -26,14 +28,37 @@ ACTOR_TYPES = ("ORG", "PER")
 MAX_ACTORS = 12
 
 
-def region_rows(story: Mapping[str, Any]) -> list[dict[str, Any]]:
+class Indexed(Protocol):
+    """What the indexes need of a story row (``articles_repo.Story`` has it)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def event_time(self) -> datetime: ...
+    @property
+    def regions(self) -> list[dict[str, Any]] | None: ...
+    @property
+    def first_item_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """The indexed columns of a stored story, as the backfill reads them."""
+
+    id: int
+    event_time: datetime
+    regions: list[dict[str, Any]] | None
+    first_item_id: int | None
+
+
+def region_rows(story: Indexed) -> list[dict[str, Any]]:
     """The ``story_regions`` rows of a story row (one per distinct region)."""
     seen: dict[str, dict[str, Any]] = {}
-    for region in story.get("regions") or []:
+    for region in story.regions or []:
         key = region_key(region)
         if key not in seen:
-            seen[key] = {"story_id": int(story["id"]), "region_key": key, "country": region.get("country"),
-                         "event_time": story["event_time"]}
+            seen[key] = {"story_id": int(story.id), "region_key": key, "country": region.get("country"),
+                         "event_time": story.event_time}
     return list(seen.values())
 
 
@@ -53,8 +78,7 @@ def actors_of(entities: Iterable[Mapping[str, Any]] | None) -> list[str]:
     return list(out.values())[:MAX_ACTORS]
 
 
-def index_stories(conn: Connection, written: Mapping[int, Mapping[str, Any]],
-                  stored: Mapping[int, Mapping[str, Any]] | None = None,
+def index_stories(conn: Connection, written: Mapping[int, Indexed], stored: Mapping[int, Indexed] | None = None,
                   texts: Mapping[int, Mapping[str, Any]] | None = None) -> None:
     """Bring the indexes of the ``written`` story rows up to date.
 
@@ -69,7 +93,7 @@ def index_stories(conn: Connection, written: Mapping[int, Mapping[str, Any]],
         rows = [r for sid in moved for r in region_rows(written[sid])]
         if rows:
             conn.execute(sa.insert(story_regions), rows)
-    firsts = {sid: int(s.get("first_item_id") or sid) for sid, s in written.items()
+    firsts = {sid: int(s.first_item_id or sid) for sid, s in written.items()
               if _first_changed(s, before.get(sid))}
     if firsts:
         _write_docs(conn, firsts, old, texts or {})
@@ -106,26 +130,26 @@ def backfill(conn: Connection, chunk: int = 2000) -> None:
     """Index every stored story and alert (the migration that created the indexes)."""
     last = 0
     while True:
-        rows = [dict(r) for r in conn.execute(
-            sa.select(stories.c.id, stories.c.regions, stories.c.event_time, stories.c.first_item_id)
+        rows = [_Keys(**r) for r in conn.execute(
+            sa.select(stories.c.id, stories.c.event_time, stories.c.regions, stories.c.first_item_id)
             .where(stories.c.id > last).order_by(stories.c.id).limit(chunk)).mappings()]
         if not rows:
             break
-        index_stories(conn, {int(r["id"]): r for r in rows})
-        last = int(rows[-1]["id"])
+        index_stories(conn, {int(r.id): r for r in rows})
+        last = int(rows[-1].id)
     for alert_id, severity, payload in conn.execute(sa.select(alerts.c.id, alerts.c.severity, alerts.c.payload)):
         index_alert(conn, str(alert_id), str(severity), payload or {})
 
 
-def _regions_changed(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> bool:
+def _regions_changed(new: Indexed, old: Indexed | None) -> bool:
     if old is None:
         return True
-    keys = [region_key(r) for r in new.get("regions") or []]
-    return keys != [region_key(r) for r in old.get("regions") or []] or new["event_time"] != old["event_time"]
+    keys = [region_key(r) for r in new.regions or []]
+    return keys != [region_key(r) for r in old.regions or []] or new.event_time != old.event_time
 
 
-def _first_changed(new: Mapping[str, Any], old: Mapping[str, Any] | None) -> bool:
-    return old is None or old.get("first_item_id") is None or new.get("first_item_id") != old.get("first_item_id")
+def _first_changed(new: Indexed, old: Indexed | None) -> bool:
+    return old is None or old.first_item_id is None or new.first_item_id != old.first_item_id
 
 
 def _write_docs(conn: Connection, firsts: dict[int, int], old: set[int] | None,
