@@ -295,3 +295,24 @@ def test_items_caught_in_a_redis_outage_are_retried_together_and_not_charged_an_
     # Redis is back: the retry is a fresh batch and stores every item.
     again = process_batch(res, ids, T0 + timedelta(days=2), allow_fulltext=False)
     assert (again.processed, again.failed, again.outage) == (5, [], [])
+
+
+def test_a_redelivered_process_task_skips_stored_items_and_never_parks_them(res: Resources) -> None:
+    """A batch lost after its items were stored comes back from the broker: the queue's path must not
+    charge those items another attempt, or enough redeliveries park stored articles as dead."""
+    with res.engine.begin() as conn:
+        feed_id = feeds_repo.add_feed(conn, "https://news.example.org/rss", T0, name="مثال")
+    parsed = [ParsedItem(guid=f"redelivered-{i}", link=f"https://news.example.org/r/{i}", title=article_text(i)[0],
+                         summary="", content=article_text(i)[1], published=T0 + timedelta(minutes=i)) for i in range(3)]
+    ids = sorted(store_items(res.engine, feed_id, "مثال", parsed, T0 + timedelta(days=2)).new)
+    first = process_batch(res, ids, T0 + timedelta(days=2), allow_fulltext=False, pending_only=True)
+    assert (first.processed, first.failed, first.dead) == (3, [], [])
+    for _ in range(res.settings.max_attempts + 1):
+        again = process_batch(res, ids, T0 + timedelta(days=2), allow_fulltext=False, pending_only=True)
+        assert (again.processed, again.failed, again.dead) == (0, [], [])
+    with res.engine.connect() as conn:
+        rows = conn.execute(sa.select(items.c.state, items.c.attempts).where(items.c.id.in_(ids))).all()
+    assert sorted(rows) == [("processed", 1)] * 3
+    # Re-processing means to redo stored items: without pending_only they are processed again.
+    redo = process_batch(res, ids, T0 + timedelta(days=2), allow_fulltext=False)
+    assert (redo.processed, redo.failed, redo.dead) == (3, [], [])

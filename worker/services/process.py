@@ -116,12 +116,16 @@ class Batch:
     retried: list[Item] = field(default_factory=list)
 
 
-def begin_batch(res: Resources, item_ids: list[int], *, allow_fulltext: bool = True) -> Batch:
+def begin_batch(res: Resources, item_ids: list[int], *, allow_fulltext: bool = True,
+                pending_only: bool = False) -> Batch:
     """Load items, set aside those that need their page first, count an attempt for the rest and
-    park those over ``max_attempts``."""
+    park those over ``max_attempts``. ``pending_only`` drops items already processed or parked: a
+    redelivered task must not charge them an attempt (nor park a stored item as dead)."""
     batch = Batch(BatchResult())
     with res.engine.connect() as conn:
         loaded = items_repo.get_items(conn, item_ids)
+    if pending_only:
+        loaded = [item for item in loaded if item.state == ItemState.PENDING]
     todo: list[Item] = []
     for item in loaded:
         if allow_fulltext and wants_fulltext(item, res.settings.fulltext_min_chars):
@@ -158,9 +162,11 @@ def finish_batch(res: Resources, batch: Batch, outputs: list[Analysed | str], no
 
 
 def process_batch(res: Resources, item_ids: list[int], now: datetime, *,
-                  allow_fulltext: bool = True, pool: Executor | None = None) -> BatchResult:
-    """Process items; ``pool`` (e.g. a process pool in `rasd replay`) runs extraction in parallel."""
-    batch = begin_batch(res, item_ids, allow_fulltext=allow_fulltext)
+                  allow_fulltext: bool = True, pool: Executor | None = None,
+                  pending_only: bool = False) -> BatchResult:
+    """Process items; ``pool`` (e.g. a process pool in `rasd replay`) runs extraction in parallel.
+    The queue's task passes ``pending_only``; re-process and re-ingest mean to redo stored items."""
+    batch = begin_batch(res, item_ids, allow_fulltext=allow_fulltext, pending_only=pending_only)
     jobs = extraction_jobs(res, batch.fresh)
     outputs = list(pool.map(analyse_item, jobs, chunksize=16)) if pool and len(jobs) > 1 else \
         [analyse_item(job) for job in jobs]

@@ -81,7 +81,7 @@ def process_items(item_ids: list[int]) -> int:
 
     res = get_resources()
     with timed("process_items"):
-        result = process_batch(res, item_ids, utcnow())
+        result = process_batch(res, item_ids, utcnow(), pending_only=True)  # redeliveries skip done items
     for item_id in result.needs_fulltext:
         fetch_fulltext.delay(item_id)
     for retry in retries(result, PROCESS_CHUNK):  # a short retry; poison items are parked after max_attempts
