@@ -130,3 +130,19 @@ def test_sweeping_during_extraction_gives_the_alerts_of_one_sweep_at_the_end(
     assert during == once  # ids, windows, severities, payloads (stories, tolls, scale, kind)
     assert during_states == once_states
     assert sorted(during_ids) == sorted(once_ids)
+
+
+def test_the_quiet_collector_keeps_a_heap_its_caller_froze() -> None:
+    """The API freezes its heap at start-up; a replay run in such a process must not thaw it."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    try:
+        with replay._quiet_collector():
+            assert gc.get_threshold() == (10_000, 20, 20)
+        # Still frozen (unfreeze empties the permanent generation); frozen objects that died left it.
+        assert (gc.get_threshold(), gc.get_freeze_count() > 0) == (thresholds, True)
+    finally:
+        gc.unfreeze()
+    with replay._quiet_collector():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0

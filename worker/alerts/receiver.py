@@ -85,6 +85,7 @@ class WebhookReceiver:
         self.deliveries: list[Received] = []
         self._mode = _Mode()
         self._cond = threading.Condition()
+        self._in_flight = 0  # requests being handled, so stop() can wait for them
         self._stop = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -126,7 +127,14 @@ class WebhookReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                receiver._handle(self)
+                with receiver._cond:
+                    receiver._in_flight += 1
+                try:
+                    receiver._handle(self)
+                finally:
+                    with receiver._cond:
+                        receiver._in_flight -= 1
+                        receiver._cond.notify_all()
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -140,6 +148,8 @@ class WebhookReceiver:
 
     def stop(self) -> None:
         self._stop.set()
+        with self._cond:  # a request cut short by the stop is recorded before stop() returns
+            self._cond.wait_for(lambda: self._in_flight == 0, timeout=5)
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -180,14 +180,18 @@ def _quiet_collector() -> Iterator[None]:
     instead of 700: full collections rescanned modules and tables over and over, about a fifth
     of the storing process's CPU (docs/decisions/replay-collector.md)."""
     warm_up()
-    gc.freeze()
+    # A caller that froze its own heap (the API does) keeps it frozen: unfreeze would thaw theirs too.
+    ours = gc.get_freeze_count() == 0
+    if ours:
+        gc.freeze()
     thresholds = gc.get_threshold()
     gc.set_threshold(10_000, 20, 20)
     try:
         yield
     finally:
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
 
 
 def _pipelined(res: Resources, ids: list[int], now: datetime, pool: Executor | None
