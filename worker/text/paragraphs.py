@@ -30,7 +30,7 @@ _GLUED = re.compile(r"(?<=[^\d\s][.!؟?])(?=[\u0621-\u064A])")
 _ABBREV_PART: Final = 3
 
 
-def _is_abbreviation_dot(text: str, i: int) -> bool:
+def is_abbreviation_dot(text: str, i: int) -> bool:
     """Whether the "." at ``i`` joins two short letter groups ("إن.تي.في"), not two sentences."""
     if text[i] != "." or i == 0:
         return False
@@ -44,7 +44,7 @@ def _is_abbreviation_dot(text: str, i: int) -> bool:
 
 
 def _glued_break(m: re.Match[str]) -> str:
-    return "" if _is_abbreviation_dot(m.string, m.start() - 1) else "\n"
+    return "" if is_abbreviation_dot(m.string, m.start() - 1) else "\n"
 _SENTENCE = re.compile(r"[^.!؟?]*(?:[.!؟?]+[»\"”')\]]*|$)")
 
 

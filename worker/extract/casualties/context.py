@@ -16,29 +16,19 @@ from worker.extract.casualties.tables import (
 )
 from worker.extract.numbers import T_COMMA, T_STOP, T_WORD, Tokens
 from worker.models import Casualty
+from worker.text.paragraphs import is_abbreviation_dot
 
-_ABBREV_PART = 3  # letters at most on each side of an abbreviation dot ("إن.تي.في", "أ.ف.ب")
 ABBREV_JOIN = "x"  # what an abbreviation dot becomes: a letter, so the abbreviation is one word
 
 
 def join_abbreviations(folded: str) -> str:
     """``folded`` with the dots inside abbreviations ("إن.تي.في") made letters (same length), so they
     do not end the sentence and cut a cue off from the figures after it."""
-    i = folded.find(".")
-    if i == -1:
-        return folded
     cut: list[int] = []
-    n = len(folded)
+    i = folded.find(".")
     while i != -1:
-        if 0 < i < n - 1 and folded[i - 1].isalpha() and folded[i + 1].isalpha():
-            a = i - 1
-            while a > 0 and folded[a - 1].isalpha():
-                a -= 1
-            b = i + 1
-            while b < n - 1 and folded[b + 1].isalpha():
-                b += 1
-            if i - a <= _ABBREV_PART and b - i <= _ABBREV_PART:
-                cut.append(i)
+        if is_abbreviation_dot(folded, i):
+            cut.append(i)
         i = folded.find(".", i + 1)
     if not cut:
         return folded
