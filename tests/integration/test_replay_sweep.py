@@ -115,9 +115,10 @@ def test_sweeping_during_extraction_gives_the_alerts_of_one_sweep_at_the_end(
         return created
 
     monkeypatch.setattr(replay, "evaluate_many", recorded)
-    collector = (gc.get_threshold(), gc.get_freeze_count())
+    # Frozen or not as before (a frozen heap's count shrinks as its objects die, so not the count).
+    collector = (gc.get_threshold(), gc.get_freeze_count() > 0)
     during, during_states, during_ids = run(tmp_path / "during", redis_url, path)
-    assert (gc.get_threshold(), gc.get_freeze_count()) == collector  # the caller's collector as it was
+    assert (gc.get_threshold(), gc.get_freeze_count() > 0) == collector  # the caller's collector as it was
     end = bucket_index(START + timedelta(days=30), 3600)
     # Sweeps ran while chunks were still coming, and some alerts came from them.
     assert sum(n for last, n in calls if last < end - 72) >= 1
