@@ -140,3 +140,83 @@ def test_decoded_client_and_pipelined_counts(redis_url: str) -> None:
         assert c.story_ids(AL, [b])[:2] == ["s0", "s16"]
     finally:
         client.close()
+
+
+def _pipelined_adds(client: redis.Redis, prefix: str, ttl: int,
+                    groups: dict[tuple[str, int], tuple[set[str], set[str], set[str]]]) -> set[str]:
+    """The commands add_stories sent before its script (six per region-bucket, two per region): the reference."""
+    pipe = client.pipeline(transaction=False)
+    buckets: dict[str, dict[str, int]] = {}
+    for (rk, b), (stories, pairs, names) in groups.items():
+        keys = [f"{prefix}:{{{rk}}}:{b}:{kind}" for kind in ("stories", "sources", "source_names")]
+        for key, members in zip(keys, (stories, pairs, names), strict=True):
+            pipe.sadd(key, *sorted(members))
+        for key in keys:
+            pipe.expire(key, ttl)
+        buckets.setdefault(rk, {})[str(b)] = b
+    for rk, mapping in buckets.items():
+        pipe.zadd(f"{prefix}:{{{rk}}}:buckets", mapping)
+        pipe.expire(f"{prefix}:{{{rk}}}:buckets", ttl)
+    res = pipe.execute()
+    return {rk for i, (rk, _) in enumerate(groups) if res[6 * i] or res[6 * i + 1]}
+
+
+def _contents(client: redis.Redis, prefix: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key in client.scan_iter(f"{prefix}:*"):
+        name = key.decode()[len(prefix):]
+        kind = client.type(key).decode()
+        value = sorted(client.smembers(key)) if kind == "set" else client.zrange(key, 0, -1, withscores=True)
+        out[name] = (kind, value, client.ttl(key) > 0)
+    return out
+
+
+def test_the_counting_script_writes_what_the_pipelined_commands_wrote(redis_client: redis.Redis) -> None:
+    """add_stories writes each region with one script call: same keys, members, scores, expiry and
+    changed regions as the six commands per region-bucket it replaced, over batches that overlap."""
+    ttl = 30 * 86400
+    script = SignalCounters(redis_client, retention_days=30, prefix="new")
+    batches = [
+        [([AL, SY], "s1", "alpha", T), ([AL, SY], "s1", "beta", T + timedelta(minutes=10)),
+         ([AL], "s2", "alpha", T + timedelta(hours=1)), ([SY], "s3", "gamma", T - timedelta(days=2))],
+        [([AL, SY], "s1", "beta", T), ([SY], "s3", "gamma", T - timedelta(days=2))],  # nothing new
+        [([SY], "s3", "delta", T - timedelta(days=2)), ([AL], "s4", "alpha", T)]
+        + [([SY], f"m{i}", f"src{i % 7}", T + timedelta(hours=5)) for i in range(1200)],  # > 500 members
+    ]
+    for entries in batches:
+        groups: dict[tuple[str, int], tuple[set[str], set[str], set[str]]] = {}
+        for keys, story, source, ts in entries:
+            for rk in keys:
+                st, pairs, names = groups.setdefault((rk, bucket_of(ts)), (set(), set(), set()))
+                st.add(story)
+                pairs.add(f"{source}\t{story}")
+                names.add(source)
+        assert script.add_stories(entries) == _pipelined_adds(redis_client, "old", ttl, groups)
+    assert _contents(redis_client, "new") == _contents(redis_client, "old")
+    assert len(_contents(redis_client, "new")) == 5 * 3 + 2  # AL: 2 buckets, SY: 3, each 3 sets; 2 indexes
+    assert script.nonzero_counts(SY, 0, 10**7)[bucket_of(T + timedelta(hours=5))] == 1200
+
+
+def test_source_masks_give_each_windows_distinct_sources(redis_client: redis.Redis) -> None:
+    """The per-bucket bitmasks (one script call per region) OR to the same distinct sources as the
+    names read directly, for buckets with names sets, a bucket with only pairs, and empty buckets."""
+    c = SignalCounters(redis_client)
+    b = c.bucket_of(T)
+    c.add_stories([([AL, SY], "s1", "alpha", T), ([AL], "s1", "beta", T), ([AL], "s2", "gamma", T + timedelta(hours=1)),
+                   ([SY], "s3", "beta", T + timedelta(hours=3))])
+    redis_client.sadd(f"rasd:sig:{{{AL}}}:{b + 2}:sources", "delta\ts9", "alpha\ts9", "delta\ts8")  # pairs only
+    wanted = {AL: [b, b + 1, b + 2, b + 3], SY: [b, b + 3], "IQ:country:Iraq": [b]}
+    masks = c.source_masks_many(wanted)
+    assert sorted(masks) == sorted(wanted) and all(sorted(masks[k]) == wanted[k] for k in wanted)
+    assert [masks[AL][x].bit_count() for x in wanted[AL]] == [2, 1, 2, 0]
+    assert masks["IQ:country:Iraq"] == {b: 0}
+    for rk, buckets in wanted.items():
+        for lo in buckets:
+            for hi in buckets:
+                window = [x for x in buckets if lo <= x <= hi]
+                union = 0
+                for x in window:
+                    union |= masks[rk][x]
+                assert union.bit_count() == c.sources(rk, window)
+    assert (masks[AL][b] | masks[AL][b + 2]).bit_count() == 3  # alpha, beta, delta
+    assert c.source_masks_many({}) == {} and c.source_masks_many({AL: []}) == {AL: {}}

@@ -91,6 +91,28 @@ def test_decoder_is_exactly_crfsuite(tmp_path: Path) -> None:
     assert any(label != "O" for seq in expected for label in seq)
 
 
+def test_a_texts_new_words_get_the_rows_one_word_at_a_time_gives() -> None:
+    """Rows built for all of a text's new words at once equal, bit for bit, the per-word sums
+    (words without any known attribute, clitics, digits, punctuation and over-long words included)."""
+    from worker.extract.ner.features import default_resources
+    from worker.extract.ner.resources import MODEL
+    from worker.extract.ner.tagger import load_weights
+
+    labels, trans, state = load_weights(MODEL)
+    words = ["وقال", "المتحدث", "باسم", "الدفاع", "المدنية", "في", "كفرزيتا", "إن", "١٢", "x7", "،", "(",
+             "وبالقاهرة", "للجيش", "زيزفون", "ب" * 60, "ب" * 61, "qwzx", "وقال"]
+    batched = Tagger(labels, trans, state, default_resources())
+    one_by_one = Tagger(labels, trans, state, default_resources())
+    n = batched._n
+    batched._add_words(words)
+    assert batched._n == n + len(words) - 2  # "وقال" twice; the two long words share their first 40 characters
+    for w in words:
+        a = batched._table[batched._row[w[:MAX_FEATURE_CHARS]]]
+        b = one_by_one._table[one_by_one._id(w)]
+        assert a.tobytes() == b.tobytes(), w
+    assert (batched._table[batched._row["qwzx"]] != 0).any()  # shape, length and "c=?" still score
+
+
 def test_spans_repeat_at_their_other_mentions() -> None:
     words = ["قال", "الوزير", "سامر", "الخطيب", "إن", "شركة", "النور", "ستعود", ".",
              "وأضاف", "الخطيب", "أن", "شركة", "النور", "وسامر", "الخطيب", "و", "دارة", "."]

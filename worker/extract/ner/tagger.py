@@ -27,6 +27,7 @@ from worker.extract.ner.features import (
 )
 from worker.extract.ner.viterbi import viterbi
 
+_BLOCK = 256  # new words summed together (bounds the gathered array to a few MB)
 MAX_TYPES = 50_000  # cached word types before the cache starts afresh (≤ 18 MB of scores)
 _SENTENCE_END = frozenset(".!?؟")
 
@@ -56,6 +57,10 @@ class Tagger:
         for (a, y), w in state.items():
             self._w[self._attr[a], li[y]] = w
         self._bias = self._vec(["bias"])
+        # The weights behind a zero row (attribute i is row i + 1), which pads the attribute lists of
+        # a text's new words to one width, so their vectors are one gather and one sum.
+        self._attr1 = {a: i + 1 for a, i in self._attr.items()}
+        self._wz = np.vstack([np.zeros((1, n)), self._w])
         self.res = res
         self.max_types = max_types
         self._t = self.trans.tolist()
@@ -81,6 +86,26 @@ class Tagger:
         self._n += 1
         return r
 
+    def _add_words(self, words: Iterable[str]) -> None:
+        """Table rows for the words not in it yet, a block of words per gather-and-sum (each row equals
+        :meth:`_add`'s bit for bit: the same sequential sum, padded with zero rows)."""
+        row = self._row
+        keys = [k for k in dict.fromkeys(w[:MAX_FEATURE_CHARS] for w in words) if k not in row]
+        while self._n + len(keys) > len(self._table):
+            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+        attr = self._attr1
+        for a in range(0, len(keys), _BLOCK):
+            block = keys[a : a + _BLOCK]
+            segments = [[i for f in feats if (i := attr.get(f)) is not None]
+                        for key in block for feats in word_features(key, self.res)]
+            width = max(map(len, segments), default=0) or 1
+            picked = np.array([seg + [0] * (width - len(seg)) for seg in segments])
+            sums = self._wz[picked].sum(axis=1)
+            self._table[self._n : self._n + len(block)] = sums.reshape(len(block), 5, len(self.labels))
+            for r, key in enumerate(block, self._n):
+                row[key] = r
+            self._n += len(block)
+
     def _id(self, token: str) -> int:
         key = token[:MAX_FEATURE_CHARS]
         r = self._row.get(key)
@@ -104,6 +129,8 @@ class Tagger:
     def _decode(self, sentences: list[list[str]]) -> list[int]:
         if self._n + sum(map(len, sentences)) > self.max_types:
             self._reset()  # between texts only: the ids gathered below index the current table
+        row = self._row
+        self._add_words([w for s in sentences for w in s if w not in row])
         ids: list[int] = []
         real: list[int] = []
         starts: list[int] = []  # index (in real tokens) where each sentence starts
@@ -113,7 +140,6 @@ class Tagger:
             ids.append(bos)
             ids.append(bos)
             base = len(ids)
-            row = self._row
             found = [row.get(w, -1) for w in s]
             if -1 in found:
                 found = [r if r != -1 else self._id(w) for r, w in zip(found, s, strict=True)]
