@@ -147,3 +147,45 @@ def test_the_quiet_collector_keeps_a_heap_its_caller_froze() -> None:
     with replay._quiet_collector():
         assert gc.get_freeze_count() > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_pool_tasks_of_several_articles_store_what_one_process_stores(
+        tmp_path: Path, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extraction sent to the pool ``TASK`` articles per call (chunks of 10 in tasks of 3, 3, 3, 1)
+    gives the same alerts, baselines and articles as extracting in the storing process. The executor
+    is a thread pool: the grouping is what is tested, and a fork pool from a pytest worker hung once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "articles.jsonl"
+    write_articles(path)
+    monkeypatch.setattr(replay, "CHUNK", 10)
+    monkeypatch.setattr(replay, "TASK", 3)
+    tasks: list[int] = []
+    real = replay.analyse_all
+
+    def counted(jobs: list[Any]) -> list[Any]:
+        tasks.append(len(jobs))
+        return real(jobs)
+
+    @contextmanager
+    def threads(n_items: int) -> Iterator[ThreadPoolExecutor]:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            yield pool
+
+    def articles_of(tmp: Path) -> list[dict[str, Any]]:
+        engine = sa.create_engine(f"sqlite:///{tmp / 'rasd.sqlite3'}")
+        with engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(sa.text(
+                "SELECT item_id, story_id, text_clean, entities, casualties, regions FROM articles ORDER BY item_id"))
+                .mappings()]
+        engine.dispose()
+        return rows
+
+    monkeypatch.setattr(replay, "analyse_all", counted)
+    monkeypatch.setattr(replay, "_extraction_pool", threads)
+    pooled = run(tmp_path / "pooled", redis_url, path)
+    assert tasks and max(tasks) == 3 and 1 in tasks and sum(tasks) == len(articles_of(tmp_path / "pooled"))
+    monkeypatch.setattr(replay, "_extraction_pool", no_pool)
+    alone = run(tmp_path / "alone", redis_url, path)
+    assert pooled == alone and len(alone[0]) >= 3
+    assert articles_of(tmp_path / "pooled") == articles_of(tmp_path / "alone")
