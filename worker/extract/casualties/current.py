@@ -121,7 +121,10 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
         if w == "يومين" and before not in ("بعد", "قبل", "وبعد", "وقبل"):
             return False  # "خلال يومين" of fighting is still the current event
     elif kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS:
-        before = norms[k - 2] if k - 2 >= lo else ""
+        j = k - 2
+        while j > lo and norms[j] in lx.APPROX_SKIP:
+            j -= 1  # "بعد نحو عشرة أيام من القصف"
+        before = norms[j] if j >= lo else ""
     else:
         return False
     return before in lx.SPAN_OPENERS
@@ -165,6 +168,8 @@ def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     if norms[lo] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(norms[lo:hi + 1]):
         soft.append(lo)
     for k in range(lo, hi):
+        if norms[k] in ("قبل", "وقبل") and norms[k + 1] in lx.AGO_PLURALS:
+            soft.append(k + 1)  # "قتل جنديا قبل أيام": a few days ago, unless the sentence names today
         if norms[k] in lx.CAMPAIGN_NOUNS and norms[k + 1] in lx.ONGOING_ADJ \
                 and (norms[k][:1] == "ب" or norms[k][:2] == "وب" or norms[k - 1] in lx.IN_CAMPAIGN):
             soft.append(k)
@@ -221,7 +226,9 @@ def _is_background_uncached(doc: Doc, i: int) -> bool:
     # مقتل 100"), unless this clause names today's time
     if any(k < lo for k in cues) and not _now_anchor(doc, lo, hi):
         return True
-    if any(k <= hi for k in doc.soft[doc.sent[i]]) and not _now_anchor(doc, lo, hi) \
+    # a soft cue before the figure or in its clause; "قبل أيام" anywhere in the sentence
+    if any(k <= hi or doc.norms[k] in lx.AGO_PLURALS for k in doc.soft[doc.sent[i]]) \
+            and not _now_anchor(doc, lo, hi) \
             and not _recent_date(doc, doc.sent[i], i, cues):
         return True
     # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"

@@ -1,0 +1,76 @@
+"""Error classes of the fifth round (issue 18; docs/casualties.md), found on the dev4 annotations.
+Every sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from worker.extract.casualties import compute_totals, extract_casualties
+
+
+def _totals(text: str, reference: date | None = None) -> dict[str, int | None]:
+    return compute_totals(extract_casualties(text, reference=reference))
+
+
+def _rows(text: str) -> list[tuple[str, int | None]]:
+    return [(c.kind, c.count) for c in extract_casualties(text)]
+
+
+# --- a court's sentence, a charge ----------------------------------------------------------------
+def test_a_death_sentence_is_no_toll() -> None:
+    assert _rows("قضت محكمة الجنايات بالإعدام على 8 متهمين في قضية تفجير الكنيسة.") == []
+    assert _rows("أصدرت المحكمة حكما نهائيا بإعدام خمسة أشخاص أدينوا بالهجوم.") == []
+    assert _rows("أحكام بالإعدام على 12 متهما") == []
+    assert _totals("أيدت محكمة النقض الحكم بإعدام 4 متهمين.") == {"killed": None, "injured": None}
+
+
+def test_an_execution_carried_out_stays_a_toll() -> None:
+    assert _totals("أعلنت الوزارة تنفيذ أحكام بإعدام 9 مدانين في سجن المدينة.") == {"killed": 9, "injured": None}
+    assert _totals("أعدمت السلطات 3 رجال فجر اليوم.") == {"killed": 3, "injured": None}
+
+
+def test_a_charge_of_killing_is_no_toll() -> None:
+    assert _rows("وداهمت القوات منزلا يختبئ فيه شاب متهم بقتل الشرطي.") == []
+    assert _rows("أفرج عن الضابط الذي أدين بقتل طفل قبل عامين.") == []
+    assert _rows("وصدر حكم بسجن رجلين بتهمة قتل عامل في المصنع.") == []
+
+
+# --- what is not a person -----------------------------------------------------------------------
+def test_targets_hit_are_not_wounded_people() -> None:
+    text = "وقال الجيش إن طائراته أصابت 12 هدفا للحركة في القطاع."
+    assert _rows(text) == []
+
+
+# --- earlier times ---------------------------------------------------------------------------------
+def test_days_ago_dates_a_figure_earlier() -> None:
+    text = "داهمت القوات القرية بحثا عن رجل تقول إنه قتل شرطيا في كمين قبل أيام."
+    assert _totals(text) == {"killed": None, "injured": None}
+
+
+def test_days_ago_yields_to_the_day_of_a_new_toll() -> None:
+    # a toll given today of an attack a few days back is the story's own (reference: a Sunday)
+    text = "قتل 20 جنديا في هجوم على قاعدة قبل أيام، وفق ما أعلن الجيش الأحد."
+    assert _totals(text, date(2018, 5, 27)) == {"killed": 20, "injured": None}
+
+
+def test_an_approximator_inside_a_span_keeps_it_a_span() -> None:
+    text = "بدأت هدنة في المدينة بعد نحو عشرة أيام من القصف الذي أودى بحياة أكثر من 300 مدني."
+    assert _totals(text) == {"killed": None, "injured": None}
+
+
+def test_an_epidemic_toll_is_a_running_toll() -> None:
+    text = "حذرت منظمة دولية من أن وباء الكوليرا الذي أودى بحياة أكثر من ألف شخص قد يعود مع الأمطار."
+    assert _totals(text) == {"killed": None, "injured": None}
+
+
+# --- two people ------------------------------------------------------------------------------------
+def test_a_dual_verb_makes_an_ambiguous_plural_two() -> None:
+    assert _totals("شيع الأهالي جثماني فلسطينيين قتلا بقصف على القطاع ليل السبت.") == {"killed": 2, "injured": None}
+    assert _totals("وقالت الوزارة إن مدنيين أصيبا بشظايا القذيفة.") == {"killed": None, "injured": 2}
+    # the number word already counts them
+    assert _totals("وقالت الوكالة إن مدنيين اثنين قتلا في القصف.") == {"killed": 2, "injured": None}
+
+
+def test_two_who_died_of_their_wounds_with_the_day_between() -> None:
+    text = "توفي شابان، الأحد، متأثرين بجروح أصيبا بها في المواجهات."
+    assert _totals(text) == {"killed": 2, "injured": None}
