@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from worker.extract.casualties import compute_totals, extract_casualties
+from worker.extract.entities import extract_entities, place_spans
 
 
 def _totals(text: str, reference: date | None = None) -> dict[str, int | None]:
@@ -74,3 +75,39 @@ def test_a_dual_verb_makes_an_ambiguous_plural_two() -> None:
 def test_two_who_died_of_their_wounds_with_the_day_between() -> None:
     text = "توفي شابان، الأحد، متأثرين بجروح أصيبا بها في المواجهات."
     assert _totals(text) == {"killed": 2, "injured": None}
+
+
+# --- the place of a figure told in the sentences before it ------------------------------------------
+def _placed(text: str) -> dict[str, int | None]:
+    places = place_spans(extract_entities(text, tagger=False))
+    return compute_totals(extract_casualties(text, places=places))
+
+
+def test_a_place_named_in_the_sentence_before_makes_a_separate_incident() -> None:
+    text = ("من جهة أخرى، قالت مصادر عسكرية إن 14 مسلحا قتلوا في مواجهات على جبهة الساحل.\n"
+            "وفي السياق، تجددت الاشتباكات شرقي مدينة تعز بعد أيام من الهدوء.\n"
+            "وأسفرت المواجهات عن مقتل 20 مسلحا وإصابة آخرين.\n")
+    assert _placed(text) == {"killed": 34, "injured": None}
+    assert _totals(text) == {"killed": 20, "injured": None}  # without the gazetteer places
+
+
+def test_without_a_new_place_a_larger_later_toll_restates_the_first() -> None:
+    text = ("قالت مصادر عسكرية إن 14 مسلحا قتلوا في مواجهات على جبهة الساحل.\n"
+            "وتواصلت الاشتباكات حتى المساء.\n"
+            "وأسفرت المواجهات عن مقتل 20 مسلحا وإصابة آخرين.\n")
+    assert _placed(text) == {"killed": 20, "injured": None}
+
+
+def test_a_repeated_count_after_a_new_place_stays_one_figure() -> None:
+    text = ("قتل 16 شخصا في قصف على البلدة.\n"
+            "وكان القصف قد استهدف سوقا شعبية في مدينة سراقب.\n"
+            "وأودى القصف بحياة 16 شخصا بينهم أطفال.\n")
+    assert _placed(text) == {"killed": 16, "injured": None}
+
+
+def test_a_place_before_a_figure_that_names_no_event_adds_nothing() -> None:
+    # victims' home towns between two tolls of one day
+    text = ("قتل أربعة فلسطينيين وأصيب 600 آخرون في المواجهات على الحدود.\n"
+            "وذكرت الوزارة أن أحد القتلى شاب من بلدة بيت حانون قتل شرق مدينة خان يونس.\n"
+            "ولفت الناطق إلى أن عدد الجرحى بلغ 645 مصابا.\n")
+    assert _placed(text) == {"killed": 4, "injured": 645}

@@ -448,7 +448,7 @@ _PAST_FIRST = frozenset([*_PERIOD_NOUNS, "قبل", "وقبل", "منذ", "ومن
 _TIME_WORDS = frozenset([*lx.NOW_WORDS, *_WEEKDAYS, *_MONTHS])  # a figure sentence naming its own time
 
 
-def _names_known_event(doc: Doc, lo: int, hi: int) -> bool:
+def names_known_event(doc: Doc, lo: int, hi: int) -> bool:
     """The sentence names an event with ال ("إثر الهجوم", "خلال المعارك"): one the text told before."""
     for w in doc.norms[lo:hi + 1]:
         for p in _DEFINITE:
@@ -502,7 +502,7 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
             continue  # no word that can date it, and no year
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
-        if mark == 2 or (mark == 1 and _names_known_event(doc, lo, hi)):
+        if mark == 2 or (mark == 1 and names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 
@@ -567,7 +567,7 @@ def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
             continue
         lo = clause_bounds(doc, f.first)[0]
         rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
-        if rel < 0 or not _names_known_event(doc, max(lo, rel - 4), rel - 1):
+        if rel < 0 or not names_known_event(doc, max(lo, rel - 4), rel - 1):
             continue
         slo, shi = sentence_range(doc, f.sent, f.first)
         if _day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
@@ -590,7 +590,7 @@ def _other_places(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, st
     title and lead name) and no day of its own tells another event: background. A lead naming
     several regions, or a lead with its own toll, introduces separately reported incidents."""
     lead_end = _lead_end(doc)
-    places = [p for p in places if _locative(doc.text, p[0])]
+    places = [p for p in places if locative(doc.text, p[0])]
     lead = {(c, a) for s, _e, c, a in places if s < lead_end}
     if not lead or len({c for c, _a in lead}) > 1:
         return
@@ -621,7 +621,7 @@ _LOCATIVE_WORDS = frozenset(["في", "قرب", "بالقرب", "شمال", "جن
                              "غربي", "وسط", "ريف", "داخل"])
 
 
-def _locative(text: str, start: int) -> bool:
+def locative(text: str, start: int) -> bool:
     """A place named as where something happens ("في حمص"، "بمدينة حمص"، "قرب درعا"), not as a
     headquarters, a dateline or an actor ("ومقره لندن"، "دبي (CNN)"، "أعلنت إسرائيل")."""
     if start >= 1 and text[start - 1] == "ب" and (start < 2 or not text[start - 2].isalpha()):

@@ -148,7 +148,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
                 figs.append(Fig(cas, i + 1, i + 1, doc.sent[i]))
                 done = i + 1
     classify_article(doc, figs, places or ())
-    resolve_incidents(doc, figs)
+    resolve_incidents(doc, figs, places or ())
     return [f.cas for f in figs]
 
 
