@@ -111,3 +111,16 @@ def test_a_place_before_a_figure_that_names_no_event_adds_nothing() -> None:
             "وذكرت الوزارة أن أحد القتلى شاب من بلدة بيت حانون قتل شرق مدينة خان يونس.\n"
             "ولفت الناطق إلى أن عدد الجرحى بلغ 645 مصابا.\n")
     assert _placed(text) == {"killed": 4, "injured": 645}
+
+
+# --- a part told before its total -------------------------------------------------------------------
+def test_a_figure_told_before_a_total_that_names_it_as_a_part_is_that_part() -> None:
+    text = ("وكتب المبعوث: \"كيف يساعد قتل طفل اليوم عملية السلام؟\".\n"
+            "وقتل أربعة فلسطينيين، بينهم طفل، وأصيب أكثر من 300 آخرين قرب السياج.\n")
+    assert _totals(text) == {"killed": 4, "injured": 300}
+
+
+def test_a_different_earlier_figure_still_adds_up() -> None:
+    text = ("قتل طفل في قصف على قرية في الريف الشمالي صباح اليوم.\n"
+            "وفي مدينة درعا، قتل أربعة مدنيين، بينهم امرأة، في غارة جوية.\n")
+    assert _totals(text) == {"killed": 5, "injured": None}

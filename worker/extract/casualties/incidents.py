@@ -157,6 +157,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
     if len(figs) < 2:
         return
     index = {id(f): k for k, f in enumerate(figs)}
+    _told_parts(doc, figs)
     seen: dict[int, int] = {}
     # top-level eligible figures per kind, per sentence in text order; resolving one kind only
     # links figures of that kind, so all kinds can be grouped in one pass beforehand
@@ -261,6 +262,22 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
             seen_idx.add(f.cas.sub_of)
             f.cas.sub_of = figs[f.cas.sub_of].cas.sub_of
 
+
+
+def _told_parts(doc: Doc, figs: list[Fig]) -> None:
+    """A figure told before a total that names it as a part is that part: "قتل طفل في غزة اليوم" then
+    "وقتل أربعة فلسطينيين، بينهم طفل" is 4, not 5 (same kind, count and who, an explicit sub-count)."""
+    for f in figs:
+        p = f.cas.sub_of
+        if not f.subject or p is None or f.cas.who is None or doc.starts[f.first] < doc.head_end:
+            continue
+        for g in figs:
+            if g is f or g.sent >= f.sent:
+                break
+            c = g.cas
+            if c.sub_of is None and eligible(c) and c.kind == f.cas.kind and c.count == f.cas.count \
+                    and c.who == f.cas.who and doc.starts[g.first] >= doc.head_end and g is not figs[p]:
+                c.sub_of = p
 
 
 def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, int]) -> None:
