@@ -124,3 +124,20 @@ def test_a_different_earlier_figure_still_adds_up() -> None:
     text = ("قتل طفل في قصف على قرية في الريف الشمالي صباح اليوم.\n"
             "وفي مدينة درعا، قتل أربعة مدنيين، بينهم امرأة، في غارة جوية.\n")
     assert _totals(text) == {"killed": 5, "injured": None}
+
+
+# --- a dated day weeks back sets the time of the sentences after it ---------------------------------
+_MAY_13 = date(2018, 5, 13)
+
+
+def test_a_day_dated_weeks_before_makes_the_following_figure_sentence_earlier() -> None:
+    text = ("في الثالث والعشرين من آذار/مارس، سرق رجل سيارة في المدينة وأطلق النار على دورية. "
+            "ثم اقتحم متجرا وقتل أحد الزبائن.\n")
+    assert _totals(text, _MAY_13) == {"killed": None, "injured": None}
+    text = "وقال البيان إن المهاجمين استهدفوا الموقع في 7 نيسان/أبريل. وأوضح أن الموقع الذي قتل فيه 40 شخصا ما زال مغلقا.\n"
+    assert _totals(text, _MAY_13) == {"killed": None, "injured": None}
+
+
+def test_a_day_dated_within_the_week_leaves_the_figure_current() -> None:
+    text = "في العاشر من أيار/مايو، اقتحم مسلح متجرا في المدينة. ثم قتل أحد الزبائن.\n"
+    assert _totals(text, _MAY_13) == {"killed": 1, "injured": None}

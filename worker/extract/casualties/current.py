@@ -436,10 +436,36 @@ def _past_word(words: list[str], k: int, ref: date | None) -> int:
     day = _WEEKDAYS.get(w)
     if (day is not None or w in _MONTHS) and nxt in _PAST_ADJ_CTX:
         return 1
+    if w in _MONTHS and ref is not None and _dated_weeks_before(words, k, ref):
+        return 2
     if day is not None and ref is not None and nxt not in _FUTURE_ADJ and 2 <= (ref.weekday() - day) % 7 <= 5 \
             and (k == 0 or words[k - 1] not in ("غدا", "وغدا")):
         return 1  # six days back is more often tomorrow ("غدا (الثلاثاء)") than an unmarked past day
     return 0
+
+
+_DATED_REACH = timedelta(days=7)
+
+
+def _dated_weeks_before(words: list[str], k: int, ref: date) -> bool:
+    """Month word ``k`` names a day ("23 مارس"، "الثالث والعشرين من آذار") a week or more before ``ref``."""
+    prev = words[k - 1] if k else ""
+    while prev in _MONTHS and k > 1:  # "آذار/مارس"
+        k -= 1
+        prev = words[k - 1]
+    day = int(prev) if prev.isdigit() and 1 <= int(prev) <= 31 else 0
+    if not day and prev != "من":
+        return False
+    month = _MONTHS[words[k]]
+    nxt = next((x for x in words[k + 1:k + 3] if x not in _MONTHS), "")
+    if nxt in _FUTURE_ADJ:
+        return False
+    year = int(nxt) if _is_year(nxt) else (ref.year - 1 if month > ref.month + 1 else ref.year)
+    try:
+        latest = date(year, month, day) if day else date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    except ValueError:
+        return False
+    return latest < ref - _DATED_REACH
 
 
 _DEFINITE = ("ال", "وال", "بال", "فال", "لل", "كال", "وبال", "ولل")
