@@ -141,3 +141,21 @@ def test_a_day_dated_weeks_before_makes_the_following_figure_sentence_earlier() 
 def test_a_day_dated_within_the_week_leaves_the_figure_current() -> None:
     text = "في العاشر من أيار/مايو، اقتحم مسلح متجرا في المدينة. ثم قتل أحد الزبائن.\n"
     assert _totals(text, _MAY_13) == {"killed": 1, "injured": None}
+
+
+# --- leaders named by office; attempts --------------------------------------------------------------
+def test_a_leader_named_by_office_counts_one() -> None:
+    assert _totals("أعلنت الجماعة مقتل رئيس مجلسها السياسي في غارة جوية.") == {"killed": 1, "injured": None}
+    assert _totals("مقتل أمير التنظيم في وسط سيناء") == {"killed": 1, "injured": None}
+
+
+def test_an_attempt_or_a_demand_is_no_death() -> None:
+    assert _rows("اتهمت الحركة ضباطا بالوقوف وراء محاولة اغتيال رئيس الحكومة في غزة.") == []
+    assert _rows("وتجمع المحتجون مطالبين بإعدام رئيس البنك.") == []
+    assert _rows("واتهم المصدر الحزب بتورطه في اغتيال رئيس الوزراء.") == []
+
+
+def test_a_title_ending_in_a_quote_is_still_the_title() -> None:
+    text = ("اغتيال ضابط كبير اشتهر بـ\"التعذيب\"\n"
+            "أعلنت فصائل معارضة الخميس اغتيال رئيس فرع الأمن في مدينة حلب.\n")
+    assert _totals(text) == {"killed": 1, "injured": None}

@@ -334,7 +334,7 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
                 return none
             if trig in lx.NEEDS_ALA and doc.w[j + 1] != "علي":
                 return none
-            if (trig in lx.EXECUTION_TRIGGERS and _sentenced(doc, j)) or doc.w[j - 1] in lx.ACCUSED:
+            if (trig in lx.EXECUTION_TRIGGERS and _sentenced(doc, j)) or _charged(doc, j):
                 return None, False, True, False
             kind = lx.LEFT_TRIGGERS[trig]
             prev = doc.w[j - 1]
@@ -382,6 +382,15 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
 
 
 _QUOTES = frozenset(['"', "\u00ab", "\u00bb"])
+
+
+def _charged(doc: Doc, j: int) -> bool:
+    """The trigger at ``j`` names a charge or an attempt, not a death: "متهما بقتل"، "بتورطه في اغتيال"،
+    "محاولة اغتيال"."""
+    prev = doc.w[j - 1]
+    if prev == "في":
+        prev = doc.w[j - 2]
+    return prev is not None and (prev in lx.ACCUSED or prev in lx.ATTEMPTS)
 
 
 def _sentenced(doc: Doc, j: int) -> bool:
@@ -660,7 +669,8 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
             k += 1
         else:
             return None
-    if doc.w[i - 1] in lx.NEGATIONS or doc.w[i - 1] in lx.ACCUSED:
+    if doc.w[i - 1] in lx.NEGATIONS or _charged(doc, i) or (
+            TRIG_BASE.get(doc.norms[i]) in lx.EXECUTION_TRIGGERS and _sentenced(doc, i)):
         return None
     if _definite(doc.w[k] or "") and lx.SINGULAR_PEOPLE.get(b) not in ("perpetrators", "fighters") \
             and not any(f.cas.count == 1 and f.cas.kind == kind for f in figs):
