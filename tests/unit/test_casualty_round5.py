@@ -159,3 +159,8 @@ def test_a_title_ending_in_a_quote_is_still_the_title() -> None:
     text = ("اغتيال ضابط كبير اشتهر بـ\"التعذيب\"\n"
             "أعلنت فصائل معارضة الخميس اغتيال رئيس فرع الأمن في مدينة حلب.\n")
     assert _totals(text) == {"killed": 1, "injured": None}
+
+
+def test_an_admission_or_the_party_behind_a_killing_tells_a_known_death() -> None:
+    assert _rows("اعتراف رسمي بقتل 7 من عناصر الحرس في الغارة") == []
+    assert _rows("واتهم الزعيم النظام بالوقوف وراء اغتيال والده.") == []

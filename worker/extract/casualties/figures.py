@@ -388,9 +388,13 @@ def _charged(doc: Doc, j: int) -> bool:
     """The trigger at ``j`` names a charge or an attempt, not a death: "متهما بقتل"، "بتورطه في اغتيال"،
     "محاولة اغتيال"."""
     prev = doc.w[j - 1]
-    if prev == "في":
+    if prev is not None and (prev in lx.ACCUSED or prev in lx.ATTEMPTS):
+        return True
+    # "بتورطه في اغتيال"، "اعتراف إسرائيلي بقتل 7": one word between the charge and "(ب)قتل"
+    if prev == "في" or TRIG[doc.norms[j]][1].startswith("ب"):
         prev = doc.w[j - 2]
-    return prev is not None and (prev in lx.ACCUSED or prev in lx.ATTEMPTS)
+        return prev is not None and (prev in lx.ACCUSED or prev in lx.ATTEMPTS)
+    return False
 
 
 def _sentenced(doc: Doc, j: int) -> bool:

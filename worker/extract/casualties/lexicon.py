@@ -48,12 +48,15 @@ CARRIED_OUT: frozenset[str] = frozenset(
 # An attempt is no death: "محاولة اغتيال رئيس الحكومة"، "محاولة قتل".
 ATTEMPTS: frozenset[str] = frozenset(
     p + w for w in ("محاوله", "محاولات", "المحاوله") for p in ("", "و", "ب", "ل", "وب", "ول"))
-# A charge of killing is no news of a death: "متهما بقتل الجندي"، "بتهمة قتل خادمتهما"، "أدين بقتل".
+# A charge of killing is no news of a death: "متهما بقتل الجندي"، "بتهمة قتل خادمتهما"، "أدين بقتل"،
+# "بالوقوف وراء اغتيال والده"، "اعتراف إسرائيلي بقتل 7".
 ACCUSED: frozenset[str] = frozenset(
     p + w for w in ("متهم", "متهما", "متهمه", "المتهم", "المتهمين", "متهمين", "متهمون", "المتهمون",
                     "بتهمه", "تهمه", "تهم", "بتهم", "اتهام", "باتهام", "ادين", "ادينوا", "ادينت", "مدان",
                     "المدان", "مدانا", "بجريمه", "جريمه", "بتورطه", "بتورطها", "بتورطهم", "بالتورط", "تورطه",
-                    "تورط", "متورط", "متورطا", "المتورطين", "متورطين")
+                    "تورط", "متورط", "متورطا", "المتورطين", "متورطين",
+                    # an admission or the party "behind" a killing tells a known death
+                    "اعتراف", "باعتراف", "اعترف", "اعترفت", "يعترف", "تعترف", "وراء")
     for p in ("", "و"))
 # Triggers that count only with "على" after them: "القضاء على 13 مسلحا" (القضاء alone is "the judiciary").
 NEEDS_ALA: frozenset[str] = frozenset(["القضاء"])
