@@ -164,3 +164,11 @@ def test_a_title_ending_in_a_quote_is_still_the_title() -> None:
 def test_an_admission_or_the_party_behind_a_killing_tells_a_known_death() -> None:
     assert _rows("اعتراف رسمي بقتل 7 من عناصر الحرس في الغارة") == []
     assert _rows("واتهم الزعيم النظام بالوقوف وراء اغتيال والده.") == []
+
+
+def test_a_place_is_new_even_when_a_longer_word_contains_its_name() -> None:
+    text = ("قالت مصادر عسكرية إن 46 مسلحا قتلوا في مواجهات على جبهة الساحل.\n"
+            "وقصفت الطائرات تعزيزات عسكرية للمسلحين.\n"
+            "وتجددت الاشتباكات شرقي مدينة تعز بعد أيام من الهدوء.\n"
+            "وأسفرت المواجهات عن مقتل 20 مسلحا.\n")
+    assert _placed(text) == {"killed": 66, "injured": None}

@@ -49,7 +49,7 @@ def _carried_places(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, 
             lo, hi = sentence_range(doc, f.sent, f.first)
             start = doc.starts[lo]
             new_place = prev_end >= 0 and names_known_event(doc, lo, hi) and any(
-                prev_end <= s < start and _locative(text, s) and text.find(text[s:e], 0, s) == -1
+                prev_end <= s < start and _locative(text, s) and not _named_before(text, text[s:e], s)
                 for s, e, _c, _a in places)
             prev_end = doc.ends[hi]
             prev_sent = f.sent
@@ -262,6 +262,19 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
             seen_idx.add(f.cas.sub_of)
             f.cas.sub_of = figs[f.cas.sub_of].cas.sub_of
 
+
+
+def _named_before(text: str, name: str, end: int) -> bool:
+    """``name`` occurs as a word (clitics allowed: "وتعز") before offset ``end`` ("تعزيزات" is not "تعز")."""
+    i = text.find(name, 0, end)
+    while i != -1:
+        after = text[i + len(name):i + len(name) + 1]
+        before = text[max(0, i - 2):i]
+        if not after.isalpha() and (not before[-1:].isalpha() or (
+                before[-1] in "وبلف" and not before[:1].isalpha())):
+            return True
+        i = text.find(name, i + 1, end)
+    return False
 
 
 def _told_parts(doc: Doc, figs: list[Fig]) -> None:
