@@ -172,3 +172,9 @@ def test_a_place_is_new_even_when_a_longer_word_contains_its_name() -> None:
             "وتجددت الاشتباكات شرقي مدينة تعز بعد أيام من الهدوء.\n"
             "وأسفرت المواجهات عن مقتل 20 مسلحا.\n")
     assert _placed(text) == {"killed": 66, "injured": None}
+
+
+def test_the_day_of_a_wounding_does_not_date_a_death_of_those_wounds() -> None:
+    text = ("تشييع جثمان صحافي قتل برصاص الجيش\n"
+            "شيع الآلاف الخميس الصحافي الذي توفي متأثرا بجراح أصيب بها في 13 نيسان/أبريل.\n")
+    assert _totals(text, date(2018, 4, 26)) == {"killed": 1, "injured": None}

@@ -448,7 +448,11 @@ _DATED_REACH = timedelta(days=7)
 
 
 def _dated_weeks_before(words: list[str], k: int, ref: date) -> bool:
-    """Month word ``k`` names a day ("23 مارس"، "الثالث والعشرين من آذار") a week or more before ``ref``."""
+    """Month word ``k`` names a day ("23 مارس"، "الثالث والعشرين من آذار") a week or more before ``ref``;
+    not when the text tells a death of wounds ("توفي متأثرا بجراح أصيب بها في 13 أبريل"): that day
+    is the wounding's, not the death's."""
+    if any(x.startswith(("متاثر", "ومتاثر")) for x in words):
+        return False
     prev = words[k - 1] if k else ""
     while prev in _MONTHS and k > 1:  # "آذار/مارس"
         k -= 1
