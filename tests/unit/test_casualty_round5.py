@@ -178,3 +178,9 @@ def test_the_day_of_a_wounding_does_not_date_a_death_of_those_wounds() -> None:
     text = ("تشييع جثمان صحافي قتل برصاص الجيش\n"
             "شيع الآلاف الخميس الصحافي الذي توفي متأثرا بجراح أصيب بها في 13 نيسان/أبريل.\n")
     assert _totals(text, date(2018, 4, 26)) == {"killed": 1, "injured": None}
+
+
+def test_a_combined_figure_at_the_end_of_the_text_does_not_raise() -> None:
+    # found by the property test: the look-ahead for the second noun's own count ran past the last token
+    assert _rows("سقوط 48 قتيلا وجرحى") == [("killed_or_injured", 48)]
+    assert _rows("48 قتيلا و جرحى") == [("killed_or_injured", 48)]

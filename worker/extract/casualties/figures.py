@@ -472,7 +472,7 @@ def _combined_after(doc: Doc, r: int) -> bool:
 
 def _own_count(doc: Doc, k: int) -> bool:
     """A number (after "نحو", "أكثر من" …) starts at token ``k``."""
-    for j in range(k, k + 4):
+    for j in range(k, min(doc.n, k + 4)):  # the text may end there: "48 قتيلا وجرحى"
         if doc.kinds[j] == T_NUM or doc.w[j] in _NUM_WORDS:
             return True
         if doc.w[j] is None or doc.w[j] not in lx.LEFT_SKIP:
