@@ -193,7 +193,9 @@ def main() -> None:
         configure_logging(settings)  # warnings only, on stderr: stdout is the JSON result
         prepare_storage(settings)
         res = Resources(settings)
+        commands = int(res.redis.info("stats")["total_commands_processed"])
         summary = replay_service.replay_paths(res, [args.jsonl], NOW, deliver=False).to_json()
+        commands = int(res.redis.info("stats")["total_commands_processed"]) - commands - 1  # less this INFO
         with res.engine.connect() as conn:
             alert_rows = [dict(r) for r in conn.execute(sa.select(alerts)).mappings()]
             story_rows = [dict(r) for r in conn.execute(sa.select(stories)).mappings()]
@@ -231,6 +233,7 @@ def main() -> None:
         "unique_stories": summary["unique_stories"], "replay_seconds": summary["seconds"],
         "articles_per_second": summary["articles_per_second"],
         "evaluation_cpu_ms_per_article": round(1000 * eval_cpu[0] / max(1, summary["processed"]), 3),
+        "redis_commands_per_article": round(commands / max(1, summary["processed"]), 2),
         "split": args.split, "region_months": exposure(None, None), "rasd_alert_kinds": dict(scales),
         "rasd": three(rasd), "emm_daily": three(emm), "huginn_daily": three(hug),
         "data": CITATION, "nproc": os.cpu_count(),
