@@ -160,7 +160,7 @@ def rule_alerts(per_day: dict[str, dict[date, int]], names: dict[str, set[str]],
                 fire = today >= 3 and today > m + 3 * sd
             if fire:
                 out.append({"names": names[key], "start": datetime(d.year, d.month, d.day, tzinfo=UTC),
-                            "kind": "day", "region": label[key]})
+                            "kind": "day", "region": label[key], "level": key.split(":")[1]})
             d += timedelta(days=1)
     return out
 
@@ -208,7 +208,7 @@ def main() -> None:
         rasd.append({"names": {norm(p["region"]["name_ar"]), norm(p["region"]["name_en"])},
                      "start": datetime.fromisoformat(p["window"]["start"].replace("Z", "+00:00")),
                      "kind": p.get("kind", "new"), "region": p["region"]["name_en"],
-                     "scale": p.get("scale_hours")})
+                     "scale": p.get("scale_hours"), "level": p["region"].get("level")})
     per_day, names, label = daily_counts(story_rows)
     emm = rule_alerts(per_day, names, label, "emm")
     hug = rule_alerts(per_day, names, label, "huginn")
@@ -220,7 +220,11 @@ def main() -> None:
                     if (lo is None or d >= lo) and (hi is None or d <= hi)})
 
     def three(found: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"all": score(found, labels, region_months=exposure(None, None)),
+        levels: dict[str, dict[str, Any]] = {}
+        for level in sorted({str(a["level"]) for a in found}):  # each level scored alone, all months
+            alone = score([a for a in found if a["level"] == level], labels)
+            levels[level] = {k: alone[k] for k in ("alerts", "caught", "quiet_period_alerts", "unmatched_alerts")}
+        return {"by_level": levels, "all": score(found, labels, region_months=exposure(None, None)),
                 "tune_half": score(found, labels, None, before, exposure(None, before)),
                 "check_half": score(found, labels, split, None, exposure(split, None))}
 
