@@ -4,6 +4,7 @@ and country listed as enclosing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ from worker.services.alerting import counters_of, evaluate_and_alert, signal_gen
 from worker.services.replay import replay_paths
 from worker.services.setup import prepare_storage
 from worker.settings import Settings
+from worker.signals.spikes import bucket_index
 from worker.store.tables import alerts, region_state
 
 pytestmark = [pytest.mark.integration]
@@ -103,3 +105,68 @@ def test_live_evaluation_judges_the_district_before_its_admin1_and_country(res: 
     assert [(key, severity) for key, severity, _ in live] == [(AFRIN, "watch")]
     assert live[0][2]["id"] == replayed[0][2]["id"]
     assert [r["name_en"] for r in live[0][2]["enclosing"]] == ["Aleppo", "Syria"]
+
+
+# Two Aleppo stories outside Afrin inside the burst: Aleppo's window qualifies an hour before Afrin's
+# does (6 stories at 06:00-07:00 against Afrin's 4), though two thirds of them are Afrin's.
+PROVINCE = [
+    ("2026-11-19T05:25:00Z", "وكالة الشمال", "قذائف هاون على بلدة تل رفعت",
+     "سقطت قذائف هاون على الأحياء الشمالية في بلدة تل رفعت بريف حلب، وأصيب ثلاثة مدنيين بجروح."),
+    ("2026-11-19T06:30:00Z", "شبكة الساحل", "غارة جوية على أطراف بلدة مارع",
+     "استهدفت غارة جوية أطراف بلدة مارع في ريف حلب الشمالي، ما أدى إلى تدمير مستودع للمحاصيل."),
+]
+# Calm articles days later, so that chunk by chunk the settled bucket passes the burst in steps.
+LATER = [
+    ("2026-11-20T14:30:00Z", "راديو المدينة", "افتتاح سوق شعبي جديد في مدينة الموصل",
+     "افتتحت بلدية الموصل سوقا شعبيا جديدا في الجانب الأيسر من المدينة بحضور عدد من الأهالي."),
+    ("2026-11-24T10:00:00Z", "وكالة الشمال", "حملة لتنظيف شوارع تعز",
+     "أطلق متطوعون حملة لتنظيف الشوارع الرئيسية في مدينة تعز استمرت يومين."),
+    ("2026-11-28T10:00:00Z", "شبكة الساحل", "معرض للكتاب في مدينة إربد",
+     "افتتح في مدينة إربد معرض للكتاب بمشاركة عشرات دور النشر العربية."),
+]
+
+
+def test_a_replay_judges_an_admin1_window_after_the_districts_of_the_next_72_hours(
+        res: Resources, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Swept chunk by chunk, Aleppo's window (06:00) is judged only once Afrin has been swept 72 hours
+    past it: Afrin's alert (07:00) already carries it, as in one sweep after everything."""
+    from contextlib import contextmanager
+
+    from worker.services import replay
+
+    @contextmanager
+    def no_pool(n_items: int) -> Iterator[None]:
+        yield None
+
+    lines = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines()]
+    lines += [{"url": f"https://afrin-news.invalid/extra/{i}", "title": title, "summary": "", "content": text,
+               "published": when, "source": source} for i, (when, source, title, text) in enumerate(PROVINCE + LATER)]
+    path = tmp_path / "afrin-and-province.jsonl"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    monkeypatch.setattr(replay, "CHUNK", 1)
+    monkeypatch.setattr(replay, "_extraction_pool", no_pool)
+    swept: list[tuple[str, int]] = []
+    real = replay.evaluate_many
+
+    def recorded(r: Resources, firsts: dict[str, int], last: int, now: datetime) -> list[str]:
+        swept.extend((k, last) for k in firsts)
+        return real(r, firsts, last, now)
+
+    monkeypatch.setattr(replay, "evaluate_many", recorded)
+    settings = Settings(data_dir=tmp_path / "chunked", redis_url=res.settings.redis_url, import_feeds_on_start=False,
+                        dedup_window_days=1)
+    prepare_storage(settings)
+    chunked = Resources(settings)
+    try:
+        replay_paths(chunked, [path], NOW + timedelta(days=10), deliver=False)
+        raised = stored_alerts(chunked)
+    finally:
+        chunked.close()
+    assert [(key, severity) for key, severity, _ in raised] == [(AFRIN, "watch")]
+    assert raised[0][2]["window"] == {"start": "2026-11-19T05:00:00Z", "end": "2026-11-19T08:00:00Z"}
+    burst = bucket_index(datetime(2026, 11, 19, 6, 0, tzinfo=UTC))  # where Aleppo's window qualifies
+    # Some sweep stopped inside the burst (Afrin swept to before its alert); the first sweep of Aleppo
+    # through the burst came after Afrin had been swept past it by a longest window.
+    assert any(burst - 3 <= last <= burst for k, last in swept if k == AFRIN)
+    first = next(i for i, (k, last) in enumerate(swept) if k == ALEPPO and last >= burst)
+    assert max(last for k, last in swept[:first] if k == AFRIN) >= burst + 72
