@@ -16,6 +16,7 @@ from worker.resources import Resources
 from worker.services.alerting import counters_of, evaluate_and_alert, signal_generation
 from worker.services.replay import replay_paths
 from worker.services.setup import prepare_storage
+from worker.services.stories import StoryQuery, story_page
 from worker.settings import Settings
 from worker.signals.spikes import bucket_index
 from worker.store.tables import alerts, region_state
@@ -58,6 +59,10 @@ def test_a_district_burst_gives_one_alert_at_the_district_with_its_admin1_and_co
     with res.engine.connect() as conn:
         states = {r.region_key: r.state for r in conn.execute(sa.select(region_state))}
     assert {k: states[k]["episode_open"] for k in (AFRIN, ALEPPO, SYRIA)} == {AFRIN: True, ALEPPO: True, SYRIA: True}
+    # The district is a region a reader can filter on: its stories are the ones naming Afrin.
+    with res.engine.connect() as conn:
+        page, _ = story_page(conn, StoryQuery(region="عفرين"))
+    assert len(page) == 8 and all("عفرين" in s["title"] for s in page)
     # Replaying the same input stores and raises nothing more.
     again = replay_paths(res, [FIXTURE], NOW, deliver=False)
     assert (again.new, again.alerts) == (0, [])
