@@ -160,7 +160,7 @@ def rule_alerts(per_day: dict[str, dict[date, int]], names: dict[str, set[str]],
                 fire = today >= 3 and today > m + 3 * sd
             if fire:
                 out.append({"names": names[key], "start": datetime(d.year, d.month, d.day, tzinfo=UTC),
-                            "kind": "day", "region": label[key]})
+                            "kind": "day", "region": label[key], "level": key.split(":")[1]})
             d += timedelta(days=1)
     return out
 
@@ -193,7 +193,9 @@ def main() -> None:
         configure_logging(settings)  # warnings only, on stderr: stdout is the JSON result
         prepare_storage(settings)
         res = Resources(settings)
+        commands = int(res.redis.info("stats")["total_commands_processed"])
         summary = replay_service.replay_paths(res, [args.jsonl], NOW, deliver=False).to_json()
+        commands = int(res.redis.info("stats")["total_commands_processed"]) - commands - 1  # less this INFO
         with res.engine.connect() as conn:
             alert_rows = [dict(r) for r in conn.execute(sa.select(alerts)).mappings()]
             story_rows = [dict(r) for r in conn.execute(sa.select(stories)).mappings()]
@@ -206,7 +208,7 @@ def main() -> None:
         rasd.append({"names": {norm(p["region"]["name_ar"]), norm(p["region"]["name_en"])},
                      "start": datetime.fromisoformat(p["window"]["start"].replace("Z", "+00:00")),
                      "kind": p.get("kind", "new"), "region": p["region"]["name_en"],
-                     "scale": p.get("scale_hours")})
+                     "scale": p.get("scale_hours"), "level": p["region"].get("level")})
     per_day, names, label = daily_counts(story_rows)
     emm = rule_alerts(per_day, names, label, "emm")
     hug = rule_alerts(per_day, names, label, "huginn")
@@ -218,7 +220,11 @@ def main() -> None:
                     if (lo is None or d >= lo) and (hi is None or d <= hi)})
 
     def three(found: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"all": score(found, labels, region_months=exposure(None, None)),
+        levels: dict[str, dict[str, Any]] = {}
+        for level in sorted({str(a["level"]) for a in found}):  # each level scored alone, all months
+            alone = score([a for a in found if a["level"] == level], labels)
+            levels[level] = {k: alone[k] for k in ("alerts", "caught", "quiet_period_alerts", "unmatched_alerts")}
+        return {"by_level": levels, "all": score(found, labels, region_months=exposure(None, None)),
                 "tune_half": score(found, labels, None, before, exposure(None, before)),
                 "check_half": score(found, labels, split, None, exposure(split, None))}
 
@@ -231,6 +237,7 @@ def main() -> None:
         "unique_stories": summary["unique_stories"], "replay_seconds": summary["seconds"],
         "articles_per_second": summary["articles_per_second"],
         "evaluation_cpu_ms_per_article": round(1000 * eval_cpu[0] / max(1, summary["processed"]), 3),
+        "redis_commands_per_article": round(commands / max(1, summary["processed"]), 2),
         "split": args.split, "region_months": exposure(None, None), "rasd_alert_kinds": dict(scales),
         "rasd": three(rasd), "emm_daily": three(emm), "huginn_daily": three(hug),
         "data": CITATION, "nproc": os.cpu_count(),

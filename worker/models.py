@@ -128,7 +128,7 @@ class Region:
     name_ar: str
     name_en: str
     country: str  # ISO 3166-1 alpha-2
-    level: str  # admin1 | country
+    level: str  # district | admin1 | country
     lat: float | None = None
     lon: float | None = None
 

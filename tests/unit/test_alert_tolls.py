@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from worker.alerts.levels import carried_below, enclosing_regions
+from worker.alerts.levels import carried_below, enclosing_regions, inside, rank
 from worker.alerts.tolls import StoryToll, alert_tolls, story_toll
 from worker.models import Region
 
@@ -51,3 +51,28 @@ def test_enclosing_region_is_the_stored_country() -> None:
                  "lon": 38.5}]]
     assert enclosing_regions(idlib, regions) == [Region("سوريا", "Syria", "SY", "country", 35.0, 38.5)]
     assert enclosing_regions(Region("سوريا", "Syria", "SY", "country"), regions) == []
+
+
+def test_a_district_alert_encloses_its_admin1_then_its_country() -> None:
+    afrin = Region("عفرين", "Afrin", "SY", "district")
+    regions = [[{"name_ar": "عفرين", "name_en": "Afrin", "country": "SY", "level": "district"},
+                {"name_ar": "حلب", "name_en": "Aleppo", "country": "SY", "level": "admin1", "lat": 36.2, "lon": 37.1},
+                {"name_ar": "إدلب", "name_en": "Idlib", "country": "SY", "level": "admin1"},
+                {"name_ar": "سوريا", "name_en": "Syria", "country": "SY", "level": "country"}]]
+    assert enclosing_regions(afrin, regions, "SY:admin1:Aleppo") == [
+        Region("حلب", "Aleppo", "SY", "admin1", 36.2, 37.1), Region("سوريا", "Syria", "SY", "country")]
+    # the admin1 comes from the gazetteer (parent), never from another admin1 the stories name
+    assert enclosing_regions(afrin, regions, "SY:admin1:Homs") == [Region("سوريا", "Syria", "SY", "country")]
+
+
+def test_regions_inside_a_region_and_the_order_levels_are_judged_in() -> None:
+    parents = {"SY:district:Afrin": "SY:admin1:Aleppo", "SY:district:Douma": "SY:admin1:Rif Dimashq"}
+    assert inside("SY:admin1:Aleppo", "SY:district:Afrin", parents) is True
+    assert inside("SY:admin1:Aleppo", "SY:district:Douma", parents) is False
+    assert inside("SY:country:Syria", "SY:district:Douma", parents) is True
+    assert inside("SY:country:Syria", "SY:admin1:Aleppo", parents) is True
+    assert inside("SY:country:Syria", "IQ:admin1:Nineveh", parents) is False
+    assert inside("SY:district:Afrin", "SY:district:Afrin", parents) is False
+    keys = ["SY:country:Syria", "SY:admin1:Aleppo", "SY:district:Afrin", "IQ:admin1:Nineveh"]
+    assert sorted(keys, key=lambda k: (rank(k), k)) == [
+        "SY:district:Afrin", "IQ:admin1:Nineveh", "SY:admin1:Aleppo", "SY:country:Syria"]

@@ -197,6 +197,7 @@ def test_regions_for_distinct_admin1_and_countries_in_order() -> None:
     assert got == [
         Region("إدلب", "Idlib", "SY", "admin1", 35.9306, 36.6339),
         Region("سوريا", "Syria", "SY", "country", 35.0, 38.5),
+        Region("أريحا", "Ariha", "SY", "district", 35.8125, 36.6083),  # a district row: its own level
         Region("حلب", "Aleppo", "SY", "admin1", 36.2021, 37.1343),
         Region("روسيا", "Russia", "RU", "country", 61.5, 105.3),
     ]
@@ -273,10 +274,27 @@ def test_gaza_aliases_count_one_region() -> None:
         "سقطت قذائف على بيت لاهيا في شمال غزة ورفح جنوبي القطاع ومخيم جباليا.",
     ]
     keys = [[r.key for r in regions_for(extract_entities(t))] for t in texts]
-    assert keys == [["PS:admin1:Gaza Strip", "PS:country:Palestine"]] * 3
+    gaza = ["PS:admin1:Gaza Strip", "PS:country:Palestine"]
+    # شمال غزة and رفح are districts of the Strip: they add their own level, not a second admin1
+    assert keys == [gaza, gaza, [*gaza, "PS:district:North Gaza", "PS:district:Rafah"]]
     joined = regions_for(extract_entities(" ".join(texts)))
     assert [(r.key, r.name_ar) for r in joined] == [("PS:admin1:Gaza Strip", "قطاع غزة"),
-                                                     ("PS:country:Palestine", "فلسطين")]
+                                                     ("PS:country:Palestine", "فلسطين"),
+                                                     ("PS:district:North Gaza", "شمال غزة"),
+                                                     ("PS:district:Rafah", "رفح")]
+
+
+def test_a_named_district_counts_once_at_each_level_towns_only_in_their_admin1() -> None:
+    """عفرين is a district row of Aleppo: district, admin1, country, each once however often it is named.
+    A town (جنديرس is not listed; تل رفعت is a town row) never gets a district the gazetteer does not give."""
+    got = regions_for(extract_entities("دخلت القوات مدينة عفرين شمال حلب، وتواصل القصف على عفرين وريفها."))
+    assert got == [
+        Region("عفرين", "Afrin", "SY", "district", 36.5119, 36.8697),
+        Region("حلب", "Aleppo", "SY", "admin1", 36.2021, 37.1343),
+        Region("سوريا", "Syria", "SY", "country", 35.0, 38.5),
+    ]
+    assert [r.key for r in regions_for(extract_entities("قصف مدفعي على بلدة تل رفعت بريف حلب"))] == [
+        "SY:admin1:Aleppo", "SY:country:Syria"]
 
 
 def test_saudi_capital_and_border_towns_have_their_admin1() -> None:

@@ -82,9 +82,9 @@ def build_alert(
 ) -> dict[str, Any]:
     """The Alert object exactly as documented; stories newest first, sources sorted and unique.
 
-    ``enclosing``: the larger regions (the country) the event also counts in; they send no alert of
-    their own for it. ``kind`` and ``scale_hours`` say whether the episode opened or rose, and which
-    window length fired.
+    ``enclosing``: the larger regions the event also counts in (a district's admin1 and country, an
+    admin1's country), most specific first; they send no alert of their own for it. ``kind`` and
+    ``scale_hours`` say whether the episode opened or rose, and which window length fired.
     """
     story_list = sorted(
         stories,

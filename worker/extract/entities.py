@@ -557,18 +557,30 @@ def _cue_place(
 
 
 def regions_for(entities: list[Entity]) -> list[Region]:
-    """Distinct admin1 regions and countries named by list/rule LOC entities, in order of first mention."""
+    """Distinct districts, admin1 regions and countries named by list/rule LOC entities, in order of
+    first mention (a district before its admin1 and country).
+
+    A district counts only when the story names it (its row in places.tsv, e.g. عفرين): towns, camps
+    and neighbourhoods count in their admin1, since the gazetteer does not say which district holds them.
+    """
     lex = lexicon()
     out: dict[str, Region] = {}
-    seen: set[tuple[str, Any]] = set()
+    seen: set[tuple[str, Any, Any]] = set()
     for ent in entities:
         if ent.type != "LOC" or not ent.geo or not ent.geo.get("country") or ent.source == "tagger":
             continue  # regions (alerts) stay driven by the gazetteer and rules (docs/ner.md)
         cc = ent.geo["country"]
         a1_en = ent.geo.get("admin1_en")
-        if (cc, a1_en) in seen:
+        district = ent.normalized if ent.geo.get("kind") == "district" and not ent.geo.get("inferred") else None
+        if (cc, a1_en, district) in seen:
             continue  # same regions as an earlier mention: nothing new
-        seen.add((cc, a1_en))
+        seen.add((cc, a1_en, district))
+        if district is not None:
+            d = lex.gaz.districts.get((cc, district))
+            if d is not None:
+                key = f"{cc}:district:{d.name_en}"
+                if key not in out:
+                    out[key] = Region(d.name_ar, d.name_en, cc, "district", d.lat, d.lon)
         if a1_en:
             a1 = lex.gaz.admin1.get((cc, a1_en))
             if a1 is not None:

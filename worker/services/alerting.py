@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from worker import metrics
 from worker.alerts import delivery as policy
-from worker.alerts.levels import carried_below, enclosing_regions
+from worker.alerts.levels import carried_below, enclosing_regions, inside, rank
 from worker.alerts.payload import StoryRef, build_alert
 from worker.alerts.signing import sign_headers
 from worker.alerts.tolls import alert_tolls, story_toll
@@ -30,6 +30,7 @@ from worker.logging import get_logger
 from worker.models import Region
 from worker.models import region_key as stored_region_key
 from worker.resources import Resources
+from worker.services.regions import district_parents
 from worker.signals import locks
 from worker.signals.counters import SignalCounters
 from worker.signals.spikes import Decision, Params, RegionState, bucket_index, evaluate
@@ -210,7 +211,8 @@ def evaluate_held(res: Resources, firsts: dict[str, int], last: int, now: dateti
 
     created: list[str | None] = []
     folded: dict[str, dict[str, Any]] = {}
-    for k in keys:
+    # Most specific level first, so a district's alerts are stored before its admin1 and country judge theirs.
+    for k in sorted(keys, key=lambda k: (rank(k), k)):
         result = sweep(counts[k], sources_of(k), states[k], starts[k], last, params, busy[k])
         created += [store_alert(res, k, d, counters, now) for d in result.decisions]
         folded[k] = result.state.to_json()
@@ -246,13 +248,15 @@ def store_alert(res: Resources, region_key: str, decision: Decision, counters: S
     w0 = decision.bucket - decision.scale + 1
     ids = [int(s) for s in counters.story_ids(region_key, range(w0, decision.bucket + 1))]
     country, level, _ = region_key.split(":", 2)
+    parents = district_parents()
     with res.engine.connect() as conn:
-        if level == "country":
-            # The same event already alerted at admin1 level (evaluated first: keys sort admin1 < country)?
+        if level in ("admin1", "country"):
+            # The same event already alerted at a more specific level (evaluated first, see evaluate_held)?
             since = decision.window_start - timedelta(hours=res.settings.alert_cooldown_hours)
-            below = alerts_repo.admin1_alerts_between(conn, country, since, decision.window_end)
+            below = [p for k, p in alerts_repo.alerts_below_country_between(conn, country, since, decision.window_end)
+                     if inside(region_key, k, parents)]
             if carried_below([str(i) for i in ids], below):
-                log.info("alert.carried_by_admin1", region=region_key, window_end=decision.window_end.isoformat())
+                log.info("alert.carried_below", region=region_key, window_end=decision.window_end.isoformat())
                 return None
         rows = [dict(r) for r in conn.execute(sa.select(stories).where(one_of(conn, stories.c.id, ids))).mappings()]
     keywords: dict[str, int] = {}
@@ -265,7 +269,8 @@ def store_alert(res: Resources, region_key: str, decision: Decision, counters: S
                      tolls[int(r["id"])].running_kinds()) for r in rows]
     region = _region_from_stories(region_key, rows)
     payload = build_alert(region, decision, refs, keywords, alert_tolls(tolls.values()), now,
-                          enclosing=enclosing_regions(region, [r["regions"] or [] for r in rows]))
+                          enclosing=enclosing_regions(region, [r["regions"] or [] for r in rows],
+                                                     parents.get(region_key)))
     payload["links"] = alert_links(res.settings, str(payload["id"]))
     with res.engine.begin() as conn:
         created = alerts_repo.insert_alert(conn, payload["id"], region_key, decision.severity,

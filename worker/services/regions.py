@@ -1,4 +1,4 @@
-"""The regions stories and alerts can be in (the gazetteer's admin1 regions and countries), and the
+"""The regions stories and alerts can be in (the gazetteer's districts, admin1 regions and countries), and the
 resolution of what a user types in ``region=``: a region key, an English name or an Arabic name
 (in any spelling the matching form folds: إدلب, ادلب, محافظة إدلب)."""
 
@@ -18,7 +18,7 @@ class RegionInfo:
     name_ar: str
     name_en: str
     country: str
-    level: str  # admin1 | country
+    level: str  # district | admin1 | country
     lat: float | None
     lon: float | None
 
@@ -35,6 +35,9 @@ def catalogue() -> dict[str, RegionInfo]:
     for (country, name_en), p in sorted(g.admin1.items()):
         key = f"{country}:admin1:{name_en}"
         out[key] = RegionInfo(key, p.name_ar, p.name_en, country, "admin1", p.lat, p.lon)
+    for (country, name_en), p in sorted(g.districts.items()):
+        key = f"{country}:district:{name_en}"
+        out[key] = RegionInfo(key, p.name_ar, p.name_en, country, "district", p.lat, p.lon)
     for iso2, c in sorted(g.countries.items()):
         key = f"{iso2}:country:{c.name_en}"
         out[key] = RegionInfo(key, c.name_ar, c.name_en, iso2, "country", c.lat, c.lon)
@@ -60,6 +63,11 @@ def _names() -> dict[str, list[str]]:
             for n in place.names if place else ():
                 add(n, key)
                 add(f"محافظة {n}", key)
+        elif info.level == "district":
+            for p in g.places:
+                if p.kind == "district" and (p.country, p.name_en) == (info.country, info.name_en):
+                    for n in p.names:
+                        add(n, key)
         else:
             for n in g.countries[info.country].names:
                 add(n, key)
@@ -77,6 +85,13 @@ def resolve(text: str) -> list[str]:
 
 def info(key: str) -> RegionInfo | None:
     return catalogue().get(key)
+
+
+@lru_cache(maxsize=1)
+def district_parents() -> dict[str, str]:
+    """District key → the key of the admin1 that holds it (places.tsv's admin1 column)."""
+    return {f"{country}:district:{name_en}": f"{country}:admin1:{p.admin1_en}"
+            for (country, name_en), p in load().districts.items()}
 
 
 def from_stored(region: dict[str, Any]) -> dict[str, Any]:

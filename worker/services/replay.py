@@ -28,6 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from worker.alerts.levels import LEVELS, rank
 from worker.feeds.replay_input import read_replay_file
 from worker.pipeline import warm_up
 from worker.resources import Resources
@@ -135,9 +136,9 @@ class _Sweeper:
     A bucket is *settled* once no article still to come can change its counts or its stories: the
     articles left are all at or after the next one's bucket, and an article joins only a story
     within the dedup window of one of its articles (``reach``, with the index's quarter-window
-    slots: 5/4 of it). Regions below country level are swept to the settled bucket, countries
-    ``span`` buckets behind them, so every admin1 alert whose window overlaps a country window is
-    stored before that window is judged (``carried_below``), as in one sweep at the end. A region
+    slots: 5/4 of it). Districts are swept to the settled bucket, admin1s ``span`` buckets behind
+    them and countries ``span`` behind those, so every more specific alert whose window overlaps a
+    window is stored before that window is judged (``carried_below``), as in one sweep at the end. A region
     is swept again only while its stories can still make a window qualify (its last change plus
     ``span``). Near-duplicate chains longer than the window would escape this; they are not seen
     in practice (the same stored rows and alerts as sweeping once at the end, tools/replay_dump.py).
@@ -159,19 +160,21 @@ class _Sweeper:
     def sweep_settled(self, next_bucket: int) -> list[str]:
         """Sweep what articles at or after ``next_bucket`` can no longer change."""
         settled = next_bucket - 1 - self.reach
-        return self._sweep(settled, settled - self.span, only_pending=True)
+        return self._sweep(settled, self.span, only_pending=True)
 
     def sweep_all(self, last: int) -> list[str]:
-        return self._sweep(last, last, only_pending=False)
+        return self._sweep(last, 0, only_pending=False)
 
-    def _sweep(self, below_to: int, country_to: int, *, only_pending: bool) -> list[str]:
+    def _sweep(self, to: int, lag: int, *, only_pending: bool) -> list[str]:
+        """Districts to ``to``, admin1s ``lag`` buckets behind them, countries ``lag`` behind those."""
         created: list[str] = []
-        for countries, to in ((False, below_to), (True, country_to)):
-            keys = [k for k in self.until if (":country:" in k) == countries and self.done.get(k, self.first - 1) < to
+        for level in range(len(LEVELS)):
+            upto = to - level * lag
+            keys = [k for k in self.until if rank(k) == level and self.done.get(k, self.first - 1) < upto
                     and (not only_pending or self.done.get(k, self.first - 1) < self.until[k])]
             if keys:
-                created += evaluate_many(self.res, dict.fromkeys(keys, self.first), to, self.now)
-                self.done.update(dict.fromkeys(keys, to))
+                created += evaluate_many(self.res, dict.fromkeys(keys, self.first), upto, self.now)
+                self.done.update(dict.fromkeys(keys, upto))
         return created
 
 

@@ -113,12 +113,15 @@ def queue_delivery(conn: Connection, alert_id: str, webhook_id: int, now: dateti
     }, key=["alert_id", "webhook_id"])
 
 
-def admin1_alerts_between(conn: Connection, country: str, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """Payloads of the country's admin1 alerts whose window overlaps ``[start, end]``."""
-    q = (sa.select(alerts.c.payload)
-         .where(alerts.c.region_key.startswith(f"{country}:admin1:", autoescape=True),
-                alerts.c.window_end >= start, alerts.c.window_start <= end))
-    return [dict(r[0]) for r in conn.execute(q)]
+def alerts_below_country_between(conn: Connection, country: str, start: datetime, end: datetime
+                                 ) -> list[tuple[str, dict[str, Any]]]:
+    """(region key, payload) of the country's district and admin1 alerts whose window overlaps ``[start, end]``."""
+    q = (sa.select(alerts.c.region_key, alerts.c.payload)
+         .where(sa.or_(alerts.c.region_key.startswith(f"{country}:admin1:", autoescape=True),
+                       alerts.c.region_key.startswith(f"{country}:district:", autoescape=True)),
+                alerts.c.window_end >= start, alerts.c.window_start <= end)
+         .order_by(alerts.c.id))
+    return [(str(r[0]), dict(r[1])) for r in conn.execute(q)]
 
 
 def count_alerts(conn: Connection, *, since: datetime | None = None) -> int:

@@ -63,6 +63,7 @@ class Gazetteer:
     places: tuple[Place, ...]
     countries: dict[str, Country]
     admin1: dict[tuple[str, str], Place] = field(default_factory=dict)  # (country, admin1_en) → row
+    districts: dict[tuple[str, str], Place] = field(default_factory=dict)  # (country, name_en) → district row
 
     def admin1_of(self, place: Place) -> Place | None:
         if place.admin1_en is None:
@@ -140,4 +141,9 @@ def load(generated: bool = True) -> Gazetteer:
             admin1[(p.country, p.admin1_en)] = Place(
                 p.name_ar, p.admin1_en, "admin1", p.admin1_en, p.country, p.lat, p.lon, p.names
             )
-    return Gazetteer(tuple(places), countries, admin1)
+    # Only places.tsv's curated district rows: generated towns carry no district (none is inferred).
+    districts: dict[tuple[str, str], Place] = {}
+    for p in places:
+        if p.kind == "district" and p.admin1_en:
+            districts.setdefault((p.country, p.name_en), p)
+    return Gazetteer(tuple(places), countries, admin1, districts)
