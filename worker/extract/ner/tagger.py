@@ -26,8 +26,10 @@ from worker.extract.ner.features import (
     word_features,
 )
 from worker.extract.ner.viterbi import viterbi
+from worker.extract.ner.window import EDGE_FEATURES, WindowNet
 
 MAX_TYPES = 50_000  # cached word types before the cache starts afresh (≤ 18 MB of scores)
+MAX_TYPES_NET = 20_000  # the same with the window network's vectors (≤ 58 MB at H = 128)
 _SENTENCE_END = frozenset(".!?؟")
 
 
@@ -42,8 +44,12 @@ class Tagger:
     """Label scores per word type, cached; Viterbi between the certain-O tokens."""
 
     def __init__(self, labels: list[str], transitions: dict[tuple[str, str], float],
-                 state: dict[tuple[str, str], float], res: Resources, max_types: int = MAX_TYPES) -> None:
+                 state: dict[tuple[str, str], float], res: Resources, max_types: int = MAX_TYPES,
+                 net: WindowNet | None = None) -> None:
+        if net is not None and net.labels != labels:
+            raise ValueError(f"window network labels {net.labels} differ from the CRF's {labels}")
         self.labels = labels
+        self.net = net
         n = len(labels)
         self.o = labels.index("O")
         li = {y: i for i, y in enumerate(labels)}
@@ -57,27 +63,31 @@ class Tagger:
             self._w[self._attr[a], li[y]] = w
         self._bias = self._vec(["bias"])
         self.res = res
-        self.max_types = max_types
+        self.max_types = max_types if net is None else min(max_types, MAX_TYPES_NET)
         self._t = self.trans.tolist()
         self._reset()
 
     def _reset(self) -> None:
         self._row: dict[str, int] = {}
         self._table = np.zeros((1024, 5, len(self.labels)))
+        self._ntable = np.zeros((1024, 5, self.net.hidden if self.net else 0), dtype=np.float32)
         self._n = 0
-        self._bos = self._add(edge_features(BOS))
-        self._eos = self._add(edge_features(EOS))
+        self._bos = self._add(edge_features(BOS), EDGE_FEATURES[BOS])
+        self._eos = self._add(edge_features(EOS), EDGE_FEATURES[EOS])
 
     def _vec(self, attrs: Iterable[str]) -> np.ndarray:
         idx = [i for a in attrs if (i := self._attr.get(a)) is not None]
         return self._w[idx].sum(axis=0) if idx else np.zeros(len(self.labels))
 
-    def _add(self, feats: tuple[list[str], ...]) -> int:
+    def _add(self, feats: tuple[list[str], ...], own: list[str]) -> int:
         if self._n == len(self._table):
             self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+            self._ntable = np.concatenate([self._ntable, np.zeros_like(self._ntable)])
         r = self._n
         for k in range(5):
             self._table[r, k] = self._vec(feats[k])
+        if self.net is not None:
+            self._ntable[r] = self.net.type_vectors(own)
         self._n += 1
         return r
 
@@ -85,13 +95,14 @@ class Tagger:
         key = token[:MAX_FEATURE_CHARS]
         r = self._row.get(key)
         if r is None:
-            r = self._row[key] = self._add(word_features(key, self.res))
+            feats = word_features(key, self.res)
+            r = self._row[key] = self._add(feats, feats[2])
         return r
 
     def tag_tokens(self, sentences: list[list[str]], document: bool = False) -> list[list[str]]:
         """BIO labels for pre-tokenized sentences (what ``bench/ner.py`` scores); ``document``: the
         sentences are one text, whose spans repeat at their other mentions (:func:`propagate`)."""
-        flat = [self.labels[y] for y in self._decode(sentences)]
+        flat = self._labels(sentences)
         if document:
             flat = propagate([w for s in sentences for w in s], flat)
         out: list[list[str]] = []
@@ -101,7 +112,15 @@ class Tagger:
             i += len(s)
         return out
 
-    def _decode(self, sentences: list[list[str]]) -> list[int]:
+    def _labels(self, sentences: list[list[str]]) -> list[str]:
+        e, starts = self._scores(sentences)
+        if not starts:
+            return []
+        return [self.labels[y] for y in viterbi(e.tolist(), self._t, starts)]
+
+    def _scores(self, sentences: list[list[str]]) -> tuple[np.ndarray, list[int]]:
+        """State scores (tokens × labels: the CRF's, plus the window network's when there is one) and
+        the index where each sentence starts."""
         if self._n + sum(map(len, sentences)) > self.max_types:
             self._reset()  # between texts only: the ids gathered below index the current table
         ids: list[int] = []
@@ -122,13 +141,17 @@ class Tagger:
             ids.append(eos)
             ids.append(eos)
         if not real:
-            return []
+            return np.zeros((0, len(self.labels))), []
         p = np.asarray(ids)
         r = np.asarray(real)
         table = self._table
         e = self._bias + table[p[r - 2], 0] + table[p[r - 1], 1] + table[p[r], 2] + table[p[r + 1], 3] \
             + table[p[r + 2], 4]
-        return viterbi(e.tolist(), self._t, starts)
+        if self.net is not None:
+            nt = self._ntable
+            pre = nt[p[r - 2], 0] + nt[p[r - 1], 1] + nt[p[r], 2] + nt[p[r + 1], 3] + nt[p[r + 2], 4]
+            e = e + self.net.scores(pre)
+        return e, starts
 
     def spans(self, text: str) -> list[Span]:
         """Entity spans of ``text`` (sentences split at . ! ? ؟ and line breaks; the text is one document
@@ -146,7 +169,7 @@ class Tagger:
                     a = k + 1
             if a < len(toks):
                 sentences.append(toks[a:])
-        labels = propagate(words, [self.labels[y] for y in self._decode(sentences)])
+        labels = propagate(words, self._labels(sentences))
         found = sorted(spans(labels))  # token ranges
         if not found:
             return []
