@@ -107,8 +107,11 @@ class Injector:
         for name, proc in list(self.workers.items()):
             code = proc.popen.poll()
             if code is not None:
-                self.exits.append({"t": round(time.monotonic(), 2), "worker": name, "returncode": code})
-                print(f"[chaos] worker_exited {name} returncode={code}", flush=True)
+                # The log's tail says why: an exit is otherwise undiagnosable once tmp_path is gone.
+                tail = proc.log()[-2000:]
+                self.exits.append({"t": round(time.monotonic(), 2), "worker": name, "returncode": code,
+                                   "log_tail": tail})
+                print(f"[chaos] worker_exited {name} returncode={code}\n{tail}", flush=True)
                 self.restart_worker(name)
 
     # --- worker faults ---------------------------------------------------------------------
