@@ -72,8 +72,10 @@ class Tagger:
         self._table = np.zeros((1024, 5, len(self.labels)))
         self._ntable = np.zeros((1024, 5, self.net.hidden if self.net else 0), dtype=np.float32)
         self._n = 0
+        self._pending: list[tuple[int, list[str]]] = []  # new rows whose network vectors are not computed yet
         self._bos = self._add(edge_features(BOS), EDGE_FEATURES[BOS])
         self._eos = self._add(edge_features(EOS), EDGE_FEATURES[EOS])
+        self._flush()
 
     def _vec(self, attrs: Iterable[str]) -> np.ndarray:
         idx = [i for a in attrs if (i := self._attr.get(a)) is not None]
@@ -87,9 +89,16 @@ class Tagger:
         for k in range(5):
             self._table[r, k] = self._vec(feats[k])
         if self.net is not None:
-            self._ntable[r] = self.net.type_vectors(own)
+            self._pending.append((r, own))
         self._n += 1
         return r
+
+    def _flush(self) -> None:
+        """The network vectors of the rows added since the last call, in one batch."""
+        if self.net is not None and self._pending:
+            rows = [r for r, _ in self._pending]
+            self._ntable[rows] = self.net.type_vectors([own for _, own in self._pending])
+            self._pending = []
 
     def _id(self, token: str) -> int:
         key = token[:MAX_FEATURE_CHARS]
@@ -148,6 +157,7 @@ class Tagger:
         e = self._bias + table[p[r - 2], 0] + table[p[r - 1], 1] + table[p[r], 2] + table[p[r + 1], 3] \
             + table[p[r + 2], 4]
         if self.net is not None:
+            self._flush()
             nt = self._ntable
             pre = nt[p[r - 2], 0] + nt[p[r - 1], 1] + nt[p[r], 2] + nt[p[r + 1], 3] + nt[p[r + 2], 4]
             e = e + self.net.scores(pre)

@@ -25,7 +25,8 @@ class WindowNet:
         self._feat = {str(f): i for i, f in enumerate(arrays["features"])}
         self._bag = arrays["bag"].astype(np.float32)
         conv = arrays["conv"].astype(np.float32)  # H × D × 5 (torch's Conv1d layout)
-        self._conv = np.ascontiguousarray(conv.transpose(2, 0, 1))  # 5 × H × D
+        # D × (5·H): a word vector times this is its five offsets' projections, offset-major
+        self._proj = np.ascontiguousarray(conv.transpose(2, 0, 1).reshape(-1, conv.shape[1]).T)
         self.conv_b = arrays["conv_b"].astype(np.float32)
         self._out = np.ascontiguousarray(arrays["out"].astype(np.float32).T)  # H × labels
         self._out_b = arrays["out_b"].astype(np.float32)
@@ -33,11 +34,21 @@ class WindowNet:
         self.weight = float(arrays["weight"])
         self.hidden = conv.shape[0]
 
-    def type_vectors(self, features: list[str]) -> np.ndarray:
-        """A word's contribution to the hidden layer at each of the five offsets (5 × H)."""
-        idx = [i for f in features if (i := self._feat.get(f)) is not None] or [self._feat[UNKNOWN]]
-        rep = self._bag[idx].sum(axis=0)
-        return self._conv @ rep
+    def type_vectors(self, words: list[list[str]]) -> np.ndarray:
+        """Each word's contribution to the hidden layer at each of the five offsets (words × 5 × H),
+        from its features; one batch, as a text's new words arrive together."""
+        get = self._feat.get
+        unk = self._feat[UNKNOWN]
+        flat: list[int] = []
+        starts: list[int] = []
+        for features in words:
+            starts.append(len(flat))
+            before = len(flat)
+            flat.extend(i for f in features if (i := get(f)) is not None)
+            if len(flat) == before:
+                flat.append(unk)
+        reps = np.add.reduceat(self._bag[flat], starts, axis=0)  # words × D
+        return (reps @ self._proj).reshape(len(words), 5, self.hidden)
 
     def scores(self, pre: np.ndarray) -> np.ndarray:
         """Weighted label scores (tokens × labels) from the summed window projections (tokens × H)."""
