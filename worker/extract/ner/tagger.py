@@ -29,7 +29,7 @@ from worker.extract.ner.viterbi import viterbi
 from worker.extract.ner.window import EDGE_FEATURES, WindowNet
 
 MAX_TYPES = 50_000  # cached word types before the cache starts afresh (≤ 18 MB of scores)
-MAX_TYPES_NET = 20_000  # the same with the window network's vectors (≤ 58 MB at H = 128)
+MAX_TYPES_NET = 20_000  # the same with the window network's vectors (≤ 51 MB at H = 128)
 _SENTENCE_END = frozenset(".!?؟")
 
 
@@ -83,8 +83,10 @@ class Tagger:
 
     def _add(self, feats: tuple[list[str], ...], own: list[str]) -> int:
         if self._n == len(self._table):
-            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
-            self._ntable = np.concatenate([self._ntable, np.zeros_like(self._ntable)])
+            size = len(self._table)
+            grow = min(size, self.max_types - size) if self.max_types > size else size  # never past the cap
+            self._table = np.concatenate([self._table, np.zeros((grow, *self._table.shape[1:]))])
+            self._ntable = np.concatenate([self._ntable, np.zeros((grow, *self._ntable.shape[1:]), np.float32)])
         r = self._n
         for k in range(5):
             self._table[r, k] = self._vec(feats[k])
