@@ -143,7 +143,7 @@ def word_sentence_clause(tokens: Tokens) -> tuple[list[str | None], list[int], l
 
 
 _HEAD_MAX_WORDS = 25
-_LINE_END = ".!?\u061f:\u061b\"»)"
+_LINE_END = ".!?\u061f:\u061b"  # a title may end with a closing quote: "اشتهر بـ\"التعذيب\""
 
 
 def title_end(text: str) -> int:

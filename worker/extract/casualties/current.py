@@ -121,7 +121,10 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
         if w == "يومين" and before not in ("بعد", "قبل", "وبعد", "وقبل"):
             return False  # "خلال يومين" of fighting is still the current event
     elif kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS:
-        before = norms[k - 2] if k - 2 >= lo else ""
+        j = k - 2
+        while j > lo and norms[j] in lx.APPROX_SKIP:
+            j -= 1  # "بعد نحو عشرة أيام من القصف"
+        before = norms[j] if j >= lo else ""
     else:
         return False
     return before in lx.SPAN_OPENERS
@@ -165,6 +168,8 @@ def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     if norms[lo] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(norms[lo:hi + 1]):
         soft.append(lo)
     for k in range(lo, hi):
+        if norms[k] in ("قبل", "وقبل") and norms[k + 1] in lx.AGO_PLURALS:
+            soft.append(k + 1)  # "قتل جنديا قبل أيام": a few days ago, unless the sentence names today
         if norms[k] in lx.CAMPAIGN_NOUNS and norms[k + 1] in lx.ONGOING_ADJ \
                 and (norms[k][:1] == "ب" or norms[k][:2] == "وب" or norms[k - 1] in lx.IN_CAMPAIGN):
             soft.append(k)
@@ -221,7 +226,9 @@ def _is_background_uncached(doc: Doc, i: int) -> bool:
     # مقتل 100"), unless this clause names today's time
     if any(k < lo for k in cues) and not _now_anchor(doc, lo, hi):
         return True
-    if any(k <= hi for k in doc.soft[doc.sent[i]]) and not _now_anchor(doc, lo, hi) \
+    # a soft cue before the figure or in its clause; "قبل أيام" anywhere in the sentence
+    if any(k <= hi or doc.norms[k] in lx.AGO_PLURALS for k in doc.soft[doc.sent[i]]) \
+            and not _now_anchor(doc, lo, hi) \
             and not _recent_date(doc, doc.sent[i], i, cues):
         return True
     # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"
@@ -429,10 +436,40 @@ def _past_word(words: list[str], k: int, ref: date | None) -> int:
     day = _WEEKDAYS.get(w)
     if (day is not None or w in _MONTHS) and nxt in _PAST_ADJ_CTX:
         return 1
+    if w in _MONTHS and ref is not None and _dated_weeks_before(words, k, ref):
+        return 2
     if day is not None and ref is not None and nxt not in _FUTURE_ADJ and 2 <= (ref.weekday() - day) % 7 <= 5 \
             and (k == 0 or words[k - 1] not in ("غدا", "وغدا")):
         return 1  # six days back is more often tomorrow ("غدا (الثلاثاء)") than an unmarked past day
     return 0
+
+
+_DATED_REACH = timedelta(days=7)
+
+
+def _dated_weeks_before(words: list[str], k: int, ref: date) -> bool:
+    """Month word ``k`` names a day ("23 مارس"، "الثالث والعشرين من آذار") a week or more before ``ref``;
+    not when the text tells a death of wounds ("توفي متأثرا بجراح أصيب بها في 13 أبريل"): that day
+    is the wounding's, not the death's."""
+    if any(x.startswith(("متاثر", "ومتاثر")) for x in words):
+        return False
+    prev = words[k - 1] if k else ""
+    while prev in _MONTHS and k > 1:  # "آذار/مارس"
+        k -= 1
+        prev = words[k - 1]
+    day = int(prev) if prev.isdigit() and 1 <= int(prev) <= 31 else 0
+    if not day and prev != "من":
+        return False
+    month = _MONTHS[words[k]]
+    nxt = next((x for x in words[k + 1:k + 3] if x not in _MONTHS), "")
+    if nxt in _FUTURE_ADJ:
+        return False
+    year = int(nxt) if _is_year(nxt) else (ref.year - 1 if month > ref.month + 1 else ref.year)
+    try:
+        latest = date(year, month, day) if day else date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    except ValueError:
+        return False
+    return latest < ref - _DATED_REACH
 
 
 _DEFINITE = ("ال", "وال", "بال", "فال", "لل", "كال", "وبال", "ولل")
@@ -441,7 +478,7 @@ _PAST_FIRST = frozenset([*_PERIOD_NOUNS, "قبل", "وقبل", "منذ", "ومن
 _TIME_WORDS = frozenset([*lx.NOW_WORDS, *_WEEKDAYS, *_MONTHS])  # a figure sentence naming its own time
 
 
-def _names_known_event(doc: Doc, lo: int, hi: int) -> bool:
+def names_known_event(doc: Doc, lo: int, hi: int) -> bool:
     """The sentence names an event with ال ("إثر الهجوم", "خلال المعارك"): one the text told before."""
     for w in doc.norms[lo:hi + 1]:
         for p in _DEFINITE:
@@ -495,7 +532,7 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
             continue  # no word that can date it, and no year
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
-        if mark == 2 or (mark == 1 and _names_known_event(doc, lo, hi)):
+        if mark == 2 or (mark == 1 and names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 
@@ -560,7 +597,7 @@ def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
             continue
         lo = clause_bounds(doc, f.first)[0]
         rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
-        if rel < 0 or not _names_known_event(doc, max(lo, rel - 4), rel - 1):
+        if rel < 0 or not names_known_event(doc, max(lo, rel - 4), rel - 1):
             continue
         slo, shi = sentence_range(doc, f.sent, f.first)
         if _day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
@@ -583,7 +620,7 @@ def _other_places(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, st
     title and lead name) and no day of its own tells another event: background. A lead naming
     several regions, or a lead with its own toll, introduces separately reported incidents."""
     lead_end = _lead_end(doc)
-    places = [p for p in places if _locative(doc.text, p[0])]
+    places = [p for p in places if locative(doc.text, p[0])]
     lead = {(c, a) for s, _e, c, a in places if s < lead_end}
     if not lead or len({c for c, _a in lead}) > 1:
         return
@@ -614,7 +651,7 @@ _LOCATIVE_WORDS = frozenset(["في", "قرب", "بالقرب", "شمال", "جن
                              "غربي", "وسط", "ريف", "داخل"])
 
 
-def _locative(text: str, start: int) -> bool:
+def locative(text: str, start: int) -> bool:
     """A place named as where something happens ("في حمص"، "بمدينة حمص"، "قرب درعا"), not as a
     headquarters, a dateline or an actor ("ومقره لندن"، "دبي (CNN)"، "أعلنت إسرائيل")."""
     if start >= 1 and text[start - 1] == "ب" and (start < 2 or not text[start - 2].isalpha()):

@@ -137,6 +137,10 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
                 if fig is not None:
                     figs.append(fig)
                     done = i + 1
+        elif norm in lx.DUAL_VERBS:
+            fig = _dual_subject(doc, i, done, lx.DUAL_VERBS[norm])
+            if fig is not None:
+                figs.append(fig)
         elif WEAK_BASE.get(norm) in ("سقوط", "وقوع", "سقط", "سقطت"):
             sv = SINGLE_VICTIM_BASE.get(doc.w[i + 1] or "")
             if sv is not None and not _combined_after(doc, i + 1):
@@ -144,7 +148,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
                 figs.append(Fig(cas, i + 1, i + 1, doc.sent[i]))
                 done = i + 1
     classify_article(doc, figs, places or ())
-    resolve_incidents(doc, figs)
+    resolve_incidents(doc, figs, places or ())
     return [f.cas for f in figs]
 
 
@@ -330,6 +334,8 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
                 return none
             if trig in lx.NEEDS_ALA and doc.w[j + 1] != "علي":
                 return none
+            if (trig in lx.EXECUTION_TRIGGERS and _sentenced(doc, j)) or _charged(doc, j):
+                return None, False, True, False
             kind = lx.LEFT_TRIGGERS[trig]
             prev = doc.w[j - 1]
             if prev is not None:
@@ -378,6 +384,26 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
 _QUOTES = frozenset(['"', "\u00ab", "\u00bb"])
 
 
+def _charged(doc: Doc, j: int) -> bool:
+    """The trigger at ``j`` names a charge or an attempt, not a death: "متهما بقتل"، "بتورطه في اغتيال"،
+    "محاولة اغتيال"."""
+    prev = doc.w[j - 1]
+    if prev is not None and (prev in lx.ACCUSED or prev in lx.ATTEMPTS):
+        return True
+    # "بتورطه في اغتيال"، "اعتراف إسرائيلي بقتل 7": one word between the charge and "(ب)قتل"
+    if prev == "في" or TRIG[doc.norms[j]][1].startswith("ب"):
+        prev = doc.w[j - 2]
+        return prev is not None and (prev in lx.ACCUSED or prev in lx.ATTEMPTS)
+    return False
+
+
+def _sentenced(doc: Doc, j: int) -> bool:
+    """The execution noun at ``j`` is a court's sentence ("حكم بإعدام ستة"، "قضت المحكمة بالإعدام على 3"),
+    not one carried out ("تنفيذ أحكام بإعدام 13")."""
+    near = [doc.w[k] for k in range(max(0, j - 3), j)]
+    return not lx.SENTENCING_WORDS.isdisjoint(near) and lx.CARRIED_OUT.isdisjoint(near)
+
+
 def _counted_before(doc: Doc, j: int) -> bool:
     """A count right before the verb at ``j`` ("16 فلسطينيا قتلوا"): the verb belongs to that count."""
     return any(doc.kinds[k] == T_NUM or doc.w[k] in _NUM_WORDS for k in range(max(0, j - 3), j))
@@ -408,6 +434,8 @@ def _confirmed(doc: Doc, start: int, words: frozenset[str]) -> bool:
     for k in range(start, min(doc.n, start + MAX_RIGHT)):
         w = doc.w[k]
         if w is None:
+            if doc.kinds[k] == T_COMMA and doc.norms[k] not in _QUOTES:
+                continue  # "توفي فلسطينيان، السبت، متأثرين بإصابتهما"
             return False
         if w in words or (w[:1] in "وف" and w[1:] in words):
             return True
@@ -444,7 +472,7 @@ def _combined_after(doc: Doc, r: int) -> bool:
 
 def _own_count(doc: Doc, k: int) -> bool:
     """A number (after "نحو", "أكثر من" …) starts at token ``k``."""
-    for j in range(k, k + 4):
+    for j in range(k, min(doc.n, k + 4)):  # the text may end there: "48 قتيلا وجرحى"
         if doc.kinds[j] == T_NUM or doc.w[j] in _NUM_WORDS:
             return True
         if doc.w[j] is None or doc.w[j] not in lx.LEFT_SKIP:
@@ -645,7 +673,8 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
             k += 1
         else:
             return None
-    if doc.w[i - 1] in lx.NEGATIONS:
+    if doc.w[i - 1] in lx.NEGATIONS or _charged(doc, i) or (
+            TRIG_BASE.get(doc.norms[i]) in lx.EXECUTION_TRIGGERS and _sentenced(doc, i)):
         return None
     if _definite(doc.w[k] or "") and lx.SINGULAR_PEOPLE.get(b) not in ("perpetrators", "fighters") \
             and not any(f.cas.count == 1 and f.cas.kind == kind for f in figs):
@@ -674,6 +703,19 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
 def _definite(w: str) -> bool:
     """A definite noun ("الجندي", "والشاب"; not "والده", which is a word of its own)."""
     return w.startswith(("ال", "بال", "فال", "لل")) or (w.startswith("وال") and w not in lx.SINGULAR_PEOPLE)
+
+
+def _dual_subject(doc: Doc, i: int, done: int, kind: str) -> Fig | None:
+    """"فلسطينيين قتلا": an indefinite people noun in -ين (dual or plural) before a dual verb is two."""
+    k = i - 1
+    prev = doc.w[k]
+    if prev is None or k <= done or not prev.endswith("ين") or prev.startswith(("ال", "وال", "بال", "لل")):
+        return None
+    if WHO_BASE.get(prev) is None or doc.kinds[k - 1] == T_NUM or doc.w[k - 1] in _NUM_WORDS:
+        return None
+    cas = _make(doc, k, k, kind, 2, who_label(prev))
+    cas.background = is_background(doc, k)
+    return Fig(cas, k, k, doc.sent[k])
 
 
 def _subject_singular(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:

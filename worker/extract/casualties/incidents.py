@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, clause_bounds, sentence_range
+from worker.extract.casualties.current import locative as _locative
+from worker.extract.casualties.current import names_known_event
 from worker.extract.casualties.tables import NOT_PEOPLE, PLACE_TYPES, RIGHT, SINGULAR, TRIG, VICTIM, WEAK, WHO
 from worker.extract.numbers import T_COMMA, T_STOP, T_WORD
 from worker.models import Casualty
@@ -18,12 +22,40 @@ def eligible(c: Casualty) -> bool:
 _NO_CUE, _NEW_PLACE, _NAMED_PLACE, _OTHER_INCIDENT = 0, 1, 2, 3
 
 
-def _distinct_cue(doc: Doc, fig: Fig, cache: dict[int, int]) -> int:
-    """Whether the figure's sentence names another incident ("هجوم آخر") or a place not seen before it."""
+def _distinct_cue(doc: Doc, fig: Fig, cache: dict[int, int], carried: int = _NO_CUE) -> int:
+    """Whether the figure's sentence names another incident ("هجوم آخر") or a place not seen before it;
+    a sentence naming no place takes ``carried``, the place cue of the text since the figure before."""
     hit = cache.get(fig.sent)
     if hit is None:
-        hit = cache[fig.sent] = _distinct_cue_uncached(doc, fig)
-    return hit
+        hit = cache[fig.sent] = _distinct_cue_uncached(doc, fig.sent, fig.first)
+    return carried if hit == _NO_CUE else hit
+
+
+def _carried_places(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, str, str]]) -> dict[int, int]:
+    """Per figure (by id), _NEW_PLACE when the text between the previous figure's sentence and its own
+    names, as where things happen, a gazetteer place not named before, and the figure's sentence names
+    with ال the event told there ("وفي السياق، تجددت الاشتباكات شرقي مدينة تعز. … وأسفرت المواجهات عن
+    مقتل 20"): the figure's incident is there. Not a place of its own sentence, so a repeated count
+    stays one figure (rule 5)."""
+    out: dict[int, int] = {}
+    if not places:
+        return out
+    text = doc.text
+    prev_end = -1
+    prev_sent = -1
+    new_place = False
+    for f in figs:
+        if f.sent != prev_sent:
+            lo, hi = sentence_range(doc, f.sent, f.first)
+            start = doc.starts[lo]
+            new_place = prev_end >= 0 and names_known_event(doc, lo, hi) and any(
+                prev_end <= s < start and _locative(text, s) and not _named_before(text, text[s:e], s)
+                for s, e, _c, _a in places)
+            prev_end = doc.ends[hi]
+            prev_sent = f.sent
+        if new_place:
+            out[id(f)] = _NEW_PLACE
+    return out
 
 
 _INCIDENT_FIRST = frozenset(
@@ -33,8 +65,8 @@ _PLACE_INTRO = frozenset(["في", "وفي", "ففي", "علي", "قرب", "وق�
 _CUE_INTRO = _INCIDENT_FIRST | _PLACE_INTRO
 
 
-def _distinct_cue_uncached(doc: Doc, fig: Fig) -> int:
-    lo, hi = sentence_range(doc, fig.sent, fig.first)
+def _distinct_cue_uncached(doc: Doc, sent: int, around: int) -> int:
+    lo, hi = sentence_range(doc, sent, around)
     offset = doc.starts[lo]
     folded = doc.folded
     kinds, norms = doc.kinds, doc.norms
@@ -121,10 +153,11 @@ def _quoted_repeats(doc: Doc, group: list[Fig], index: dict[int, int]) -> list[F
     return kept
 
 
-def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
+def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, str, str]] = ()) -> None:
     if len(figs) < 2:
         return
     index = {id(f): k for k, f in enumerate(figs)}
+    _told_parts(doc, figs)
     seen: dict[int, int] = {}
     # top-level eligible figures per kind, per sentence in text order; resolving one kind only
     # links figures of that kind, so all kinds can be grouped in one pass beforehand
@@ -134,6 +167,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
         if f.cas.sub_of is None and eligible(f.cas) and doc.starts[f.first] >= doc.head_end:
             by_kind.setdefault(f.cas.kind, {}).setdefault(f.sent, []).append(f)
     parts: dict[int, int] = {}  # anchor → sum of the parts linked to it from other sentences
+    carried = _carried_places(doc, figs, places)
     for groups in by_kind.values():
         anchors: list[Fig] = []
         for s, group in groups.items():
@@ -182,7 +216,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
                 if not prior:
                     new_anchors.append(f)
                     continue
-                cue = _distinct_cue(doc, f, seen)
+                cue = _distinct_cue(doc, f, seen, carried.get(id(f), _NO_CUE))
                 # rule 5: the same count again is the same figure unless the sentence names another
                 # place or incident ("وفي إدلب قتل 3", "في هجوم آخر")
                 equal = next((a for a in prior if a.cas.count == count), None)
@@ -228,6 +262,35 @@ def resolve_incidents(doc: Doc, figs: list[Fig]) -> None:
             seen_idx.add(f.cas.sub_of)
             f.cas.sub_of = figs[f.cas.sub_of].cas.sub_of
 
+
+
+def _named_before(text: str, name: str, end: int) -> bool:
+    """``name`` occurs as a word (clitics allowed: "وتعز") before offset ``end`` ("تعزيزات" is not "تعز")."""
+    i = text.find(name, 0, end)
+    while i != -1:
+        after = text[i + len(name):i + len(name) + 1]
+        before = text[max(0, i - 2):i]
+        if not after.isalpha() and (not before[-1:].isalpha() or (
+                before[-1] in "وبلف" and not before[:1].isalpha())):
+            return True
+        i = text.find(name, i + 1, end)
+    return False
+
+
+def _told_parts(doc: Doc, figs: list[Fig]) -> None:
+    """A figure told before a total that names it as a part is that part: "قتل طفل في غزة اليوم" then
+    "وقتل أربعة فلسطينيين، بينهم طفل" is 4, not 5 (same kind, count and who, an explicit sub-count)."""
+    for f in figs:
+        p = f.cas.sub_of
+        if not f.subject or p is None or f.cas.who is None or doc.starts[f.first] < doc.head_end:
+            continue
+        for g in figs:
+            if g is f or g.sent >= f.sent:
+                break
+            c = g.cas
+            if c.sub_of is None and eligible(c) and c.kind == f.cas.kind and c.count == f.cas.count \
+                    and c.who == f.cas.who and doc.starts[g.first] >= doc.head_end and g is not figs[p]:
+                c.sub_of = p
 
 
 def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, int]) -> None:

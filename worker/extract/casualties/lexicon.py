@@ -34,6 +34,30 @@ LEFT_TRIGGERS: dict[str, str] = {
                      "احتجزت", "القبض", "اعتقالات"], ARRESTED),
     **dict.fromkeys(["نزوح", "نزح", "نزحت", "تهجير", "هجر", "تشريد", "شرد", "تهجر"], DISPLACED),
 }
+# A court's sentence is no death: "حكم بإعدام ستة"، "قضت المحكمة بالإعدام على 3"، "أيدت إعدام" (an
+# execution carried out, "أعدمت السلطات 5", stays a toll).
+EXECUTION_TRIGGERS: frozenset[str] = frozenset(["اعدام"])
+SENTENCING_WORDS: frozenset[str] = frozenset(
+    p + w for w in ("حكم", "حكما", "احكام", "احكاما", "الحكم", "حكمت", "قضت", "قضي", "يقضي", "تقضي",
+                    "ايدت", "ايد", "يطالب", "تطالب", "طالب", "طالبت", "المطالبه", "مطالبين", "مطالبا",
+                    "مطالبه", "مطالبون", "يطالبون", "طالبوا", "عقوبه", "العقوبه",
+                    "محكمه", "المحكمه", "قرار", "بحكم")
+    for p in ("", "و", "ف"))
+CARRIED_OUT: frozenset[str] = frozenset(
+    p + w for w in ("تنفيذ", "نفذت", "نفذ", "تنفذ", "ينفذ", "بتنفيذ") for p in ("", "و", "ف"))
+# An attempt is no death: "محاولة اغتيال رئيس الحكومة"، "محاولة قتل".
+ATTEMPTS: frozenset[str] = frozenset(
+    p + w for w in ("محاوله", "محاولات", "المحاوله") for p in ("", "و", "ب", "ل", "وب", "ول"))
+# A charge of killing is no news of a death: "متهما بقتل الجندي"، "بتهمة قتل خادمتهما"، "أدين بقتل"،
+# "بالوقوف وراء اغتيال والده"، "اعتراف إسرائيلي بقتل 7".
+ACCUSED: frozenset[str] = frozenset(
+    p + w for w in ("متهم", "متهما", "متهمه", "المتهم", "المتهمين", "متهمين", "متهمون", "المتهمون",
+                    "بتهمه", "تهمه", "تهم", "بتهم", "اتهام", "باتهام", "ادين", "ادينوا", "ادينت", "مدان",
+                    "المدان", "مدانا", "بجريمه", "جريمه", "بتورطه", "بتورطها", "بتورطهم", "بالتورط", "تورطه",
+                    "تورط", "متورط", "متورطا", "المتورطين", "متورطين",
+                    # an admission or the party "behind" a killing tells a known death
+                    "اعتراف", "باعتراف", "اعترف", "اعترفت", "يعترف", "تعترف", "وراء")
+    for p in ("", "و"))
 # Triggers that count only with "على" after them: "القضاء على 13 مسلحا" (القضاء alone is "the judiciary").
 NEEDS_ALA: frozenset[str] = frozenset(["القضاء"])
 # "أحد/إحدى" + a plural people noun after a trigger: one person ("أصيب أحد المحتجين").
@@ -86,6 +110,12 @@ VICTIM_NOUNS: dict[str, str] = {
 SINGULAR_VICTIMS: dict[str, str] = {"قتيل": KILLED, "شهيد": KILLED, "جريح": INJURED, "ضحيه": KILLED,
                                     "جثه": KILLED, "مصاب": INJURED, "قتيلا": KILLED, "شهيدا": KILLED,
                                     "جريحا": INJURED, "مصابا": INJURED}
+# Dual verbs after a people noun whose -ين form is also the plural: the verb makes it two
+# ("جثمان فلسطينيين قتلا بقصف" = 2).
+DUAL_VERBS: dict[str, str] = {
+    **dict.fromkeys(["قتلا", "استشهدا", "قضيا", "لقيا"], KILLED),
+    **dict.fromkeys(["اصيبا", "جرحا"], INJURED),
+}
 # Verbs/complements after "count + who" ("5 مدنيين قتلوا", "أصيب 10 آخرون بجروح").
 RIGHT_VERBS: dict[str, str] = {
     **dict.fromkeys(["قتلوا", "قتلا", "قتلن", "استشهدوا", "حتفهم", "حتفهما", "حتفهن", "مصرعهم",
@@ -144,7 +174,9 @@ SINGULAR_PEOPLE: dict[str, str] = {
     **dict.fromkeys(["شاب", "رجل", "شخص", "مسن", "والد", "والده", "والدته", "شقيق", "شقيقه", "ابن",
                      "ابنه", "زوجته", "لاجئ", "مهاجر", "اخر", "ثالث", "رابع", "خامس", "سائق", "راكب",
                      "مختار", "امام", "معلم", "ناشط", "حارس", "مسؤول", "مستوطن", "مقيم", "مرشح", "محام",
-                     "قاض", "تاجر", "مهندس", "مدرس", "زائر", "سائح", "حاج"], "people"),
+                     "قاض", "تاجر", "مهندس", "مدرس", "زائر", "سائح", "حاج",
+                     # a leader named by office: "مقتل رئيس المجلس فلان"، "مقتل أمير التنظيم"
+                     "رئيس", "زعيم", "امير"], "people"),
     **dict.fromkeys(["عنصر", "مقاتل", "قيادي", "قائد", "مسلح"], "fighters"),
     **dict.fromkeys(["صحفي", "صحافي", "مصور", "مراسل", "اعلامي"], "journalists"),
     **dict.fromkeys(["مسعف", "طبيب", "ممرض"], "medics"),
@@ -204,7 +236,7 @@ NOT_PEOPLE: frozenset[str] = frozenset(
      "نقاط", "حاجز", "حواجز", "مقر", "مقرات", "زورق", "زوارق", "سفينه", "سفن", "مخيم", "مخيمات",
      # weapons and actions
      "صاروخ", "صواريخ", "صاروخا", "قذيفه", "قذائف", "غاره", "غارات", "طائره", "طائرات", "مسيره",
-     "مسيرات", "برميل", "براميل", "هجوم", "هجمات", "هجوما", "عبوه", "عبوات", "لغم", "الغام", "طلقه",
+     "مسيرات", "برميل", "براميل", "هجوم", "هجمات", "هجوما", "هدف", "هدفا", "اهداف", "عبوه", "عبوات", "لغم", "الغام", "طلقه",
      "رصاصه", "ضربه", "ضربات", "انفجار", "انفجارات", "عمليه", "عمليات", "قنبله", "قنابل", "طلعه",
      "طلعات", "انتهاك", "انتهاكات", "خرق", "خروقات", "حادث", "حوادث", "اعتداء", "اعتداءات",
      "مجزره", "مجازر", "جبهه", "جبهات", "محور", "محاور", "بلاغ", "بلاغات", "حالات", "حاله",
@@ -255,7 +287,10 @@ BACKGROUND_PAIRS: frozenset[tuple[str, str]] = frozenset(
                                 "سبتمبر", "اكتوبر", "نوفمبر", "ديسمبر", "كانون", "شباط", "اذار", "نيسان",
                                 "ايار", "حزيران", "تموز", "اب", "ايلول", "تشرين"))])
 BACKGROUND_SINGLE: frozenset[str] = frozenset(["سابقا", "اجمالا", "الاجماليه", "غداه", "وغداه", "انذاك", "حينها",
-                                               "حينذاك", "وقتها", "انذاك"])
+                                               "حينذاك", "وقتها", "انذاك",
+                                               # an epidemic's toll runs over its whole course
+                                               "وباء", "الوباء", "الكوليرا", "بالكوليرا", "الدفتيريا",
+                                               "بالدفتيريا"])
 # Soft cues: background unless the clause names today's time. A campaign said to be ongoing carries
 # its running toll ("في القصف المتواصل على الغوطة"); a sentence opened by كان tells an earlier event
 # ("وكان 3 قتلوا في الجمعة الماضية").
@@ -322,6 +357,8 @@ DUAL_DURATIONS: frozenset[str] = frozenset(["يومين", "اسبوعين", "ش�
 # Words before a duration that make it an accumulated or earlier span ("في خمسة أيام", "بعد يومين").
 SPAN_OPENERS: frozenset[str] = frozenset(["في", "خلال", "بعد", "قبل", "طوال", "مدي", "مدار", "غضون", "وبعد",
                                           "وقبل", "وخلال", "ضحايا", "حصيله", "قتلي"])
+# Plural durations with no count after قبل are an earlier time ("قتل جنديا قبل أيام"): a soft cue.
+AGO_PLURALS: frozenset[str] = frozenset(["ايام", "اسابيع", "اشهر", "شهور"])
 # Singular durations count as an earlier span only right after بعد/قبل ("وبعد نحو أسبوع من الصمت").
 SINGLE_DURATIONS: frozenset[str] = frozenset(["اسبوع", "شهر"])
 APPROX_SKIP: frozenset[str] = frozenset(["نحو", "حوالي", "قرابه", "زهاء", "اكثر", "اقل", "من"])

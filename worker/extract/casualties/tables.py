@@ -58,7 +58,8 @@ CUE_SET: frozenset[str] = frozenset({
 })
 MARKS_RE = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 # Tokens the main loop must visit besides numbers: triggers, sub-count markers, سقوط/وقوع.
-INTEREST: frozenset[str] = frozenset({*TRIG, *SUBM, "بين", "وبين", "ومن", *WEAK, *lx.BREAKDOWN_PRONOUNS})
+INTEREST: frozenset[str] = frozenset({*TRIG, *SUBM, "بين", "وبين", "ومن", *WEAK, *lx.BREAKDOWN_PRONOUNS,
+                                     *lx.DUAL_VERBS})
 PAD = 16  # None padding after the token list so look-ahead/behind by a few tokens needs no bounds check
 # A text with more figures or numbers than this is not a news article: stop there (bounded time).
 WEAK_CONFIRMED = frozenset(k for k, (_, c) in lx.WEAK_TRIGGERS.items() if c)
