@@ -17,13 +17,12 @@ import numpy as np
 
 from worker.extract.ner.conll import Sentence
 from worker.extract.ner.features import MAX_FEATURE_CHARS, Resources, word_features
-from worker.extract.ner.window import EDGE_FEATURES, UNKNOWN
+from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN
 
 # Chosen on the inner dev split (docs/ner.md): embedding and hidden sizes, dropout, Adam's rate,
 # epochs, the share of the log label prior subtracted and the weight of the sum with the CRF.
 DIM, HIDDEN, DROPOUT, RATE, EPOCHS, BATCH, MIN_COUNT = 64, 128, 0.3, 3e-3, 14, 32, 2
 ALPHA, WEIGHT, SEED, THREADS = 0.5, 0.35, 1, 2
-MAX_FEATURES = 40  # per word (a word has about 25)
 
 
 def _require_torch() -> Any:

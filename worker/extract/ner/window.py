@@ -17,6 +17,7 @@ import numpy as np
 
 EDGE_FEATURES = {"<s>": ["<s>"], "</s>": ["</s>"]}  # the padding beyond a sentence's ends
 UNKNOWN = "<unk>"  # a word none of whose features the network knows
+MAX_FEATURES = 40  # known features read per word, as in training (a word has about 25)
 
 
 class WindowNet:
@@ -44,7 +45,7 @@ class WindowNet:
         for features in words:
             starts.append(len(flat))
             before = len(flat)
-            flat.extend(i for f in features if (i := get(f)) is not None)
+            flat.extend([i for f in features if (i := get(f)) is not None][:MAX_FEATURES])
             if len(flat) == before:
                 flat.append(unk)
         reps = np.add.reduceat(self._bag[flat], starts, axis=0)  # words × D
