@@ -44,10 +44,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-# The entity tagger's model from ANERcorp (CC BY-SA 4.0, read from the path, never copied): ~1 min, deterministic.
+# The entity tagger's models from ANERcorp (CC BY-SA 4.0, read from the path, never copied): CRF + window
+# network (torch, the ner-train extra), a few minutes, deterministic.
 ANERCORP ?= ../shared/data/anercorp/train.txt
 NEWS ?= ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
 ner-model: $(STAMP)
+	$(BIN)/python -m pip install -q -c $(CONSTRAINTS) -e '.[dev,ner-train]'
 	$(BIN)/rasd ner train $(ANERCORP)
 
 # Its word clusters from unlabelled news (retrain the model after this): ~10 s, deterministic.

@@ -12,8 +12,10 @@ at their other mentions, ``worker.extract.ner.consistency``), so test sentences 
 blocks of ``--doc-block`` (20) consecutive sentences, about one news article; ``--doc-block 1``
 scores sentences alone.
 
-Run: ``.venv/bin/python bench/ner.py [../shared/data/anercorp/train.txt] [--dev] [--cv 5]`` (about
-2 minutes; ``--cv 5`` about 6 more).
+``--net`` adds the window network (``worker.extract.ner.window``; training needs torch).
+
+Run: ``.venv/bin/python bench/ner.py [../shared/data/anercorp/train.txt] [--dev] [--net] [--cv 5]``
+(about 2 minutes, 5–10 more with ``--net``; ``--cv 5`` about 6 more).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from worker.extract.ner.features import Resources  # noqa: E402
 from worker.extract.ner.resources import build_resources, list_memberships  # noqa: E402
 from worker.extract.ner.tagger import Tagger  # noqa: E402
 from worker.extract.ner.train import C1, C2, ITERATIONS, fit  # noqa: E402
+from worker.extract.ner.window import WindowNet  # noqa: E402
 
 DOC_BLOCK = 20
 
@@ -47,11 +50,19 @@ def tag_blocks(tagger: Tagger, words: list[list[str]], block: int) -> list[list[
 
 
 def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, c2: float,
-        iterations: int, block: int = DOC_BLOCK) -> dict[str, Any]:
+        iterations: int, block: int = DOC_BLOCK, net: bool = False) -> dict[str, Any]:
     t0 = time.process_time()
     w = fit(train, res, c1, c2, iterations)
     train_s = time.process_time() - t0
-    tagger = Tagger(w.labels, w.transitions, w.state, res)
+    window = None
+    net_s = 0.0
+    if net:
+        from worker.extract.ner.net_train import fit_net
+
+        t0, w0 = time.process_time(), time.perf_counter()
+        window = WindowNet(fit_net(train, res, w.labels))
+        net_s, net_wall = time.process_time() - t0, time.perf_counter() - w0
+    tagger = Tagger(w.labels, w.transitions, w.state, res, net=window)
     words = [[t for t, _ in s] for s in test]
     tag_blocks(tagger, words, block)  # warm the per-word cache once, as a long-running worker has it
     speeds = []
@@ -67,7 +78,8 @@ def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, 
         tag_blocks(tagger, words, block)
         warm.append(sum(map(len, words)) / max(time.process_time() - t0, 1e-9))
     out = score([[t for _, t in s] for s in test], pred)
-    return {"scores": out, "train_s": round(train_s, 1),
+    extra = {"net_train_cpu_s": round(net_s, 1), "net_train_wall_s": round(net_wall, 1)} if net else {}
+    return {"scores": out, "train_s": round(train_s, 1), **extra,
             "tokens_per_s_cold_cache": round(statistics.median(speeds)),
             "tokens_per_s_warm_cache": round(statistics.median(warm)),
             "features": len({a for a, _ in w.state})}
@@ -94,6 +106,7 @@ def main() -> None:
     ap.add_argument("--c1", type=float, default=C1)
     ap.add_argument("--c2", type=float, default=C2)
     ap.add_argument("--iterations", type=int, default=ITERATIONS)
+    ap.add_argument("--net", action="store_true", help="add the window network (torch: the ner-train extra)")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-lists", action="store_true", help="ablation: no gazetteer/actor/title/name lists")
     ap.add_argument("--no-names", action="store_true", help="ablation: no personal-name list (NAME flags)")
@@ -125,7 +138,8 @@ def main() -> None:
         return
     if a.cv:
         out[f"cv{a.cv}"] = cross_validate(first, a.cv, res, a.c1, a.c2, a.iterations, a.doc_block)
-    out["dev" if a.dev else "heldout"] = run(first, last, res, a.c1, a.c2, a.iterations, a.doc_block)
+    out["net"] = a.net
+    out["dev" if a.dev else "heldout"] = run(first, last, res, a.c1, a.c2, a.iterations, a.doc_block, a.net)
     print(json.dumps(out, ensure_ascii=False))
 
 

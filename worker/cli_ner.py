@@ -17,8 +17,10 @@ err = Console(stderr=True, soft_wrap=True)  # a path is never broken across line
 @ner_app.command("train")
 def train(path: Annotated[Path, typer.Argument(help="CoNLL file: 'token TAG' lines, blank line between sentences")],
           out: Annotated[Path | None, typer.Option(help="model file (default: the packaged model.tsv)")] = None,
+          net: Annotated[bool, typer.Option(help="also train the window network (torch: the ner-train "
+                                                 "extra), written beside the model as .npz")] = True,
           ) -> None:
-    """Train the tagger on every sentence of PATH and write the model (deterministic, ~1 minute)."""
+    """Train the tagger on every sentence of PATH and write the model (deterministic, a few minutes)."""
     from worker.extract.ner.resources import MODEL
     from worker.extract.ner.train import train_file
 
@@ -26,7 +28,7 @@ def train(path: Annotated[Path, typer.Argument(help="CoNLL file: 'token TAG' lin
         err.print(f"[red]error:[/red] {path}: no such file", highlight=False)
         raise typer.Exit(2)
     try:
-        summary = train_file(path, out or MODEL)
+        summary = train_file(path, out or MODEL, net=net)
     except (ValueError, UnicodeDecodeError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None

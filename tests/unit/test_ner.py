@@ -236,13 +236,65 @@ def test_rasd_ner_train_is_deterministic(tmp_path: Path) -> None:
     data = tmp_path / "train.txt"
     data.write_text(_conll(40), encoding="utf-8")
     one, two = tmp_path / "a.tsv", tmp_path / "b.tsv"
-    r1 = _rasd("ner", "train", str(data), "--out", str(one))
-    r2 = _rasd("ner", "train", str(data), "--out", str(two))
+    r1 = _rasd("ner", "train", str(data), "--out", str(one), "--no-net")
+    r2 = _rasd("ner", "train", str(data), "--out", str(two), "--no-net")
     assert r1.returncode == 0 and r2.returncode == 0, r1.stderr
     summary = json.loads(r1.stdout)
     assert (summary["sentences"], summary["tokens"]) == (40, 440)
     assert one.read_bytes() == two.read_bytes()
     assert "# labels\tB-LOC B-ORG B-PER I-ORG I-PER O" in one.read_text(encoding="utf-8")
+    assert not one.with_suffix(".npz").exists()
+
+
+def test_rasd_ner_train_window_net_is_deterministic(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    data = tmp_path / "train.txt"
+    data.write_text(_conll(40), encoding="utf-8")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    one, two = tmp_path / "a" / "m.tsv", tmp_path / "b" / "m.tsv"
+    r1 = _rasd("ner", "train", str(data), "--out", str(one))
+    r2 = _rasd("ner", "train", str(data), "--out", str(two))
+    assert r1.returncode == 0 and r2.returncode == 0, r1.stderr
+    assert json.loads(r1.stdout)["net_out"] == str(one.with_suffix(".npz"))
+    assert one.with_suffix(".npz").read_bytes() == two.with_suffix(".npz").read_bytes()
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_window_net_in_numpy_is_the_torch_network() -> None:
+    """The tagger's cached per-word projections give the torch network's own log-probabilities."""
+    torch = pytest.importorskip("torch")
+    import numpy as np
+
+    from worker.extract.ner.net_train import fit_net
+    from worker.extract.ner.train import fit
+    from worker.extract.ner.window import WindowNet
+
+    res = Resources({}, {})
+    sents = parse(_conll(60))
+    w = fit(sents, res, iterations=30)
+    arrays = fit_net(sents, res, w.labels, epochs=2)
+    net = WindowNet(arrays)
+    doc = [["وقال", "زياد", "الحلبي", "من", "شركة", "النور", "."], ["إن", "كلمة_لم_ترها", "طال"]]
+    plain = Tagger(w.labels, w.transitions, w.state, res)
+    both = Tagger(w.labels, w.transitions, w.state, res, net=net)
+    got = both._scores(doc)[0] - plain._scores(doc)[0]
+    # the same network rebuilt in torch from the exported arrays, run over each padded sentence
+    feat = {str(f): i for i, f in enumerate(arrays["features"])}
+    bag = torch.nn.EmbeddingBag.from_pretrained(torch.tensor(arrays["bag"].astype(np.float32)), mode="sum")
+    conv = torch.nn.Conv1d(bag.embedding_dim, net.hidden, 5)
+    conv.weight.data = torch.tensor(arrays["conv"])
+    conv.bias.data = torch.tensor(arrays["conv_b"])
+    want = []
+    for s in doc:
+        ids = [[feat["<s>"]]] * 2 + [[feat[f] for f in word_features(t, res)[2] if f in feat] or [feat["<unk>"]]
+                                      for t in s] + [[feat["</s>"]]] * 2
+        rep = torch.stack([bag(torch.tensor([i]))[0] for i in ids])
+        h = torch.tanh(conv(rep.T[None]))[0].T
+        logits = h @ torch.tensor(arrays["out"]).T + torch.tensor(arrays["out_b"])
+        want.append(float(arrays["weight"]) * (torch.log_softmax(logits, -1).detach().numpy() - arrays["prior"]))
+    assert np.allclose(got, np.concatenate(want), atol=1e-4)
+    assert both.tag_tokens(doc)[0][1:3] == ["B-PER", "I-PER"]
 
 
 def test_rasd_ner_train_bad_input(tmp_path: Path) -> None:

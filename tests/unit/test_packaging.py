@@ -37,8 +37,13 @@ def _third_party_imports() -> set[str]:
     return {m for m in found if m not in sys.stdlib_module_names and m not in {"worker", "__future__"}}
 
 
+# Training-only extras: imported inside the training functions, never when the worker runs.
+TRAINING_EXTRAS = ("ner-train",)
+
+
 def test_every_import_in_worker_is_a_declared_dependency() -> None:
     declared = {_name(r) for r in PYPROJECT["project"]["dependencies"]}
+    declared |= {_name(r) for x in TRAINING_EXTRAS for r in PYPROJECT["project"]["optional-dependencies"][x]}
     dists = packages_distributions()
     undeclared = {}
     for module in _third_party_imports():
@@ -46,6 +51,18 @@ def test_every_import_in_worker_is_a_declared_dependency() -> None:
         if not names & declared:
             undeclared[module] = sorted(names)
     assert undeclared == {}
+
+
+def test_training_extras_are_imported_only_inside_functions() -> None:
+    training = {_name(r) for x in TRAINING_EXTRAS for r in PYPROJECT["project"]["optional-dependencies"][x]}
+    assert training == {"torch"} and not training & {_name(r) for r in PYPROJECT["project"]["dependencies"]}
+    top_level = set()
+    for path in (REPO / "worker").rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module level only
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            top_level.update((path.name, n.split(".")[0]) for n in names if n.split(".")[0] in training)
+    assert top_level == set()
 
 
 def test_benchmark_only_libraries_are_not_runtime_dependencies() -> None:

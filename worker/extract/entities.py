@@ -140,6 +140,8 @@ MAX_TAGGED = 1000  # tagger entities kept per text (a 300-word article has ~10)
 _TAG = "entities"  # this lexicon's hits in ``Folded.memo``
 _Found = tuple[int, int, str, str, "dict[str, Any] | None", str]
 _TAGGED_TYPES = frozenset({"PER", "ORG", "LOC"})  # MISC spans are not entities here
+# The tagger learned Arabic news: a span without an Arabic letter (an English quote) is outside it.
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064a]")
 
 
 @dataclass(frozen=True)
@@ -369,6 +371,8 @@ def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str]
         if added >= MAX_TAGGED:
             break
         s, e = sp.start, sp.end
+        if _ARABIC_LETTER.search(text, s, e) is None:
+            continue
         if taken.find(1, s, e) != -1:
             if sp.type != "PER":
                 continue

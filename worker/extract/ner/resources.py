@@ -10,6 +10,7 @@ from worker.text.normalize import normalize
 NER_DIR = Path(__file__).resolve().parent
 CLUSTERS = NER_DIR / "clusters.tsv"
 MODEL = NER_DIR / "model.tsv"
+NET = MODEL.with_suffix(".npz")  # the window network (worker.extract.ner.window), trained beside the CRF
 NAMES = NER_DIR / "names.txt"
 
 

@@ -26,9 +26,11 @@ from worker.extract.ner.features import (
     word_features,
 )
 from worker.extract.ner.viterbi import viterbi
+from worker.extract.ner.window import EDGE_FEATURES, WindowNet
 
 _BLOCK = 256  # new words summed together (bounds the gathered array to a few MB)
 MAX_TYPES = 50_000  # cached word types before the cache starts afresh (≤ 18 MB of scores)
+MAX_TYPES_NET = 20_000  # the same with the window network's vectors (≤ 51 MB at H = 128)
 _SENTENCE_END = frozenset(".!?؟")
 
 
@@ -43,8 +45,12 @@ class Tagger:
     """Label scores per word type, cached; Viterbi between the certain-O tokens."""
 
     def __init__(self, labels: list[str], transitions: dict[tuple[str, str], float],
-                 state: dict[tuple[str, str], float], res: Resources, max_types: int = MAX_TYPES) -> None:
+                 state: dict[tuple[str, str], float], res: Resources, max_types: int = MAX_TYPES,
+                 net: WindowNet | None = None) -> None:
+        if net is not None and net.labels != labels:
+            raise ValueError(f"window network labels {net.labels} differ from the CRF's {labels}")
         self.labels = labels
+        self.net = net
         n = len(labels)
         self.o = labels.index("O")
         li = {y: i for i, y in enumerate(labels)}
@@ -62,27 +68,35 @@ class Tagger:
         self._attr1 = {a: i + 1 for a, i in self._attr.items()}
         self._wz = np.vstack([np.zeros((1, n)), self._w])
         self.res = res
-        self.max_types = max_types
+        self.max_types = max_types if net is None else min(max_types, MAX_TYPES_NET)
         self._t = self.trans.tolist()
         self._reset()
 
     def _reset(self) -> None:
         self._row: dict[str, int] = {}
         self._table = np.zeros((1024, 5, len(self.labels)))
+        self._ntable = np.zeros((1024, 5, self.net.hidden if self.net else 0), dtype=np.float32)
         self._n = 0
-        self._bos = self._add(edge_features(BOS))
-        self._eos = self._add(edge_features(EOS))
+        self._pending: list[tuple[int, list[str]]] = []  # new rows whose network vectors are not computed yet
+        self._bos = self._add(edge_features(BOS), EDGE_FEATURES[BOS])
+        self._eos = self._add(edge_features(EOS), EDGE_FEATURES[EOS])
+        self._flush()
 
     def _vec(self, attrs: Iterable[str]) -> np.ndarray:
         idx = [i for a in attrs if (i := self._attr.get(a)) is not None]
         return self._w[idx].sum(axis=0) if idx else np.zeros(len(self.labels))
 
-    def _add(self, feats: tuple[list[str], ...]) -> int:
+    def _add(self, feats: tuple[list[str], ...], own: list[str]) -> int:
         if self._n == len(self._table):
-            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+            size = len(self._table)
+            grow = min(size, self.max_types - size) if self.max_types > size else size  # never past the cap
+            self._table = np.concatenate([self._table, np.zeros((grow, *self._table.shape[1:]))])
+            self._ntable = np.concatenate([self._ntable, np.zeros((grow, *self._ntable.shape[1:]), np.float32)])
         r = self._n
         for k in range(5):
             self._table[r, k] = self._vec(feats[k])
+        if self.net is not None:
+            self._pending.append((r, own))
         self._n += 1
         return r
 
@@ -93,30 +107,41 @@ class Tagger:
         keys = [k for k in dict.fromkeys(w[:MAX_FEATURE_CHARS] for w in words) if k not in row]
         while self._n + len(keys) > len(self._table):
             self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+            self._ntable = np.concatenate([self._ntable, np.zeros_like(self._ntable)])
         attr = self._attr1
         for a in range(0, len(keys), _BLOCK):
             block = keys[a : a + _BLOCK]
-            segments = [[i for f in feats if (i := attr.get(f)) is not None]
-                        for key in block for feats in word_features(key, self.res)]
+            feats = [word_features(key, self.res) for key in block]
+            segments = [[i for f in k_feats if (i := attr.get(f)) is not None] for fs in feats for k_feats in fs]
             width = max(map(len, segments), default=0) or 1
             picked = np.array([seg + [0] * (width - len(seg)) for seg in segments])
             sums = self._wz[picked].sum(axis=1)
             self._table[self._n : self._n + len(block)] = sums.reshape(len(block), 5, len(self.labels))
-            for r, key in enumerate(block, self._n):
+            for r, (key, fs) in enumerate(zip(block, feats, strict=True), self._n):
                 row[key] = r
+                if self.net is not None:
+                    self._pending.append((r, fs[2]))
             self._n += len(block)
+
+    def _flush(self) -> None:
+        """The network vectors of the rows added since the last call, in one batch."""
+        if self.net is not None and self._pending:
+            rows = [r for r, _ in self._pending]
+            self._ntable[rows] = self.net.type_vectors([own for _, own in self._pending])
+            self._pending = []
 
     def _id(self, token: str) -> int:
         key = token[:MAX_FEATURE_CHARS]
         r = self._row.get(key)
         if r is None:
-            r = self._row[key] = self._add(word_features(key, self.res))
+            feats = word_features(key, self.res)
+            r = self._row[key] = self._add(feats, feats[2])
         return r
 
     def tag_tokens(self, sentences: list[list[str]], document: bool = False) -> list[list[str]]:
         """BIO labels for pre-tokenized sentences (what ``bench/ner.py`` scores); ``document``: the
         sentences are one text, whose spans repeat at their other mentions (:func:`propagate`)."""
-        flat = [self.labels[y] for y in self._decode(sentences)]
+        flat = self._labels(sentences)
         if document:
             flat = propagate([w for s in sentences for w in s], flat)
         out: list[list[str]] = []
@@ -126,7 +151,15 @@ class Tagger:
             i += len(s)
         return out
 
-    def _decode(self, sentences: list[list[str]]) -> list[int]:
+    def _labels(self, sentences: list[list[str]]) -> list[str]:
+        e, starts = self._scores(sentences)
+        if not starts:
+            return []
+        return [self.labels[y] for y in viterbi(e.tolist(), self._t, starts)]
+
+    def _scores(self, sentences: list[list[str]]) -> tuple[np.ndarray, list[int]]:
+        """State scores (tokens × labels: the CRF's, plus the window network's when there is one) and
+        the index where each sentence starts."""
         if self._n + sum(map(len, sentences)) > self.max_types:
             self._reset()  # between texts only: the ids gathered below index the current table
         row = self._row
@@ -140,6 +173,7 @@ class Tagger:
             ids.append(bos)
             ids.append(bos)
             base = len(ids)
+            row = self._row
             found = [row.get(w, -1) for w in s]
             if -1 in found:
                 found = [r if r != -1 else self._id(w) for r, w in zip(found, s, strict=True)]
@@ -148,13 +182,18 @@ class Tagger:
             ids.append(eos)
             ids.append(eos)
         if not real:
-            return []
+            return np.zeros((0, len(self.labels))), []
         p = np.asarray(ids)
         r = np.asarray(real)
         table = self._table
         e = self._bias + table[p[r - 2], 0] + table[p[r - 1], 1] + table[p[r], 2] + table[p[r + 1], 3] \
             + table[p[r + 2], 4]
-        return viterbi(e.tolist(), self._t, starts)
+        if self.net is not None:
+            self._flush()
+            nt = self._ntable
+            pre = nt[p[r - 2], 0] + nt[p[r - 1], 1] + nt[p[r], 2] + nt[p[r + 1], 3] + nt[p[r + 2], 4]
+            e = e + self.net.scores(pre)
+        return e, starts
 
     def spans(self, text: str) -> list[Span]:
         """Entity spans of ``text`` (sentences split at . ! ? ؟ and line breaks; the text is one document
@@ -172,7 +211,7 @@ class Tagger:
                     a = k + 1
             if a < len(toks):
                 sentences.append(toks[a:])
-        labels = propagate(words, [self.labels[y] for y in self._decode(sentences)])
+        labels = propagate(words, self._labels(sentences))
         found = sorted(spans(labels))  # token ranges
         if not found:
             return []

@@ -68,17 +68,32 @@ def dump(model: Weights, path: Path, note: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def train_file(path: Path, out: Path, c1: float = C1, c2: float = C2, iterations: int = ITERATIONS) -> dict[str, Any]:
-    """Train on every sentence of a CoNLL file and write ``out``; a summary for the CLI."""
+def train_file(path: Path, out: Path, c1: float = C1, c2: float = C2, iterations: int = ITERATIONS,
+               net: bool = True) -> dict[str, Any]:
+    """Train on every sentence of a CoNLL file and write ``out`` (the CRF) and, with ``net``, the window
+    network beside it (``out`` with the suffix ``.npz``); a summary for the CLI."""
     from worker.extract.ner.conll import read
     from worker.extract.ner.resources import build_resources
 
     sentences = read(path)
     if not sentences:
         raise ValueError(f"{path}: no sentences")
-    weights = fit(sentences, build_resources(), c1, c2, iterations)
+    if net:
+        from worker.extract.ner.net_train import _require_torch
+
+        _require_torch()  # before the CRF's minute, not after it
+    res = build_resources()
+    weights = fit(sentences, res, c1, c2, iterations)
     tokens = sum(map(len, sentences))
     dump(weights, out, f"entity tagger (CRF, c1={c1} c2={c2} {iterations} iterations) trained on "
                        f"{path.name}: {len(sentences)} sentences, {tokens} tokens. Licence CC BY-SA 4.0 (NOTICE)")
-    return {"sentences": len(sentences), "tokens": tokens, "features": len({a for a, _ in weights.state}),
-            "out": str(out), "bytes": out.stat().st_size}
+    summary: dict[str, Any] = {"sentences": len(sentences), "tokens": tokens,
+                               "features": len({a for a, _ in weights.state}), "out": str(out),
+                               "bytes": out.stat().st_size}
+    if net:
+        from worker.extract.ner.net_train import fit_net, save
+
+        net_out = out.with_suffix(".npz")
+        save(fit_net(sentences, res, weights.labels), net_out)
+        summary.update(net_out=str(net_out), net_bytes=net_out.stat().st_size)
+    return summary

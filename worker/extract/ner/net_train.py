@@ -1,0 +1,128 @@
+"""Train the window network with torch and write ``window.npz`` (I/O adapter; the ``ner-train`` extra).
+
+torch is needed here only: tagging reads the exported arrays with numpy
+(``worker.extract.ner.window``). Training is seeded, runs two threads with deterministic
+algorithms, and the archive is written with fixed zip dates, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from worker.extract.ner.conll import Sentence
+from worker.extract.ner.features import MAX_FEATURE_CHARS, Resources, word_features
+from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN
+
+# Chosen on the inner dev split (docs/ner.md): embedding and hidden sizes, dropout, Adam's rate,
+# epochs, the share of the log label prior subtracted and the weight of the sum with the CRF.
+DIM, HIDDEN, DROPOUT, RATE, EPOCHS, BATCH, MIN_COUNT = 64, 128, 0.3, 3e-3, 14, 32, 2
+ALPHA, WEIGHT, SEED, THREADS = 0.5, 0.35, 1, 2
+
+
+def _require_torch() -> Any:
+    try:
+        import torch
+    except ImportError:
+        raise ValueError("training the window network needs torch: pip install -e '.[ner-train]' "
+                         "(or train the CRF alone with --no-net)") from None
+    return torch
+
+
+def fit_net(sentences: list[Sentence], res: Resources, labels: list[str], epochs: int = EPOCHS,
+            seed: int = SEED) -> dict[str, np.ndarray]:
+    """Train on ``sentences`` and return the arrays ``worker.extract.ner.window.WindowNet`` reads."""
+    torch = _require_torch()
+    nn = torch.nn
+    torch.manual_seed(seed)
+    torch.set_num_threads(THREADS)
+    torch.use_deterministic_algorithms(True)
+    rng = np.random.default_rng(seed)
+    li = {y: i for i, y in enumerate(labels)}
+
+    own: dict[str, list[str]] = {}
+    count: Counter[str] = Counter()
+    for s in sentences:
+        for w, _ in s:
+            key = w[:MAX_FEATURE_CHARS]
+            f = own.get(key)
+            if f is None:
+                f = own[key] = word_features(key, res)[2]
+            count.update(f)
+    vocab = ["<pad>", *EDGE_FEATURES, UNKNOWN, *sorted(f for f, c in count.items() if c >= MIN_COUNT)]
+    fid = {f: i for i, f in enumerate(vocab)}
+    keys = ["<pad>", *EDGE_FEATURES, *own]  # type 0 pads a batch; 1, 2 are the sentence edges
+    rows = np.zeros((len(keys), MAX_FEATURES), dtype=np.int64)
+    for i, key in enumerate(keys[1:], 1):
+        ids = [fid[f] for f in (EDGE_FEATURES.get(key) or own[key]) if f in fid][:MAX_FEATURES] or [fid[UNKNOWN]]
+        rows[i, : len(ids)] = ids
+    tid = {key: i for i, key in enumerate(keys)}
+    xs = [[tid[w[:MAX_FEATURE_CHARS]] for w, _ in s] for s in sentences]
+    ys = [[li[t] for _, t in s] for s in sentences]
+
+    class Net(nn.Module):  # type: ignore[name-defined]
+        def __init__(self) -> None:
+            super().__init__()
+            self.bag = nn.EmbeddingBag(len(vocab), DIM, mode="sum", padding_idx=0)
+            self.conv = nn.Conv1d(DIM, HIDDEN, 5)
+            self.out = nn.Linear(HIDDEN, len(labels))
+            self.drop = nn.Dropout(DROPOUT)
+
+        def forward(self, feats: Any, inv: Any) -> Any:
+            rep = self.bag(feats)[inv]  # batch × (length + 4) × DIM
+            h = torch.tanh(self.conv(self.drop(rep).transpose(1, 2)))
+            return self.out(self.drop(h.transpose(1, 2)))
+
+    net = Net()
+    opt = torch.optim.Adam(net.parameters(), lr=RATE)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+    table = torch.tensor(rows)
+    order = np.arange(len(xs))
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for i in range(0, len(order), BATCH):
+            idx = order[i : i + BATCH]
+            n = max(len(xs[j]) for j in idx)
+            x = np.zeros((len(idx), n + 4), dtype=np.int64)
+            y = np.full((len(idx), n), -100, dtype=np.int64)
+            for k, j in enumerate(idx):
+                m = len(xs[j])
+                x[k, :2] = 1
+                x[k, 2 : 2 + m] = xs[j]
+                x[k, 2 + m : 4 + m] = 2
+                y[k, :m] = ys[j]
+            uniq, inv = np.unique(x, return_inverse=True)
+            logits = net(table[torch.tensor(uniq)], torch.tensor(inv.reshape(x.shape)))
+            loss = loss_fn(logits.reshape(-1, len(labels)), torch.tensor(y).reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    prior = np.bincount([t for s in ys for t in s], minlength=len(labels)) / sum(map(len, ys))
+    with torch.no_grad():
+        return {
+            "labels": np.array(labels),
+            "features": np.array(vocab),
+            "bag": net.bag.weight.numpy().astype(np.float16),
+            "conv": net.conv.weight.numpy().astype(np.float32),
+            "conv_b": net.conv.bias.numpy().astype(np.float32),
+            "out": net.out.weight.numpy().astype(np.float32),
+            "out_b": net.out.bias.numpy().astype(np.float32),
+            "prior": (ALPHA * np.log(np.maximum(prior, 1e-9))).astype(np.float32),
+            "weight": np.array(WEIGHT, dtype=np.float32),
+        }
+
+
+def save(arrays: dict[str, np.ndarray], path: Path) -> None:
+    """An ``.npz`` numpy reads, with fixed member dates (np.savez stamps the current time)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.save(buf, arrays[name], allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, buf.getvalue())
