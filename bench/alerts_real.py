@@ -208,7 +208,7 @@ def main() -> None:
         rasd.append({"names": {norm(p["region"]["name_ar"]), norm(p["region"]["name_en"])},
                      "start": datetime.fromisoformat(p["window"]["start"].replace("Z", "+00:00")),
                      "kind": p.get("kind", "new"), "region": p["region"]["name_en"],
-                     "scale": p.get("scale_hours"), "level": p["region"].get("level")})
+                     "scale": p.get("scale") or p.get("scale_hours"), "level": p["region"].get("level")})
     per_day, names, label = daily_counts(story_rows)
     emm = rule_alerts(per_day, names, label, "emm")
     hug = rule_alerts(per_day, names, label, "huginn")

@@ -107,6 +107,15 @@ class Settings(BaseSettings):
     baseline_phi_max: float = Field(4.0, gt=0, description="upper bound on the overdispersion factor")
     alert_scales_hours: str = Field("3,24,72", description="window lengths tested, comma-separated hours")
     alert_scale_min_stories: str = Field("4,5,8", description="fewest stories per window length, same order")
+    alert_slow_baseline_days: int = Field(
+        21, ge=0, description="days of the slow-burn test's long-memory daily level; 0 = no slow-burn test")
+    alert_slow_lag_days: int = Field(7, ge=0, description="days between that level and the window tested")
+    alert_slow_window_hours: int = Field(72, ge=1, description="window tested by the slow-burn test (at most the longest scale)")
+    alert_slow_min_stories: int = Field(15, ge=1, description="fewest stories in that window for a slow-burn alert")
+    alert_slow_min_baseline_stories: float = Field(
+        10.0, ge=0, description="fewest stories in the slow-burn level's days: sparser regions are not slow-burn tested")
+    alert_slow_p: float = Field(1e-4, gt=0, lt=1, description="tail probability for a slow-burn watch alert")
+    alert_slow_min_ratio: float = Field(2.0, ge=0, description="observed/expected needed for a slow-burn alert")
     signal_retention_days: int = Field(30, ge=1, description="TTL of per-bucket story sets in Redis")
     webhook_max_attempts: int = Field(8, ge=1, le=50, description="attempts per delivery (schedule length)")
 

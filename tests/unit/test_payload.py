@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from worker.alerts.payload import StoryRef, alert_id, build_alert, iso_z, to_feature, to_feature_collection
@@ -26,12 +27,18 @@ def _alert() -> dict[str, object]:
                        created_at=datetime(2025, 3, 1, 12, 0, 1, 999, tzinfo=UTC))
 
 
+def test_slow_burn_alert_names_its_test() -> None:
+    slow = replace(DECISION, test="slow_burn", scale=72)
+    a = build_alert(REGION, slow, STORIES, {}, {}, created_at=datetime(2025, 3, 1, 12, tzinfo=UTC))
+    assert (a["scale"], a["scale_hours"]) == ("slow_burn", 72)
+
+
 def test_alert_shape_and_values() -> None:
     a = _alert()
-    assert list(a) == ["id", "region", "enclosing", "window", "kind", "scale_hours", "severity", "score",
-                       "observed", "expected", "p_value", "keywords", "casualties", "stories", "sources",
+    assert list(a) == ["id", "region", "enclosing", "window", "kind", "scale_hours", "scale", "severity",
+                       "score", "observed", "expected", "p_value", "keywords", "casualties", "stories", "sources",
                        "created_at"]
-    assert (a["enclosing"], a["kind"], a["scale_hours"]) == ([], "new", 3)
+    assert (a["enclosing"], a["kind"], a["scale_hours"], a["scale"]) == ([], "new", 3, "3h")
     assert a["id"] == alert_id("SY:admin1:Aleppo", START + timedelta(hours=3), "warning")
     assert a["region"] == {"name_ar": "حلب", "name_en": "Aleppo", "country": "SY", "level": "admin1",
                            "lat": 36.2, "lon": 37.16}

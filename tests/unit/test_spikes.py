@@ -6,6 +6,7 @@ import importlib.util
 import json
 import math
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from worker.signals.spikes import (
     baseline_of,
     bucket_index,
     evaluate,
+    fold,
     history_range,
     nb_tail,
+    slow_level,
     window_range,
 )
 
@@ -242,3 +245,37 @@ def test_multi_scale_event_gives_one_new_alert_then_escalations() -> None:
     assert all(k == "escalation" for k in kinds[1:])
     ranks = [("watch", "warning", "critical").index(d.severity) for _, d in alerts]
     assert ranks == sorted(set(ranks))  # each later alert is a strictly higher severity
+
+
+def _ramp_hours() -> list[int]:
+    """Five weeks at 2 stories a day, then three weeks rising to 12 a day (one story per busy hour)."""
+    daily = [2] * 35 + [2 + round(10 * i / 20) for i in range(21)] + [12] * 7
+    counts = []
+    for n in daily:
+        day = [0] * 24
+        for i in range(n):
+            day[int((i + 0.5) * 24 / n)] += 1
+        counts += day
+    return counts
+
+
+def test_slow_burn_ramp_alerts_once_and_replays_identically_through_json() -> None:
+    counts = _ramp_hours()
+    plain = run(counts, params=MULTI, start=24 * 7)
+    assert plain == run(counts, params=MULTI, start=24 * 7, roundtrip=True)
+    assert [(h, d.kind, d.test, d.scale, d.severity, d.observed, d.expected) for h, d in plain] == [
+        (45 * 24 + 1, "new", "slow_burn", 72, "watch", 19, 6.0)]
+    # Without the slow-burn test the 72-hour baseline follows the ramp: nothing fires.
+    assert run(counts, params=replace(MULTI, slow_days=0), start=24 * 7) == []
+
+
+def test_a_state_stored_before_the_slow_burn_test_is_read_and_arms_after_a_ring_of_days() -> None:
+    old = {k: v for k, v in RegionState(through_bucket=95, s=5.0, n=50.0, hours=96).to_json().items()
+           if k not in ("days", "day_last", "day_first")}
+    st = RegionState.from_json(old)
+    assert (st.days, st.day_last, slow_level(st, MULTI)) == ([], None, None)
+    for day in range(MULTI.slow_ring):
+        st = fold(st, [1] * 24, 95 + 24 * (day + 1), MULTI)  # whole UTC days
+        armed = slow_level(st, MULTI)
+        assert (armed is not None) == (day == MULTI.slow_ring - 1)  # known from the first day folded
+    assert slow_level(st, MULTI) == (24.0, 1.0)

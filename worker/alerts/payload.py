@@ -84,7 +84,8 @@ def build_alert(
 
     ``enclosing``: the larger regions the event also counts in (a district's admin1 and country, an
     admin1's country), most specific first; they send no alert of their own for it. ``kind`` and
-    ``scale_hours`` say whether the episode opened or rose, and which window length fired.
+    ``scale_hours`` say whether the episode opened or rose, and which window length fired; ``scale``
+    names the test (:func:`scale_name`).
     """
     story_list = sorted(
         stories,
@@ -99,6 +100,7 @@ def build_alert(
         "window": {"start": iso_z(decision.window_start), "end": iso_z(decision.window_end)},
         "kind": decision.kind,
         "scale_hours": decision.scale,
+        "scale": scale_name(decision),
         "severity": decision.severity,
         "score": decision.score,
         "observed": decision.observed,
@@ -110,6 +112,12 @@ def build_alert(
         "sources": sources,
         "created_at": iso_z(created_at),
     }
+
+
+def scale_name(decision: Decision) -> str:
+    """``"3h"``, ``"24h"``, ``"72h"``: a window against the 72-hour baseline; ``"slow_burn"``: the
+    slow-burn test (its window against the region's lagged long-memory daily level)."""
+    return "slow_burn" if decision.test == "slow_burn" else f"{decision.scale}h"
 
 
 def to_feature(alert: Mapping[str, Any]) -> dict[str, Any]:

@@ -71,6 +71,18 @@ class Params:
     phi_prior: float = 3.0
     phi_prior_stories: float = 10.0
     phi_max: float = 4.0
+    slow_days: int = 21  # days of the slow-burn baseline (0 disables the slow-burn test)
+    slow_lag_days: int = 7  # days between that baseline and the window, so a ramp does not feed it
+    slow_window_hours: int = 72
+    slow_min_stories: int = 15
+    slow_min_baseline_stories: float = 10.0
+    slow_p: float = 1e-4
+    slow_min_ratio: float = 2.0
+
+    @property
+    def slow_ring(self) -> int:
+        """Daily totals kept in the state: baseline days, lag days and the day being folded."""
+        return self.slow_days + self.slow_lag_days + 1 if self.slow_days > 0 else 0
 
     @property
     def span(self) -> int:
@@ -114,6 +126,13 @@ class Params:
             phi_prior=s.baseline_phi_prior,
             phi_prior_stories=s.baseline_phi_prior_stories,
             phi_max=s.baseline_phi_max,
+            slow_days=s.alert_slow_baseline_days,
+            slow_lag_days=s.alert_slow_lag_days,
+            slow_window_hours=s.alert_slow_window_hours,
+            slow_min_stories=s.alert_slow_min_stories,
+            slow_min_baseline_stories=s.alert_slow_min_baseline_stories,
+            slow_p=s.alert_slow_p,
+            slow_min_ratio=s.alert_slow_min_ratio,
         )
 
 
@@ -135,6 +154,9 @@ class RegionState:
     season_s: list[float] = field(default_factory=list)  # per slot of the day: EWMA story counts
     season_n: list[float] = field(default_factory=list)  # per slot of the day: EWMA days
     season_f: list[float] = field(default_factory=list)  # the profile, refreshed once a day by fold
+    days: list[float] = field(default_factory=list)  # (winsorised) daily totals, oldest first, for the slow-burn test
+    day_last: int | None = None  # UTC day number of ``days[-1]`` (the day of ``through_bucket``)
+    day_first: int | None = None  # UTC day number of the first story folded: ``days`` is known from then
     episode_open: bool = False
     episode_severity: str | None = None  # highest severity alerted in the open episode
     episode_started: int | None = None  # bucket index
@@ -148,12 +170,12 @@ class RegionState:
         # each region's state after every batch.
         out = {f: getattr(self, f) for f in self.__dataclass_fields__}
         out["season_s"], out["season_n"] = list(self.season_s), list(self.season_n)
-        out["season_f"] = list(self.season_f)
+        out["season_f"], out["days"] = list(self.season_f), list(self.days)
         return out
 
     def copy(self) -> RegionState:
         return replace(self, season_s=list(self.season_s), season_n=list(self.season_n),
-                       season_f=list(self.season_f))
+                       season_f=list(self.season_f), days=list(self.days))
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> RegionState:
@@ -179,6 +201,7 @@ class Decision:
     window_end: datetime
     bucket: int
     scale: int = 3  # hours of the window that fired
+    test: str = "window"  # "window": against the 72-hour baseline; "slow_burn": against the lagged daily level
 
 
 @dataclass(frozen=True)
@@ -281,6 +304,10 @@ def fold(state: RegionState, counts: Sequence[int], through: int, p: Params) -> 
     # baseline_of, inlined: this loop runs once per region-hour of history
     fade = min(p.halflife_hours, p.prior_weight_hours)
     phi_w = p.phi_prior * p.phi_prior_stories
+    ring = p.slow_ring
+    if ring and len(st.days) != ring:  # a state from before the slow-burn test: its days start empty
+        st.days, st.day_last, st.day_first = [0.0] * ring, None, None
+    days = st.days
     for i in range(start, len(counts)):
         slot = slot_of(first + i, p)
         if slot == 0 and k > 1:  # refreshed once a day: the same whatever the chunking of the calls
@@ -302,6 +329,18 @@ def fold(state: RegionState, counts: Sequence[int], through: int, p: Params) -> 
         st.s, st.n, st.hours = d * st.s + xc, d * st.n + f, st.hours + 1
         st.season_s[slot] = d_day * st.season_s[slot] + xc
         st.season_n[slot] = d_day * st.season_n[slot] + 1.0
+        if ring:
+            day = (first + i) * p.bucket_seconds // 86400
+            if st.day_last is None:
+                st.day_last = day
+            elif day > st.day_last:  # a new day: older totals shift out (a gap of days leaves zeros)
+                shift = min(ring, day - st.day_last)
+                del days[:shift]
+                days.extend([0.0] * shift)
+                st.day_last = day
+            days[-1] += xc
+            if st.day_first is None and xc > 0:
+                st.day_first = day
     st.through_bucket = through
     return st
 
@@ -477,6 +516,15 @@ def evaluate(
             best = (i, hours, t)
     assert best is not None
     chosen, hours, t = best
+    test = "window"
+    slow = slow_burn(st, window_counts, sources, p)
+    if slow is not None:
+        active = active or (slow.p_value <= p.p_close and slow.supported)
+        if slow.supported and slow.severity is not None and not (t.supported and t.severity is not None):
+            # Only where no window of the 72-hour baseline reaches a severity: the slow-burn test
+            # catches what that baseline has absorbed, it does not relabel a surge.
+            t, hours, test = slow, p.slow_window_hours, "slow_burn"
+            chosen = _scale_index(p, hours)
 
     if st.episode_open and st.last_active_bucket is not None:
         quiet = cur - st.last_active_bucket - (1 if active else 0)
@@ -517,8 +565,64 @@ def evaluate(
         window_end=win_start + timedelta(seconds=hours * p.bucket_seconds),
         bucket=cur,
         scale=hours,
+        test=test,
     )
     return decision, st
+
+
+def _scale_index(p: Params, hours: int) -> int:
+    """Index of the scale whose window is ``hours`` long (its sources serve the slow-burn test)."""
+    for i, (w, _) in enumerate(p.windows()):
+        if w == hours:
+            return i
+    return len(p.windows()) - 1
+
+
+def slow_level(st: RegionState, p: Params) -> tuple[float, float] | None:
+    """Daily level and overdispersion of the slow-burn baseline: the ``slow_days`` days ending
+    ``slow_lag_days`` before the last day folded; None while they hold under ``slow_min_baseline_stories``."""
+    if not p.slow_ring or len(st.days) != p.slow_ring or st.day_last is None or st.day_first is None:
+        return None
+    if st.day_last - st.day_first < p.slow_ring - 1:  # the baseline days predate the region's first story
+        return None
+    base = st.days[:p.slow_days]
+    total = sum(base)
+    if total < p.slow_min_baseline_stories:
+        return None
+    m = total / p.slow_days
+    q = sum((x - m) * (x - m) for x in base)
+    # Daily counts are overdispersed (news comes in runs of days): the same pooled, bounded moment
+    # estimator as the hourly phi, so one busy day in the baseline cannot mute the test.
+    phi = min(p.phi_max, max(1.0, (q + p.phi_prior * p.phi_prior_stories) / (total + p.phi_prior_stories)))
+    return m, phi
+
+
+def slow_burn(st: RegionState, window_counts: Sequence[int], sources: int | Sequence[int],
+              p: Params) -> WindowTest | None:
+    """The ``slow_window_hours`` window against the region's lagged long-memory daily level.
+
+    A weeks-long ramp moves the 72-hour baseline along with it, so no window is surprising against
+    that; against the level of three weeks ending a week earlier it is. Severity is at most watch:
+    a slow rise is the start of an episode, and later surges escalate it.
+    """
+    w = min(p.slow_window_hours, len(window_counts))
+    observed = int(sum(window_counts[-w:])) if w > 0 else 0
+    if observed < p.slow_min_stories:
+        return None
+    level = slow_level(st, p)
+    if level is None:
+        return None
+    m, phi = level
+    days = w * p.bucket_seconds / 86400
+    mean = m * days
+    var = mean * phi + days * days * m * phi / p.slow_days  # count noise + uncertainty of the level
+    n_src = sources if isinstance(sources, int) else (sources[_scale_index(p, w)] if sources else 0)
+    ratio = observed / mean
+    supported = n_src >= p.min_sources and ratio >= p.slow_min_ratio
+    pv = scaled_poisson_tail(observed, mean, var) if supported else 1.0
+    base = Baseline(rate=m * p.bucket_seconds / 86400, a=m, b=1.0, phi=phi, data_hours=float(p.slow_days * 24))
+    return WindowTest(observed=observed, expected=mean, p_value=pv,
+                      severity="watch" if pv <= p.slow_p else None, supported=supported, baseline=base)
 
 
 def _weight(factors: list[float], cur: int, hours: int, p: Params) -> float:

@@ -1,0 +1,81 @@
+"""The slow-burn test on real Valkey: a weeks-long ramp, which the 72-hour baseline follows, alerts
+once (and says so in ``scale``); a flat busy region and a sparse region with a small burst do not
+fire it. Stories are counted as the pipeline counts them and regions swept as a replay sweeps them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from worker.resources import Resources
+from worker.services.alerting import counters_of, evaluate_region
+from worker.services.setup import prepare_storage
+from worker.settings import Settings
+from worker.signals.spikes import Params, RegionState, bucket_index, slow_level
+from worker.store.tables import alerts, region_state
+
+pytestmark = [pytest.mark.integration]
+START = datetime(2026, 9, 1, tzinfo=UTC)
+REGION = "SY:district:Afrin"
+
+
+@pytest.fixture()
+def res(tmp_path: Path, redis_url: str) -> Iterator[Resources]:
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, import_feeds_on_start=False)
+    prepare_storage(settings)
+    resources = Resources(settings)
+    yield resources
+    resources.close()
+
+
+def count_days(res: Resources, daily: list[int]) -> None:
+    """Day ``d`` gets ``daily[d]`` stories spread evenly over its hours, from four sources in turn."""
+    entries = [([REGION], str(10_000 * d + i), f"src{(d + i) % 4}",
+                START + timedelta(days=d, hours=int((i + 0.5) * 24 / n)))
+               for d, n in enumerate(daily) for i in range(n)]
+    counters_of(res).add_stories(entries)
+
+
+def sweep_days(res: Resources, first_day: int, days: int) -> tuple[list[dict[str, object]], RegionState]:
+    """Sweep the region hour by hour from ``first_day`` to the end of ``days``, as a replay does."""
+    last = START + timedelta(days=days) - timedelta(seconds=1)
+    evaluate_region(res, REGION, bucket_index(START + timedelta(days=first_day)), bucket_index(last), last)
+    with res.engine.connect() as conn:
+        payloads = [r.payload for r in conn.execute(sa.select(alerts).order_by(alerts.c.window_end))]
+        state = conn.execute(sa.select(region_state.c.state).where(region_state.c.region_key == REGION)).scalar_one()
+    return payloads, RegionState.from_json(state)
+
+
+def test_a_weeks_long_ramp_alerts_once_through_the_slow_burn_test(res: Resources) -> None:
+    # Five weeks of 2 stories a day, then three weeks rising to 12 a day, then a week at 12.
+    ramp = [2] * 35 + [2 + round(10 * i / 20) for i in range(21)] + [12] * 7
+    count_days(res, ramp)
+    payloads, state = sweep_days(res, 7, len(ramp))
+    assert [(p["kind"], p["scale"], p["scale_hours"], p["severity"], p["observed"], p["expected"]) for p in payloads] == [
+        ("new", "slow_burn", 72, "watch", 19, 6.0)]
+    assert payloads[0]["window"] == {"start": "2026-10-13T02:00:00Z", "end": "2026-10-16T02:00:00Z"}
+    assert state.episode_open  # the ramp is still one open episode: no second alert while it lasts
+    # Re-sweeping the same days stores nothing more.
+    again, _ = sweep_days(res, 7, len(ramp))
+    assert again == payloads
+
+
+def test_a_flat_busy_region_never_fires(res: Resources) -> None:
+    count_days(res, [10] * 45)
+    payloads, state = sweep_days(res, 7, 45)
+    assert payloads == []
+    # The slow-burn test was armed (a month of known history) and saw 10 a day: it had its chance.
+    assert slow_level(state, Params()) == (10.0, 1.0)
+
+
+def test_a_sparse_region_with_three_stories_in_a_day_does_not_fire_the_slow_burn_test(res: Resources) -> None:
+    daily = [1 if d % 10 == 0 else 0 for d in range(60)] + [3]  # 0.1 a day, then 3 in one day
+    count_days(res, daily)
+    payloads, state = sweep_days(res, 7, len(daily))
+    assert payloads == []
+    # Two stories in the level's three weeks: under its floor of 10, the region is not slow-burn tested.
+    assert (sum(state.days[:21]), slow_level(state, Params())) == (2.0, None)
