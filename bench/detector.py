@@ -5,6 +5,8 @@ seasonality, rates 0.1..20 stories/h, injected escalation episodes of 2x/3x/4x/8
 stories/h for tiny rates:
 the multiplier applies to at least 1 story/h) lasting 1..12 h. Compares Rasd's detector with two anchors on the same data:
 EMM-style (window count / mean of past windows >= ratio) and Huginn-style (mean + 3 sigma over 14 days).
+Two more regimes: sparse (0.005-0.2 stories/h, bursty) and slow ramps (rates rising 2-4x over 2-4
+weeks: recall, detection delay and false alerts, with and without the slow-burn test).
 Stdlib only, fixed seeds, prints one JSON object.
 """
 
@@ -15,10 +17,11 @@ import math
 import os
 import platform
 import random
+import statistics
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -165,6 +168,111 @@ def score_sparse(regions: list[Region], alerts: list[list[tuple[int, str]]], day
         "recall_ge4x_ge12h": round(sum(big) / len(big), 3) if big else None,
         "false_new_alerts": false, "false_per_region_month": round(false / region_months, 3),
         "burn_in_alerts": burn, "alerts": sum(len(a) for a in alerts),
+    }
+
+
+RAMP_MULTS = (2, 3, 4)
+RAMP_DAYS = (14, 21, 28)
+RAMP_HOLD_DAYS = 7
+
+
+@dataclass
+class Ramp:
+    start: int  # hour the rise begins
+    days: int  # days the rise lasts (then it holds RAMP_HOLD_DAYS at the top, then falls back)
+    mult: int
+
+    @property
+    def top(self) -> int:
+        return self.start + self.days * 24
+
+    @property
+    def end(self) -> int:
+        return self.top + RAMP_HOLD_DAYS * 24 - 1
+
+
+def synth_ramp_region(rng: random.Random, rate: float, days: int, n_ramps: int, day_shape: float = 4.0) -> tuple[Region, list[Ramp]]:
+    """A region whose news rises slowly: the rate climbs linearly to ``mult`` x over 2-4 weeks, holds a
+    week, and falls back; days are gamma-mixed (shape ``day_shape``) and hours follow the daily season.
+    One ramp per equal slot, starting 40-50 days into it, so the long-memory baseline is known first."""
+    hours = days * 24
+    slot = days // n_ramps
+    ramps = []
+    for i in range(n_ramps):
+        ramps.append(Ramp(start=(i * slot + 40 + rng.randrange(0, 10)) * 24 + rng.randrange(24),
+                          days=rng.choice(RAMP_DAYS), mult=rng.choice(RAMP_MULTS)))
+    weights = [1.0 / (i + 1) for i in range(N_SOURCES)]
+    counts, srcs = [], []
+    day_factor = 1.0
+    for h in range(hours):
+        if h % 24 == 0:
+            day_factor = rng.gammavariate(day_shape, 1.0 / day_shape)
+        boost = 1.0
+        for r in ramps:
+            if r.start <= h < r.top:
+                boost = 1.0 + (r.mult - 1) * (h - r.start) / (r.top - r.start)
+            elif r.top <= h <= r.end:
+                boost = float(r.mult)
+        season = 1.0 + 0.3 * math.sin(2 * math.pi * (h % 24) / 24)
+        c = poisson(rng, rate * boost * season * day_factor)
+        mask = 0
+        for s in rng.choices(range(N_SOURCES), weights=weights, k=c):
+            mask |= 1 << s
+        counts.append(c)
+        srcs.append(mask)
+    return Region(rate=rate, counts=counts, sources=srcs), ramps
+
+
+def score_ramps(ramps: list[list[Ramp]], alerts: list[list[tuple[int, str]]], days: int, n_regions: int,
+                grace: int = 72) -> dict[str, object]:
+    """Caught: any alert in [start, end]; delay: days from the start of the rise to the first one;
+    false: a ``new`` alert outside every [start, end + grace] (the 72-hour window still holds it)."""
+    hit: dict[str, list[int]] = {}
+    delays: list[float] = []
+    false = burn = 0
+    for rs, al in zip(ramps, alerts, strict=True):
+        for r in rs:
+            inside = [h for h, _ in al if r.start <= h <= r.end]
+            hit.setdefault(f"{r.mult}x_{r.days}d", []).append(int(bool(inside)))
+            if inside:
+                delays.append((inside[0] - r.start) / 24)
+        for h, kind in al:
+            if h < 30 * 24:
+                burn += 1
+            elif kind == "new" and not any(r.start <= h <= r.end + grace for r in rs):
+                false += 1
+    region_months = n_regions * (days - 30) / 30.4
+    every = [x for v in hit.values() for x in v]
+    big = [x for k, v in hit.items() for x in v if int(k.split("x")[0]) >= 3]
+    return {
+        "recall": {k: round(sum(v) / len(v), 3) for k, v in sorted(hit.items())},
+        "recall_all": round(sum(every) / len(every), 3), "recall_ge3x": round(sum(big) / len(big), 3) if big else None,
+        "delay_days_median": round(statistics.median(delays), 2) if delays else None,
+        "delay_days_range": [round(min(delays), 2), round(max(delays), 2)] if delays else None,
+        "false_new_alerts": false, "false_per_region_month": round(false / region_months, 3),
+        "burn_in_alerts": burn, "alerts": sum(len(a) for a in alerts),
+    }
+
+
+def evaluate_ramps(n_regions: int = 20, days: int = 182, seed: int = 20250103,
+                   params: Params | None = None) -> dict[str, object]:
+    """The slow-ramp regime: Rasd with and without its slow-burn test, and the daily rules."""
+    p = params or Params()
+    rng = random.Random(seed)
+    rates = [0.05 * (40 ** (i / max(1, n_regions - 1))) for i in range(n_regions)]  # 0.05..2 stories/h
+    made = [synth_ramp_region(rng, r, days, 2) for r in rates]
+    regions, ramps = [m[0] for m in made], [m[1] for m in made]
+    t = time.perf_counter()
+    rasd = [run_rasd(r, p, kinds=True) for r in regions]
+    rasd_s = time.perf_counter() - t
+    no_slow = [run_rasd(r, replace(p, slow_days=0), kinds=True) for r in regions]
+    slow_alerts = sum(1 for al in rasd for h, k in al if k == "new") - sum(1 for al in no_slow for h, k in al if k == "new")
+    return {
+        "rasd": {**score_ramps(ramps, rasd, days, n_regions), "seconds": round(rasd_s, 2),
+                 "new_alerts_added_by_slow_burn": slow_alerts},
+        "rasd_without_slow_burn": score_ramps(ramps, no_slow, days, n_regions),
+        "emm_daily": score_ramps(ramps, [daily_rule(r, "emm") for r in regions], days, n_regions),
+        "huginn_daily": score_ramps(ramps, [daily_rule(r, "huginn") for r in regions], days, n_regions),
     }
 
 
@@ -316,6 +424,11 @@ def main() -> None:
                             "multipliers": list(SPARSE_MULTS), "lengths_h": list(SPARSE_LENGTHS),
                             "floor_per_hour": SPARSE_FLOOR, "episodes_per_month": 1.0},
                    **evaluate_sparse()},
+        "slow_ramp": {"data": {"regions": 20, "days": 182, "seed": 20250103, "rates_per_hour": [0.05, 2.0],
+                               "background": "Poisson x daily season ±30% x daily gamma(shape 4)",
+                               "multipliers": list(RAMP_MULTS), "ramp_days": list(RAMP_DAYS),
+                               "hold_days": RAMP_HOLD_DAYS, "ramps_per_region": 2},
+                      **evaluate_ramps()},
         "targets": {"recall_ge4x_ge3h": 0.95, "false_per_region_month_max": 0.5},
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
     }
