@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import random
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -279,3 +280,16 @@ def test_a_state_stored_before_the_slow_burn_test_is_read_and_arms_after_a_ring_
         armed = slow_level(st, MULTI)
         assert (armed is not None) == (day == MULTI.slow_ring - 1)  # known from the first day folded
     assert slow_level(st, MULTI) == (24.0, 1.0)
+
+
+def test_small_slow_ramp_evaluation_exact_alerts() -> None:
+    bench = _bench()
+    rng = random.Random(5)
+    made = [bench.synth_ramp_region(rng, rate, 90, 1) for rate in (0.1, 0.5)]  # type: ignore[attr-defined]
+    assert [[(r.start, r.days, r.mult) for r in ramps] for _, ramps in made] == [[(1184, 28, 3)], [(1156, 14, 3)]]
+    alerts = [bench.run_rasd(region, MULTI, kinds=True) for region, _ in made]  # type: ignore[attr-defined]
+    assert alerts[0] == [(1693, "new")]  # 21 days into a 28-day rise to 3x
+    # The 72-hour baseline alone fires 32 hours later, on a noisy day near the top of the rise.
+    assert bench.run_rasd(made[0][0], replace(MULTI, slow_days=0), kinds=True) == [(1725, "new")]  # type: ignore[attr-defined]
+    score = bench.score_ramps([ramps for _, ramps in made], alerts, 90, 2)  # type: ignore[attr-defined]
+    assert (score["recall_all"], score["delay_days_range"], score["false_new_alerts"]) == (1.0, [7.79, 21.21], 1)
