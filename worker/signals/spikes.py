@@ -157,6 +157,8 @@ class RegionState:
     days: list[float] = field(default_factory=list)  # (winsorised) daily totals, oldest first, for the slow-burn test
     day_last: int | None = None  # UTC day number of ``days[-1]`` (the day of ``through_bucket``)
     day_first: int | None = None  # UTC day number of the first story folded: ``days`` is known from then
+    slow_m: float = -1.0  # the slow-burn level (stories a day) as of ``day_last``; -1 while not armed
+    slow_phi: float = 1.0  # its day-level overdispersion
     episode_open: bool = False
     episode_severity: str | None = None  # highest severity alerted in the open episode
     episode_started: int | None = None  # bucket index
@@ -308,41 +310,61 @@ def fold(state: RegionState, counts: Sequence[int], through: int, p: Params) -> 
     if ring and len(st.days) != ring:  # a state from before the slow-burn test: its days start empty
         st.days, st.day_last, st.day_first = [0.0] * ring, None, None
     days = st.days
-    for i in range(start, len(counts)):
-        slot = slot_of(first + i, p)
-        if slot == 0 and k > 1:  # refreshed once a day: the same whatever the chunking of the calls
+    bs = p.bucket_seconds
+    acc = 0.0  # stories of the day being folded, not yet in ``days[-1]``
+    day_was = st.day_last
+    n_counts = len(counts)
+    i = start
+    while i < n_counts:
+        # One UTC day at a time: the profile refresh and the daily totals happen at day starts only.
+        bucket = first + i
+        day = bucket * bs // 86400
+        end = min(n_counts, -(-(day + 1) * 86400 // bs) - first) if (k > 1 or ring) else n_counts
+        if k > 1 and bucket % k == 0:  # refreshed once a day: the same whatever the chunking of the calls
             factors = st.season_f = season_factors(st, p)
-        f = factors[slot]
-        prior_w = p.prior_weight_hours * 0.5 ** (st.hours / fade)
-        a = p.prior_rate * prior_w + st.s
-        b = prior_w + st.n
-        phi = min(p.phi_max, max(1.0, (st.q + phi_w) / (st.qn + p.phi_prior_stories)))
-        mu = a / b * f
-        warm = st.n >= p.warmup_hours
-        sd = math.sqrt(phi * mu + f * f * a / (b * b))
-        xc = min(float(counts[i]), mu + p.winsor_sigmas * sd + 1.0) if warm else float(counts[i])
-        if warm:  # squared deviations over expected counts: one story on a tiny mean adds ~1 to
-            # q against mu to qn, so a burst cannot inflate the variance for weeks
-            st.q = d * st.q + (xc - mu) ** 2
-            st.qn = d * st.qn + mu
-        # ratio estimator: stories over exposure (sum of profile factors) stays unbiased under shrinkage
-        st.s, st.n, st.hours = d * st.s + xc, d * st.n + f, st.hours + 1
-        st.season_s[slot] = d_day * st.season_s[slot] + xc
-        st.season_n[slot] = d_day * st.season_n[slot] + 1.0
-        if ring:
-            day = (first + i) * p.bucket_seconds // 86400
-            if st.day_last is None:
-                st.day_last = day
-            elif day > st.day_last:  # a new day: older totals shift out (a gap of days leaves zeros)
+        if ring and day != st.day_last:
+            _flush_day(st, acc)
+            acc = 0.0
+            if st.day_last is not None:  # older totals shift out (a gap of days leaves zeros)
                 shift = min(ring, day - st.day_last)
                 del days[:shift]
                 days.extend([0.0] * shift)
-                st.day_last = day
-            days[-1] += xc
-            if st.day_first is None and xc > 0:
-                st.day_first = day
+            st.day_last = day
+        for j in range(i, end):  # the day's buckets
+            slot = (first + j) % k
+            f = factors[slot]
+            prior_w = p.prior_weight_hours * 0.5 ** (st.hours / fade)
+            a = p.prior_rate * prior_w + st.s
+            b = prior_w + st.n
+            phi = min(p.phi_max, max(1.0, (st.q + phi_w) / (st.qn + p.phi_prior_stories)))
+            mu = a / b * f
+            warm = st.n >= p.warmup_hours
+            sd = math.sqrt(phi * mu + f * f * a / (b * b))
+            xc = min(float(counts[j]), mu + p.winsor_sigmas * sd + 1.0) if warm else float(counts[j])
+            if warm:  # squared deviations over expected counts: one story on a tiny mean adds ~1 to
+                # q against mu to qn, so a burst cannot inflate the variance for weeks
+                st.q = d * st.q + (xc - mu) ** 2
+                st.qn = d * st.qn + mu
+            # ratio estimator: stories over exposure (sum of profile factors) stays unbiased under shrinkage
+            st.s, st.n, st.hours = d * st.s + xc, d * st.n + f, st.hours + 1
+            st.season_s[slot] = d_day * st.season_s[slot] + xc
+            st.season_n[slot] = d_day * st.season_n[slot] + 1.0
+            acc += xc
+        i = end
+    if ring:
+        _flush_day(st, acc)
+        if st.day_last != day_was:  # the level's days only move when a day begins: once a day, not per call
+            st.slow_m, st.slow_phi = _slow_level(st, p) or (-1.0, 1.0)
     st.through_bucket = through
     return st
+
+
+def _flush_day(st: RegionState, stories: float) -> None:
+    """Add the stories folded for ``st.day_last`` to its total; its first day with any starts the history."""
+    if stories > 0:
+        st.days[-1] += stories
+        if st.day_first is None:
+            st.day_first = st.day_last
 
 
 def _betacf(a: float, b: float, x: float) -> float:
@@ -504,8 +526,9 @@ def evaluate(
     scales = p.windows()
     best: tuple[int, int, WindowTest] | None = None
     active = False
+    sums: dict[int, int] = {}
     for i, (hours, least) in enumerate(scales):
-        observed = int(sum(window_counts[-hours:])) if len(window_counts) else 0
+        observed = sums[hours] = int(sum(window_counts[-hours:])) if len(window_counts) else 0
         if observed < least and best is not None:
             continue  # cannot be supported: no tail probability needed
         n_src = sources if isinstance(sources, int) else (sources[i] if i < len(sources) else 0)
@@ -517,7 +540,7 @@ def evaluate(
     assert best is not None
     chosen, hours, t = best
     test = "window"
-    slow = slow_burn(st, window_counts, sources, p)
+    slow = slow_burn(st, window_counts, sources, p, sums.get(p.slow_window_hours))
     if slow is not None:
         active = active or (slow.p_value <= p.p_close and slow.supported)
         if slow.supported and slow.severity is not None and not (t.supported and t.severity is not None):
@@ -579,8 +602,13 @@ def _scale_index(p: Params, hours: int) -> int:
 
 
 def slow_level(st: RegionState, p: Params) -> tuple[float, float] | None:
-    """Daily level and overdispersion of the slow-burn baseline: the ``slow_days`` days ending
-    ``slow_lag_days`` before the last day folded; None while they hold under ``slow_min_baseline_stories``."""
+    """Daily level and overdispersion of the slow-burn baseline (as folded), None while not armed."""
+    return (st.slow_m, st.slow_phi) if p.slow_ring and st.slow_m >= 0 else None
+
+
+def _slow_level(st: RegionState, p: Params) -> tuple[float, float] | None:
+    """The ``slow_days`` days ending ``slow_lag_days`` before the last day folded: their mean and
+    overdispersion; None while they hold under ``slow_min_baseline_stories`` or predate the region."""
     if not p.slow_ring or len(st.days) != p.slow_ring or st.day_last is None or st.day_first is None:
         return None
     if st.day_last - st.day_first < p.slow_ring - 1:  # the baseline days predate the region's first story
@@ -598,7 +626,7 @@ def slow_level(st: RegionState, p: Params) -> tuple[float, float] | None:
 
 
 def slow_burn(st: RegionState, window_counts: Sequence[int], sources: int | Sequence[int],
-              p: Params) -> WindowTest | None:
+              p: Params, observed: int | None = None) -> WindowTest | None:
     """The ``slow_window_hours`` window against the region's lagged long-memory daily level.
 
     A weeks-long ramp moves the 72-hour baseline along with it, so no window is surprising against
@@ -606,7 +634,8 @@ def slow_burn(st: RegionState, window_counts: Sequence[int], sources: int | Sequ
     a slow rise is the start of an episode, and later surges escalate it.
     """
     w = min(p.slow_window_hours, len(window_counts))
-    observed = int(sum(window_counts[-w:])) if w > 0 else 0
+    if observed is None or w != p.slow_window_hours:  # ``observed``: the window's sum, when the caller has it
+        observed = int(sum(window_counts[-w:])) if w > 0 else 0
     if observed < p.slow_min_stories:
         return None
     level = slow_level(st, p)
