@@ -32,6 +32,7 @@ Model (see docs/alerting.md for a worked example):
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -540,14 +541,20 @@ def evaluate(
     assert best is not None
     chosen, hours, t = best
     test = "window"
-    slow = slow_burn(st, window_counts, sources, p, sums.get(p.slow_window_hours))
+    slow = None
+    if p.slow_ring and st.slow_m >= 0:
+        w = min(p.slow_window_hours, len(window_counts))
+        observed = sums[w] if w in sums else int(sum(window_counts[-w:]))
+        if observed >= p.slow_min_stories:
+            at = _scale_index(scales, w)
+            slow = slow_burn(st, observed, w, sources if isinstance(sources, int) else sources[at], p)
     if slow is not None:
         active = active or (slow.p_value <= p.p_close and slow.supported)
         if slow.supported and slow.severity is not None and not (t.supported and t.severity is not None):
             # Only where no window of the 72-hour baseline reaches a severity: the slow-burn test
             # catches what that baseline has absorbed, it does not relabel a surge.
             t, hours, test = slow, p.slow_window_hours, "slow_burn"
-            chosen = _scale_index(p, hours)
+            chosen = _scale_index(scales, hours)
 
     if st.episode_open and st.last_active_bucket is not None:
         quiet = cur - st.last_active_bucket - (1 if active else 0)
@@ -593,12 +600,12 @@ def evaluate(
     return decision, st
 
 
-def _scale_index(p: Params, hours: int) -> int:
+def _scale_index(scales: tuple[tuple[int, int], ...], hours: int) -> int:
     """Index of the scale whose window is ``hours`` long (its sources serve the slow-burn test)."""
-    for i, (w, _) in enumerate(p.windows()):
+    for i, (w, _) in enumerate(scales):
         if w == hours:
             return i
-    return len(p.windows()) - 1
+    return len(scales) - 1
 
 
 def slow_level(st: RegionState, p: Params) -> tuple[float, float] | None:
@@ -618,36 +625,30 @@ def _slow_level(st: RegionState, p: Params) -> tuple[float, float] | None:
     if total < p.slow_min_baseline_stories:
         return None
     m = total / p.slow_days
-    q = sum((x - m) * (x - m) for x in base)
+    q = max(0.0, sum(map(operator.mul, base, base)) - total * m)  # sum of (x - m)^2
     # Daily counts are overdispersed (news comes in runs of days): the same pooled, bounded moment
     # estimator as the hourly phi, so one busy day in the baseline cannot mute the test.
     phi = min(p.phi_max, max(1.0, (q + p.phi_prior * p.phi_prior_stories) / (total + p.phi_prior_stories)))
     return m, phi
 
 
-def slow_burn(st: RegionState, window_counts: Sequence[int], sources: int | Sequence[int],
-              p: Params, observed: int | None = None) -> WindowTest | None:
-    """The ``slow_window_hours`` window against the region's lagged long-memory daily level.
+def slow_burn(st: RegionState, observed: int, hours: int, sources: int, p: Params) -> WindowTest | None:
+    """``observed`` stories from ``sources`` sources in the last ``hours`` buckets against the
+    region's lagged long-memory daily level (:func:`slow_level`); None when it is not armed.
 
     A weeks-long ramp moves the 72-hour baseline along with it, so no window is surprising against
     that; against the level of three weeks ending a week earlier it is. Severity is at most watch:
     a slow rise is the start of an episode, and later surges escalate it.
     """
-    w = min(p.slow_window_hours, len(window_counts))
-    if observed is None or w != p.slow_window_hours:  # ``observed``: the window's sum, when the caller has it
-        observed = int(sum(window_counts[-w:])) if w > 0 else 0
-    if observed < p.slow_min_stories:
-        return None
     level = slow_level(st, p)
-    if level is None:
+    if level is None or observed < p.slow_min_stories:
         return None
     m, phi = level
-    days = w * p.bucket_seconds / 86400
+    days = hours * p.bucket_seconds / 86400
     mean = m * days
     var = mean * phi + days * days * m * phi / p.slow_days  # count noise + uncertainty of the level
-    n_src = sources if isinstance(sources, int) else (sources[_scale_index(p, w)] if sources else 0)
     ratio = observed / mean
-    supported = n_src >= p.min_sources and ratio >= p.slow_min_ratio
+    supported = sources >= p.min_sources and ratio >= p.slow_min_ratio
     pv = scaled_poisson_tail(observed, mean, var) if supported else 1.0
     base = Baseline(rate=m * p.bucket_seconds / 86400, a=m, b=1.0, phi=phi, data_hours=float(p.slow_days * 24))
     return WindowTest(observed=observed, expected=mean, p_value=pv,
