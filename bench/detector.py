@@ -269,7 +269,7 @@ def evaluate_ramps(n_regions: int = 20, days: int = 182, seed: int = 20250103,
     slow_alerts = sum(1 for al in rasd for h, k in al if k == "new") - sum(1 for al in no_slow for h, k in al if k == "new")
     return {
         "rasd": {**score_ramps(ramps, rasd, days, n_regions), "seconds": round(rasd_s, 2),
-                 "new_alerts_added_by_slow_burn": slow_alerts},
+                 "new_alerts_vs_without_slow_burn": slow_alerts},
         "rasd_without_slow_burn": score_ramps(ramps, no_slow, days, n_regions),
         "emm_daily": score_ramps(ramps, [daily_rule(r, "emm") for r in regions], days, n_regions),
         "huginn_daily": score_ramps(ramps, [daily_rule(r, "huginn") for r in regions], days, n_regions),
