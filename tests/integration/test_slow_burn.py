@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from worker.resources import Resources
-from worker.services.alerting import counters_of, evaluate_region
+from worker.services.alerting import counters_of, evaluate_and_alert, evaluate_region, signal_generation
 from worker.services.setup import prepare_storage
 from worker.settings import Settings
 from worker.signals.spikes import Params, RegionState, bucket_index, slow_level
@@ -79,3 +79,27 @@ def test_a_sparse_region_with_three_stories_in_a_day_does_not_fire_the_slow_burn
     assert payloads == []
     # Two stories in the level's three weeks: under its floor of 10, the region is not slow-burn tested.
     assert (sum(state.days[:21]), slow_level(state, Params())) == (2.0, None)
+
+
+def test_live_evaluation_after_each_hour_of_stories_gives_the_replay_s_slow_burn_alert(res: Resources) -> None:
+    """Live, each hour's stories are counted and the region evaluated at that hour (wall clock =
+    event time here); the slow-burn alert is the one a sweep of the same counts stores."""
+    ramp = [2] * 35 + [2 + round(10 * i / 20) for i in range(21)] + [12] * 7
+    entries = [([REGION], str(10_000 * d + i), f"src{(d + i) % 4}",
+                START + timedelta(days=d, hours=int((i + 0.5) * 24 / n), minutes=30))
+               for d, n in enumerate(ramp) for i in range(n)]
+    counters = counters_of(res)
+    by_hour: dict[int, list[tuple[list[str], str, str, datetime]]] = {}
+    for e in entries:
+        by_hour.setdefault(bucket_index(e[3]), []).append(e)
+    for hour in sorted(by_hour):
+        counters.add_stories(by_hour[hour])
+        evaluate_and_alert(res, [REGION], by_hour[hour][-1][3], signal_generation(res))
+    with res.engine.connect() as conn:
+        live = [r.payload for r in conn.execute(sa.select(alerts).order_by(alerts.c.window_end))]
+        conn.execute(sa.delete(alerts))
+        conn.execute(sa.delete(region_state))
+        conn.commit()
+    replayed, _ = sweep_days(res, 0, len(ramp))
+    assert [(p["id"], p["scale"], p["observed"]) for p in live] == [(p["id"], p["scale"], p["observed"]) for p in replayed]
+    assert [p["scale"] for p in live] == ["slow_burn"]
