@@ -542,7 +542,12 @@ def evaluate(
     chosen, hours, t = best
     test = "window"
     slow = None
-    if p.slow_ring and st.slow_m >= 0:
+    fast_fires = t.supported and t.severity is not None
+    # The slow-burn result matters only to keep an open episode active or to alert where no window
+    # fires; skip its tail probability where it can change neither (busy regions' open episodes).
+    needed = (st.episode_open and not active) or (not fast_fires and not (
+        st.episode_open and active and not _closes(st, cur, True, p)))
+    if needed and p.slow_ring and st.slow_m >= 0:
         w = min(p.slow_window_hours, len(window_counts))
         observed = sums[w] if w in sums else int(sum(window_counts[-w:]))
         if observed >= p.slow_min_stories:
@@ -550,21 +555,16 @@ def evaluate(
             slow = slow_burn(st, observed, w, sources if isinstance(sources, int) else sources[at], p)
     if slow is not None:
         active = active or (slow.p_value <= p.p_close and slow.supported)
-        if slow.supported and slow.severity is not None and not (t.supported and t.severity is not None):
+        if slow.supported and slow.severity is not None and not fast_fires:
             # Only where no window of the 72-hour baseline reaches a severity: the slow-burn test
             # catches what that baseline has absorbed, it does not relabel a surge.
             t, hours, test = slow, p.slow_window_hours, "slow_burn"
             chosen = _scale_index(scales, hours)
 
-    if st.episode_open and st.last_active_bucket is not None:
-        quiet = cur - st.last_active_bucket - (1 if active else 0)
-        warmed_up = st.n >= p.warmup_hours  # a new region's first episode lasts its warm-up
-        # Quiet for the longest window too: its window still holds the event, so it is the same one.
-        cooldown = max(p.cooldown_hours * 3600, p.span * p.bucket_seconds)
-        if warmed_up and quiet * p.bucket_seconds >= cooldown:
-            st.episode_open = False
-            st.episode_severity = None
-            st.episode_started = None
+    if _closes(st, cur, active, p):
+        st.episode_open = False
+        st.episode_severity = None
+        st.episode_started = None
     if st.episode_open and active:
         st.last_active_bucket = max(cur, st.last_active_bucket or cur)
 
@@ -598,6 +598,17 @@ def evaluate(
         test=test,
     )
     return decision, st
+
+
+def _closes(st: RegionState, cur: int, active: bool, p: Params) -> bool:
+    """Whether the open episode closes at bucket ``cur`` (quiet for the cool-down, warm-up over)."""
+    if not st.episode_open or st.last_active_bucket is None:
+        return False
+    quiet = cur - st.last_active_bucket - (1 if active else 0)
+    warmed_up = st.n >= p.warmup_hours  # a new region's first episode lasts its warm-up
+    # Quiet for the longest window too: its window still holds the event, so it is the same one.
+    cooldown = max(p.cooldown_hours * 3600, p.span * p.bucket_seconds)
+    return warmed_up and quiet * p.bucket_seconds >= cooldown
 
 
 def _scale_index(scales: tuple[tuple[int, int], ...], hours: int) -> int:
