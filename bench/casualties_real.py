@@ -113,8 +113,8 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
-_SPLITS = ("dev", "dev2", "dev3", "dev4", "test")
-_WORK = ("dev", "dev2", "dev3", "dev4")
+_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
+_WORK = ("dev", "dev2", "dev3", "dev4", "dev5")
 
 
 def _read_notes(path: Path) -> list[dict[str, Any]]:
@@ -122,7 +122,7 @@ def _read_notes(path: Path) -> list[dict[str, Any]]:
     notes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for a in notes:
         a["split"] = split_of(a["docno"])
-    for name in ("dev2", "dev3", "dev4"):
+    for name in ("dev2", "dev3", "dev4", "dev5"):
         extra = path.with_name(f"{path.stem}_{name}{path.suffix}")
         if extra.exists():
             notes += [{**json.loads(line), "split": name}
