@@ -54,3 +54,30 @@ def test_last_week_of_a_thing_named_in_passing_leaves_todays_toll() -> None:
 def test_over_the_past_week_is_no_date_for_the_next_sentence() -> None:
     text = "ونفذت القوات عمليات خلال الأسبوع الماضي في الجبال. وأسفرت العملية عن مقتل 5 مسلحين."
     assert _totals(text) == {"killed": 5, "injured": None}
+
+
+def test_a_week_after_an_attack_dates_the_attacks_toll() -> None:
+    text = "ونفذت الطائرات الضربات بعد أسبوع من هجوم على المدينة. وقال مسعفون إن 25 شخصا قتلوا في الهجوم."
+    assert _totals(text, date(2018, 4, 15)) == {"killed": None, "injured": None}
+
+
+def test_a_week_after_yields_to_yesterday_named_in_the_same_text() -> None:
+    # reference a Tuesday: the fighting was on Monday evening, a week after the handover
+    text = "ودخلت القوات الحي مساء الاثنين، بعد أسبوع من انسحاب الفصائل منه. وقتل 17 من الجنود في الاشتباكات."
+    assert _totals(text, date(2018, 3, 20)) == {"killed": 17, "injured": None}
+
+
+def test_a_campaign_after_khilal_is_a_period_definite_or_not() -> None:
+    assert _totals("وقتل أكثر من 300 شخص خلال حملة القصف الأخيرة على البلدات.") == {"killed": None, "injured": None}
+
+
+# --- what is not a death, what is not killed ---------------------------------------------------------
+def test_victims_broken_down_as_dead_and_wounded_are_a_combined_figure() -> None:
+    text = "وأفاد مسعف أن هناك سبعة ضحايا على الأقل ما بين قتيل وجريح نقلوا إلى المستشفى."
+    assert [(c.kind, c.count) for c in extract_casualties(text)] == [("killed_or_injured", 7)]
+    assert _totals(text) == {"killed": None, "injured": None}
+
+
+def test_lives_risked_are_not_lives_taken() -> None:
+    assert extract_casualties("وقال إن الجيش لن يرضى بالمخاطرة بحياة الطيارين في الأجواء.") == []
+    assert _totals("أودى القصف بحياة 12 مدنيا في البلدة.") == {"killed": 12, "injured": None}

@@ -484,7 +484,8 @@ def _dated_weeks_before(words: list[str], k: int, ref: date) -> bool:
 
 _DEFINITE = ("ال", "وال", "بال", "فال", "لل", "كال", "وبال", "ولل")
 # words that can open a mark of _past_word (besides 4-digit years): a cheap test before the scan
-_PAST_FIRST = frozenset([*_PERIOD_NOUNS, *_WEAK_PERIODS, "قبل", "وقبل", "منذ", "ومنذ", *_WEEKDAYS, *_MONTHS])
+_PAST_FIRST = frozenset([*_PERIOD_NOUNS, *_WEAK_PERIODS, "قبل", "وقبل", "بعد", "وبعد", "منذ", "ومنذ", *_WEEKDAYS,
+                         *_MONTHS])  # بعد: for the after-span test only
 _TIME_WORDS = frozenset([*lx.NOW_WORDS, *_WEEKDAYS, *_MONTHS])  # a figure sentence naming its own time
 
 
@@ -516,6 +517,19 @@ def _section_heading(doc: Doc, a: int) -> str:
     return ""
 
 
+def _names_recent_day(words: list[str], ref: date | None) -> bool:
+    """The words name today's or yesterday's weekday ("مساء الاثنين" in a Tuesday article): a weak
+    earlier mark beside it ("بعد أسبوع من …") dates something else, not the story."""
+    if ref is None:
+        return False
+    for k, w in enumerate(words):
+        day = _WEEKDAYS.get(w)
+        if day is not None and (ref.weekday() - day) % 7 < 2 \
+                and (k + 1 == len(words) or words[k + 1] not in _PAST_ADJ_CTX):
+            return True
+    return False
+
+
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
     """A figure sentence with no time of its own, after text that dates its story to an earlier year
     or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
@@ -542,7 +556,11 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
             continue  # no word that can date it, and no year
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
-        if mark == 2 or (mark == 1 and names_known_event(doc, lo, hi)):
+        # "جاءت الضربات بعد أسبوع من هجوم": that attack is a week old, unless the text names today
+        # or yesterday as its day ("سيطروا مساء الاثنين، بعد أسبوع من تسليم الحي")
+        after = any(w in ("بعد", "وبعد") and words[k + 1] in lx.AGO_PERIODS for k, w in enumerate(words[:-1])) \
+            and not _names_recent_day(words, ref)
+        if mark == 2 or ((mark == 1 or after) and names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 

@@ -334,8 +334,9 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
                 return none
             if trig in lx.NEEDS_ALA and doc.w[j + 1] != "علي":
                 return none
-            if (trig in lx.EXECUTION_TRIGGERS and _sentenced(doc, j)) or _charged(doc, j):
-                return None, False, True, False
+            if (trig in lx.EXECUTION_TRIGGERS and _sentenced(doc, j)) or _charged(doc, j) \
+                    or (trig == "بحياه" and doc.w[j - 1] in lx.RISK_WORDS):
+                return None, False, True, False  # "المخاطرة بحياة الطيارين": lives risked, not taken
             kind = lx.LEFT_TRIGGERS[trig]
             prev = doc.w[j - 1]
             if prev is not None:
@@ -461,7 +462,7 @@ def _combined_after(doc: Doc, r: int) -> bool:
             if nb is not None and {lx.VICTIM_NOUNS[vb], lx.VICTIM_NOUNS[nb]} == {lx.KILLED, lx.INJURED}:
                 # "3 قتلى وإصابة 8": the second noun has its own count, so the first count is killed only
                 return not _own_count(doc, r + (3 if doc.w[r + 1] == "و" else 2))
-        return False
+        r += 1  # "خمسة ضحايا على الأقل ما بين قتيل وجريح": the noun, then its breakdown
     for k in range(r, min(doc.n, r + 4)):
         if doc.w[k] in ("بين",):
             return _combined_after(doc, k + 1)

@@ -34,6 +34,10 @@ LEFT_TRIGGERS: dict[str, str] = {
                      "احتجزت", "القبض", "اعتقالات"], ARRESTED),
     **dict.fromkeys(["نزوح", "نزح", "نزحت", "تهجير", "هجر", "تشريد", "شرد", "تهجر"], DISPLACED),
 }
+# "المخاطرة بحياة الجنود": lives risked, not taken (بحياة counts after أودى).
+RISK_WORDS: frozenset[str] = frozenset(
+    ["المخاطره", "مخاطره", "بالمخاطره", "يخاطر", "تخاطر", "خاطر", "خاطرت", "المجازفه", "مجازفه", "يجازف",
+     "تجازف", "يعرض", "تعرض", "يهدد", "تهدد"])
 # A court's sentence is no death: "حكم بإعدام ستة"، "قضت المحكمة بالإعدام على 3"، "أيدت إعدام" (an
 # execution carried out, "أعدمت السلطات 5", stays a toll).
 EXECUTION_TRIGGERS: frozenset[str] = frozenset(["اعدام"])
@@ -350,7 +354,7 @@ MUNDHU_NOW: frozenset[str] = frozenset(["ساعات", "ساعه", "الصباح"
 # After خلال, a period longer than the day's news.
 KHILAL_PERIOD: frozenset[str] = frozenset(
     ["الحرب", "النزاع", "الصراع", "السنوات", "الاعوام", "العام", "الاشهر", "الشهور", "الشهر", "الشهرين",
-     "الاسابيع", "الفتره", "هذه", "الحمله", "العمليه", "الانتفاضه", "عام", "سنوات", "اعوام", "اشهر",
+     "الاسابيع", "الفتره", "هذه", "الحمله", "حمله", "العمليه", "الانتفاضه", "عام", "سنوات", "اعوام", "اشهر",
      "شهور", "اسابيع", "العقود", "عقود", "العقد"])
 # "قبل أربع سنوات": a count of years after قبل is an earlier time (without قبل, "(30 عاما)" is an age).
 YEAR_DURATIONS: frozenset[str] = frozenset(["سنوات", "سنه", "اعوام", "عاما", "سنين"])
