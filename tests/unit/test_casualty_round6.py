@@ -81,3 +81,15 @@ def test_victims_broken_down_as_dead_and_wounded_are_a_combined_figure() -> None
 def test_lives_risked_are_not_lives_taken() -> None:
     assert extract_casualties("وقال إن الجيش لن يرضى بالمخاطرة بحياة الطيارين في الأجواء.") == []
     assert _totals("أودى القصف بحياة 12 مدنيا في البلدة.") == {"killed": 12, "injured": None}
+
+
+# --- one person told twice --------------------------------------------------------------------------
+def test_a_known_person_told_again_in_another_place_is_one_death() -> None:
+    text = ("مقتل ضابط كبير في الشرطة\n"
+            "أفاد مصدر أمني بمقتل العميد سالم الراشد، مدير شرطة البلدة في محافظة النهر السبت.\n"
+            "ولقي العميد سالم الراشد مصرعه خلال عمليات دهم في منطقة الوادي.")
+    assert _totals(text, date(2018, 5, 26)) == {"killed": 1, "injured": None}
+
+
+def test_two_indefinite_singular_victims_in_two_places_stay_two() -> None:
+    assert _totals("قتل جندي في انفجار عبوة في درعا. وفي إدلب، قتل مدني برصاص قناص.") == {"killed": 2, "injured": None}
