@@ -93,3 +93,11 @@ def test_a_known_person_told_again_in_another_place_is_one_death() -> None:
 
 def test_two_indefinite_singular_victims_in_two_places_stay_two() -> None:
     assert _totals("قتل جندي في انفجار عبوة في درعا. وفي إدلب، قتل مدني برصاص قناص.") == {"killed": 2, "injured": None}
+
+
+# --- a singular victim after a place phrase --------------------------------------------------------
+def test_a_verb_a_place_then_one_person_is_one_victim() -> None:
+    text = 'وفيما يتعلق بالأمن، قتل في محافظة النهر "شرطي وأصيب ثلاثة آخرون بجروح" بحسب قائد الشرطة.'
+    assert _totals(text) == {"killed": 1, "injured": 3}
+    assert _totals("قتل في مدينة حمص شاب برصاص مجهولين.") == {"killed": 1, "injured": None}
+    assert _totals("قتل في مدينة حمص 5 أشخاص في انفجار.") == {"killed": 5, "injured": None}

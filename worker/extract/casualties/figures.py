@@ -25,6 +25,7 @@ from worker.extract.casualties.tables import (
     NOT_LEFT,
     NOT_PEOPLE,
     PERP_BASE,
+    PLACE_TYPES,
     RIGHT_BASE,
     SINGLE_VICTIM_BASE,
     SINGULAR_BASE,
@@ -668,6 +669,11 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
             kind = lx.COMBINED
         k += 1
     b = _singular_after(doc, k)
+    if b is None and doc.w[k] == "في" and TRIG_BASE.get(doc.norms[i]) in lx.TRIGGER_VERBS:
+        k = _after_place_phrase(doc, k)  # "قتل في محافظة ديالى شرطي": a verb, a place, then the person
+        b = _singular_after(doc, k) if k > 0 else None
+        if b is None:
+            return None
     if b is None:
         if doc.w[k] in lx.ONE_OF and who_label(doc.w[k + 1] or "") is not None:
             b = "شخص"  # "أصيب أحد المحتجين": one of a plural group
@@ -699,6 +705,24 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         fig.cas.text = doc.text[fig.cas.span[0]:fig.cas.span[1]]
         fig.last = last
     return fig
+
+
+def _after_place_phrase(doc: Doc, k: int) -> int:
+    """Token after a short place phrase opened by "في" at ``k`` ("في محافظة ديالى"، "في مدينة حمص \""):
+    a place type, one or two names, an optional quote mark; -1 when the words are not such a phrase."""
+    if PLACE_TYPES.get(doc.w[k + 1] or "") is None:
+        return -1
+    j = k + 2
+    for _ in range(2):
+        w = doc.w[j]
+        if w is None or TRIG_BASE.get(w) is not None or VICTIM.get(w) is not None or _singular_base(w) is not None:
+            break
+        j += 1
+    if j == k + 2:
+        return -1
+    if doc.kinds[j] == T_COMMA and doc.norms[j] in _QUOTES:
+        j += 1
+    return j
 
 
 def _definite(w: str) -> bool:
