@@ -101,3 +101,16 @@ def test_a_verb_a_place_then_one_person_is_one_victim() -> None:
     assert _totals(text) == {"killed": 1, "injured": 3}
     assert _totals("قتل في مدينة حمص شاب برصاص مجهولين.") == {"killed": 1, "injured": None}
     assert _totals("قتل في مدينة حمص 5 أشخاص في انفجار.") == {"killed": 5, "injured": None}
+
+
+# --- the verb after a breakdown; "the two others" ----------------------------------------------------
+def test_the_verb_after_a_breakdown_names_the_kind_of_its_total() -> None:
+    text = "وقال المسعفون الذين ينقلون المصابين إن 11 مدنيا بينهم 3 أطفال وامرأتان لقوا مصرعهم في القصف."
+    rows = [(c.kind, c.count, c.sub_of) for c in extract_casualties(text)]
+    assert rows == [("killed", 11, None), ("killed", 3, 0), ("killed", 2, 0)]
+    assert _totals(text) == {"killed": 11, "injured": None}
+
+
+def test_two_others_wounded_are_two() -> None:
+    assert _totals("وفي المدينة لقي شخص مصرعه وأصيب آخران بسقوط قذيفة.") == {"killed": 1, "injured": 2}
+    assert _totals("قتل 3 جنود وأصيب 12 آخرين في الهجوم.") == {"killed": 3, "injured": 12}

@@ -257,6 +257,12 @@ def _analyze_number(
         kind = _right_verb(doc, i1 + 1)
     if kind is None and _combined_after(doc, i1 + 1):
         kind = lx.COMBINED
+    post_sub = doc.w[i1 + 1] in lx.SUB_MARKERS or (
+        doc.w[i1 + 2] in lx.SUB_MARKERS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None)
+    if kind is None and post_sub and not in_sub:
+        kind = _verb_after_breakdown(doc, i1 + 1)  # "13 مدنيا بينهم 4 أطفال وامرأتان لقوا مصرعهم"
+        if kind is not None:
+            post_sub = False
     # 4. coordination with the previous figure of the sentence, or an open sub-count list
     coord = _coordinated_with(doc, m, figs)
     if kind is None and coord is not None:
@@ -265,8 +271,6 @@ def _analyze_number(
             coord is not None and coord.cas.update and doc.w[i0 - 1] == "الي"):
         update = True
     sub_parent: int | None = None
-    post_sub = doc.w[i1 + 1] in lx.SUB_MARKERS or (
-        doc.w[i1 + 2] in lx.SUB_MARKERS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None)
     if in_sub or post_sub or (coord is not None and coord.cas.sub_of is not None):
         if coord is not None and coord.cas.sub_of is not None:
             sub_parent = coord.cas.sub_of
@@ -510,6 +514,28 @@ def _right_verb(doc: Doc, start: int) -> str | None:
             return lx.RIGHT_VERBS[rv]
         if TRIG_BASE.get(w) is not None:
             return None
+    return None
+
+
+_BREAKDOWN_REACH = 10  # tokens from the counted noun over "بينهم 4 أطفال وامرأتان" to the verb
+
+
+def _verb_after_breakdown(doc: Doc, start: int) -> str | None:
+    """The verb after a count's breakdown: "13 مدنيا بينهم 4 أطفال وامرأتان لقوا مصرعهم" → killed; the
+    breakdown holds only numbers, people nouns and the marker."""
+    for k in range(start, min(doc.n, start + _BREAKDOWN_REACH)):
+        w = doc.w[k]
+        if w is None:
+            if doc.kinds[k] == T_NUM:
+                continue
+            return None
+        rv = RIGHT_BASE.get(w)
+        if rv is not None:
+            return lx.RIGHT_VERBS[rv]
+        if w in lx.SUB_MARKERS or w in _NUM_WORDS or WHO_BASE.get(w) is not None \
+                or (w.startswith("و") and WHO_BASE.get(w[1:]) is not None):
+            continue
+        return None
     return None
 
 
