@@ -18,7 +18,7 @@ from worker.extract.numbers import NUM_WORDS, T_COMMA, T_NUM, T_WORD
 
 _BG_AFTER_FI = frozenset(b for a, b in lx.BACKGROUND_PAIRS if a == "في")
 _BG_FIRST = frozenset(["منذ", "ومنذ", "عام", "العام", "سنه", "خلال", "وخلال", *lx.BACKGROUND_SINGLE,
-                       *lx.WAR_NOUNS, *lx.EARLIER_MARKERS, *lx.SO_FAR_FIRST, *_BG_AFTER_FI,
+                       *lx.WAR_NOUNS, *lx.SO_FAR_FIRST, *_BG_AFTER_FI,
                        *(a for a, _ in lx.BACKGROUND_PAIRS if a != "في")])
 _WEEKDAYS = {w: d for d, names in enumerate(lx.WEEKDAYS) for w in names}
 _MONTHS = lx.MONTHS
@@ -79,7 +79,7 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     if kinds[k] == T_NUM:
         return bool(doc.ref is not None and w.isdigit() and len(w) == 4 and 1900 <= int(w) < doc.ref.year) \
             and not _counts_people(doc, k)
-    if w in lx.BACKGROUND_SINGLE or w in lx.WAR_NOUNS or w in lx.EARLIER_MARKERS:
+    if w in lx.BACKGROUND_SINGLE or w in lx.WAR_NOUNS:
         return True
     if w in _BG_AFTER_FI and k > lo and norms[k - 1] == "في":
         return True

@@ -341,8 +341,6 @@ ALSO_WORDS: frozenset[str] = frozenset(["ايضا", "كذلك"])
 # A war, conflict or uprising named in the figure's sentence: its toll, not today's (definite forms).
 WAR_NOUNS: frozenset[str] = frozenset(
     p + w for w in ("الحرب", "النزاع", "الصراع", "الانتفاضه", "التمرد") for p in ("", "و", "ب", "وب", "ف"))
-# Words that start an earlier-event phrase: "غداة مقتل 9".
-EARLIER_MARKERS: frozenset[str] = frozenset(["غداه", "وغداه"])
 # "حتى الآن", "إلى الآن": a running total so far.
 SO_FAR_PAIRS: frozenset[tuple[str, str]] = frozenset(
     [("حتي", "الان"), ("الي", "الان"), ("لحد", "الان"), ("حتي", "اللحظه"), ("لغايه", "الان")])
