@@ -114,3 +114,14 @@ def test_the_verb_after_a_breakdown_names_the_kind_of_its_total() -> None:
 def test_two_others_wounded_are_two() -> None:
     assert _totals("وفي المدينة لقي شخص مصرعه وأصيب آخران بسقوط قذيفة.") == {"killed": 1, "injured": 2}
     assert _totals("قتل 3 جنود وأصيب 12 آخرين في الهجوم.") == {"killed": 3, "injured": 12}
+
+
+# --- last night is today's news ----------------------------------------------------------------------
+def test_last_night_named_by_yesterdays_weekday_is_not_an_earlier_day() -> None:
+    tuesday = date(2018, 3, 20)
+    text = ("قتل 20 مدنيا ليل الاثنين الثلاثاء في غارة على بلدة في الريف. "
+            "وعلى جبهة أخرى في حي القدم، قتل 30 جنديا خلال اشتباكات ليل الاثنين.")
+    assert _totals(text, tuesday) == {"killed": 50, "injured": None}
+    # yesterday's daytime after a toll dated today stays an earlier incident told for context
+    text = "قتل 20 مدنيا اليوم في غارة على بلدة في الريف. وفي حي القدم، قتل الاثنين 30 جنديا في اشتباكات."
+    assert _totals(text, tuesday) == {"killed": 20, "injured": None}

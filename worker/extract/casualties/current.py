@@ -567,6 +567,7 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
 
 
 _YESTERDAY = frozenset(["امس", "وامس", "البارحه"])
+_NIGHT = frozenset(["ليل", "ليله", "وليل", "وليله"])
 
 
 def _day_of(doc: Doc, lo: int, hi: int) -> int:
@@ -587,8 +588,8 @@ def _day_of(doc: Doc, lo: int, hi: int) -> int:
             if wd is None or ref is None or doc.w[k + 1] in _PAST_ADJ:
                 continue
             ago = (ref.weekday() - wd) % 7
-            if ago == 0:
-                return 0
+            if ago == 0 or (ago == 1 and doc.norms[k - 1] in _NIGHT):
+                return 0  # "ليل الاثنين" in a Tuesday article is last night: today's news
             if ago == 1:
                 day = 1
     return day
