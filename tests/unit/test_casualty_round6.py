@@ -125,3 +125,9 @@ def test_last_night_named_by_yesterdays_weekday_is_not_an_earlier_day() -> None:
     # yesterday's daytime after a toll dated today stays an earlier incident told for context
     text = "قتل 20 مدنيا اليوم في غارة على بلدة في الريف. وفي حي القدم، قتل الاثنين 30 جنديا في اشتباكات."
     assert _totals(text, tuesday) == {"killed": 20, "injured": None}
+
+
+def test_the_attacking_elements_are_perpetrators() -> None:
+    text = "صد الجنود الهجوم على الموقع، وقتل خلال المواجهات 12 من العناصر المهاجمة، بحسب الجيش."
+    assert [(c.kind, c.count, c.who) for c in extract_casualties(text)] == [("killed", 12, "perpetrators")]
+    assert _totals(text) == {"killed": None, "injured": None}
