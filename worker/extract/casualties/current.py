@@ -484,8 +484,8 @@ def _dated_weeks_before(words: list[str], k: int, ref: date) -> bool:
 
 _DEFINITE = ("ال", "وال", "بال", "فال", "لل", "كال", "وبال", "ولل")
 # words that can open a mark of _past_word (besides 4-digit years): a cheap test before the scan
-_PAST_FIRST = frozenset([*_PERIOD_NOUNS, *_WEAK_PERIODS, "قبل", "وقبل", "بعد", "وبعد", "منذ", "ومنذ", *_WEEKDAYS,
-                         *_MONTHS])  # بعد: for the after-span test only
+_PAST_FIRST = frozenset([*_PERIOD_NOUNS, *_WEAK_PERIODS, "قبل", "وقبل", "منذ", "ومنذ", *_WEEKDAYS, *_MONTHS])
+_AFTER = frozenset(["بعد", "وبعد"])
 _TIME_WORDS = frozenset([*lx.NOW_WORDS, *_WEEKDAYS, *_MONTHS])  # a figure sentence naming its own time
 
 
@@ -515,6 +515,13 @@ def _section_heading(doc: Doc, a: int) -> str:
             return doc.folded[start:end]
         end = start - 1
     return ""
+
+
+def _after_span(words: list[str], ref: date | None) -> bool:
+    """"جاءت الضربات بعد أسبوع من هجوم": the attack is a week old — unless the words name today or
+    yesterday as the day ("سيطروا مساء الاثنين، بعد أسبوع من تسليم الحي")."""
+    return any(w in _AFTER and words[k + 1] in lx.AGO_PERIODS for k, w in enumerate(words[:-1])) \
+        and not _names_recent_day(words, ref)
 
 
 def _names_recent_day(words: list[str], ref: date | None) -> bool:
@@ -552,15 +559,12 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         words = chunk.split()
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
-        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk:
+        has_after = not _AFTER.isdisjoint(words)
+        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk and not has_after:
             continue  # no word that can date it, and no year
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
-        # "جاءت الضربات بعد أسبوع من هجوم": that attack is a week old, unless the text names today
-        # or yesterday as its day ("سيطروا مساء الاثنين، بعد أسبوع من تسليم الحي")
-        after = any(w in ("بعد", "وبعد") and words[k + 1] in lx.AGO_PERIODS for k, w in enumerate(words[:-1])) \
-            and not _names_recent_day(words, ref)
-        if mark == 2 or ((mark == 1 or after) and names_known_event(doc, lo, hi)):
+        if mark == 2 or ((mark == 1 or (has_after and _after_span(words, ref))) and names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 
