@@ -91,6 +91,34 @@ def test_decoder_is_exactly_crfsuite(tmp_path: Path) -> None:
     assert any(label != "O" for seq in expected for label in seq)
 
 
+def test_nine_label_decoder_is_the_general_one() -> None:
+    """The unboxed nine-label path (the shipped model's) picks the general loop's labels, ties
+    included (scores drawn from a few values), and the general loop the best-scoring sequence."""
+    from itertools import pairwise, product
+
+    from worker.extract.ner.viterbi import _sentence, viterbi
+
+    rng = random.Random(11)
+    for trial in range(400):
+        few = trial % 2 == 0  # half the trials full of ties
+        draw = (lambda: float(rng.choice((-1, 0, 1, 2)))) if few else (lambda: rng.gauss(0, 3))
+        n_tok = rng.randint(1, 60)
+        scores = [[draw() for _ in range(9)] for _ in range(n_tok)]
+        trans = [[draw() for _ in range(9)] for _ in range(9)]
+        starts = sorted({0, *rng.sample(range(n_tok), min(n_tok, rng.randint(0, 5)))})
+        general = [0] * n_tok
+        for a, b in zip(starts, [*starts[1:], n_tok], strict=True):
+            _sentence(scores, trans, a, b, general)
+        assert viterbi(scores, trans, starts) == general
+    scores = [[rng.gauss(0, 3) for _ in range(9)] for _ in range(3)]
+    trans = [[rng.gauss(0, 2) for _ in range(9)] for _ in range(9)]
+
+    def total(ys: tuple[int, ...]) -> float:
+        return sum(scores[i][y] for i, y in enumerate(ys)) + sum(trans[p][y] for p, y in pairwise(ys))
+
+    assert tuple(viterbi(scores, trans, [0])) == max(product(range(9), repeat=3), key=total)
+
+
 def test_a_texts_new_words_get_the_rows_one_word_at_a_time_gives() -> None:
     """Rows built for all of a text's new words at once equal, bit for bit, the per-word sums
     (words without any known attribute, clitics, digits, punctuation and over-long words included)."""
