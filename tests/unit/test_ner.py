@@ -141,6 +141,37 @@ def test_a_texts_new_words_get_the_rows_one_word_at_a_time_gives() -> None:
     assert (batched._table[batched._row["qwzx"]] != 0).any()  # shape, length and "c=?" still score
 
 
+def test_a_full_cache_keeps_its_most_used_words_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the word cache is full it drops its least used half: the common words stay, their rows
+    (CRF scores and network vectors) moved unchanged, and the labels are those of a large cache."""
+    from worker.extract.ner.features import default_resources
+    from worker.extract.ner.resources import MODEL, NET
+    from worker.extract.ner.tagger import load_weights
+    from worker.extract.ner.window import load_net
+
+    labels, trans, state = load_weights(MODEL)
+    net = load_net(NET)
+    small = Tagger(labels, trans, state, default_resources(), max_types=60, net=net)
+    large = Tagger(labels, trans, state, default_resources(), net=net)
+    rng = random.Random(5)
+    common = ["وقال", "المتحدث", "في", "مدينة", "حلب", "إن", "القصف", "."]
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    texts = [[[*common[:4], *("".join(rng.choice(letters) for _ in range(5)) for _ in range(12)), *common[4:]]]
+             for _ in range(12)]
+    small.tag_tokens(texts[0])
+    before = {w: (small._table[small._row[w]].tobytes(), small._ntable[small._row[w]].tobytes()) for w in common}
+    first_rare = texts[0][0][4]
+    built: list[str] = []  # words whose rows were computed (again)
+    add_words = small._add_words
+    monkeypatch.setattr(small, "_add_words", lambda words: (built.extend(words), add_words(words))[1])
+    for text in texts:
+        assert small.tag_tokens(text) == large.tag_tokens(text)
+    assert small._n <= 60 and first_rare not in small._row  # evicted more than once (12 × 20 tokens)
+    after = {w: (small._table[small._row[w]].tobytes(), small._ntable[small._row[w]].tobytes()) for w in common}
+    assert after == before
+    assert not set(common) & set(built)  # never rebuilt
+
+
 def test_spans_repeat_at_their_other_mentions() -> None:
     words = ["قال", "الوزير", "سامر", "الخطيب", "إن", "شركة", "النور", "ستعود", ".",
              "وأضاف", "الخطيب", "أن", "شركة", "النور", "وسامر", "الخطيب", "و", "دارة", "."]

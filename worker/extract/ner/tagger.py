@@ -29,7 +29,7 @@ from worker.extract.ner.viterbi import viterbi
 from worker.extract.ner.window import EDGE_FEATURES, WindowNet
 
 _BLOCK = 256  # new words summed together (bounds the gathered array to a few MB)
-MAX_TYPES = 50_000  # cached word types before the cache starts afresh (≤ 18 MB of scores)
+MAX_TYPES = 50_000  # cached word types before the least used half is dropped (≤ 18 MB of scores)
 MAX_TYPES_NET = 20_000  # the same with the window network's vectors (≤ 51 MB at H = 128)
 _SENTENCE_END = frozenset(".!?؟")
 
@@ -76,6 +76,7 @@ class Tagger:
         self._row: dict[str, int] = {}
         self._table = np.zeros((1024, 5, len(self.labels)))
         self._ntable = np.zeros((1024, 5, self.net.hidden if self.net else 0), dtype=np.float32)
+        self._hits = np.zeros(1024, dtype=np.int64)  # tokens per row since it was added (halved at each eviction)
         self._n = 0
         self._pending: list[tuple[int, list[str]]] = []  # new rows whose network vectors are not computed yet
         self._bos = self._add(edge_features(BOS), EDGE_FEATURES[BOS])
@@ -86,12 +87,36 @@ class Tagger:
         idx = [i for a in attrs if (i := self._attr.get(a)) is not None]
         return self._w[idx].sum(axis=0) if idx else np.zeros(len(self.labels))
 
+    def _grow(self, rows: int) -> None:
+        """Room for ``rows`` rows: doubling, but not past the cap unless one text needs more."""
+        size = len(self._table)
+        if rows <= size:
+            return
+        new = max(rows, min(2 * size, max(self.max_types, 1024)))
+        self._table = np.concatenate([self._table, np.zeros((new - size, *self._table.shape[1:]))])
+        self._ntable = np.concatenate([self._ntable, np.zeros((new - size, *self._ntable.shape[1:]), np.float32)])
+        self._hits = np.concatenate([self._hits, np.zeros(new - size, np.int64)])
+
+    def _evict(self) -> None:
+        """Keep the most used half of the cached words (hit counts halved, so a word must keep being
+        used to stay): news repeats its common words, which starting afresh rebuilt again and again.
+        Kept rows are moved, never recomputed, so a word's scores stay the same bits."""
+        self._flush()
+        words = np.arange(2, self._n)  # rows 0 and 1 are the sentence edges, always kept
+        order = words[np.lexsort((-words, -self._hits[2 : self._n]))][: self.max_types // 2]  # ties: newest first
+        keep = np.concatenate([[self._bos, self._eos], np.sort(order)])
+        new_of = np.full(self._n, -1)
+        new_of[keep] = np.arange(len(keep))
+        moved = new_of.tolist()
+        self._row = {w: m for w, r in self._row.items() if (m := moved[r]) != -1}
+        self._table[: len(keep)] = self._table[keep]
+        self._ntable[: len(keep)] = self._ntable[keep]
+        self._hits[: len(keep)] = self._hits[keep] // 2
+        self._hits[len(keep) :] = 0
+        self._n = len(keep)
+
     def _add(self, feats: tuple[list[str], ...], own: list[str]) -> int:
-        if self._n == len(self._table):
-            size = len(self._table)
-            grow = min(size, self.max_types - size) if self.max_types > size else size  # never past the cap
-            self._table = np.concatenate([self._table, np.zeros((grow, *self._table.shape[1:]))])
-            self._ntable = np.concatenate([self._ntable, np.zeros((grow, *self._ntable.shape[1:]), np.float32)])
+        self._grow(self._n + 1)
         r = self._n
         for k in range(5):
             self._table[r, k] = self._vec(feats[k])
@@ -105,9 +130,7 @@ class Tagger:
         :meth:`_add`'s bit for bit: the same sequential sum, padded with zero rows)."""
         row = self._row
         keys = [k for k in dict.fromkeys(w[:MAX_FEATURE_CHARS] for w in words) if k not in row]
-        while self._n + len(keys) > len(self._table):
-            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
-            self._ntable = np.concatenate([self._ntable, np.zeros_like(self._ntable)])
+        self._grow(self._n + len(keys))
         attr = self._attr1
         for a in range(0, len(keys), _BLOCK):
             block = keys[a : a + _BLOCK]
@@ -160,8 +183,11 @@ class Tagger:
     def _scores(self, sentences: list[list[str]]) -> tuple[np.ndarray, list[int]]:
         """State scores (tokens × labels: the CRF's, plus the window network's when there is one) and
         the index where each sentence starts."""
-        if self._n + sum(map(len, sentences)) > self.max_types:
-            self._reset()  # between texts only: the ids gathered below index the current table
+        need = sum(map(len, sentences))
+        if self._n + need > self.max_types:  # between texts only: the ids gathered below index the current table
+            self._evict()
+            if self._n + need > self.max_types:
+                self._reset()
         row = self._row
         self._add_words([w for s in sentences for w in s if w not in row])
         ids: list[int] = []
@@ -185,6 +211,8 @@ class Tagger:
             return np.zeros((0, len(self.labels))), []
         p = np.asarray(ids)
         r = np.asarray(real)
+        counts = np.bincount(p)
+        self._hits[: len(counts)] += counts
         table = self._table
         e = self._bias + table[p[r - 2], 0] + table[p[r - 1], 1] + table[p[r], 2] + table[p[r + 1], 3] \
             + table[p[r + 2], 4]
