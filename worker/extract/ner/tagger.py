@@ -74,9 +74,12 @@ class Tagger:
 
     def _reset(self) -> None:
         self._row: dict[str, int] = {}
-        self._table = np.zeros((1024, 5, len(self.labels)))
-        self._ntable = np.zeros((1024, 5, self.net.hidden if self.net else 0), dtype=np.float32)
-        self._hits = np.zeros(1024, dtype=np.int64)  # tokens per row since it was added (halved at each eviction)
+        # Sized for the cap at once: the zeros are untouched pages until rows are written, and growing
+        # by copies cost a replay's pool child ~0.2 s of CPU.
+        size = max(self.max_types, 1024)
+        self._table = np.zeros((size, 5, len(self.labels)))
+        self._ntable = np.zeros((size, 5, self.net.hidden if self.net else 0), dtype=np.float32)
+        self._hits = np.zeros(size, dtype=np.int64)  # tokens per row since it was added (halved at each eviction)
         self._n = 0
         self._pending: list[tuple[int, list[str]]] = []  # new rows whose network vectors are not computed yet
         self._bos = self._add(edge_features(BOS), EDGE_FEATURES[BOS])
@@ -88,11 +91,11 @@ class Tagger:
         return self._w[idx].sum(axis=0) if idx else np.zeros(len(self.labels))
 
     def _grow(self, rows: int) -> None:
-        """Room for ``rows`` rows: doubling, but not past the cap unless one text needs more."""
+        """Room for ``rows`` rows (past the cap only when one text needs more)."""
         size = len(self._table)
         if rows <= size:
             return
-        new = max(rows, min(2 * size, max(self.max_types, 1024)))
+        new = max(rows, 2 * size)
         self._table = np.concatenate([self._table, np.zeros((new - size, *self._table.shape[1:]))])
         self._ntable = np.concatenate([self._ntable, np.zeros((new - size, *self._ntable.shape[1:]), np.float32)])
         self._hits = np.concatenate([self._hits, np.zeros(new - size, np.int64)])
