@@ -139,6 +139,20 @@ def test_a_texts_new_words_get_the_rows_one_word_at_a_time_gives() -> None:
         b = one_by_one._table[one_by_one._id(w)]
         assert a.tobytes() == b.tobytes(), w
     assert (batched._table[batched._row["qwzx"]] != 0).any()  # shape, length and "c=?" still score
+    # the window network's vectors of the same batch, from the tagger's one look-up per own feature
+    from worker.extract.ner.resources import NET
+    from worker.extract.ner.window import load_net
+
+    net = load_net(NET)
+    assert net is not None
+    with_net = Tagger(labels, trans, state, default_resources(), net=net)
+    n = with_net._n
+    with_net._add_words(words)
+    with_net._flush()
+    keys = list(dict.fromkeys(w[:MAX_FEATURE_CHARS] for w in words))
+    expected = net.type_vectors([word_features(k, with_net.res)[2] for k in keys])
+    assert with_net._ntable[n : n + len(keys)].tobytes() == expected.tobytes()
+    assert with_net._table[n : n + len(keys)].tobytes() == batched._table[n : n + len(keys)].tobytes()
 
 
 def test_a_full_cache_keeps_its_most_used_words_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
