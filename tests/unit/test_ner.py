@@ -155,6 +155,18 @@ def test_a_texts_new_words_get_the_rows_one_word_at_a_time_gives() -> None:
     assert with_net._table[n : n + len(keys)].tobytes() == batched._table[n : n + len(keys)].tobytes()
 
 
+def test_neighbour_features_are_the_own_list_in_order() -> None:
+    """The tagger looks each own feature up once for all offsets: a neighbour's features must be a
+    subsequence of the word's own list (``word_features``)."""
+    from worker.extract.ner.features import default_resources
+
+    for w in ["وقال", "المتحدث", "في", "كفرزيتا", "١٢", "x7", "،", "وبالقاهرة", "للجيش", "زيزفون", "qwzx"]:
+        fs = word_features(w, default_resources())
+        for k, prefix in ((0, "-2"), (1, "-1"), (3, "+1"), (4, "+2")):
+            rest = iter(fs[2])
+            assert all(f.startswith(prefix) and f[2:] in rest for f in fs[k]), (w, k)
+
+
 def test_a_full_cache_keeps_its_most_used_words_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the word cache is full it drops its least used half: the common words stay, their rows
     (CRF scores and network vectors) moved unchanged, and the labels are those of a large cache."""
