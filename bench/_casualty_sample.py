@@ -17,7 +17,8 @@ round (dev3, bench/data/casualties_real_dev3.jsonl) is ``--bg 66 --cur 19 --none
 bench/data/casualties_real.jsonl --exclude bench/data/casualties_real_dev2.jsonl --only-split dev``:
 the next articles of each stratum that fall in the dev half, so none could join the test set. The
 fourth round (dev4, bench/data/casualties_real_dev4.jsonl) is ``--bg 64 --cur 18 --none 18`` with the
-three committed files as ``--exclude`` and ``--only-split dev``. The dev/test split is sha1("split:" + docno): first hex digit
+three committed files as ``--exclude`` and ``--only-split dev``; the fifth (dev5,
+bench/data/casualties_real_dev5.jsonl) the same with the four committed files excluded. The dev/test split is sha1("split:" + docno): first hex digit
 0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
 Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
 """

@@ -12,7 +12,7 @@ misses by class:
 * ``current_missed``     a current toll exists, the extractor gave null
 * ``over`` / ``under``   both numbers, the extractor's is larger / smaller
 
-``--split`` defaults to ``work`` (dev + dev2 + dev3 + dev4): the held-back test set is printed only when
+``--split`` defaults to ``work`` (dev + dev2 … dev5): the held-back test set is printed only when
 asked for by name (``--split test``, ``both`` or ``all``), so a development run never shows it.
 ``--split dev|dev2|test|all`` selects the dev set (looked at while developing), the held-back test
 set by sha1("split:" + docno) (the rule in bench/_casualty_sample.py), or dev2: a second annotation
@@ -20,12 +20,12 @@ round (bench/data/casualties_real_dev2.jsonl, the next articles of each stratum 
 order), scored once on the untouched code as a held-out estimate and used for development after.
 dev3 is a third round (bench/data/casualties_real_dev3.jsonl: the next articles of each stratum
 in the sampler's order that fall in the dev half of the hash split), scored once on the untouched
-code in the same way; dev4 (bench/data/casualties_real_dev4.jsonl) is a fourth round sampled the
-same way. ``--split work`` scores dev + dev2 + dev3 + dev4 together.
-``--misses`` lists each miss (docno, wanted, got) for dev, dev2, dev3, dev4 and work, never for test.
+code in the same way; dev4 and dev5 (bench/data/casualties_real_dev4.jsonl, _dev5.jsonl) are a fourth
+and fifth round sampled the same way. ``--split work`` scores dev + dev2 … dev5 together.
+``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev5 and work, never for test.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
-with bench/data/casualties_real_dev2.jsonl, _dev3.jsonl and _dev4.jsonl beside it, ``--split work``).
+with bench/data/casualties_real_dev2.jsonl … _dev5.jsonl beside it, ``--split work``).
 """
 
 from __future__ import annotations
@@ -113,8 +113,8 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
-_SPLITS = ("dev", "dev2", "dev3", "dev4", "test")
-_WORK = ("dev", "dev2", "dev3", "dev4")
+_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
+_WORK = ("dev", "dev2", "dev3", "dev4", "dev5")
 
 
 def _read_notes(path: Path) -> list[dict[str, Any]]:
@@ -122,7 +122,7 @@ def _read_notes(path: Path) -> list[dict[str, Any]]:
     notes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for a in notes:
         a["split"] = split_of(a["docno"])
-    for name in ("dev2", "dev3", "dev4"):
+    for name in ("dev2", "dev3", "dev4", "dev5"):
         extra = path.with_name(f"{path.stem}_{name}{path.suffix}")
         if extra.exists():
             notes += [{**json.loads(line), "split": name}
@@ -135,9 +135,9 @@ def main() -> None:
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
     ap.add_argument("--split", choices=(*_SPLITS, "work", "all", "both"), default="work",
-                    help="work (the default): dev + dev2 + dev3 + dev4 together, never the test set; "
-                         "both: dev, dev2, dev3, dev4 and test, one object each; test/all only when asked")
-    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2, dev3, dev4 and work only)")
+                    help="work (the default): dev + dev2 … dev5 together, never the test set; "
+                         "both: dev, dev2 … dev5 and test, one object each; test/all only when asked")
+    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev5 and work only)")
     args = ap.parse_args()
     if not args.jsonl.exists():
         sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")

@@ -210,7 +210,8 @@ for _stem, _label in (
     DUAL_NOUNS[_stem + "ين"] = _label
 for _stem, _label in (("مصور", "journalists"), ("صحفي", "journalists"), ("مسعف", "medics"),
                       ("مدني", "civilians"), ("مواطن", "civilians"), ("مقاتل", "fighters"),
-                      ("عسكري", "soldiers"), ("فلسطيني", "Palestinians"), ("مسلح", "fighters")):
+                      ("عسكري", "soldiers"), ("فلسطيني", "Palestinians"), ("مسلح", "fighters"),
+                      ("اخر", "people")):  # "وأصيب آخران" = 2; "آخرين" is also "others", any number
     DUAL_NOUNS[_stem + "ان"] = _label  # the -ين form of these is also the plural: not a dual
 del DUAL_NOUNS["مصابين"]  # plural of مصاب as often as dual
 del DUAL_NOUNS["مزارعين"]

@@ -18,7 +18,7 @@ from worker.extract.numbers import NUM_WORDS, T_COMMA, T_NUM, T_WORD
 
 _BG_AFTER_FI = frozenset(b for a, b in lx.BACKGROUND_PAIRS if a == "في")
 _BG_FIRST = frozenset(["منذ", "ومنذ", "عام", "العام", "سنه", "خلال", "وخلال", *lx.BACKGROUND_SINGLE,
-                       *lx.WAR_NOUNS, *lx.EARLIER_MARKERS, *lx.SO_FAR_FIRST, *_BG_AFTER_FI,
+                       *lx.WAR_NOUNS, *lx.SO_FAR_FIRST, *_BG_AFTER_FI,
                        *(a for a, _ in lx.BACKGROUND_PAIRS if a != "في")])
 _WEEKDAYS = {w: d for d, names in enumerate(lx.WEEKDAYS) for w in names}
 _MONTHS = lx.MONTHS
@@ -79,7 +79,7 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     if kinds[k] == T_NUM:
         return bool(doc.ref is not None and w.isdigit() and len(w) == 4 and 1900 <= int(w) < doc.ref.year) \
             and not _counts_people(doc, k)
-    if w in lx.BACKGROUND_SINGLE or w in lx.WAR_NOUNS or w in lx.EARLIER_MARKERS:
+    if w in lx.BACKGROUND_SINGLE or w in lx.WAR_NOUNS:
         return True
     if w in _BG_AFTER_FI and k > lo and norms[k - 1] == "في":
         return True
@@ -111,6 +111,8 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
         while j > lo and norms[j] in lx.APPROX_SKIP:
             j -= 1
         return norms[j] in ("بعد", "قبل", "وبعد", "وقبل")
+    if w in lx.YEAR_DURATIONS and k > lo and (kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS):
+        return norms[k - 2] in ("قبل", "وقبل") if k - 2 >= lo else False
     if w not in lx.DURATION_NOUNS or k <= lo:
         return False
     if w in lx.DUAL_DURATIONS:
@@ -149,7 +151,7 @@ def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
             if doc.clause[k] == compare_clause:
                 continue
             if (w in _BG_FIRST or w in _WEEKDAYS or w in _MONTHS or w in lx.DURATION_NOUNS
-                    or w in lx.SINGLE_DURATIONS) \
+                    or w in lx.SINGLE_DURATIONS or w in lx.YEAR_DURATIONS) \
                     and _cue_at(doc, k, lo, hi):
                 out.append(k)
         elif kinds[k] == T_NUM and doc.ref is not None and doc.clause[k] != compare_clause \
@@ -278,12 +280,14 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
         elif c.count >= lx.WAR_SCALE and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
             c.background = True
     _continuations(doc, figs)
-    # a figure repeated elsewhere with a background cue is that background figure
+    # a figure repeated elsewhere with a background cue is that background figure, unless this
+    # mention dates it today or yesterday ("… خلال احتجاجات" then "قتلوا الاثنين": the event itself)
     bg_counts = {(f.cas.kind, f.cas.count) for f in figs
                  if f.cas.background and f.cas.count is not None and f.cas.count >= lx.MIN_REPEAT_COUNT}
     if bg_counts:
         for f in figs:
-            if (f.cas.kind, f.cas.count) in bg_counts:
+            if (f.cas.kind, f.cas.count) in bg_counts and not f.cas.background \
+                    and _day_of(doc, *clause_bounds(doc, f.first)) < 0:
                 f.cas.background = True
     for f in zone:
         f.cas.background = True
@@ -364,6 +368,10 @@ def _same_event(doc: Doc, prev: Fig, lo: int, hi: int) -> bool:
 
 _PAST_ADJ_CTX = frozenset([*_PAST_ADJ])
 _PERIOD_NOUNS = frozenset(["العام", "الشهر", "السنه", "عام"])
+# "الأسبوع الماضي", "الصيف الماضي" in the text before: often the date of a thing the lead mentions in
+# passing ("محاولة اغتيال … الأسبوع الماضي" over today's arrest), so a weak mark; none after خلال/مدار
+_WEAK_PERIODS = frozenset(["الاسبوع", "الصيف", "الشتاء", "الربيع", "الخريف"])
+_ACCUMULATING = frozenset(["خلال", "وخلال", "مدار", "طوال", "طيله"])
 _CONTEXT_PUNCT = ("\u060c", ",", ".", "/", "(", ")", "\u061f", "?", "!", ":", "\u061b", "\"", "\u00ab", "\u00bb")
 _ENDS = ".!?\u061f\u061b"
 
@@ -431,6 +439,8 @@ def _past_word(words: list[str], k: int, ref: date | None) -> int:
         return 2 if len(w) == 4 and ref is not None and 1900 <= int(w) < ref.year else 0
     if (w in _PERIOD_NOUNS and nxt in _PAST_ADJ_CTX) or (w in ("قبل", "وقبل") and nxt in lx.AGO_PERIODS):
         return 2
+    if w in _WEAK_PERIODS and nxt in _PAST_ADJ_CTX:
+        return 0 if k and words[k - 1] in _ACCUMULATING else 1
     if w in ("منذ", "ومنذ") and nxt and nxt not in lx.MUNDHU_NOW:
         return 1  # "ومنذ بدء هجومها، …": what the paragraph tells next is accumulated
     day = _WEEKDAYS.get(w)
@@ -474,7 +484,8 @@ def _dated_weeks_before(words: list[str], k: int, ref: date) -> bool:
 
 _DEFINITE = ("ال", "وال", "بال", "فال", "لل", "كال", "وبال", "ولل")
 # words that can open a mark of _past_word (besides 4-digit years): a cheap test before the scan
-_PAST_FIRST = frozenset([*_PERIOD_NOUNS, "قبل", "وقبل", "منذ", "ومنذ", *_WEEKDAYS, *_MONTHS])
+_PAST_FIRST = frozenset([*_PERIOD_NOUNS, *_WEAK_PERIODS, "قبل", "وقبل", "منذ", "ومنذ", *_WEEKDAYS, *_MONTHS])
+_AFTER = frozenset(["بعد", "وبعد"])
 _TIME_WORDS = frozenset([*lx.NOW_WORDS, *_WEEKDAYS, *_MONTHS])  # a figure sentence naming its own time
 
 
@@ -506,6 +517,26 @@ def _section_heading(doc: Doc, a: int) -> str:
     return ""
 
 
+def _after_span(words: list[str], ref: date | None) -> bool:
+    """"جاءت الضربات بعد أسبوع من هجوم": the attack is a week old — unless the words name today or
+    yesterday as the day ("سيطروا مساء الاثنين، بعد أسبوع من تسليم الحي")."""
+    return any(w in _AFTER and words[k + 1] in lx.AGO_PERIODS for k, w in enumerate(words[:-1])) \
+        and not _names_recent_day(words, ref)
+
+
+def _names_recent_day(words: list[str], ref: date | None) -> bool:
+    """The words name today's or yesterday's weekday ("مساء الاثنين" in a Tuesday article): a weak
+    earlier mark beside it ("بعد أسبوع من …") dates something else, not the story."""
+    if ref is None:
+        return False
+    for k, w in enumerate(words):
+        day = _WEEKDAYS.get(w)
+        if day is not None and (ref.weekday() - day) % 7 < 2 \
+                and (k + 1 == len(words) or words[k + 1] not in _PAST_ADJ_CTX):
+            return True
+    return False
+
+
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
     """A figure sentence with no time of its own, after text that dates its story to an earlier year
     or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
@@ -528,17 +559,19 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         words = chunk.split()
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
-        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk:
+        has_after = not _AFTER.isdisjoint(words)
+        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk and not has_after:
             continue  # no word that can date it, and no year
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
-        if mark == 2 or (mark == 1 and names_known_event(doc, lo, hi)):
+        if mark == 2 or ((mark == 1 or (has_after and _after_span(words, ref))) and names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 
 
 
 _YESTERDAY = frozenset(["امس", "وامس", "البارحه"])
+_NIGHT = frozenset(["ليل", "ليله", "وليل", "وليله"])
 
 
 def _day_of(doc: Doc, lo: int, hi: int) -> int:
@@ -559,8 +592,8 @@ def _day_of(doc: Doc, lo: int, hi: int) -> int:
             if wd is None or ref is None or doc.w[k + 1] in _PAST_ADJ:
                 continue
             ago = (ref.weekday() - wd) % 7
-            if ago == 0:
-                return 0
+            if ago == 0 or (ago == 1 and doc.norms[k - 1] in _NIGHT):
+                return 0  # "ليل الاثنين" in a Tuesday article is last night: today's news
             if ago == 1:
                 day = 1
     return day

@@ -25,6 +25,7 @@ from worker.extract.casualties.tables import (
     NOT_LEFT,
     NOT_PEOPLE,
     PERP_BASE,
+    PLACE_TYPES,
     RIGHT_BASE,
     SINGLE_VICTIM_BASE,
     SINGULAR_BASE,
@@ -256,6 +257,12 @@ def _analyze_number(
         kind = _right_verb(doc, i1 + 1)
     if kind is None and _combined_after(doc, i1 + 1):
         kind = lx.COMBINED
+    post_sub = doc.w[i1 + 1] in lx.SUB_MARKERS or (
+        doc.w[i1 + 2] in lx.SUB_MARKERS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None)
+    if kind is None and post_sub and not in_sub:
+        kind = _verb_after_breakdown(doc, i1 + 1)  # "13 مدنيا بينهم 4 أطفال وامرأتان لقوا مصرعهم"
+        if kind is not None:
+            post_sub = False
     # 4. coordination with the previous figure of the sentence, or an open sub-count list
     coord = _coordinated_with(doc, m, figs)
     if kind is None and coord is not None:
@@ -264,8 +271,6 @@ def _analyze_number(
             coord is not None and coord.cas.update and doc.w[i0 - 1] == "الي"):
         update = True
     sub_parent: int | None = None
-    post_sub = doc.w[i1 + 1] in lx.SUB_MARKERS or (
-        doc.w[i1 + 2] in lx.SUB_MARKERS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None)
     if in_sub or post_sub or (coord is not None and coord.cas.sub_of is not None):
         if coord is not None and coord.cas.sub_of is not None:
             sub_parent = coord.cas.sub_of
@@ -334,8 +339,9 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
                 return none
             if trig in lx.NEEDS_ALA and doc.w[j + 1] != "علي":
                 return none
-            if (trig in lx.EXECUTION_TRIGGERS and _sentenced(doc, j)) or _charged(doc, j):
-                return None, False, True, False
+            if (trig in lx.EXECUTION_TRIGGERS and _sentenced(doc, j)) or _charged(doc, j) \
+                    or (trig == "بحياه" and doc.w[j - 1] in lx.RISK_WORDS):
+                return None, False, True, False  # "المخاطرة بحياة الطيارين": lives risked, not taken
             kind = lx.LEFT_TRIGGERS[trig]
             prev = doc.w[j - 1]
             if prev is not None:
@@ -461,7 +467,7 @@ def _combined_after(doc: Doc, r: int) -> bool:
             if nb is not None and {lx.VICTIM_NOUNS[vb], lx.VICTIM_NOUNS[nb]} == {lx.KILLED, lx.INJURED}:
                 # "3 قتلى وإصابة 8": the second noun has its own count, so the first count is killed only
                 return not _own_count(doc, r + (3 if doc.w[r + 1] == "و" else 2))
-        return False
+        r += 1  # "خمسة ضحايا على الأقل ما بين قتيل وجريح": the noun, then its breakdown
     for k in range(r, min(doc.n, r + 4)):
         if doc.w[k] in ("بين",):
             return _combined_after(doc, k + 1)
@@ -508,6 +514,28 @@ def _right_verb(doc: Doc, start: int) -> str | None:
             return lx.RIGHT_VERBS[rv]
         if TRIG_BASE.get(w) is not None:
             return None
+    return None
+
+
+_BREAKDOWN_REACH = 10  # tokens from the counted noun over "بينهم 4 أطفال وامرأتان" to the verb
+
+
+def _verb_after_breakdown(doc: Doc, start: int) -> str | None:
+    """The verb after a count's breakdown: "13 مدنيا بينهم 4 أطفال وامرأتان لقوا مصرعهم" → killed; the
+    breakdown holds only numbers, people nouns and the marker."""
+    for k in range(start, min(doc.n, start + _BREAKDOWN_REACH)):
+        w = doc.w[k]
+        if w is None:
+            if doc.kinds[k] == T_NUM:
+                continue
+            return None
+        rv = RIGHT_BASE.get(w)
+        if rv is not None:
+            return lx.RIGHT_VERBS[rv]
+        if w in lx.SUB_MARKERS or w in _NUM_WORDS or WHO_BASE.get(w) is not None \
+                or (w.startswith("و") and WHO_BASE.get(w[1:]) is not None):
+            continue
+        return None
     return None
 
 
@@ -667,6 +695,11 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
             kind = lx.COMBINED
         k += 1
     b = _singular_after(doc, k)
+    if b is None and doc.w[k] == "في" and TRIG_BASE.get(doc.norms[i]) in lx.TRIGGER_VERBS:
+        k = _after_place_phrase(doc, k)  # "قتل في محافظة ديالى شرطي": a verb, a place, then the person
+        b = _singular_after(doc, k) if k > 0 else None
+        if b is None:
+            return None
     if b is None:
         if doc.w[k] in lx.ONE_OF and who_label(doc.w[k + 1] or "") is not None:
             b = "شخص"  # "أصيب أحد المحتجين": one of a plural group
@@ -698,6 +731,24 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         fig.cas.text = doc.text[fig.cas.span[0]:fig.cas.span[1]]
         fig.last = last
     return fig
+
+
+def _after_place_phrase(doc: Doc, k: int) -> int:
+    """Token after a short place phrase opened by "في" at ``k`` ("في محافظة ديالى"، "في مدينة حمص \""):
+    a place type, one or two names, an optional quote mark; -1 when the words are not such a phrase."""
+    if PLACE_TYPES.get(doc.w[k + 1] or "") is None:
+        return -1
+    j = k + 2
+    for _ in range(2):
+        w = doc.w[j]
+        if w is None or TRIG_BASE.get(w) is not None or VICTIM.get(w) is not None or _singular_base(w) is not None:
+            break
+        j += 1
+    if j == k + 2:
+        return -1
+    if doc.kinds[j] == T_COMMA and doc.norms[j] in _QUOTES:
+        j += 1
+    return j
 
 
 def _definite(w: str) -> bool:

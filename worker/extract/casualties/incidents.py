@@ -127,6 +127,12 @@ def _other_side(a: Casualty, b: Casualty) -> bool:
     return sa is not None and sb is not None and sa != sb and not (sa == "forces" and sb == "armed")
 
 
+def _known_person(doc: Doc, f: Fig) -> bool:
+    """A singular victim named with ال ("العميد"، "الجندي"): a person the text has told of already."""
+    w = doc.norms[f.first]
+    return f.first == f.last and w.startswith(("ال", "وال", "بال", "فال")) and w in SINGULAR
+
+
 def _alt_source(doc: Doc, f: Fig) -> bool:
     """The figure's clause names another source ("بينما تحدثت مصادر أخرى عن 18")."""
     lo, hi = clause_bounds(doc, f.first)
@@ -220,6 +226,9 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                 # rule 5: the same count again is the same figure unless the sentence names another
                 # place or incident ("وفي إدلب قتل 3", "في هجوم آخر")
                 equal = next((a for a in prior if a.cas.count == count), None)
+                if equal is not None and count == 1 and _known_person(doc, f) and not _other_side(equal.cas, c):
+                    c.sub_of = index[id(equal)]  # "ولقي العميد فلان مصرعه في …": the person told before
+                    continue
                 if equal is not None and cue < _NAMED_PLACE:
                     c.sub_of = index[id(equal)]
                     continue

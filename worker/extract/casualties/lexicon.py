@@ -34,6 +34,10 @@ LEFT_TRIGGERS: dict[str, str] = {
                      "احتجزت", "القبض", "اعتقالات"], ARRESTED),
     **dict.fromkeys(["نزوح", "نزح", "نزحت", "تهجير", "هجر", "تشريد", "شرد", "تهجر"], DISPLACED),
 }
+# "المخاطرة بحياة الجنود": lives risked, not taken (بحياة counts after أودى).
+RISK_WORDS: frozenset[str] = frozenset(
+    ["المخاطره", "مخاطره", "بالمخاطره", "يخاطر", "تخاطر", "خاطر", "خاطرت", "المجازفه", "مجازفه", "يجازف",
+     "تجازف", "يعرض", "تعرض", "يهدد", "تهدد"])
 # A court's sentence is no death: "حكم بإعدام ستة"، "قضت المحكمة بالإعدام على 3"، "أيدت إعدام" (an
 # execution carried out, "أعدمت السلطات 5", stays a toll).
 EXECUTION_TRIGGERS: frozenset[str] = frozenset(["اعدام"])
@@ -188,7 +192,7 @@ SINGULAR_PEOPLE: dict[str, str] = {
 PERPETRATORS: frozenset[str] = frozenset(
     ["انتحاري", "انتحاريين", "انتحاريا", "انتحاريان", "منفذ", "منفذي", "منفذو", "منفذين", "مهاجم",
      "مهاجمين", "مهاجمون", "مهاجما", "انغماسي", "انغماسيين", "مفجر", "الانتحاري", "المهاجمين",
-     "المهاجمون", "الانتحاريين", "الانغماسيين", "المهاجم", "الانتحاريان"])
+     "المهاجمون", "الانتحاريين", "الانغماسيين", "المهاجم", "الانتحاريان", "المهاجمه"])
 # Words that make "انتحاري" an adjective of the attack, not a person.
 ATTACK_NOUNS: frozenset[str] = frozenset(
     ["هجوم", "تفجير", "عمليه", "هجمات", "تفجيرات", "بهجوم", "بتفجير", "اعتداء", "الهجوم", "التفجير"])
@@ -281,6 +285,8 @@ BACKGROUND_PAIRS: frozenset[tuple[str, str]] = frozenset(
      ("السنوات", "الاخيره"), ("الاعوام", "الاخيره"), ("الاسبوعين", "الماضيين"), ("الاسبوعين", "الاخيرين"),
      ("الشهرين", "الماضيين"), ("الشهرين", "الاخيرين"), ("هذا", "الاسبوع"), ("هذا", "الشهر"),
      ("الاسبوع", "الجاري"), ("الاسبوع", "الحالي"),
+     # last summer, last winter …: an earlier season
+     *((season, "الماضي") for season in ("الصيف", "الشتاء", "الربيع", "الخريف")),
      # a day named by another event is an earlier day ("في ذلك اليوم", "في اليوم الذي افتتحت فيه")
      ("ذلك", "اليوم"), ("اليوم", "الذي"), ("تلك", "الليله"), ("ذلك", "الوقت"), ("ذلك", "الحين"),
      *((m, "الماضي") for m in ("يناير", "فبراير", "مارس", "ابريل", "مايو", "يونيو", "يوليو", "اغسطس",
@@ -335,8 +341,6 @@ ALSO_WORDS: frozenset[str] = frozenset(["ايضا", "كذلك"])
 # A war, conflict or uprising named in the figure's sentence: its toll, not today's (definite forms).
 WAR_NOUNS: frozenset[str] = frozenset(
     p + w for w in ("الحرب", "النزاع", "الصراع", "الانتفاضه", "التمرد") for p in ("", "و", "ب", "وب", "ف"))
-# Words that start an earlier-event phrase: "غداة مقتل 9".
-EARLIER_MARKERS: frozenset[str] = frozenset(["غداه", "وغداه"])
 # "حتى الآن", "إلى الآن": a running total so far.
 SO_FAR_PAIRS: frozenset[tuple[str, str]] = frozenset(
     [("حتي", "الان"), ("الي", "الان"), ("لحد", "الان"), ("حتي", "اللحظه"), ("لغايه", "الان")])
@@ -348,8 +352,10 @@ MUNDHU_NOW: frozenset[str] = frozenset(["ساعات", "ساعه", "الصباح"
 # After خلال, a period longer than the day's news.
 KHILAL_PERIOD: frozenset[str] = frozenset(
     ["الحرب", "النزاع", "الصراع", "السنوات", "الاعوام", "العام", "الاشهر", "الشهور", "الشهر", "الشهرين",
-     "الاسابيع", "الفتره", "هذه", "الحمله", "العمليه", "الانتفاضه", "عام", "سنوات", "اعوام", "اشهر",
+     "الاسابيع", "الفتره", "هذه", "الحمله", "حمله", "العمليه", "الانتفاضه", "عام", "سنوات", "اعوام", "اشهر",
      "شهور", "اسابيع", "العقود", "عقود", "العقد"])
+# "قبل أربع سنوات": a count of years after قبل is an earlier time (without قبل, "(30 عاما)" is an age).
+YEAR_DURATIONS: frozenset[str] = frozenset(["سنوات", "سنه", "اعوام", "عاما", "سنين"])
 # Durations of days to months after a count ("خمسة أيام من الغارات"); years are left out (ages).
 DURATION_NOUNS: frozenset[str] = frozenset(
     ["ايام", "يوما", "اسابيع", "اسبوعا", "اشهر", "شهرا", "شهور", "يومين", "اسبوعين", "شهرين"])
