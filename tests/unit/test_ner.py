@@ -91,6 +91,34 @@ def test_decoder_is_exactly_crfsuite(tmp_path: Path) -> None:
     assert any(label != "O" for seq in expected for label in seq)
 
 
+def test_nine_label_decoder_is_the_general_one() -> None:
+    """The unboxed nine-label path (the shipped model's) picks the general loop's labels, ties
+    included (scores drawn from a few values), and the general loop the best-scoring sequence."""
+    from itertools import pairwise, product
+
+    from worker.extract.ner.viterbi import _sentence, viterbi
+
+    rng = random.Random(11)
+    for trial in range(400):
+        few = trial % 2 == 0  # half the trials full of ties
+        draw = (lambda: float(rng.choice((-1, 0, 1, 2)))) if few else (lambda: rng.gauss(0, 3))
+        n_tok = rng.randint(1, 60)
+        scores = [[draw() for _ in range(9)] for _ in range(n_tok)]
+        trans = [[draw() for _ in range(9)] for _ in range(9)]
+        starts = sorted({0, *rng.sample(range(n_tok), min(n_tok, rng.randint(0, 5)))})
+        general = [0] * n_tok
+        for a, b in zip(starts, [*starts[1:], n_tok], strict=True):
+            _sentence(scores, trans, a, b, general)
+        assert viterbi(scores, trans, starts) == general
+    scores = [[rng.gauss(0, 3) for _ in range(9)] for _ in range(3)]
+    trans = [[rng.gauss(0, 2) for _ in range(9)] for _ in range(9)]
+
+    def total(ys: tuple[int, ...]) -> float:
+        return sum(scores[i][y] for i, y in enumerate(ys)) + sum(trans[p][y] for p, y in pairwise(ys))
+
+    assert tuple(viterbi(scores, trans, [0])) == max(product(range(9), repeat=3), key=total)
+
+
 def test_a_texts_new_words_get_the_rows_one_word_at_a_time_gives() -> None:
     """Rows built for all of a text's new words at once equal, bit for bit, the per-word sums
     (words without any known attribute, clitics, digits, punctuation and over-long words included)."""
@@ -111,6 +139,63 @@ def test_a_texts_new_words_get_the_rows_one_word_at_a_time_gives() -> None:
         b = one_by_one._table[one_by_one._id(w)]
         assert a.tobytes() == b.tobytes(), w
     assert (batched._table[batched._row["qwzx"]] != 0).any()  # shape, length and "c=?" still score
+    # the window network's vectors of the same batch, from the tagger's one look-up per own feature
+    from worker.extract.ner.resources import NET
+    from worker.extract.ner.window import load_net
+
+    net = load_net(NET)
+    assert net is not None
+    with_net = Tagger(labels, trans, state, default_resources(), net=net)
+    n = with_net._n
+    with_net._add_words(words)
+    with_net._flush()
+    keys = list(dict.fromkeys(w[:MAX_FEATURE_CHARS] for w in words))
+    expected = net.type_vectors([word_features(k, with_net.res)[2] for k in keys])
+    assert with_net._ntable[n : n + len(keys)].tobytes() == expected.tobytes()
+    assert with_net._table[n : n + len(keys)].tobytes() == batched._table[n : n + len(keys)].tobytes()
+
+
+def test_neighbour_features_are_the_own_list_in_order() -> None:
+    """The tagger looks each own feature up once for all offsets: a neighbour's features must be a
+    subsequence of the word's own list (``word_features``)."""
+    from worker.extract.ner.features import default_resources
+
+    for w in ["وقال", "المتحدث", "في", "كفرزيتا", "١٢", "x7", "،", "وبالقاهرة", "للجيش", "زيزفون", "qwzx"]:
+        fs = word_features(w, default_resources())
+        for k, prefix in ((0, "-2"), (1, "-1"), (3, "+1"), (4, "+2")):
+            rest = iter(fs[2])
+            assert all(f.startswith(prefix) and f[2:] in rest for f in fs[k]), (w, k)
+
+
+def test_a_full_cache_keeps_its_most_used_words_bit_for_bit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the word cache is full it drops its least used half: the common words stay, their rows
+    (CRF scores and network vectors) moved unchanged, and the labels are those of a large cache."""
+    from worker.extract.ner.features import default_resources
+    from worker.extract.ner.resources import MODEL, NET
+    from worker.extract.ner.tagger import load_weights
+    from worker.extract.ner.window import load_net
+
+    labels, trans, state = load_weights(MODEL)
+    net = load_net(NET)
+    small = Tagger(labels, trans, state, default_resources(), max_types=60, net=net)
+    large = Tagger(labels, trans, state, default_resources(), net=net)
+    rng = random.Random(5)
+    common = ["وقال", "المتحدث", "في", "مدينة", "حلب", "إن", "القصف", "."]
+    letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    texts = [[[*common[:4], *("".join(rng.choice(letters) for _ in range(5)) for _ in range(12)), *common[4:]]]
+             for _ in range(12)]
+    small.tag_tokens(texts[0])
+    before = {w: (small._table[small._row[w]].tobytes(), small._ntable[small._row[w]].tobytes()) for w in common}
+    first_rare = texts[0][0][4]
+    built: list[str] = []  # words whose rows were computed (again)
+    add_words = small._add_words
+    monkeypatch.setattr(small, "_add_words", lambda words: (built.extend(words), add_words(words))[1])
+    for text in texts:
+        assert small.tag_tokens(text) == large.tag_tokens(text)
+    assert small._n <= 60 and first_rare not in small._row  # evicted more than once (12 × 20 tokens)
+    after = {w: (small._table[small._row[w]].tobytes(), small._ntable[small._row[w]].tobytes()) for w in common}
+    assert after == before
+    assert not set(common) & set(built)  # never rebuilt
 
 
 def test_spans_repeat_at_their_other_mentions() -> None:

@@ -26,10 +26,10 @@ from worker.extract.ner.features import (
     word_features,
 )
 from worker.extract.ner.viterbi import viterbi
-from worker.extract.ner.window import EDGE_FEATURES, WindowNet
+from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN, WindowNet
 
 _BLOCK = 256  # new words summed together (bounds the gathered array to a few MB)
-MAX_TYPES = 50_000  # cached word types before the cache starts afresh (≤ 18 MB of scores)
+MAX_TYPES = 50_000  # cached word types before the least used half is dropped (≤ 18 MB of scores)
 MAX_TYPES_NET = 20_000  # the same with the window network's vectors at H = 128 (≤ 51 MB; fewer when wider)
 _SENTENCE_END = frozenset(".!?؟")
 
@@ -67,17 +67,49 @@ class Tagger:
         # a text's new words to one width, so their vectors are one gather and one sum.
         self._attr1 = {a: i + 1 for a, i in self._attr.items()}
         self._wz = np.vstack([np.zeros((1, n)), self._w])
+        self._own_index(attrs)
         self.res = res
         self.max_types = max_types if net is None else min(max_types, MAX_TYPES_NET * 128 // max(net.hidden, 128))
         self._t = self.trans.tolist()
         self._reset()
 
+    def _own_index(self, attrs: list[str]) -> None:
+        """One look-up per feature of a word's own list for all five offsets and the network: feature
+        ``f`` is CRF attribute ``-2f``, ``-1f``, ``f``, ``+1f``, ``+2f`` (row of ``_wz``, 0 when the
+        model has none) and network feature ``_net_of[j]`` (-1 when none). A neighbour's features are
+        a subset of its own list in the same order (``word_features``), so the sums are the same."""
+        index: dict[str, int] = {"": 0}  # entry 0: nothing, heads every word's run (no run is empty)
+        rows: list[list[int]] = [[0, 0, 0, 0, 0, -1]]
+        offsets = {"-2": 0, "-1": 1, "+1": 3, "+2": 4}
+        net = self.net._feat if self.net is not None else {}
+        for f in [*attrs, *net]:
+            k = offsets.get(f[:2], 2)
+            base = f[2:] if k != 2 else f
+            j = index.setdefault(base, len(rows))
+            if j == len(rows):
+                rows.append([0, 0, 0, 0, 0, -1])
+        for a in attrs:
+            k = offsets.get(a[:2], 2)
+            rows[index[a[2:] if k != 2 else a]][k] = self._attr1[a]
+        for f, i in net.items():
+            if f[:2] not in offsets:
+                rows[index[f]][5] = i
+        table = np.array(rows, dtype=np.int64)
+        self._own = index
+        self._crf_of = table[:, :5]
+        self._net_of = table[:, 5]
+
     def _reset(self) -> None:
         self._row: dict[str, int] = {}
-        self._table = np.zeros((1024, 5, len(self.labels)))
-        self._ntable = np.zeros((1024, 5, self.net.hidden if self.net else 0), dtype=np.float32)
+        # Sized for the cap at once: the zeros are untouched pages until rows are written, and growing
+        # by copies cost a replay's pool child ~0.2 s of CPU.
+        size = max(self.max_types, 1024)
+        self._table = np.zeros((size, 5, len(self.labels)))
+        self._ntable = np.zeros((size, 5, self.net.hidden if self.net else 0), dtype=np.float32)
+        self._hits = np.zeros(size, dtype=np.int64)  # tokens per row since it was added (halved at each eviction)
         self._n = 0
-        self._pending: list[tuple[int, list[str]]] = []  # new rows whose network vectors are not computed yet
+        self._pending: list[int] = []  # new rows whose network vectors are not computed yet
+        self._pending_reps: list[np.ndarray] = []  # their summed feature embeddings, in order
         self._bos = self._add(edge_features(BOS), EDGE_FEATURES[BOS])
         self._eos = self._add(edge_features(EOS), EDGE_FEATURES[EOS])
         self._flush()
@@ -86,49 +118,111 @@ class Tagger:
         idx = [i for a in attrs if (i := self._attr.get(a)) is not None]
         return self._w[idx].sum(axis=0) if idx else np.zeros(len(self.labels))
 
+    def _grow(self, rows: int) -> None:
+        """Room for ``rows`` rows (past the cap only when one text needs more)."""
+        size = len(self._table)
+        if rows <= size:
+            return
+        new = max(rows, 2 * size)
+        self._table = np.concatenate([self._table, np.zeros((new - size, *self._table.shape[1:]))])
+        self._ntable = np.concatenate([self._ntable, np.zeros((new - size, *self._ntable.shape[1:]), np.float32)])
+        self._hits = np.concatenate([self._hits, np.zeros(new - size, np.int64)])
+
+    def _evict(self) -> None:
+        """Keep the most used half of the cached words (hit counts halved, so a word must keep being
+        used to stay): news repeats its common words, which starting afresh rebuilt again and again.
+        Kept rows are moved, never recomputed, so a word's scores stay the same bits."""
+        self._flush()
+        words = np.arange(2, self._n)  # rows 0 and 1 are the sentence edges, always kept
+        order = words[np.lexsort((-words, -self._hits[2 : self._n]))][: self.max_types // 2]  # ties: newest first
+        keep = np.concatenate([[self._bos, self._eos], np.sort(order)])
+        new_of = np.full(self._n, -1)
+        new_of[keep] = np.arange(len(keep))
+        moved = new_of.tolist()
+        self._row = {w: m for w, r in self._row.items() if (m := moved[r]) != -1}
+        self._table[: len(keep)] = self._table[keep]
+        self._ntable[: len(keep)] = self._ntable[keep]
+        self._hits[: len(keep)] = self._hits[keep] // 2
+        self._hits[len(keep) :] = 0
+        self._n = len(keep)
+
     def _add(self, feats: tuple[list[str], ...], own: list[str]) -> int:
-        if self._n == len(self._table):
-            size = len(self._table)
-            grow = min(size, self.max_types - size) if self.max_types > size else size  # never past the cap
-            self._table = np.concatenate([self._table, np.zeros((grow, *self._table.shape[1:]))])
-            self._ntable = np.concatenate([self._ntable, np.zeros((grow, *self._ntable.shape[1:]), np.float32)])
+        self._grow(self._n + 1)
         r = self._n
         for k in range(5):
             self._table[r, k] = self._vec(feats[k])
         if self.net is not None:
-            self._pending.append((r, own))
+            self._pending.append(r)
+            self._pending_reps.append(self.net.reps([own]))
         self._n += 1
         return r
 
     def _add_words(self, words: Iterable[str]) -> None:
-        """Table rows for the words not in it yet, a block of words per gather-and-sum (each row equals
-        :meth:`_add`'s bit for bit: the same sequential sum, padded with zero rows)."""
+        """Table rows for the words not in it yet, a block of words at a time: one look-up per own
+        feature (:meth:`_own_index`), then the same padded gather-and-sum as before per offset, so
+        each row equals :meth:`_add`'s bit for bit (tested); network vectors wait for :meth:`_flush`."""
         row = self._row
         keys = [k for k in dict.fromkeys(w[:MAX_FEATURE_CHARS] for w in words) if k not in row]
-        while self._n + len(keys) > len(self._table):
-            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
-            self._ntable = np.concatenate([self._ntable, np.zeros_like(self._ntable)])
-        attr = self._attr1
+        self._grow(self._n + len(keys))
+        own = self._own.get
+        res = self.res
         for a in range(0, len(keys), _BLOCK):
             block = keys[a : a + _BLOCK]
-            feats = [word_features(key, self.res) for key in block]
-            segments = [[i for f in k_feats if (i := attr.get(f)) is not None] for fs in feats for k_feats in fs]
-            width = max(map(len, segments), default=0) or 1
-            picked = np.array([seg + [0] * (width - len(seg)) for seg in segments])
-            sums = self._wz[picked].sum(axis=1)
-            self._table[self._n : self._n + len(block)] = sums.reshape(len(block), 5, len(self.labels))
-            for r, (key, fs) in enumerate(zip(block, feats, strict=True), self._n):
+            flat: list[int] = []
+            starts: list[int] = []
+            for key in block:
+                starts.append(len(flat))
+                flat.append(0)
+                flat.extend([j for f in word_features(key, res)[2] if (j := own(f)) is not None])
+            idx = np.asarray(flat)
+            st = np.asarray(starts)
+            self._table[self._n : self._n + len(block)] = self._crf_rows(idx, st)
+            if self.net is not None:
+                self._pending.extend(range(self._n, self._n + len(block)))
+                self._pending_reps.append(self._net_reps(idx, st))
+            for r, key in enumerate(block, self._n):
                 row[key] = r
-                if self.net is not None:
-                    self._pending.append((r, fs[2]))
             self._n += len(block)
+
+    def _crf_rows(self, idx: np.ndarray, st: np.ndarray) -> np.ndarray:
+        """A block's CRF rows (words × 5 × labels) from their own-feature entries: each word's attribute
+        rows at each offset, in order, padded with the zero row to one width and summed in one call."""
+        crf = self._crf_of[idx]
+        mask = crf > 0
+        lengths = np.diff(st, append=len(idx))
+        cs = np.cumsum(mask, axis=0)
+        rank = cs - np.repeat(cs[st] - mask[st], lengths, axis=0)  # 1-based place within its segment
+        counts = np.add.reduceat(mask, st, axis=0)
+        width = max(int(counts.max(initial=0)), 1)
+        picked = np.zeros((len(st), 5, width), dtype=np.int64)
+        fi, fk = np.nonzero(mask)
+        picked[np.repeat(np.arange(len(st)), lengths)[fi], fk, rank[fi, fk] - 1] = crf[fi, fk]
+        sums = self._wz[picked.reshape(-1, width)].sum(axis=1)
+        return sums.reshape(len(st), 5, len(self.labels))
+
+    def _net_reps(self, idx: np.ndarray, st: np.ndarray) -> np.ndarray:
+        """The network's summed embeddings of a block's words from their own-feature entries (as
+        ``WindowNet.reps``: the first ``MAX_FEATURES`` known features, else ``UNKNOWN``)."""
+        assert self.net is not None
+        nid = self._net_of[idx]
+        known = nid >= 0
+        cs = np.cumsum(known)
+        lengths = np.diff(st, append=len(idx))
+        rank = cs - np.repeat(cs[st], lengths)  # known features so far within the word (its head is never known)
+        keep = known & (rank <= MAX_FEATURES)
+        count = np.minimum(np.add.reduceat(known, st), MAX_FEATURES)
+        none = st[count == 0]
+        nid[none] = self.net._feat[UNKNOWN]
+        keep[none] = True
+        count[count == 0] = 1
+        return self.net.word_vectors(nid[keep], np.concatenate([[0], np.cumsum(count)[:-1]]))
 
     def _flush(self) -> None:
         """The network vectors of the rows added since the last call, in one batch."""
         if self.net is not None and self._pending:
-            rows = [r for r, _ in self._pending]
-            self._ntable[rows] = self.net.type_vectors([own for _, own in self._pending])
+            self._ntable[self._pending] = self.net.project(np.concatenate(self._pending_reps))
             self._pending = []
+            self._pending_reps = []
 
     def _id(self, token: str) -> int:
         key = token[:MAX_FEATURE_CHARS]
@@ -160,8 +254,11 @@ class Tagger:
     def _scores(self, sentences: list[list[str]]) -> tuple[np.ndarray, list[int]]:
         """State scores (tokens × labels: the CRF's, plus the window network's when there is one) and
         the index where each sentence starts."""
-        if self._n + sum(map(len, sentences)) > self.max_types:
-            self._reset()  # between texts only: the ids gathered below index the current table
+        need = sum(map(len, sentences))
+        if self._n + need > self.max_types:  # between texts only: the ids gathered below index the current table
+            self._evict()
+            if self._n + need > self.max_types:
+                self._reset()
         row = self._row
         self._add_words([w for s in sentences for w in s if w not in row])
         ids: list[int] = []
@@ -185,6 +282,8 @@ class Tagger:
             return np.zeros((0, len(self.labels))), []
         p = np.asarray(ids)
         r = np.asarray(real)
+        counts = np.bincount(p)
+        self._hits[: len(counts)] += counts
         table = self._table
         e = self._bias + table[p[r - 2], 0] + table[p[r - 1], 1] + table[p[r], 2] + table[p[r + 1], 3] \
             + table[p[r + 2], 4]

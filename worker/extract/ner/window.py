@@ -38,6 +38,10 @@ class WindowNet:
     def type_vectors(self, words: list[list[str]]) -> np.ndarray:
         """Each word's contribution to the hidden layer at each of the five offsets (words × 5 × H),
         from its features; one batch, as a text's new words arrive together."""
+        return self.project(self.reps(words))
+
+    def reps(self, words: list[list[str]]) -> np.ndarray:
+        """Each word's summed feature embeddings (words × D), from its features."""
         get = self._feat.get
         unk = self._feat[UNKNOWN]
         flat: list[int] = []
@@ -48,8 +52,16 @@ class WindowNet:
             flat.extend([i for f in features if (i := get(f)) is not None][:MAX_FEATURES])
             if len(flat) == before:
                 flat.append(unk)
-        reps = np.add.reduceat(self._bag[flat], starts, axis=0)  # words × D
-        return (reps @ self._proj).reshape(len(words), 5, self.hidden)
+        return self.word_vectors(np.asarray(flat), np.asarray(starts))
+
+    def word_vectors(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Summed feature embeddings (words × D) of words whose known feature indices are ``flat``,
+        word k's from ``starts[k]`` (at most ``MAX_FEATURES`` each, ``UNKNOWN`` when none)."""
+        return np.add.reduceat(self._bag[flat], starts, axis=0)
+
+    def project(self, reps: np.ndarray) -> np.ndarray:
+        """The five offsets' projections (words × 5 × H) of summed word vectors."""
+        return (reps @ self._proj).reshape(len(reps), 5, self.hidden)
 
     def scores(self, pre: np.ndarray) -> np.ndarray:
         """Weighted label scores (tokens × labels) from the summed window projections (tokens × H)."""
