@@ -12,7 +12,8 @@ at their other mentions, ``worker.extract.ner.consistency``), so test sentences 
 blocks of ``--doc-block`` (20) consecutive sentences, about one news article; ``--doc-block 1``
 scores sentences alone.
 
-``--net`` adds the window network (``worker.extract.ner.window``; training needs torch).
+``--net`` adds the window network (``worker.extract.ner.window``; training needs torch);
+``--seeds 1 2`` trains one network per seed and merges them into one (an ensemble).
 
 Run: ``.venv/bin/python bench/ner.py [../shared/data/anercorp/train.txt] [--dev] [--net] [--cv 5]``
 (about 2 minutes, 5–10 more with ``--net``; ``--cv 5`` about 6 more).
@@ -50,17 +51,18 @@ def tag_blocks(tagger: Tagger, words: list[list[str]], block: int) -> list[list[
 
 
 def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, c2: float,
-        iterations: int, block: int = DOC_BLOCK, net: bool = False) -> dict[str, Any]:
+        iterations: int, block: int = DOC_BLOCK, net: bool = False,
+        seeds: tuple[int, ...] | None = None) -> dict[str, Any]:
     t0 = time.process_time()
     w = fit(train, res, c1, c2, iterations)
     train_s = time.process_time() - t0
     window = None
     net_s = 0.0
     if net:
-        from worker.extract.ner.net_train import fit_net
+        from worker.extract.ner.net_train import SEED, fit_ensemble
 
         t0, w0 = time.process_time(), time.perf_counter()
-        window = WindowNet(fit_net(train, res, w.labels))
+        window = WindowNet(fit_ensemble(train, res, w.labels, seeds or (SEED,)))
         net_s, net_wall = time.process_time() - t0, time.perf_counter() - w0
     tagger = Tagger(w.labels, w.transitions, w.state, res, net=window)
     words = [[t for t, _ in s] for s in test]
@@ -107,6 +109,7 @@ def main() -> None:
     ap.add_argument("--c2", type=float, default=C2)
     ap.add_argument("--iterations", type=int, default=ITERATIONS)
     ap.add_argument("--net", action="store_true", help="add the window network (torch: the ner-train extra)")
+    ap.add_argument("--seeds", type=int, nargs="+", help="network seeds, several: their networks merged")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-lists", action="store_true", help="ablation: no gazetteer/actor/title/name lists")
     ap.add_argument("--no-names", action="store_true", help="ablation: no personal-name list (NAME flags)")
@@ -139,7 +142,8 @@ def main() -> None:
     if a.cv:
         out[f"cv{a.cv}"] = cross_validate(first, a.cv, res, a.c1, a.c2, a.iterations, a.doc_block)
     out["net"] = a.net
-    out["dev" if a.dev else "heldout"] = run(first, last, res, a.c1, a.c2, a.iterations, a.doc_block, a.net)
+    out["dev" if a.dev else "heldout"] = run(first, last, res, a.c1, a.c2, a.iterations, a.doc_block, a.net,
+                                             tuple(a.seeds) if a.seeds else None)
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -405,3 +405,32 @@ def test_rasd_extract_json_has_sources(tmp_path: Path) -> None:
     assert [(e["type"], e["text"], e["source"]) for e in ents] == [
         ("PER", "جون سميث", "tagger"), ("LOC", "بيروت", "gazetteer")]
     assert set(ents[0]) == {"type", "text", "span", "normalized", "geo", "source"}
+
+
+def test_merged_networks_score_as_their_average() -> None:
+    """``merge_nets``: one wider network whose scores are the seeds' average up to a constant per token
+    (which decoding ignores), so the tagger decodes the ensemble exactly."""
+    pytest.importorskip("torch")
+    import numpy as np
+
+    from worker.extract.ner.net_train import fit_net, merge_nets
+    from worker.extract.ner.train import fit
+    from worker.extract.ner.window import WindowNet
+
+    res = Resources({}, {})
+    sents = parse(_conll(60))
+    w = fit(sents, res, iterations=30)
+    one, two = (fit_net(sents, res, w.labels, epochs=2, seed=s) for s in (1, 2))
+    merged = WindowNet(merge_nets([one, two]))
+    assert merged.hidden == 2 * WindowNet(one).hidden
+    doc = [["وقال", "زياد", "الحلبي", "من", "شركة", "النور", "."], ["إن", "كلمة_لم_ترها", "طال"]]
+    plain = Tagger(w.labels, w.transitions, w.state, res)._scores(doc)[0]
+    each = [Tagger(w.labels, w.transitions, w.state, res, net=WindowNet(a))._scores(doc)[0] - plain for a in (one, two)]
+    got = Tagger(w.labels, w.transitions, w.state, res, net=merged)._scores(doc)[0] - plain
+    gap = got - (each[0] + each[1]) / 2
+    assert np.abs(gap).max() > 1e-3  # not trivially equal: the per-token constants differ
+    assert np.allclose(gap - gap[:, :1], 0, atol=1e-4)
+    assert not np.allclose(each[0], each[1], atol=1e-2)  # two different networks were averaged
+    other = dict(two, features=np.array([*two["features"][:-1], "w=غيرها"]))
+    with pytest.raises(ValueError, match="features"):
+        merge_nets([one, other])

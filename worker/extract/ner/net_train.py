@@ -117,6 +117,48 @@ def fit_net(sentences: list[Sentence], res: Resources, labels: list[str], epochs
         }
 
 
+def merge_nets(nets: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """One network whose label scores are the average of ``nets``' (same features, labels, prior and
+    weight): embeddings side by side, block-diagonal convolutions, output layers averaged.
+
+    Averaged logits differ from averaged log-probabilities by one constant per token, which the CRF's
+    decoding ignores, so the merged network decodes exactly as the ensemble; ``WindowNet`` reads it
+    unchanged (a wider hidden layer)."""
+    first = nets[0]
+    for n in nets[1:]:
+        for key in ("labels", "features", "prior", "weight"):
+            if not np.array_equal(n[key], first[key]):
+                raise ValueError(f"networks differ in {key}: they cannot be merged")
+    conv = np.zeros((sum(n["conv"].shape[0] for n in nets), sum(n["conv"].shape[1] for n in nets),
+                     first["conv"].shape[2]), dtype=np.float32)
+    h = d = 0
+    for n in nets:
+        hn, dn = n["conv"].shape[:2]
+        conv[h : h + hn, d : d + dn] = n["conv"]
+        h, d = h + hn, d + dn
+    k = np.float32(len(nets))
+    return {
+        "labels": first["labels"],
+        "features": first["features"],
+        "bag": np.concatenate([n["bag"] for n in nets], axis=1),
+        "conv": conv,
+        "conv_b": np.concatenate([n["conv_b"] for n in nets]),
+        "out": (np.concatenate([n["out"] for n in nets], axis=1) / k).astype(np.float32),
+        "out_b": (np.sum([n["out_b"] for n in nets], axis=0) / k).astype(np.float32),
+        "prior": first["prior"],
+        "weight": first["weight"],
+    }
+
+
+def fit_ensemble(sentences: list[Sentence], res: Resources, labels: list[str], seeds: tuple[int, ...],
+                 epochs: int = EPOCHS) -> dict[str, np.ndarray]:
+    """One network per seed, merged (``bench/ner.py --seeds``; the shipped model is one network: an
+    ensemble of two did not beat the spread of single seeds, docs/ner.md)."""
+    if len(seeds) == 1:
+        return fit_net(sentences, res, labels, epochs, seeds[0])
+    return merge_nets([fit_net(sentences, res, labels, epochs, seed) for seed in seeds])
+
+
 def save(arrays: dict[str, np.ndarray], path: Path) -> None:
     """An ``.npz`` numpy reads, with fixed member dates (np.savez stamps the current time)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:

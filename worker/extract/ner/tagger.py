@@ -30,7 +30,7 @@ from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN, Wind
 
 _BLOCK = 256  # new words summed together (bounds the gathered array to a few MB)
 MAX_TYPES = 50_000  # cached word types before the least used half is dropped (≤ 18 MB of scores)
-MAX_TYPES_NET = 20_000  # the same with the window network's vectors (≤ 51 MB at H = 128)
+MAX_TYPES_NET = 20_000  # the same with the window network's vectors at H = 128 (≤ 51 MB; fewer when wider)
 _SENTENCE_END = frozenset(".!?؟")
 
 
@@ -69,7 +69,7 @@ class Tagger:
         self._wz = np.vstack([np.zeros((1, n)), self._w])
         self._own_index(attrs)
         self.res = res
-        self.max_types = max_types if net is None else min(max_types, MAX_TYPES_NET)
+        self.max_types = max_types if net is None else min(max_types, MAX_TYPES_NET * 128 // max(net.hidden, 128))
         self._t = self.trans.tolist()
         self._reset()
 
