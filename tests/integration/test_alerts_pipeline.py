@@ -186,6 +186,13 @@ def test_gone_endpoint_is_disabled_and_its_deliveries_cancelled(res: Resources) 
         assert dispatch_due_deliveries(res, NOW + timedelta(days=1)) == 0
 
 
+def _sigint_default() -> None:
+    """A suite started as a background job passes SIGINT ignored; Ctrl-C must reach `alerts watch`."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_alerts_watch_prints_new_alerts_live(res: Resources, tmp_path: Path, redis_url: str) -> None:
     import os
     import signal
@@ -200,7 +207,7 @@ def test_alerts_watch_prints_new_alerts_live(res: Resources, tmp_path: Path, red
     out_path, err_path = tmp_path / "watch.out", tmp_path / "watch.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         watch = subprocess.Popen([sys.executable, "-m", "worker.cli", "alerts", "watch"], env=env, stdout=out,
-                                 stderr=err, start_new_session=True)
+                                 stderr=err, start_new_session=True, preexec_fn=_sigint_default)
         try:
             wait_for(lambda: b"watching for alerts" in err_path.read_bytes(), 30, what="watch to start")
             raised = replay_paths(res, [FIXTURE], NOW, deliver=False)
