@@ -1,4 +1,4 @@
-"""Fixtures shared by the storage tests."""
+"""Fixtures shared by the integration tests (storage engines, alert resources)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from worker.resources import Resources
+from worker.services.setup import prepare_storage
+from worker.settings import Settings
 from worker.store.db import make_engine, migrate
 
 
@@ -27,3 +30,13 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     eng = make_engine(url)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture()
+def res(tmp_path: Path, redis_url: str) -> Iterator[Resources]:
+    """SQLite storage and the session's real Valkey, as the alert tests use them (a module may override it)."""
+    settings = Settings(data_dir=tmp_path, redis_url=redis_url, import_feeds_on_start=False)
+    prepare_storage(settings)
+    resources = Resources(settings)
+    yield resources
+    resources.close()

@@ -27,15 +27,6 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 AFRIN, ALEPPO, SYRIA = "SY:district:Afrin", "SY:admin1:Aleppo", "SY:country:Syria"
 
 
-@pytest.fixture()
-def res(tmp_path: Path, redis_url: str) -> Iterator[Resources]:
-    settings = Settings(data_dir=tmp_path, redis_url=redis_url, import_feeds_on_start=False)
-    prepare_storage(settings)
-    resources = Resources(settings)
-    yield resources
-    resources.close()
-
-
 def stored_alerts(res: Resources) -> list[tuple[str, str, dict[str, object]]]:
     with res.engine.connect() as conn:
         return [(r.region_key, r.severity, r.payload) for r in conn.execute(sa.select(alerts).order_by(alerts.c.id))]

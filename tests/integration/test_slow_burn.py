@@ -4,32 +4,19 @@ fire it. Stories are counted as the pipeline counts them and regions swept as a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from worker.resources import Resources
 from worker.services.alerting import counters_of, evaluate_and_alert, evaluate_region, signal_generation
-from worker.services.setup import prepare_storage
-from worker.settings import Settings
 from worker.signals.spikes import Params, RegionState, bucket_index, slow_level
 from worker.store.tables import alerts, region_state
 
 pytestmark = [pytest.mark.integration]
 START = datetime(2026, 9, 1, tzinfo=UTC)
 REGION = "SY:district:Afrin"
-
-
-@pytest.fixture()
-def res(tmp_path: Path, redis_url: str) -> Iterator[Resources]:
-    settings = Settings(data_dir=tmp_path, redis_url=redis_url, import_feeds_on_start=False)
-    prepare_storage(settings)
-    resources = Resources(settings)
-    yield resources
-    resources.close()
 
 
 def count_days(res: Resources, daily: list[int]) -> None:
