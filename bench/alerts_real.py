@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -202,6 +203,7 @@ def main() -> None:
         res.close()
     finally:
         valkey.stop()
+        shutil.rmtree(tmp, ignore_errors=True)  # a replay's data dir is ~100 MB; nothing reads it afterwards
     rasd = []
     for r in sorted(alert_rows, key=lambda r: (r["window_start"], r["region_key"])):
         p = r["payload"]
