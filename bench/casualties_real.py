@@ -22,6 +22,8 @@ dev3 is a third round (bench/data/casualties_real_dev3.jsonl: the next articles 
 in the sampler's order that fall in the dev half of the hash split), scored once on the untouched
 code in the same way; dev4 and dev5 (bench/data/casualties_real_dev4.jsonl, _dev5.jsonl) are a fourth
 and fifth round sampled the same way. ``--split work`` scores dev + dev2 … dev5 together.
+dev6 (bench/data/casualties_real_dev6.jsonl) is a sixth round kept untouched: it is scored only when
+named (``--split dev6``), never by ``work``, ``both`` or ``all``, until it has been scored once.
 ``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev5 and work, never for test.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
@@ -115,14 +117,16 @@ _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-201
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
 _SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
 _WORK = ("dev", "dev2", "dev3", "dev4", "dev5")
+_UNTOUCHED = ("dev6",)  # scored only when named, so no development run sees it before its one score
+_ROUNDS = ("dev2", "dev3", "dev4", "dev5", *_UNTOUCHED)
 
 
 def _read_notes(path: Path) -> list[dict[str, Any]]:
-    """The annotations with their split: dev/test by hash, dev2 from the second-round file beside them."""
+    """The annotations with their split: dev/test by hash, dev2 … dev6 from the round files beside them."""
     notes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for a in notes:
         a["split"] = split_of(a["docno"])
-    for name in ("dev2", "dev3", "dev4", "dev5"):
+    for name in _ROUNDS:
         extra = path.with_name(f"{path.stem}_{name}{path.suffix}")
         if extra.exists():
             notes += [{**json.loads(line), "split": name}
@@ -130,22 +134,28 @@ def _read_notes(path: Path) -> list[dict[str, Any]]:
     return notes
 
 
+def select(notes: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
+    """The annotations a ``--split`` scores: an untouched round only when it is named."""
+    if split == "work":
+        return [a for a in notes if a["split"] in _WORK]
+    if split in ("all", "both"):
+        return [a for a in notes if a["split"] not in _UNTOUCHED]
+    return [a for a in notes if a["split"] == split]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
-    ap.add_argument("--split", choices=(*_SPLITS, "work", "all", "both"), default="work",
+    ap.add_argument("--split", choices=(*_SPLITS, *_UNTOUCHED, "work", "all", "both"), default="work",
                     help="work (the default): dev + dev2 … dev5 together, never the test set; "
-                         "both: dev, dev2 … dev5 and test, one object each; test/all only when asked")
+                         "both: dev, dev2 … dev5 and test, one object each; test/all only when asked; "
+                         "dev6 only by name")
     ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev5 and work only)")
     args = ap.parse_args()
     if not args.jsonl.exists():
         sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")
-    notes = _read_notes(args.annotations)
-    if args.split == "work":
-        notes = [a for a in notes if a["split"] in _WORK]
-    elif args.split not in ("all", "both"):
-        notes = [a for a in notes if a["split"] == args.split]
+    notes = select(_read_notes(args.annotations), args.split)
     wanted = {a["docno"] for a in notes}
     texts: dict[str, dict[str, Any]] = {}
     with args.jsonl.open(encoding="utf-8") as fh:
