@@ -83,3 +83,17 @@ def test_the_fit_separates_a_separable_feature() -> None:
     weights, bias = fit([[0.0], [0.0], [1.0], [1.0]], [0, 0, 1, 1], l2=1.0)
     assert weights[0] > 0 > bias
     assert round(float(weights[0]) + 2 * bias, 6) == 0.0  # symmetric data: the boundary at 0.5
+
+
+# --- a documented count with no trigger verb (a dev5 class) ------------------------------------------
+def test_a_monitors_documented_count_of_people_is_a_toll() -> None:
+    text = "وأسفرت المواجهات عن خسائر بشرية، إذ وثق المرصد 9 مقاتلين على الأقل بينهم قائدان."
+    assert compute_totals(extract_casualties(text)) == {"killed": 9, "injured": None}
+    assert compute_totals(extract_casualties("ووثقت الشبكة 40 مدنيا في غارات اليوم.")) == {"killed": 40,
+                                                                                       "injured": None}
+
+
+def test_a_documented_count_of_things_is_no_toll() -> None:
+    assert compute_totals(extract_casualties("ووثقت المنظمة 20 حالة اعتقال و35 خرقا للهدنة.")) == {
+        "killed": None, "injured": None}
+    assert compute_totals(extract_casualties("وثق المرصد مقتل 5 مدنيين.")) == {"killed": 5, "injured": None}

@@ -376,6 +376,8 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
             wkind, confirm = lx.WEAK_TRIGGERS[weak]
             if confirm and _confirmed(doc, i1 + 1, confirm):
                 return wkind, update, False, True
+            if weak in lx.DOCUMENT_VERBS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None:
+                return wkind, update, False, True
             return none
         if _hedged(doc, j):
             return None, False, True, False  # "قد يصل عدد القتلى إلى 180": a forecast, not a toll
