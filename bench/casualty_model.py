@@ -28,7 +28,7 @@ P <= 1 - t for a background one), then incidents and totals are resolved as the 
 Round 7 (docs/casualties.md) measured it against the rules alone; it did not beat them, so no model
 ships and this tool is the record.
 
-Run: .venv/bin/python bench/casualty_model.py cv [ARTICLES.jsonl] [--folds 10]
+Run: .venv/bin/python bench/casualty_model.py [cv|labels|train] [ARTICLES.jsonl] [--folds 10] (cv by default)
 (default articles: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl).
 """
 
@@ -238,7 +238,8 @@ def label_stats(arts: list[Article]) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("command", choices=("labels", "cv", "train"))
+    ap.add_argument("command", nargs="?", choices=("labels", "cv", "train"), default="cv",
+                    help="cv (the default, what make bench runs), labels or train")
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("--folds", type=int, default=10)
     ap.add_argument("--max-figures", type=int, default=12)
