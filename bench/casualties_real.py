@@ -50,13 +50,19 @@ from worker.extract.entities import extract_entities, place_spans
 from worker.text.clean import clean_article
 
 
-def predict(title: str, content: str, published: str) -> tuple[dict[str, int | None], dict[str, bool]]:
+def prepare(title: str, content: str, published: str) -> tuple[str, date | None, list[tuple[int, int, str, str]]]:
+    """The text as ``rasd extract`` sees it (title first, cleaned), its reference date and places."""
     text = clean_article(f"{title}\n{content}" if title and not content.lstrip().startswith(title) else content).text
     try:
         reference: date | None = parsedate_to_datetime(published).date()
     except (TypeError, ValueError):
         reference = None
     places = place_spans(extract_entities(text, reference, tagger=False))
+    return text, reference, list(places)
+
+
+def predict(title: str, content: str, published: str) -> tuple[dict[str, int | None], dict[str, bool]]:
+    text, reference, places = prepare(title, content, published)
     return totals_and_approximate(extract_casualties(text, reference=reference, places=places))
 
 
