@@ -105,6 +105,9 @@ def read_figures(text: str, *, vague_bounds: Mapping[str, int] | None = None, re
         if m is not None:
             fig = _analyze_number(doc, m, figs, sub_active, sub_kind)
             if fig is not None:
+                before = _singular_before(doc, fig, figs)
+                if before is not None:
+                    figs.append(before)
                 if figs and figs[-1].forward and figs[-1].sent == fig.sent and fig.cas.sub_of is None:
                     figs[-1].cas.sub_of = len(figs)
                     figs[-1].subject = True
@@ -695,6 +698,32 @@ def _singular_base(w: str) -> str | None:
     if b is None and w.endswith("ا"):
         b = SINGULAR_BASE.get(w[:-1])  # accusative "مختاراً"
     return b
+
+
+def _singular_before(doc: Doc, fig: Fig, figs: list[Fig]) -> Fig | None:
+    """"ضابطا وثلاثة جنود قتلوا": an indefinite singular person noun coordinated before a count is one
+    more of the count's kind (read after the count, whose kind the verb after it gives)."""
+    if fig.subject or fig.cas.count is None or fig.cas.kind not in (lx.KILLED, lx.INJURED):
+        return None
+    k = fig.first - 1
+    if doc.norms[fig.first].startswith("و"):
+        pass
+    elif doc.norms[k] == "و":
+        k -= 1
+    else:
+        return None
+    w = doc.w[k]
+    if w is None or _definite(w) or (figs and figs[-1].last >= k):
+        return None
+    if k > 0 and (doc.kinds[k - 1] == T_NUM or doc.w[k - 1] in _NUM_WORDS):
+        return None  # "15 طفلا وامرأتان": the noun a number counts
+    b = _singular_base(w)
+    if b is None:
+        return None
+    single = _singular_fig(doc, k, b, fig.cas.kind, figs, False, None)
+    if single is not None:
+        single.cas.background = fig.cas.background
+    return single
 
 
 def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | None:

@@ -8,7 +8,17 @@ from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, clause_bounds, sentence_range
 from worker.extract.casualties.current import locative as _locative
 from worker.extract.casualties.current import names_known_event
-from worker.extract.casualties.tables import NOT_PEOPLE, PLACE_TYPES, RIGHT, SINGULAR, TRIG, VICTIM, WEAK, WHO
+from worker.extract.casualties.tables import (
+    NOT_PEOPLE,
+    PLACE_TYPES,
+    RIGHT,
+    SINGULAR,
+    STRIKE,
+    TRIG,
+    VICTIM,
+    WEAK,
+    WHO,
+)
 from worker.extract.numbers import T_COMMA, T_STOP, T_WORD
 from worker.models import Casualty
 
@@ -72,6 +82,7 @@ def _distinct_cue_uncached(doc: Doc, sent: int, around: int) -> int:
     kinds, norms = doc.kinds, doc.norms
     intro = _CUE_INTRO
     found = _NO_CUE
+    known = False
     if not lx.ADDITION_WORDS.isdisjoint(norms[lo:hi + 1]):
         found = _NEW_PLACE
     for k in [k for k in range(lo, hi + 1) if norms[k] in intro]:
@@ -102,7 +113,9 @@ def _distinct_cue_uncached(doc: Doc, sent: int, around: int) -> int:
         if _is_lexical(x):
             continue
         core = x[2:] if x.startswith("ال") else x
-        if folded.find(core, 0, offset) == -1:  # substring: clitics and ال need no handling
+        if folded.find(core, 0, offset) != -1:  # substring: clitics and ال need no handling
+            known = True
+        elif not known:  # a place after a known one is its wider region: "في مدينة عفرين في شمال سوريا"
             strong = typed or w in ("قرب", "وقرب", "بالقرب") or (
                 w in ("وفي", "ففي") and (k == lo or kinds[k - 1] in (T_COMMA, T_STOP)))
             found = max(found, _NAMED_PLACE if strong else _NEW_PLACE)
@@ -117,6 +130,61 @@ def _is_lexical(w: str) -> bool:
 
 
 _ALT_FIRST = frozenset(a for a, _ in lx.ALT_SOURCE_PAIRS)
+
+
+def _additive(doc: Doc, f: Fig) -> bool:
+    """The count or the word after it adds the figure to the one before it ("ووفاة ثالث"، "و30 آخرين")."""
+    norms, kinds = doc.norms, doc.kinds
+    k = f.first
+    end = min(f.last + 2, doc.n - 1)
+    while k <= end and kinds[k] not in (T_COMMA, T_STOP):
+        if norms[k] in lx.ADDITIVE_AFTER:
+            return True
+        k += 1
+    return False
+
+
+def _agent(doc: Doc, f: Fig, cache: dict[int, str]) -> str:
+    """Who carried out the strike the figure's sentence tells of ("الغارات الروسية"، "قذائف أطلقتها فصائل
+    مسلحة"); "" when it names none or several."""
+    hit = cache.get(f.sent)
+    if hit is None:
+        hit = cache[f.sent] = _agent_uncached(doc, f.sent, f.first)
+    return hit
+
+
+def _agent_uncached(doc: Doc, sent: int, around: int) -> str:
+    lo, hi = sentence_range(doc, sent, around)
+    norms = doc.norms
+    found: set[str] = set()
+    for k in range(lo, hi):
+        w = norms[k]
+        if w in STRIKE:
+            fillers = lx.STRIKE_FILLERS
+        elif w in lx.FIRING_VERBS:
+            fillers = lx.FIRING_GROUPS  # "استهداف مجموعات مسلحة": not "استهداف قوات النظام", the target
+        else:
+            continue
+        p = k + 1
+        while p < hi and p <= k + 3 and norms[p] in fillers:
+            p += 1
+        who = lx.AGENTS.get(norms[p])
+        if who is not None:
+            found.add(who)
+    return found.pop() if len(found) == 1 else ""
+
+
+def _other_agent(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a != b
+
+
+def _earlier_report(doc: Doc, f: Fig) -> bool:
+    """The figure's sentence opens with an earlier report ("وكانت مصادر محلية قالت إن 3 …"، "وكانت حصيلة سابقة
+    قد أفادت بمقتل 16"): an earlier estimate of the toll told before it, not another incident."""
+    lo, _hi = sentence_range(doc, f.sent, f.first)
+    norms = doc.norms
+    return norms[lo] in lx.PLUPERFECT_OPENERS and any(
+        norms[k] in lx.REPORT_VERBS for k in range(lo + 1, min(f.first, lo + 6)))
 
 
 def _other_side(a: Casualty, b: Casualty) -> bool:
@@ -174,6 +242,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
             by_kind.setdefault(f.cas.kind, {}).setdefault(f.sent, []).append(f)
     parts: dict[int, int] = {}  # anchor → sum of the parts linked to it from other sentences
     carried = _carried_places(doc, figs, places)
+    agents: dict[int, str] = {}
     for groups in by_kind.values():
         anchors: list[Fig] = []
         for s, group in groups.items():
@@ -202,7 +271,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                                 pool.remove(a)
                     new_anchors.append(f)
                     continue
-                if (prior or new_anchors) and _alt_source(doc, f):
+                if (prior or new_anchors) and (_alt_source(doc, f) or _earlier_report(doc, f)):
                     # "بينما تحدثت مصادر أخرى عن 18": another estimate of the same toll → keep the max
                     pool = prior + new_anchors
                     host = max(pool, key=lambda a: int(a.cas.count or 0))
@@ -245,7 +314,9 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                 if repeat_in_group:
                     new_anchors.append(f)
                     continue
-                bigger = [a for a in prior if int(a.cas.count or 0) >= count and not _other_side(a.cas, c)]
+                agent = _agent(doc, f, agents)
+                bigger = [a for a in prior if int(a.cas.count or 0) >= count and not _other_side(a.cas, c)
+                          and not _other_agent(_agent(doc, a, agents), agent)]
                 if not bigger and any(int(a.cas.count or 0) >= count for a in prior):
                     new_anchors.append(f)  # another side's dead, not a part of the larger toll
                     continue
@@ -254,7 +325,8 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                     c.sub_of = index[id(host)]
                     parts[id(host)] = parts.get(id(host), 0) + count
                     continue
-                absorbed = [a for a in prior if a.cas.who is None or c.who is None or a.cas.who == c.who]
+                absorbed = [a for a in prior if (a.cas.who is None or c.who is None or a.cas.who == c.who)
+                            and not _other_agent(_agent(doc, a, agents), agent)]
                 for a in absorbed:
                     a.cas.sub_of = index[id(f)]
                     anchors.remove(a)
@@ -327,6 +399,7 @@ def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, 
             else:
                 equal.cas.sub_of = index[id(f)]
         body = [b for b in body if b.cas.sub_of is None]
+        rest = [f for f in rest if not _additive(doc, f)]  # "ووفاة ثالث": added to the body's toll
         if not rest or not body:
             continue
         body_total = sum(int(b.cas.count or 0) for b in body)

@@ -209,7 +209,8 @@ SUB_MARKERS: frozenset[str] = frozenset(
 UPDATE_CUES: frozenset[str] = frozenset(
     ["يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت", "ارتفع", "ارتفعت", "ارتفاع", "ترتفع", "يرتفع", "لترتفع", "ليرتفع", "ليصل", "لتصل", "وصلت",
      "اجمالي", "الاجمالي", "الاجماليه", "ليبلغ", "لتبلغ", "مجموع", "الاجمالي", "ارتفعت",
-     "وارتفع", "وارتفعت", "فارتفع", "فارتفعت", "ويرتفع", "وترتفع"])
+     "وارتفع", "وارتفعت", "فارتفع", "فارتفعت", "ويرتفع", "وترتفع",
+     "اجمل", "اجملت", "واجمل", "واجملت"])
 
 # Toll nouns: a figure they introduce is a running total ("بلغت حصيلة قتلى القصف اليوم 35").
 TOLL_NOUNS: frozenset[str] = frozenset(["حصيله", "الحصيله", "حصيلتها", "حصيلته", "وحصيله"])
@@ -332,6 +333,37 @@ SIDES: dict[str, str] = {
 # Words that add a figure to the ones before rather than break them down ("وقالت الوكالة أيضا إن
 # مدنيين اثنين قتلا", "بالمقابل، قالت مصادر حكومية إن … مقتل ثلاثة").
 ADDITION_WORDS: frozenset[str] = frozenset(["ايضا", "بالمقابل", "وبالمقابل", "المقابل"])
+# A word right after a count (or the count itself) that adds it to the figures before rather than
+# restating or breaking them down: "12 شخصا آخرين"، "وقتل آخر"، "ووفاة ثالث".
+ADDITIVE_AFTER: frozenset[str] = frozenset(
+    ["اخرين", "اخرون", "اخر", "اخري", "اخريات", "اخريين", "ثالث", "ثالثه", "رابع", "رابعه", "خامس", "خامسه"])
+# Who carried out a strike: the word after an attack noun ("الغارات الروسية"، "قصف القوات الحكومية") or a
+# firing verb ("قذائف أطلقتها فصائل مسلحة"). Tolls of different attackers are different incidents; allies
+# (the Syrian government and Russia; the US and the coalition) share a label.
+STRIKE_NOUNS: frozenset[str] = frozenset(
+    ["غاره", "غارات", "قصف", "ضربه", "ضربات", "قذائف", "قذيفه", "صواريخ", "صاروخ", "هجوم", "هجمات",
+     "طائرات", "طائره", "طيران", "مدفعيه", "براميل"])
+STRIKE_FILLERS: frozenset[str] = frozenset(
+    ["جويه", "الجويه", "جوي", "الجوي", "مدفعي", "المدفعي", "والمدفعي", "صاروخي", "الصاروخي", "صاروخيه",
+     "الصاروخيه", "هاون", "الهاون", "بري", "البري", "والبري", "حربي", "الحربي", "حربيه", "الحربيه", "قوات",
+     "القوات", "لقوات", "للقوات", "الجيش", "للجيش", "طائرات", "لطائرات", "الطائرات", "طائره", "لطائره", "مسيره",
+     "المسيره", "مكثف", "المكثف", "عنيف", "العنيف", "جديده", "جديد"])
+FIRING_VERBS: frozenset[str] = frozenset(
+    ["اطلقتها", "اطلقها", "شنتها", "شنها", "نفذتها", "نفذها", "استهدف", "استهداف", "باستهداف"])
+FIRING_GROUPS: frozenset[str] = frozenset(["مجموعات", "مجموعه", "عناصر", "جماعات"])
+AGENTS: dict[str, str] = {
+    **dict.fromkeys(["النظام", "الحكوميه", "الحكومي", "حكوميه", "حكومي", "الروسيه", "الروسي", "روسيه",
+                     "روسي", "روسيا"], "syrian government"),
+    **dict.fromkeys(["التركيه", "التركي", "تركيه", "تركي", "تركيا"], "turkey"),
+    **dict.fromkeys(["الاسرائيلي", "الاسرائيليه", "اسرائيلي", "اسرائيليه", "اسرائيل", "الاحتلال"], "israel"),
+    **dict.fromkeys(["الاميركيه", "الاميركي", "اميركيه", "اميركي", "الامريكيه", "الامريكي", "امريكيه",
+                     "امريكي", "التحالف"], "us and coalition"),
+    **dict.fromkeys(["المعارضه", "الفصائل", "فصائل", "مسلحه", "المسلحه", "المسلحين", "مسلحين", "المتمردين",
+                     "متمردين"], "rebels"),
+    **dict.fromkeys(["الحوثي", "الحوثيين", "الحوثيون", "الحوثيه", "حوثيه"], "houthis"),
+    **dict.fromkeys(["داعش", "التنظيم", "الجهاديين", "جهاديين"], "jihadists"),
+    **dict.fromkeys(["الكرديه", "الكردي", "كرديه", "كردي", "الاكراد"], "kurds"),
+}
 # Event nouns: the definite one in a sentence right after a background one names that earlier event
 # ("… بعد يومين من إحباط هجوم. وقتل خلال إحباط الهجوم 8").
 EVENT_NOUNS: frozenset[str] = frozenset(

@@ -24,6 +24,7 @@ NOT_LEFT = lx.expand(lx.NOT_PEOPLE_LEFT)
 GROUP = lx.expand(lx.GROUP_NOUNS)
 PLACE_TYPES = lx.expand(lx.PLACE_TYPES)
 SUBM = lx.expand(lx.SUB_MARKERS, definite=False)
+STRIKE = lx.expand(lx.STRIKE_NOUNS)
 
 
 def bases(table: Mapping[str, tuple[str, str]]) -> dict[str, str]:
