@@ -67,3 +67,15 @@ def test_a_singular_person_coordinated_before_a_count() -> None:
     assert totals == {"killed": 4, "injured": 3}
     # the noun a number counts is not another person
     assert _killed("قتل 15 طفلا وامرأتان في غارة على مدرسة اليوم.") == 17
+
+
+def test_one_person_each_of_two_nationalities_is_two_people() -> None:
+    assert _killed("مقتل جندي بريطاني بانفجار قنبلة في سوريا\n"
+                   "أعلنت الوزارة مقتل جندي أميركي في انفجار عبوة ناسفة أمس.") == 2
+    assert _killed("مقتل جندي بريطاني بانفجار قنبلة في سوريا\n"
+                   "قتل جندي بريطاني في انفجار عبوة ناسفة أمس. ويأتي مقتل الجندي الأميركي بعد يوم من "
+                   "تصريحات الرئيس.") == 2
+    # the same nationality told again is the same person
+    assert _killed("مقتل جندي بريطاني بانفجار قنبلة في سوريا\n"
+                   "قتل جندي بريطاني في انفجار عبوة ناسفة أمس. وكان الجندي البريطاني يعمل مع قوات "
+                   "التحالف.") == 1

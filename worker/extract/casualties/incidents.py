@@ -195,6 +195,22 @@ def _other_side(a: Casualty, b: Casualty) -> bool:
     return sa is not None and sb is not None and sa != sb and not (sa == "forces" and sb == "armed")
 
 
+def _nationality(doc: Doc, f: Fig) -> str:
+    """The nationality after a one-person figure ("جندي بريطاني"، "الجندي الأميركي"), "" when none."""
+    if f.cas.count != 1 or f.last + 1 >= doc.n:
+        return ""
+    w = doc.norms[f.last + 1]
+    w = w[2:] if w.startswith("ال") else w
+    w = w[:-1] if w.endswith("ا") else w  # accusative "بريطانيا"
+    return w if w in lx.NATIONALITIES else ""
+
+
+def _two_people(doc: Doc, a: Fig, b: Fig) -> bool:
+    """One person each, of different nationalities: not the same person told twice."""
+    na, nb = _nationality(doc, a), _nationality(doc, b)
+    return bool(na) and bool(nb) and na != nb
+
+
 def _known_person(doc: Doc, f: Fig) -> bool:
     """A singular victim named with ال ("العميد"، "الجندي"): a person the text has told of already."""
     w = doc.norms[f.first]
@@ -258,8 +274,6 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                     for f in group:
                         f.cas.sub_of = index[id(target)]
                     continue
-            prior_counts = {a.cas.count for a in prior}
-            repeat_in_group = any(f.cas.count in prior_counts for f in group if not f.cas.update)
             for f in group:
                 c = f.cas
                 count = int(c.count or 0)
@@ -294,12 +308,15 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                 cue = _distinct_cue(doc, f, seen, carried.get(id(f), _NO_CUE))
                 # rule 5: the same count again is the same figure unless the sentence names another
                 # place or incident ("وفي إدلب قتل 3", "في هجوم آخر")
-                equal = next((a for a in prior if a.cas.count == count), None)
+                equal = next((a for a in prior if a.cas.count == count and not _two_people(doc, a, f)), None)
                 if equal is not None and count == 1 and _known_person(doc, f) and not _other_side(equal.cas, c):
                     c.sub_of = index[id(equal)]  # "ولقي العميد فلان مصرعه في …": the person told before
                     continue
                 if equal is not None and cue < _NAMED_PLACE:
                     c.sub_of = index[id(equal)]
+                    continue
+                if count == 1 and any(_two_people(doc, a, f) for a in prior):
+                    new_anchors.append(f)  # "جندي بريطاني … الجندي الأميركي": another person
                     continue
                 host_parts = next((a for a in prior if parts.get(id(a), 0)
                                    and parts[id(a)] + count == a.cas.count), None)
@@ -309,9 +326,6 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                     parts[id(host_parts)] += count
                     continue
                 if cue:
-                    new_anchors.append(f)
-                    continue
-                if repeat_in_group:
                     new_anchors.append(f)
                     continue
                 agent = _agent(doc, f, agents)
@@ -389,7 +403,7 @@ def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, 
             continue
         rest: list[Fig] = []
         for f in top:
-            equal = next((b for b in body if b.cas.count == f.cas.count), None)
+            equal = next((b for b in body if b.cas.count == f.cas.count and not _two_people(doc, f, b)), None)
             if equal is None:
                 rest.append(f)
                 continue
@@ -399,7 +413,8 @@ def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, 
             else:
                 equal.cas.sub_of = index[id(f)]
         body = [b for b in body if b.cas.sub_of is None]
-        rest = [f for f in rest if not _additive(doc, f)]  # "ووفاة ثالث": added to the body's toll
+        # "ووفاة ثالث", or a person of another nationality than the body's: added to the body's toll
+        rest = [f for f in rest if not _additive(doc, f) and not any(_two_people(doc, f, b) for b in body)]
         if not rest or not body:
             continue
         body_total = sum(int(b.cas.count or 0) for b in body)

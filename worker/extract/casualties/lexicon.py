@@ -337,6 +337,12 @@ ADDITION_WORDS: frozenset[str] = frozenset(["ايضا", "بالمقابل", "و�
 # restating or breaking them down: "12 شخصا آخرين"، "وقتل آخر"، "ووفاة ثالث".
 ADDITIVE_AFTER: frozenset[str] = frozenset(
     ["اخرين", "اخرون", "اخر", "اخري", "اخريات", "اخريين", "ثالث", "ثالثه", "رابع", "رابعه", "خامس", "خامسه"])
+# Nationalities after a singular victim: "جندي بريطاني" and "الجندي الأميركي" are two people.
+NATIONALITIES: frozenset[str] = frozenset(
+    ["بريطاني", "اميركي", "امريكي", "فرنسي", "روسي", "تركي", "ايراني", "سوري", "عراقي", "مصري", "سعودي",
+     "اسرائيلي", "فلسطيني", "لبناني", "اردني", "يمني", "اماراتي", "كويتي", "قطري", "بحريني", "عماني",
+     "الماني", "ايطالي", "كندي", "استرالي", "صيني", "ياباني", "هندي", "باكستاني", "افغاني", "ليبي", "تونسي",
+     "جزائري", "مغربي", "سوداني", "كردي", "اسباني", "هولندي", "بلجيكي", "سويدي", "دنماركي", "نرويجي"])
 # Who carried out a strike: the word after an attack noun ("الغارات الروسية"، "قصف القوات الحكومية") or a
 # firing verb ("قذائف أطلقتها فصائل مسلحة"). Tolls of different attackers are different incidents; allies
 # (the Syrian government and Russia; the US and the coalition) share a label.
