@@ -79,3 +79,9 @@ def test_one_person_each_of_two_nationalities_is_two_people() -> None:
     assert _killed("مقتل جندي بريطاني بانفجار قنبلة في سوريا\n"
                    "قتل جندي بريطاني في انفجار عبوة ناسفة أمس. وكان الجندي البريطاني يعمل مع قوات "
                    "التحالف.") == 1
+
+
+def test_a_campaign_in_its_nth_week_has_a_running_toll() -> None:
+    assert _killed("وأسفرت الاحتجاجات، التي تدخل الجمعة أسبوعها الثالث، عن مقتل 30 شخصا. "
+                   "وقتل متظاهر برصاص الشرطة اليوم.") == 1
+    assert _killed("قتل 30 شخصا في الاحتجاجات التي خرجت اليوم في المدينة.") == 30
