@@ -398,7 +398,7 @@ MUNDHU_NOW: frozenset[str] = frozenset(["ساعات", "ساعه", "الصباح"
 KHILAL_PERIOD: frozenset[str] = frozenset(
     ["الحرب", "النزاع", "الصراع", "السنوات", "الاعوام", "العام", "الاشهر", "الشهور", "الشهر", "الشهرين",
      "الاسابيع", "الفتره", "هذه", "الحمله", "حمله", "العمليه", "الانتفاضه", "عام", "سنوات", "اعوام", "اشهر",
-     "شهور", "اسابيع", "العقود", "عقود", "العقد"])
+     "شهور", "اسابيع", "العقود", "عقود", "العقد", "التدخل", "الاحتلال"])
 # "قبل أربع سنوات": a count of years after قبل is an earlier time (without قبل, "(30 عاما)" is an age).
 YEAR_DURATIONS: frozenset[str] = frozenset(["سنوات", "سنه", "اعوام", "عاما", "سنين"])
 # Durations of days to months after a count ("خمسة أيام من الغارات"); years are left out (ages).
