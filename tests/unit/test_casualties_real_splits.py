@@ -40,7 +40,7 @@ def test_later_rounds_come_from_the_dev_half_and_no_article_is_annotated_twice()
 
 def test_dev6_composition() -> None:
     tags = Counter(a["note"].split(":", 1)[0] for a in NOTES if a["split"] == "dev6")
-    assert tags == {"current": 37, "background": 43, "vague": 4, "none": 36}
+    assert tags == {"current": 38, "background": 42, "vague": 4, "none": 36}  # SK-918 corrected after the agreement check
 
 
 def test_dev7_composition() -> None:
