@@ -12,7 +12,7 @@ TAGS = {"current", "background", "vague", "none"}
 def test_each_round_file_lands_in_its_own_split() -> None:
     counts = Counter(a["split"] for a in NOTES)
     assert counts["dev"] + counts["test"] == 285
-    assert [counts[name] for name in ("dev2", "dev3", "dev4", "dev5", "dev6")] == [120, 104, 100, 100, 120]
+    assert [counts[name] for name in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7")] == [120, 104, 100, 100, 120, 120]
 
 
 def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
@@ -24,16 +24,31 @@ def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
     assert len(dev6) == 120 and {a["split"] for a in dev6} == {"dev6"}
 
 
+def test_untouched_dev7_is_scored_only_by_name() -> None:
+    for split in ("work", "all", "both"):
+        assert "dev7" not in {a["split"] for a in select(NOTES, split)}, split
+    dev7 = select(NOTES, "dev7")
+    assert len(dev7) == 120 and {a["split"] for a in dev7} == {"dev7"}
+
+
 def test_later_rounds_come_from_the_dev_half_and_no_article_is_annotated_twice() -> None:
     docnos = [a["docno"] for a in NOTES]
     assert len(docnos) == len(set(docnos))
-    late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6")]
-    assert len(late) == 424 and all(split_of(d) == "dev" for d in late)
+    late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6", "dev7")]
+    assert len(late) == 544 and all(split_of(d) == "dev" for d in late)
 
 
 def test_dev6_composition() -> None:
     tags = Counter(a["note"].split(":", 1)[0] for a in NOTES if a["split"] == "dev6")
-    assert tags == {"current": 37, "background": 43, "vague": 4, "none": 36}
+    assert tags == {"current": 38, "background": 42, "vague": 4, "none": 36}  # SK-918 corrected after the agreement check
+
+
+def test_dev7_composition() -> None:
+    dev7 = [a for a in NOTES if a["split"] == "dev7"]
+    assert Counter(a["note"].split(":", 1)[0] for a in dev7) == {"current": 33, "background": 38, "vague": 10, "none": 39}
+    assert sum(a["killed"] is not None for a in dev7) == 31
+    assert sum(a["approx"] for a in dev7) == 8
+    assert sum(a["injured"] is not None for a in dev7) == 17
 
 
 def test_every_annotation_is_well_formed() -> None:
