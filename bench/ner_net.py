@@ -3,7 +3,7 @@
 The CRF is trained once on the inner train split (the first 85% of the first 90%, as
 ``bench/ner.py --dev``; ``--crf-cache`` keeps it between runs); then, for each seed, a window
 network with the given variant (``--chars`` filters of the character CNN, ``--half`` the window's
-half-width), and the CRF + network is scored on the inner dev split after each of the last
+half-width), and the CRF + network is scored (also at other ``--weights``) on the inner dev split after each of the last
 ``--last`` epochs and with the weights of the last 2..5 epochs averaged (checkpoint averaging),
 tagged in blocks of 20 sentences as ``bench/ner.py`` does. torch runs ``--threads`` threads (1:
 the machine is shared). The last line is the mean over the seeds of each snapshot.
@@ -45,6 +45,8 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=EPOCHS)
     ap.add_argument("--last", type=int, default=3, help="score the last N epochs' weights")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--weights", type=float, nargs="*", default=[],
+                    help="also score the last epoch with these weights of the network's scores")
     ap.add_argument("--crf-cache", type=Path, help="pickle of the inner-split CRF (written when absent)")
     a = ap.parse_args()
     import torch
@@ -73,10 +75,13 @@ def main() -> None:
         def snapshot(name: str, arrays: dict[str, np.ndarray], found: dict[str, Any] = found) -> None:
             if name not in wanted:
                 return
-            tagger = Tagger(w.labels, w.transitions, w.state, res, net=WindowNet(arrays))
-            s = score(gold, tag_blocks(tagger, words, DOC_BLOCK))
-            found[name] = {t: round(s[t]["f1"], 4) for t in ("micro", "PER", "ORG", "LOC", "MISC")}
-            table.setdefault(name, []).append(s["micro"]["f1"])
+            for weight in [None, *(a.weights if name == f"e{a.epochs}" else [])]:
+                key = name if weight is None else f"{name}w{weight}"
+                net = WindowNet(arrays if weight is None else dict(arrays, weight=np.array(weight, np.float32)))
+                tagger = Tagger(w.labels, w.transitions, w.state, res, net=net)
+                s = score(gold, tag_blocks(tagger, words, DOC_BLOCK))
+                found[key] = {t: round(s[t]["f1"], 4) for t in ("micro", "PER", "ORG", "LOC", "MISC")}
+                table.setdefault(key, []).append(s["micro"]["f1"])
 
         t0, w0 = time.process_time(), time.perf_counter()
         fit_net(train, res, w.labels, a.epochs, seed, chars=a.chars, half=a.half, average=1,
