@@ -1,10 +1,11 @@
 """The window network at run time: per-word vectors cached by the tagger, label scores in numpy.
 
 A small neural tagger (``worker.extract.ner.net_train``, trained with torch) reads the same
-per-word features as the CRF, embedded and summed, over a five-word window through one tanh
-layer: conjunctions of features the linear CRF cannot weigh. Its window layer is linear in each
-word's vector, so the tagger caches each word type's five projections (one per offset) beside
-the CRF's scores and a token costs five gathers, a tanh and a 9 × H product. Its log-probabilities,
+per-word features as the CRF, embedded and summed (and, optionally, a character CNN's vector of
+the word's letters), over a window of ``width`` words (five, -2..+2, as shipped) through one tanh layer:
+conjunctions of features the linear CRF cannot weigh. Its window layer is linear in each word's
+vector, so the tagger caches each word type's projections (one per offset) beside the CRF's
+scores and a token costs ``width`` gathers, a tanh and a 9 × H product. Its log-probabilities,
 less a share of the label prior, are added to the CRF's state scores with a weight
 (``weight``), and the CRF's transitions decode the sum (docs/ner.md, "Window network").
 """
