@@ -346,8 +346,10 @@ def test_rasd_ner_train_window_net_is_deterministic(tmp_path: Path) -> None:
     assert one.read_bytes() == two.read_bytes()
 
 
-def test_window_net_in_numpy_is_the_torch_network() -> None:
-    """The tagger's cached per-word projections give the torch network's own log-probabilities."""
+@pytest.mark.parametrize(("chars", "half"), [(0, 2), (8, 3)])
+def test_window_net_in_numpy_is_the_torch_network(chars: int, half: int) -> None:
+    """The tagger's cached per-word projections give the torch network's own log-probabilities: the
+    shipped shape, and one with character vectors over a seven-word window."""
     torch = pytest.importorskip("torch")
     import numpy as np
 
@@ -358,28 +360,73 @@ def test_window_net_in_numpy_is_the_torch_network() -> None:
     res = Resources({}, {})
     sents = parse(_conll(60))
     w = fit(sents, res, iterations=30)
-    arrays = fit_net(sents, res, w.labels, epochs=2)
+    arrays = fit_net(sents, res, w.labels, epochs=2, chars=chars, half=half)
     net = WindowNet(arrays)
-    doc = [["وقال", "زياد", "الحلبي", "من", "شركة", "النور", "."], ["إن", "كلمة_لم_ترها", "طال"]]
+    assert (net.width, "chars" in arrays) == (2 * half + 1, chars > 0)
+    doc = [["وقال", "زياد", "الحلبي", "من", "شركة", "النور", "."], ["إن", "كلمة_لم_ترها", "طال"], ["ـ"]]
     plain = Tagger(w.labels, w.transitions, w.state, res)
     both = Tagger(w.labels, w.transitions, w.state, res, net=net)
     got = both._scores(doc)[0] - plain._scores(doc)[0]
     # the same network rebuilt in torch from the exported arrays, run over each padded sentence
     feat = {str(f): i for i, f in enumerate(arrays["features"])}
     bag = torch.nn.EmbeddingBag.from_pretrained(torch.tensor(arrays["bag"].astype(np.float32)), mode="sum")
-    conv = torch.nn.Conv1d(bag.embedding_dim, net.hidden, 5)
+    dim = bag.embedding_dim
+    if chars:
+        letter = {str(c): 4 + i for i, c in enumerate(arrays["chars"])}
+        assert {"ا", "ل", "ن"} <= set(letter) and "ـ" not in letter and "ت" in letter
+        cemb = torch.nn.Embedding.from_pretrained(torch.tensor(arrays["char_emb"]))
+        cconv = torch.nn.Conv1d(cemb.embedding_dim, chars, 3)
+        cconv.weight.data = torch.tensor(arrays["char_conv"])
+        cconv.bias.data = torch.tensor(arrays["char_conv_b"])
+        dim += chars
+    conv = torch.nn.Conv1d(dim, net.hidden, 2 * half + 1)
     conv.weight.data = torch.tensor(arrays["conv"])
     conv.bias.data = torch.tensor(arrays["conv_b"])
+
+    def vector(ids: list[int], form: str | None) -> object:
+        rep = bag(torch.tensor([ids]))[0]
+        if not chars:
+            return rep
+        if form is None:  # a sentence edge has no letters
+            return torch.cat([rep, torch.zeros(chars)])
+        seq = [0, 1, *(letter.get(c, 3) for c in form), 2, 0]  # pad, begin, letters, end, pad
+        return torch.cat([rep, torch.tanh(cconv(cemb(torch.tensor(seq)).T[None])[0].max(dim=1).values)])
+
     want = []
     for s in doc:
-        ids = [[feat["<s>"]]] * 2 + [[feat[f] for f in word_features(t, res)[2] if f in feat] or [feat["<unk>"]]
-                                      for t in s] + [[feat["</s>"]]] * 2
-        rep = torch.stack([bag(torch.tensor([i]))[0] for i in ids])
-        h = torch.tanh(conv(rep.T[None]))[0].T
+        reps = [vector([feat["<s>"]], None)] * half
+        for t in s:
+            own = word_features(t, res)[2]
+            reps.append(vector([feat[f] for f in own if f in feat] or [feat["<unk>"]], own[0][2:]))
+        reps += [vector([feat["</s>"]], None)] * half
+        h = torch.tanh(conv(torch.stack(reps).T[None]))[0].T
         logits = h @ torch.tensor(arrays["out"]).T + torch.tensor(arrays["out_b"])
         want.append(float(arrays["weight"]) * (torch.log_softmax(logits, -1).detach().numpy() - arrays["prior"]))
     assert np.allclose(got, np.concatenate(want), atol=1e-4)
     assert both.tag_tokens(doc)[0][1:3] == ["B-PER", "I-PER"]
+
+
+def test_window_net_checkpoint_average() -> None:
+    """``average=k``: the returned weights are the mean of the last k epochs' (seen through the
+    snapshots, which leave training unchanged)."""
+    pytest.importorskip("torch")
+    import numpy as np
+
+    from worker.extract.ner.net_train import fit_net
+    from worker.extract.ner.train import fit
+
+    res = Resources({}, {})
+    sents = parse(_conll(40))
+    labels = fit(sents, res, iterations=10).labels
+    seen: dict[str, dict[str, np.ndarray]] = {}
+    last = fit_net(sents, res, labels, epochs=3, chars=8, snapshot=lambda name, a: seen.setdefault(name, a))
+    assert sorted(seen) == ["e1", "e2", "e2avg2", "e3", "e3avg2", "e3avg3"]
+    avg = fit_net(sents, res, labels, epochs=3, chars=8, average=3)
+    assert all(last[k].tobytes() == seen["e3"][k].tobytes() for k in last)
+    for k in ("conv", "out_b", "char_emb", "char_conv"):
+        mean = (seen["e1"][k] + seen["e2"][k] + seen["e3"][k]) / 3
+        assert np.allclose(avg[k], mean, atol=1e-6) and avg[k].tobytes() == seen["e3avg3"][k].tobytes()
+        assert not np.allclose(avg[k], seen["e3"][k], atol=1e-4)
 
 
 def test_rasd_ner_train_bad_input(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN, Wind
 
 _BLOCK = 256  # new words summed together (bounds the gathered array to a few MB)
 MAX_TYPES = 50_000  # cached word types before the least used half is dropped (≤ 18 MB of scores)
-MAX_TYPES_NET = 20_000  # the same with the window network's vectors at H = 128 (≤ 51 MB; fewer when wider)
+MAX_TYPES_NET = 20_000  # the same with the window network's 5 × 128 vectors (≤ 51 MB; fewer when wider)
 _SENTENCE_END = frozenset(".!?؟")
 
 
@@ -69,7 +69,9 @@ class Tagger:
         self._wz = np.vstack([np.zeros((1, n)), self._w])
         self._own_index(attrs)
         self.res = res
-        self.max_types = max_types if net is None else min(max_types, MAX_TYPES_NET * 128 // max(net.hidden, 128))
+        self.max_types = max_types if net is None else min(
+            max_types, MAX_TYPES_NET * 5 * 128 // max(net.width * net.hidden, 5 * 128))
+        self._pads = 2 if net is None else max(2, net.half)  # sentence-edge rows before and after each sentence
         self._t = self.trans.tolist()
         self._reset()
 
@@ -105,7 +107,7 @@ class Tagger:
         # by copies cost a replay's pool child ~0.2 s of CPU.
         size = max(self.max_types, 1024)
         self._table = np.zeros((size, 5, len(self.labels)))
-        self._ntable = np.zeros((size, 5, self.net.hidden if self.net else 0), dtype=np.float32)
+        self._ntable = np.zeros((size, self.net.width, self.net.hidden) if self.net else (size, 5, 0), dtype=np.float32)
         self._hits = np.zeros(size, dtype=np.int64)  # tokens per row since it was added (halved at each eviction)
         self._n = 0
         self._pending: list[int] = []  # new rows whose network vectors are not computed yet
@@ -170,16 +172,19 @@ class Tagger:
             block = keys[a : a + _BLOCK]
             flat: list[int] = []
             starts: list[int] = []
+            forms: list[str | None] = []  # matching forms (the first own feature is "w=")
             for key in block:
                 starts.append(len(flat))
                 flat.append(0)
-                flat.extend([j for f in word_features(key, res)[2] if (j := own(f)) is not None])
+                feats = word_features(key, res)[2]
+                forms.append(feats[0][2:])
+                flat.extend([j for f in feats if (j := own(f)) is not None])
             idx = np.asarray(flat)
             st = np.asarray(starts)
             self._table[self._n : self._n + len(block)] = self._crf_rows(idx, st)
             if self.net is not None:
                 self._pending.extend(range(self._n, self._n + len(block)))
-                self._pending_reps.append(self._net_reps(idx, st))
+                self._pending_reps.append(self.net.with_chars(self._net_reps(idx, st), forms))
             for r, key in enumerate(block, self._n):
                 row[key] = r
             self._n += len(block)
@@ -264,11 +269,10 @@ class Tagger:
         ids: list[int] = []
         real: list[int] = []
         starts: list[int] = []  # index (in real tokens) where each sentence starts
-        bos, eos = self._bos, self._eos
+        bos, eos = [self._bos] * self._pads, [self._eos] * self._pads
         for s in sentences:
             starts.append(len(real))
-            ids.append(bos)
-            ids.append(bos)
+            ids.extend(bos)
             base = len(ids)
             row = self._row
             found = [row.get(w, -1) for w in s]
@@ -276,8 +280,7 @@ class Tagger:
                 found = [r if r != -1 else self._id(w) for r, w in zip(found, s, strict=True)]
             ids.extend(found)
             real.extend(range(base, base + len(s)))
-            ids.append(eos)
-            ids.append(eos)
+            ids.extend(eos)
         if not real:
             return np.zeros((0, len(self.labels))), []
         p = np.asarray(ids)
@@ -290,7 +293,10 @@ class Tagger:
         if self.net is not None:
             self._flush()
             nt = self._ntable
-            pre = nt[p[r - 2], 0] + nt[p[r - 1], 1] + nt[p[r], 2] + nt[p[r + 1], 3] + nt[p[r + 2], 4]
+            half = self.net.half
+            pre = nt[p[r - half], 0]
+            for k in range(1, self.net.width):
+                pre = pre + nt[p[r + k - half], k]
             e = e + self.net.scores(pre)
         return e, starts
 
