@@ -74,21 +74,27 @@ class RecurrentNet:
         steps = max(lengths, default=0)
         if n == 0 or steps == 0:
             return np.zeros((n, len(self.labels)), np.float32)
-        # token index of sentence s at step t, each direction reading its own end first; n: padding
-        t = np.arange(steps)
+        # sentences longest first, so the ones still running at step t are the first active[t]
         ln = np.asarray(lengths)
         st = np.concatenate([[0], np.cumsum(ln)[:-1]])
+        order = np.argsort(-ln, kind="stable")
+        ln, st = ln[order], st[order]
+        t = np.arange(steps)
         inside = t[:, None] < ln[None, :]  # steps × sentences
+        active = inside.sum(axis=1).tolist()
+        # token index of sentence s at step t, each direction reading its own end first; n: padding
         fwd = np.where(inside, st[None, :] + t[:, None], n)
         bwd = np.where(inside, (st + ln - 1)[None, :] - t[:, None], n)
         xp = np.concatenate([x, np.zeros((1, x.shape[1]), x.dtype)])
         gates = np.stack([xp[fwd, : 3 * h], xp[bwd, 3 * h :]], axis=1)  # steps × 2 × sentences × 3H
-        states = np.empty((steps, 2, len(lengths), h), np.float32)
+        states = np.zeros((steps, 2, len(lengths), h), np.float32)
         state = np.zeros((2, len(lengths), h), np.float32)
         whh, bhn = self._whh, self._bhn
         for k in range(steps):
-            g = gates[k]
-            m = np.matmul(state, whh)
+            a = active[k]
+            g = gates[k, :, :a]
+            cur = state[:, :a]
+            m = np.matmul(cur, whh)
             rz = m[..., : 2 * h]
             rz += g[..., : 2 * h]
             np.tanh(rz, out=rz)
@@ -99,10 +105,10 @@ class RecurrentNet:
             c *= rz[..., :h]
             c += g[..., 2 * h :]
             np.tanh(c, out=c)
-            state -= c
-            state *= rz[..., h:]
-            state += c
-            states[k] = state
+            cur -= c
+            cur *= rz[..., h:]
+            cur += c
+            states[k, :, :a] = cur
         out = np.zeros((n + 1, 2 * h), np.float32)
         out[fwd, :h] = states[:, 0]
         out[bwd, h:] = states[:, 1]
