@@ -508,3 +508,52 @@ def test_recurrent_net_bad_input_is_bounded() -> None:
     got = tagger.spans(para)
     assert time.process_time() - t0 < 2.0
     assert got and max(s.end for s in got) <= len(para)
+
+
+def test_scan_net_in_numpy_is_the_torch_network() -> None:
+    """The input-gated recurrence (``cell="scan"``): cached per-type decays and inputs, the batched scan
+    in numpy, equal the recurrence rebuilt in torch from the exported arrays, sentence by sentence."""
+    torch = pytest.importorskip("torch")
+    import numpy as np
+
+    from worker.extract.ner.recurrent import ScanNet, load_rnn
+    from worker.extract.ner.rnn_train import fit_rnn
+    from worker.extract.ner.train import fit
+
+    res = Resources({}, {})
+    sents = parse(_conll(60))
+    w = fit(sents, res, iterations=30)
+    arrays = fit_rnn(sents, res, w.labels, epochs=2, cell="scan", hidden=16)
+    rnn = ScanNet(arrays)
+    doc = [["وقال", "زياد", "الحلبي", "من", "شركة", "النور", "."], ["إن", "كلمة_لم_ترها", "طال"], ["."],
+           ["سامر", "حداد", "وليلى", "العلي", "من", "جمعية", "الأمل", "في", "بنش", "ودارة", "."]]
+    plain = Tagger(w.labels, w.transitions, w.state, res)
+    both = Tagger(w.labels, w.transitions, w.state, res, rnn=rnn)
+    got = both._scores(doc)[0] - plain._scores(doc)[0]
+    feat = {str(f): i for i, f in enumerate(arrays["features"])}
+    bag = torch.nn.EmbeddingBag.from_pretrained(torch.tensor(arrays["bag"].astype(np.float32)), mode="sum")
+    lin, lin_b, h = torch.tensor(arrays["lin"]), torch.tensor(arrays["lin_b"]), 16
+    want = []
+    for s in doc:
+        ids = [[feat[f] for f in word_features(t, res)[2] if f in feat] or [feat["<unk>"]] for t in s]
+        g = torch.stack([bag(torch.tensor([i]))[0] for i in ids]) @ lin.T + lin_b
+        ways = []
+        for d, seq in ((0, g), (1, g.flip(0))):
+            z = torch.sigmoid(seq[:, 2 * d * h : (2 * d + 1) * h])
+            c = torch.tanh(seq[:, (2 * d + 1) * h : (2 * d + 2) * h])
+            state, hs = torch.zeros(h), []
+            for k in range(len(s)):
+                state = (1 - z[k]) * state + z[k] * c[k]
+                hs.append(state)
+            ways.append(torch.stack(hs) if d == 0 else torch.stack(hs).flip(0))
+        logits = torch.cat(ways, -1) @ torch.tensor(arrays["out"]).T + torch.tensor(arrays["out_b"])
+        want.append(float(arrays["weight"]) * (torch.log_softmax(logits, -1).detach().numpy() - arrays["prior"]))
+    assert got.shape == (22, len(w.labels)) and np.abs(np.concatenate(want)).max() > 0.3
+    assert np.allclose(got, np.concatenate(want), atol=1e-4)
+    alone = np.concatenate([both._scores([s])[0] - plain._scores([s])[0] for s in doc])
+    assert np.allclose(got, alone, atol=1e-5)
+    assert both.tag_tokens(doc)[0][1:3] == ["B-PER", "I-PER"]
+    with pytest.raises(ValueError, match="unknown cell"):
+        fit_rnn(sents, res, w.labels, epochs=1, cell="lstm")
+    path = Path(__file__).parent / "_no_such_model.npz"
+    assert load_rnn(path) is None

@@ -46,8 +46,11 @@ def _batches(lengths: list[int], rng: np.random.Generator, size: int) -> list[np
 
 def fit_rnn(sentences: list[Sentence], res: Resources, labels: list[str], epochs: int = EPOCHS,
             seed: int = SEED, hidden: int = HIDDEN, dim: int = DIM, threads: int = THREADS,
-            dropout: float = DROPOUT, rate: float = RATE) -> dict[str, np.ndarray]:
-    """Train on ``sentences`` and return the arrays ``worker.extract.ner.recurrent.RecurrentNet`` reads."""
+            dropout: float = DROPOUT, rate: float = RATE, cell: str = "gru") -> dict[str, np.ndarray]:
+    """Train on ``sentences`` and return the arrays ``worker.extract.ner.recurrent`` reads: a GRU
+    (``cell="gru"``, ``RecurrentNet``) or a recurrence with input-only gates (``"scan"``, ``ScanNet``)."""
+    if cell not in ("gru", "scan"):
+        raise ValueError(f"unknown cell {cell!r}: gru or scan")
     torch = _require_torch()
     nn = torch.nn
     torch.manual_seed(seed)
@@ -82,15 +85,43 @@ def fit_rnn(sentences: list[Sentence], res: Resources, labels: list[str], epochs
         def __init__(self) -> None:
             super().__init__()
             self.bag = nn.EmbeddingBag(len(vocab), dim, mode="sum", padding_idx=0)
-            self.gru = nn.GRU(dim, hidden, batch_first=True, bidirectional=True)
+            if cell == "gru":
+                self.gru = nn.GRU(dim, hidden, batch_first=True, bidirectional=True)
+            else:
+                self.lin = nn.Linear(dim, 4 * hidden)  # per direction: gate z | candidate c
             self.out = nn.Linear(2 * hidden, len(labels))
             self.drop = nn.Dropout(dropout)
 
         def forward(self, feats: Any, inv: Any, lengths: Any) -> Any:
             rep = self.drop(self.bag(feats)[inv])  # batch × length × dim
-            h, _ = self.gru(pack(rep, lengths, batch_first=True, enforce_sorted=False))
-            h, _ = unpack(h, batch_first=True)
+            if cell == "gru":
+                h, _ = self.gru(pack(rep, lengths, batch_first=True, enforce_sorted=False))
+                h, _ = unpack(h, batch_first=True)
+            else:
+                h = self.scan(rep, lengths)
             return self.out(self.drop(h))
+
+        def scan(self, rep: Any, lengths: Any) -> Any:
+            """h = (1 − z) ⊙ h + z ⊙ tanh(c) each way; the backward way reads each sentence reversed
+            within its length, so padding comes after the real words in both."""
+            g = self.lin(rep)
+            t = torch.arange(rep.shape[1])[None, :]
+            rev = torch.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)[..., None]
+            outs = []
+            for d in range(2):
+                gd = g[..., 2 * d * hidden : 2 * (d + 1) * hidden]
+                if d == 1:
+                    gd = torch.gather(gd, 1, rev.expand(-1, -1, gd.shape[2]))
+                z = torch.sigmoid(gd[..., :hidden])
+                a, b = 1 - z, z * torch.tanh(gd[..., hidden:])
+                h = torch.zeros(rep.shape[0], hidden)
+                steps = []
+                for k in range(rep.shape[1]):
+                    h = a[:, k] * h + b[:, k]
+                    steps.append(h)
+                hd = torch.stack(steps, 1)
+                outs.append(torch.gather(hd, 1, rev.expand(-1, -1, hidden)) if d == 1 else hd)
+            return torch.cat(outs, -1)
 
     net = Net()
     opt = torch.optim.Adam(net.parameters(), lr=rate)
@@ -113,19 +144,25 @@ def fit_rnn(sentences: list[Sentence], res: Resources, labels: list[str], epochs
             loss.backward()
             opt.step()
     prior = np.bincount([t for s in ys for t in s], minlength=len(labels)) / sum(map(len, ys))
-    g = net.gru
     with torch.no_grad():
-        return {
+        common = {
             "labels": np.array(labels),
             "features": np.array(vocab),
             "bag": net.bag.weight.numpy().astype(np.float16),
+            "out": net.out.weight.numpy().astype(np.float32),
+            "out_b": net.out.bias.numpy().astype(np.float32),
+            "prior": (ALPHA * np.log(np.maximum(prior, 1e-9))).astype(np.float32),
+            "weight": np.array(WEIGHT, dtype=np.float32),
+        }
+        if cell == "scan":
+            return {**common, "lin": net.lin.weight.numpy().astype(np.float32),
+                    "lin_b": net.lin.bias.numpy().astype(np.float32)}
+        g = net.gru
+        return {
+            **common,
             # forward then backward direction: input and recurrent weights (3H × in, torch's r|z|n order)
             "w_ih": np.stack([g.weight_ih_l0.numpy(), g.weight_ih_l0_reverse.numpy()]).astype(np.float32),
             "b_ih": np.stack([g.bias_ih_l0.numpy(), g.bias_ih_l0_reverse.numpy()]).astype(np.float32),
             "w_hh": np.stack([g.weight_hh_l0.numpy(), g.weight_hh_l0_reverse.numpy()]).astype(np.float32),
             "b_hh": np.stack([g.bias_hh_l0.numpy(), g.bias_hh_l0_reverse.numpy()]).astype(np.float32),
-            "out": net.out.weight.numpy().astype(np.float32),
-            "out_b": net.out.bias.numpy().astype(np.float32),
-            "prior": (ALPHA * np.log(np.maximum(prior, 1e-9))).astype(np.float32),
-            "weight": np.array(WEIGHT, dtype=np.float32),
         }
