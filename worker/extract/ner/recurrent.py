@@ -144,6 +144,8 @@ class ScanNet(RecurrentNet):
         return np.stack([1 - z, z * np.tanh(g[:, :, 1])], axis=2).reshape(len(reps), self.width).astype(np.float32)
 
     def scores(self, x: np.ndarray, lengths: list[int]) -> np.ndarray:
+        """As :meth:`RecurrentNet.scores`, but logits less the prior share: they differ from the
+        log-probabilities by one constant per token, which decoding ignores."""
         n = len(x)
         h = self.hidden
         steps = max(lengths, default=0)
@@ -151,28 +153,26 @@ class ScanNet(RecurrentNet):
             return np.zeros((n, len(self.labels)), np.float32)
         ln = np.asarray(lengths)
         st = np.concatenate([[0], np.cumsum(ln)[:-1]])
-        order = np.argsort(-ln, kind="stable")
-        ln, st = ln[order], st[order]
-        t = np.arange(steps)
-        inside = t[:, None] < ln[None, :]
-        active = inside.sum(axis=1).tolist()
-        fwd = np.where(inside, st[None, :] + t[:, None], n)
-        bwd = np.where(inside, (st + ln - 1)[None, :] - t[:, None], n)
-        xp = np.concatenate([x, np.zeros((1, x.shape[1]), x.dtype)])
-        gates = np.stack([xp[fwd, : 2 * h], xp[bwd, 2 * h :]], axis=2)  # steps × sentences × 2 × 2H
-        states = np.zeros((steps + 1, len(lengths), 2, h), np.float32)  # row 0: the initial state
+        t = np.arange(steps)[:, None]
+        inside = t < ln[None, :]
+        # The sentences of both directions are one batch (steps × 2S), each direction reading its own
+        # end first: slot (token i, direction d) is 2i + d; padding (slot 0 read, 2n written) only
+        # follows a sentence's words. Rows of x as (4n, H): slot j's decay is row 2j, its input 2j + 1.
+        slots = np.concatenate([np.where(inside, 2 * (st + t), 0), np.where(inside, 2 * (st + ln - 1 - t) + 1, 0)],
+                               axis=1)
+        dest = np.where(np.concatenate([inside, inside], axis=1), slots, 2 * n)
+        flat = x.reshape(4 * n, h)
+        decay, gain = flat[2 * slots], flat[2 * slots + 1]  # contiguous, so the steps' calls stay fast
+        states = np.zeros((steps + 1, slots.shape[1], h), np.float32)  # row 0: the initial state
+        multiply, add = np.multiply, np.add
         for k in range(steps):
-            a = active[k]
-            cur = states[k + 1, :a]
-            np.multiply(states[k, :a], gates[k, :a, :, :h], out=cur)
-            cur += gates[k, :a, :, h:]
-        out = np.zeros((n + 1, 2 * h), np.float32)
-        out[fwd, :h] = states[1:, :, 0]
-        out[bwd, h:] = states[1:, :, 1]
-        logits = out[:n] @ self._out + self._out_b
-        top = logits.max(axis=1, keepdims=True)
-        logp = logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
-        return self.weight * (logp - self._prior)
+            cur = states[k + 1]
+            multiply(states[k], decay[k], out=cur)
+            add(cur, gain[k], out=cur)
+        out = np.empty((2 * n + 1, h), np.float32)
+        out[dest] = states[1:]
+        logits = out[: 2 * n].reshape(n, 2 * h) @ self._out + self._out_b
+        return self.weight * (logits - self._prior)
 
 
 def load_rnn(path: Path) -> RecurrentNet | None:
