@@ -18,7 +18,10 @@ bench/data/casualties_real.jsonl --exclude bench/data/casualties_real_dev2.jsonl
 the next articles of each stratum that fall in the dev half, so none could join the test set. The
 fourth round (dev4, bench/data/casualties_real_dev4.jsonl) is ``--bg 64 --cur 18 --none 18`` with the
 three committed files as ``--exclude`` and ``--only-split dev``; the fifth (dev5,
-bench/data/casualties_real_dev5.jsonl) the same with the four committed files excluded. The dev/test split is sha1("split:" + docno): first hex digit
+bench/data/casualties_real_dev5.jsonl) the same with the four committed files excluded. The sixth
+(dev6, bench/data/casualties_real_dev6.jsonl) is ``--bg 77 --cur 22 --none 21`` (dev5's proportions, 120
+articles) with the five committed files as ``--exclude`` and ``--only-split dev``, annotated before
+any extractor ran on it. The dev/test split is sha1("split:" + docno): first hex digit
 0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
 Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
 """

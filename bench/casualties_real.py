@@ -12,7 +12,7 @@ misses by class:
 * ``current_missed``     a current toll exists, the extractor gave null
 * ``over`` / ``under``   both numbers, the extractor's is larger / smaller
 
-``--split`` defaults to ``work`` (dev + dev2 … dev5): the held-back test set is printed only when
+``--split`` defaults to ``work`` (dev + dev2 … dev6): the held-back test set is printed only when
 asked for by name (``--split test``, ``both`` or ``all``), so a development run never shows it.
 ``--split dev|dev2|test|all`` selects the dev set (looked at while developing), the held-back test
 set by sha1("split:" + docno) (the rule in bench/_casualty_sample.py), or dev2: a second annotation
@@ -21,11 +21,13 @@ order), scored once on the untouched code as a held-out estimate and used for de
 dev3 is a third round (bench/data/casualties_real_dev3.jsonl: the next articles of each stratum
 in the sampler's order that fall in the dev half of the hash split), scored once on the untouched
 code in the same way; dev4 and dev5 (bench/data/casualties_real_dev4.jsonl, _dev5.jsonl) are a fourth
-and fifth round sampled the same way. ``--split work`` scores dev + dev2 … dev5 together.
-``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev5 and work, never for test.
+and fifth round sampled the same way, dev6 a sixth. ``--split work`` scores dev + dev2 … dev6 together.
+A round listed in ``_UNTOUCHED`` is scored only when named (``--split devN``), never by ``work``,
+``both`` or ``all``, until it has been scored once on the untouched code; then it joins ``_WORK``.
+``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev6 and work, never for test.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
-with bench/data/casualties_real_dev2.jsonl … _dev5.jsonl beside it, ``--split work``).
+with bench/data/casualties_real_dev2.jsonl … _dev6.jsonl beside it, ``--split work``).
 """
 
 from __future__ import annotations
@@ -48,13 +50,19 @@ from worker.extract.entities import extract_entities, place_spans
 from worker.text.clean import clean_article
 
 
-def predict(title: str, content: str, published: str) -> tuple[dict[str, int | None], dict[str, bool]]:
+def prepare(title: str, content: str, published: str) -> tuple[str, date | None, list[tuple[int, int, str, str]]]:
+    """The text as ``rasd extract`` sees it (title first, cleaned), its reference date and places."""
     text = clean_article(f"{title}\n{content}" if title and not content.lstrip().startswith(title) else content).text
     try:
         reference: date | None = parsedate_to_datetime(published).date()
     except (TypeError, ValueError):
         reference = None
     places = place_spans(extract_entities(text, reference, tagger=False))
+    return text, reference, list(places)
+
+
+def predict(title: str, content: str, published: str) -> tuple[dict[str, int | None], dict[str, bool]]:
+    text, reference, places = prepare(title, content, published)
     return totals_and_approximate(extract_casualties(text, reference=reference, places=places))
 
 
@@ -113,16 +121,18 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
-_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
-_WORK = ("dev", "dev2", "dev3", "dev4", "dev5")
+_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "test")
+_WORK = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6")
+_UNTOUCHED: tuple[str, ...] = ()  # scored only when named, so no development run sees it before its one score
+_ROUNDS = ("dev2", "dev3", "dev4", "dev5", "dev6", *_UNTOUCHED)
 
 
 def _read_notes(path: Path) -> list[dict[str, Any]]:
-    """The annotations with their split: dev/test by hash, dev2 from the second-round file beside them."""
+    """The annotations with their split: dev/test by hash, dev2 … dev6 from the round files beside them."""
     notes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for a in notes:
         a["split"] = split_of(a["docno"])
-    for name in ("dev2", "dev3", "dev4", "dev5"):
+    for name in _ROUNDS:
         extra = path.with_name(f"{path.stem}_{name}{path.suffix}")
         if extra.exists():
             notes += [{**json.loads(line), "split": name}
@@ -130,22 +140,28 @@ def _read_notes(path: Path) -> list[dict[str, Any]]:
     return notes
 
 
+def select(notes: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
+    """The annotations a ``--split`` scores: an untouched round only when it is named."""
+    if split == "work":
+        return [a for a in notes if a["split"] in _WORK]
+    if split in ("all", "both"):
+        return [a for a in notes if a["split"] not in _UNTOUCHED]
+    return [a for a in notes if a["split"] == split]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
-    ap.add_argument("--split", choices=(*_SPLITS, "work", "all", "both"), default="work",
-                    help="work (the default): dev + dev2 … dev5 together, never the test set; "
-                         "both: dev, dev2 … dev5 and test, one object each; test/all only when asked")
-    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev5 and work only)")
+    ap.add_argument("--split", choices=(*_SPLITS, *_UNTOUCHED, "work", "all", "both"), default="work",
+                    help="work (the default): dev + dev2 … dev6 together, never the test set; "
+                         "both: dev, dev2 … dev6 and test, one object each; test/all only when asked; "
+                         "an untouched round only by name")
+    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev6 and work only)")
     args = ap.parse_args()
     if not args.jsonl.exists():
         sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")
-    notes = _read_notes(args.annotations)
-    if args.split == "work":
-        notes = [a for a in notes if a["split"] in _WORK]
-    elif args.split not in ("all", "both"):
-        notes = [a for a in notes if a["split"] == args.split]
+    notes = select(_read_notes(args.annotations), args.split)
     wanted = {a["docno"] for a in notes}
     texts: dict[str, dict[str, Any]] = {}
     with args.jsonl.open(encoding="utf-8") as fh:

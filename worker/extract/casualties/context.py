@@ -110,7 +110,7 @@ class Doc:
         self.starts = tokens.starts
         self.ends = tokens.ends
         self.n = len(tokens.kinds)
-        self.bg: dict[int, bool] = {}
+        self.bg: dict[int, int] = {}  # clause → CLAUSE_* code (current.py)
         self.cues: dict[int, list[int]] = {}  # sentence → background cue tokens (current.py)
         self.soft: dict[int, list[int]] = {}  # sentence → cues that yield to today's time (current.py)
         self.w, self.sent, self.clause = word_sentence_clause(tokens)
@@ -169,7 +169,7 @@ def line_of(text: str, start: int) -> tuple[int, int]:
 
 
 class Fig:
-    __slots__ = ("cas", "first", "forward", "last", "sent", "subject")
+    __slots__ = ("cas", "first", "forward", "last", "sent", "subject", "why")
 
     def __init__(self, cas: Casualty, first: int, last: int, sent: int) -> None:
         self.cas = cas
@@ -178,6 +178,7 @@ class Fig:
         self.sent = sent
         self.subject = False  # explicit sub-count (kept out of incident resolution)
         self.forward = False  # part of the next figure of the sentence ("9 من بين القتلى الـ30")
+        self.why = 0  # bits of the article-level passes that made it background (current.WHY_*)
 
 
 def clause_bounds(doc: Doc, i: int) -> tuple[int, int]:

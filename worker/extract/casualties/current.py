@@ -132,7 +132,7 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     return before in lx.SPAN_OPENERS
 
 
-def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
+def sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     """Background cue tokens of sentence ``s``, cached; cues inside a comparison ("أسوأ يوم منذ
     حرب 2014") are not cues."""
     hit = doc.cues.get(s)
@@ -179,7 +179,7 @@ def _sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     return out
 
 
-def _now_anchor(doc: Doc, lo: int, hi: int) -> bool:
+def now_anchor(doc: Doc, lo: int, hi: int) -> bool:
     """The clause names today's time ("صباح اليوم", a weekday that is not an earlier one)."""
     for k in range(lo, hi + 1):
         w = doc.norms[k]
@@ -204,11 +204,35 @@ def _recent_date(doc: Doc, s: int, around: int, cues: list[int]) -> bool:
 
 def is_background(doc: Doc, i: int) -> bool:
     """Background cue for the figure at token ``i`` (cached per clause: figures of one clause share it)."""
+    return background_code(doc, i) != CLAUSE_NONE
+
+
+# Which clause-level cue made a figure background (a feature of the current-event model, model.py).
+CLAUSE_NONE = 0
+CLAUSE_CUE = 1  # a cue in the figure's clause
+CLAUSE_SCOPED = 2  # a cue earlier in the sentence
+CLAUSE_SOFT = 3  # a soft cue (كان، قبل أيام، an ongoing campaign)
+CLAUSE_TRAILING = 4  # a trailing adverbial clause
+
+# Which article-level pass made a figure background (bits of ``Fig.why``; features of model.py).
+WHY_HEADING = 1
+WHY_WAR_SCALE = 2
+WHY_REPEAT = 4
+WHY_CONTINUATION = 8
+WHY_COMPANION = 16
+WHY_EARLIER = 32
+WHY_YESTERDAY = 64
+WHY_KNOWN_EVENT = 128
+WHY_OTHER_PLACE = 256
+
+
+def background_code(doc: Doc, i: int) -> int:
+    """Which clause cue makes the figure at token ``i`` background (``CLAUSE_*``; cached per clause)."""
     key = doc.clause[i]
     hit = doc.bg.get(key)
     if hit is None:
         lo, hi = clause_bounds(doc, i)
-        if any(lo <= k <= hi and doc.norms[k] in _COMES_AFTER for k in _sentence_cues(doc, doc.sent[i], i)):
+        if any(lo <= k <= hi and doc.norms[k] in _COMES_AFTER for k in sentence_cues(doc, doc.sent[i], i)):
             return _is_background_uncached(doc, i)  # depends on the figure's side of "بعد": not cached
         hit = doc.bg[key] = _is_background_uncached(doc, i)
     return hit
@@ -218,28 +242,28 @@ def is_background(doc: Doc, i: int) -> bool:
 _COMES_AFTER = lx.AFTER_WORDS - {"غداه"}
 
 
-def _is_background_uncached(doc: Doc, i: int) -> bool:
+def _is_background_uncached(doc: Doc, i: int) -> int:
     lo, hi = clause_bounds(doc, i)
-    cues = _sentence_cues(doc, doc.sent[i], i)
+    cues = sentence_cues(doc, doc.sent[i], i)
     after = next((k for k in cues if i < k <= hi and doc.norms[k] in _COMES_AFTER), hi + 1)
     if any(lo <= k <= hi and k < after for k in cues):
-        return True
+        return CLAUSE_CUE
     # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
     # مقتل 100"), unless this clause names today's time
-    if any(k < lo for k in cues) and not _now_anchor(doc, lo, hi):
-        return True
+    if any(k < lo for k in cues) and not now_anchor(doc, lo, hi):
+        return CLAUSE_SCOPED
     # a soft cue before the figure or in its clause; "قبل أيام" anywhere in the sentence
     if any(k <= hi or doc.norms[k] in lx.AGO_PLURALS for k in doc.soft[doc.sent[i]]) \
-            and not _now_anchor(doc, lo, hi) \
+            and not now_anchor(doc, lo, hi) \
             and not _recent_date(doc, doc.sent[i], i, cues):
-        return True
+        return CLAUSE_SOFT
     # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"
     if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.w[hi + 1] in lx.TRAILING_OPENERS \
             and doc.sent[hi + 1] == doc.sent[i]:
         nlo, nhi = clause_bounds(doc, hi + 1)
         if any(nlo <= k <= nhi for k in cues):
-            return True
-    return False
+            return CLAUSE_TRAILING
+    return CLAUSE_NONE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,7 +291,8 @@ def _names_disaster(doc: Doc, f: Fig) -> bool:
 
 
 def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, str, str]] = ()) -> None:
-    """Background flags that need the whole article (docs/casualties.md, "Current event")."""
+    """Background flags that need the whole article (docs/casualties.md, "Current event"); each
+    figure's ``why`` records which passes made it background."""
     if not figs:
         return
     zone: list[Fig] = []
@@ -279,7 +304,10 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
             zone.append(f)
         elif c.count >= lx.WAR_SCALE and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
             c.background = True
+            f.why |= WHY_WAR_SCALE
+    before = _flags(figs)
     _continuations(doc, figs)
+    before = _mark(figs, before, WHY_CONTINUATION)
     # a figure repeated elsewhere with a background cue is that background figure, unless this
     # mention dates it today or yesterday ("… خلال احتجاجات" then "قتلوا الاثنين": the event itself)
     bg_counts = {(f.cas.kind, f.cas.count) for f in figs
@@ -287,17 +315,39 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
     if bg_counts:
         for f in figs:
             if (f.cas.kind, f.cas.count) in bg_counts and not f.cas.background \
-                    and _day_of(doc, *clause_bounds(doc, f.first)) < 0:
+                    and day_of(doc, *clause_bounds(doc, f.first)) < 0:
                 f.cas.background = True
+                f.why |= WHY_REPEAT
     for f in zone:
         f.cas.background = True
+        f.why |= WHY_HEADING
+    before = _flags(figs)
     _companions(doc, figs)
+    before = _mark(figs, before, WHY_COMPANION)
     _earlier_context(doc, figs)
+    before = _mark(figs, before, WHY_EARLIER)
     _continuations(doc, figs)  # again: the passes above may have made a continued sentence background
+    before = _mark(figs, before, WHY_CONTINUATION)
     _yesterday_context(doc, figs)
+    before = _mark(figs, before, WHY_YESTERDAY)
     _known_event_clauses(doc, figs)
+    before = _mark(figs, before, WHY_KNOWN_EVENT)
     if places:
         _other_places(doc, figs, places)
+        _mark(figs, before, WHY_OTHER_PLACE)
+
+
+def _flags(figs: list[Fig]) -> list[bool]:
+    return [f.cas.background for f in figs]
+
+
+def _mark(figs: list[Fig], before: list[bool], bit: int) -> list[bool]:
+    """Record ``bit`` on the figures a pass made background; the flags after it."""
+    after = _flags(figs)
+    for f, was, now in zip(figs, before, after, strict=True):
+        if now and not was:
+            f.why |= bit
+    return after
 
 
 def _continuations(doc: Doc, figs: list[Fig]) -> None:
@@ -314,7 +364,7 @@ def _continuations(doc: Doc, figs: list[Fig]) -> None:
             lo = sentence_range(doc, f.sent, f.first)[0]
             first = doc.norms[lo] if doc.kinds[lo] == T_WORD else ""
             if first in lx.CONTINUATIONS and prev_bg and not c.background \
-                    and not _now_anchor(doc, *clause_bounds(doc, f.first)):
+                    and not now_anchor(doc, *clause_bounds(doc, f.first)):
                 for g in same:
                     g.cas.background = True
             group = [g for g in same if g.cas.count is not None]
@@ -348,7 +398,7 @@ def _companions(doc: Doc, figs: list[Fig]) -> None:
         if not all(f.cas.background for f in prev) or all(f.cas.background for f in group):
             continue
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
-        if _now_anchor(doc, lo, hi) or _recent_date(doc, group[0].sent, group[0].first, []):
+        if now_anchor(doc, lo, hi) or _recent_date(doc, group[0].sent, group[0].first, []):
             continue
         breaks = _paragraph_breaks(doc, doc.ends[prev[-1].last], doc.starts[group[0].first])
         also = not (lx.ALSO_WORDS.isdisjoint(doc.norms[lo:hi + 1]) and lx.ADDITION_WORDS.isdisjoint(doc.norms[lo:hi + 1]))
@@ -399,7 +449,7 @@ def _context_window(doc: Doc, s0: int) -> tuple[int, int]:
     return max(a, doc.head_end), b
 
 
-def _turns_topic(doc: Doc, lo: int, hi: int) -> bool:
+def turns_topic(doc: Doc, lo: int, hi: int) -> bool:
     """The sentence opens by turning to another story ("من جهة أخرى،", "في سياق منفصل،", "ميدانيا،")."""
     for k in range(lo, min(hi, lo + 4)):
         if doc.norms[k] in lx.TOPIC_SHIFT_WORDS or (doc.norms[k], doc.norms[k + 1]) in lx.TOPIC_SHIFT_PAIRS:
@@ -548,7 +598,7 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         if not _TIME_WORDS.isdisjoint(doc.norms[lo:hi + 1]) \
                 or any(doc.kinds[k] == T_NUM and _is_year(doc.norms[k]) for k in range(lo, hi + 1)):
             continue
-        if _turns_topic(doc, lo, hi):
+        if turns_topic(doc, lo, hi):
             continue
         a, b = _context_window(doc, doc.starts[lo])
         if b - a < 8:
@@ -574,7 +624,7 @@ _YESTERDAY = frozenset(["امس", "وامس", "البارحه"])
 _NIGHT = frozenset(["ليل", "ليله", "وليل", "وليله"])
 
 
-def _day_of(doc: Doc, lo: int, hi: int) -> int:
+def day_of(doc: Doc, lo: int, hi: int) -> int:
     """Which day tokens ``lo..hi`` name: 0 today (اليوم، today's weekday), 1 yesterday (أمس, the
     weekday before), -1 neither; today wins when both are named ("ليل الأحد الاثنين")."""
     ref = doc.ref
@@ -608,7 +658,7 @@ def _yesterday_context(doc: Doc, figs: list[Fig]) -> None:
         if not live:
             continue
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
-        day = _day_of(doc, lo, hi)
+        day = day_of(doc, lo, hi)
         if day == 0:
             today = True
         elif day == 1 and today:
@@ -623,17 +673,17 @@ def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
     """A toll in a relative clause on an event named with ال, after the lead ("للتحقيق في الهجوم في دوما
     الذي قتل فيه نحو 40"), tells an event the reader knows, not news: background, unless its sentence
     names today or yesterday or the article counts the same toll elsewhere."""
-    lead_end = _lead_end(doc)
+    end = lead_end(doc)
     for f in figs:
         c = f.cas
-        if c.background or c.count is None or c.vague or doc.starts[f.first] < lead_end:
+        if c.background or c.count is None or c.vague or doc.starts[f.first] < end:
             continue
         lo = clause_bounds(doc, f.first)[0]
         rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
         if rel < 0 or not names_known_event(doc, max(lo, rel - 4), rel - 1):
             continue
         slo, shi = sentence_range(doc, f.sent, f.first)
-        if _day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
+        if day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
             continue  # today's or yesterday's event (the story's own) named by its day
         if any(g is not f and not g.cas.background and g.cas.kind == c.kind and g.cas.count == c.count
                for g in figs):
@@ -641,7 +691,7 @@ def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
         c.background = True
 
 
-def _lead_end(doc: Doc) -> int:
+def lead_end(doc: Doc) -> int:
     """End offset of the lead: the title line and the first sentence of the body."""
     start = doc.head_end + 1 if doc.head_end else 0
     ends = [i for i in (doc.text.find(ch, start) for ch in ".!?\u061f\n") if i != -1]
@@ -652,12 +702,12 @@ def _other_places(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, st
     """A toll whose sentence names only places outside the event's (the one country or admin1 the
     title and lead name) and no day of its own tells another event: background. A lead naming
     several regions, or a lead with its own toll, introduces separately reported incidents."""
-    lead_end = _lead_end(doc)
+    end = lead_end(doc)
     places = [p for p in places if locative(doc.text, p[0])]
-    lead = {(c, a) for s, _e, c, a in places if s < lead_end}
+    lead = {(c, a) for s, _e, c, a in places if s < end}
     if not lead or len({c for c, _a in lead}) > 1:
         return
-    if any(doc.starts[f.first] < lead_end and not f.cas.background and f.cas.count is not None for f in figs):
+    if any(doc.starts[f.first] < end and not f.cas.background and f.cas.count is not None for f in figs):
         return
     country = next(iter(lead))[0]
     counts: dict[str, int] = {}
@@ -674,7 +724,7 @@ def _other_places(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int, st
         own = [(c, ad) for s, _e, c, ad in places if a <= s < b]
         if not own or any(c == country for c, _ad in own):
             continue
-        if _day_of(doc, lo, hi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[lo:hi + 1]):
+        if day_of(doc, lo, hi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[lo:hi + 1]):
             continue  # its own today or yesterday: a separately reported current incident
         for f in live:
             f.cas.background = True

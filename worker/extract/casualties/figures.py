@@ -63,13 +63,25 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
     a day before it is background. ``places`` (start, end, country, admin1 of the gazetteer places
     named in ``text``: ``entities.place_spans``) tell a figure in another place than the event's.
     """
-    if not text:
+    read = read_figures(text, vague_bounds=vague_bounds, reference=reference, places=places)
+    if read is None:
         return []
+    doc, figs = read
+    resolve_incidents(doc, figs, places or ())
+    return [f.cas for f in figs]
+
+
+def read_figures(text: str, *, vague_bounds: Mapping[str, int] | None = None, reference: date | None = None,
+                 places: Sequence[tuple[int, int, str, str]] | None = None) -> tuple[Doc, list[Fig]] | None:
+    """The figures of ``text`` with the rules' current/background decision, before incidents are
+    resolved (None when the text holds no casualty word); bench/casualty_model.py reads them here."""
+    if not text:
+        return None
     folded = join_abbreviations(fold_same_length(text))
     marks = MARKS_RE.search(folded) is not None
     ranges = cue_ranges(folded, marks)
     if not ranges:
-        return []
+        return None
     tokens = tokenize(text, ranges, folded=folded, marks=marks)
     doc = Doc(text, folded, tokens, reference)
     nums = numbers_from_tokens(text, tokens, vague_bounds, limit=MAX_NUMBERS)
@@ -149,8 +161,7 @@ def extract_casualties(text: str, *, vague_bounds: Mapping[str, int] | None = No
                 figs.append(Fig(cas, i + 1, i + 1, doc.sent[i]))
                 done = i + 1
     classify_article(doc, figs, places or ())
-    resolve_incidents(doc, figs, places or ())
-    return [f.cas for f in figs]
+    return doc, figs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,6 +375,8 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
         if weak is not None:
             wkind, confirm = lx.WEAK_TRIGGERS[weak]
             if confirm and _confirmed(doc, i1 + 1, confirm):
+                return wkind, update, False, True
+            if weak in lx.DOCUMENT_VERBS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None:
                 return wkind, update, False, True
             return none
         if _hedged(doc, j):

@@ -88,10 +88,14 @@ WEAK_TRIGGERS: dict[str, tuple[str, frozenset[str]]] = {
     "سقط": (KILLED, frozenset()),
     "سقطت": (KILLED, frozenset()),
     "وقوع": (KILLED, frozenset()),
+    # "وثق المرصد 6 مقاتلين": a monitor's documented count of people is a toll (figures._left_trigger
+    # keeps it only when a people noun follows the count: "وثقت 20 حالة اعتقال" is none)
+    **dict.fromkeys(["وثق", "وثقت"], (KILLED, frozenset())),
     # "توفي فتى … متأثرا بجروحه": died of wounds (توفي alone is any death)
     **dict.fromkeys(["توفي", "توفيت", "توفوا", "توفيا"], (KILLED, frozenset(
         {"متاثرا", "متاثره", "متاثرين", "متاثرون", "متاثرتين", "متاثرتان", "متاثران"}))),
 }
+DOCUMENT_VERBS: frozenset[str] = frozenset(["وثق", "وثقت"])
 # Verbs of dying right before a count of wounded: they died ("وتوفي 7 جرحى لاحقا").
 DIED_VERBS: frozenset[str] = frozenset(
     p + v for v in ("توفي", "توفيت", "توفوا", "استشهد", "استشهدت", "قضي", "فارق") for p in ("", "و", "ف"))

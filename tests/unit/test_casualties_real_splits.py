@@ -1,0 +1,48 @@
+"""bench/casualties_real.py splits and the committed annotation files (annotations only: no texts, no scoring)."""
+
+from collections import Counter
+
+from bench._casualty_sample import split_of
+from bench.casualties_real import _DEFAULT_NOTES, _read_notes, select
+
+NOTES = _read_notes(_DEFAULT_NOTES)
+TAGS = {"current", "background", "vague", "none"}
+
+
+def test_each_round_file_lands_in_its_own_split() -> None:
+    counts = Counter(a["split"] for a in NOTES)
+    assert counts["dev"] + counts["test"] == 285
+    assert [counts[name] for name in ("dev2", "dev3", "dev4", "dev5", "dev6")] == [120, 104, 100, 100, 120]
+
+
+def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
+    rounds = {"dev", "dev2", "dev3", "dev4", "dev5", "dev6"}
+    assert {a["split"] for a in select(NOTES, "work")} == rounds
+    assert {a["split"] for a in select(NOTES, "all")} == rounds | {"test"}
+    assert {a["split"] for a in select(NOTES, "both")} == rounds | {"test"}
+    dev6 = select(NOTES, "dev6")
+    assert len(dev6) == 120 and {a["split"] for a in dev6} == {"dev6"}
+
+
+def test_later_rounds_come_from_the_dev_half_and_no_article_is_annotated_twice() -> None:
+    docnos = [a["docno"] for a in NOTES]
+    assert len(docnos) == len(set(docnos))
+    late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6")]
+    assert len(late) == 424 and all(split_of(d) == "dev" for d in late)
+
+
+def test_dev6_composition() -> None:
+    tags = Counter(a["note"].split(":", 1)[0] for a in NOTES if a["split"] == "dev6")
+    assert tags == {"current": 37, "background": 43, "vague": 4, "none": 36}
+
+
+def test_every_annotation_is_well_formed() -> None:
+    for a in NOTES:
+        assert set(a) == {"docno", "killed", "injured", "approx", "note", "split"}, a["docno"]
+        tag, _, why = a["note"].partition(": ")
+        assert tag in TAGS and why, a["docno"]
+        for kind in ("killed", "injured"):
+            assert a[kind] is None or (isinstance(a[kind], int) and a[kind] > 0), a["docno"]
+        # approx describes the killed total, and only a current note carries totals
+        assert not (a["approx"] and a["killed"] is None), a["docno"]
+        assert (tag == "current") == (a["killed"] is not None or a["injured"] is not None), a["docno"]
