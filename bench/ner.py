@@ -14,7 +14,8 @@ scores sentences alone.
 
 ``--net`` adds the window network (``worker.extract.ner.window``; training needs torch);
 ``--seeds 1 2`` trains one network per seed and merges them into one (an ensemble).
-``--rnn`` adds the bidirectional GRU (``worker.extract.ner.recurrent``; torch) of seed ``--rnn-seed``.
+``--rnn`` adds a bidirectional recurrent layer (``worker.extract.ner.recurrent``; torch): ``--rnn-cell``
+gru or scan, ``--rnn-hidden`` H per direction, seed ``--rnn-seed``.
 
 Run: ``.venv/bin/python bench/ner.py [../shared/data/anercorp/train.txt] [--dev] [--net] [--cv 5]``
 (about 2 minutes, 5–10 more with ``--net``; ``--cv 5`` about 6 more).
@@ -53,7 +54,8 @@ def tag_blocks(tagger: Tagger, words: list[list[str]], block: int) -> list[list[
 
 def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, c2: float,
         iterations: int, block: int = DOC_BLOCK, net: bool = False,
-        seeds: tuple[int, ...] | None = None, rnn_seed: int | None = None) -> dict[str, Any]:
+        seeds: tuple[int, ...] | None = None, rnn_seed: int | None = None,
+        rnn_options: dict[str, Any] | None = None) -> dict[str, Any]:
     t0 = time.process_time()
     w = fit(train, res, c1, c2, iterations)
     train_s = time.process_time() - t0
@@ -67,11 +69,12 @@ def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, 
         net_s, net_wall = time.process_time() - t0, time.perf_counter() - w0
     rnn = None
     if rnn_seed is not None:
-        from worker.extract.ner.recurrent import RecurrentNet
+        from worker.extract.ner.recurrent import RecurrentNet, ScanNet
         from worker.extract.ner.rnn_train import fit_rnn
 
         t0, w0 = time.process_time(), time.perf_counter()
-        rnn = RecurrentNet(fit_rnn(train, res, w.labels, seed=rnn_seed, threads=1))
+        arrays = fit_rnn(train, res, w.labels, seed=rnn_seed, threads=1, **(rnn_options or {}))
+        rnn = ScanNet(arrays) if "lin" in arrays else RecurrentNet(arrays)
         rnn_s, rnn_wall = time.process_time() - t0, time.perf_counter() - w0
     tagger = Tagger(w.labels, w.transitions, w.state, res, net=window, rnn=rnn)
     words = [[t for t, _ in s] for s in test]
@@ -123,6 +126,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", help="network seeds, several: their networks merged")
     ap.add_argument("--rnn", action="store_true", help="add the recurrent network (torch: the ner-train extra)")
     ap.add_argument("--rnn-seed", type=int, default=1, help="the recurrent network's seed")
+    ap.add_argument("--rnn-cell", choices=("gru", "scan"), default="gru")
+    ap.add_argument("--rnn-hidden", type=int, default=64, help="the recurrent layer's size per direction")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-lists", action="store_true", help="ablation: no gazetteer/actor/title/name lists")
     ap.add_argument("--no-names", action="store_true", help="ablation: no personal-name list (NAME flags)")
@@ -157,7 +162,8 @@ def main() -> None:
     out["net"] = a.net
     out["rnn"] = a.rnn
     out["dev" if a.dev else "heldout"] = run(first, last, res, a.c1, a.c2, a.iterations, a.doc_block, a.net,
-                                             tuple(a.seeds) if a.seeds else None, a.rnn_seed if a.rnn else None)
+                                             tuple(a.seeds) if a.seeds else None, a.rnn_seed if a.rnn else None,
+                                             {"cell": a.rnn_cell, "hidden": a.rnn_hidden})
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -59,6 +59,8 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=300)
     ap.add_argument("--rnn", type=Path, help="recurrent network .npz (default: the package's)")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--max-types", type=int, help="word cache cap of the tagger with the recurrent layer "
+                    "(default: the byte bound, fewer types than the window network's 20,000)")
     a = ap.parse_args()
     texts = corpus(a.jsonl, a.limit)
     tokens = sum(len(TOKEN_RE.findall(t)) for t in texts)
@@ -69,12 +71,16 @@ def main() -> None:
     labels, trans, state = load_weights(MODEL)
     taggers = {"crf_window": Tagger(labels, trans, state, base.res, net=load_net(NET)),
                "crf_window_rnn": Tagger(labels, trans, state, base.res, net=load_net(NET), rnn=rnn)}
+    if a.max_types:
+        taggers["crf_window_rnn"].max_types = a.max_types
+        taggers["crf_window_rnn"]._reset()
     times: dict[str, dict[str, list[float]]] = {k: {"cold": [], "warm": []} for k in taggers}
     for _ in range(a.rounds):
         for name, tagger in taggers.items():
             times[name]["cold"].append(timed(tagger, texts, True))
             times[name]["warm"].append(timed(tagger, texts, False))
     out: dict[str, object] = {"articles": len(texts), "tokens": tokens, "rounds": a.rounds,
+                              "rnn_hidden": rnn.hidden, "rnn_cache_types": taggers["crf_window_rnn"].max_types,
                               "load": round(os.getloadavg()[0], 2)}
     for name, t in times.items():
         for k, v in t.items():
