@@ -561,3 +561,17 @@ def test_scan_net_in_numpy_is_the_torch_network() -> None:
         fit_rnn(sents, res, w.labels, epochs=1, cell="lstm")
     path = Path(__file__).parent / "_no_such_model.npz"
     assert load_rnn(path) is None
+
+
+@pytest.mark.parametrize("cell", ["gru", "scan"])
+def test_recurrent_training_is_deterministic(cell: str) -> None:
+    pytest.importorskip("torch")
+    from worker.extract.ner.rnn_train import fit_rnn
+
+    res = Resources({}, {})
+    sents = parse(_conll(40))
+    labels = sorted({t for s in sents for _, t in s})
+    one, two, other = (fit_rnn(sents, res, labels, epochs=1, seed=seed, hidden=8, cell=cell) for seed in (1, 1, 2))
+    assert sorted(one) == sorted(two)
+    assert all(one[k].tobytes() == two[k].tobytes() for k in one)
+    assert one["bag"].tobytes() != other["bag"].tobytes()

@@ -1,11 +1,12 @@
-"""The recurrent tagger at run time: a bidirectional GRU in numpy, batched over a text's sentences.
+"""The recurrent layer at run time: a bidirectional recurrence in numpy, batched over a text's sentences.
 
 The network (``worker.extract.ner.rnn_train``, trained with torch) reads one vector per word that
-depends on the word type only, so the tagger caches each type's input projections (both
-directions, 6 × H floats) beside the CRF's scores; a text then costs one recurrence over all its
-sentences at once, padded to the longest: 2 × (longest sentence) small products, not one per token.
-Its log-probabilities, less a share of the label prior, are added to the CRF's state scores with a
-weight, as the window network's are (docs/ner.md, "Recurrent layer").
+depends on the word type only, so the tagger caches per type what the recurrence reads (a GRU's
+input projections, 6H floats; the input-gated scan's decays and inputs, 4H) beside the CRF's scores;
+a text then costs one recurrence over all its sentences at once, padded to the longest: (longest
+sentence) steps of a few numpy calls, not one per token. Its label scores, less a share of the
+label prior, are added to the CRF's state scores with a weight, as the window network's are
+(docs/ner.md, "Recurrent layer"; measured, not shipped).
 """
 
 from __future__ import annotations
