@@ -14,6 +14,8 @@ scores sentences alone.
 
 ``--net`` adds the window network (``worker.extract.ner.window``; training needs torch);
 ``--seeds 1 2`` trains one network per seed and merges them into one (an ensemble).
+``--rnn`` adds a bidirectional recurrent layer (``worker.extract.ner.recurrent``; torch): ``--rnn-cell``
+gru or scan, ``--rnn-hidden`` H per direction, seed ``--rnn-seed``.
 
 Run: ``.venv/bin/python bench/ner.py [../shared/data/anercorp/train.txt] [--dev] [--net] [--cv 5]``
 (about 2 minutes, 5–10 more with ``--net``; ``--cv 5`` about 6 more).
@@ -52,7 +54,8 @@ def tag_blocks(tagger: Tagger, words: list[list[str]], block: int) -> list[list[
 
 def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, c2: float,
         iterations: int, block: int = DOC_BLOCK, net: bool = False,
-        seeds: tuple[int, ...] | None = None) -> dict[str, Any]:
+        seeds: tuple[int, ...] | None = None, rnn_seed: int | None = None,
+        rnn_options: dict[str, Any] | None = None) -> dict[str, Any]:
     t0 = time.process_time()
     w = fit(train, res, c1, c2, iterations)
     train_s = time.process_time() - t0
@@ -64,7 +67,16 @@ def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, 
         t0, w0 = time.process_time(), time.perf_counter()
         window = WindowNet(fit_ensemble(train, res, w.labels, seeds or (SEED,)))
         net_s, net_wall = time.process_time() - t0, time.perf_counter() - w0
-    tagger = Tagger(w.labels, w.transitions, w.state, res, net=window)
+    rnn = None
+    if rnn_seed is not None:
+        from worker.extract.ner.recurrent import RecurrentNet, ScanNet
+        from worker.extract.ner.rnn_train import fit_rnn
+
+        t0, w0 = time.process_time(), time.perf_counter()
+        arrays = fit_rnn(train, res, w.labels, seed=rnn_seed, threads=1, **(rnn_options or {}))
+        rnn = ScanNet(arrays) if "lin" in arrays else RecurrentNet(arrays)
+        rnn_s, rnn_wall = time.process_time() - t0, time.perf_counter() - w0
+    tagger = Tagger(w.labels, w.transitions, w.state, res, net=window, rnn=rnn)
     words = [[t for t, _ in s] for s in test]
     tag_blocks(tagger, words, block)  # warm the per-word cache once, as a long-running worker has it
     speeds = []
@@ -81,6 +93,8 @@ def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, 
         warm.append(sum(map(len, words)) / max(time.process_time() - t0, 1e-9))
     out = score([[t for _, t in s] for s in test], pred)
     extra = {"net_train_cpu_s": round(net_s, 1), "net_train_wall_s": round(net_wall, 1)} if net else {}
+    if rnn is not None:
+        extra.update(rnn_train_cpu_s=round(rnn_s, 1), rnn_train_wall_s=round(rnn_wall, 1))
     return {"scores": out, "train_s": round(train_s, 1), **extra,
             "tokens_per_s_cold_cache": round(statistics.median(speeds)),
             "tokens_per_s_warm_cache": round(statistics.median(warm)),
@@ -110,6 +124,10 @@ def main() -> None:
     ap.add_argument("--iterations", type=int, default=ITERATIONS)
     ap.add_argument("--net", action="store_true", help="add the window network (torch: the ner-train extra)")
     ap.add_argument("--seeds", type=int, nargs="+", help="network seeds, several: their networks merged")
+    ap.add_argument("--rnn", action="store_true", help="add the recurrent network (torch: the ner-train extra)")
+    ap.add_argument("--rnn-seed", type=int, default=1, help="the recurrent network's seed")
+    ap.add_argument("--rnn-cell", choices=("gru", "scan"), default="gru")
+    ap.add_argument("--rnn-hidden", type=int, default=64, help="the recurrent layer's size per direction")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-lists", action="store_true", help="ablation: no gazetteer/actor/title/name lists")
     ap.add_argument("--no-names", action="store_true", help="ablation: no personal-name list (NAME flags)")
@@ -142,8 +160,10 @@ def main() -> None:
     if a.cv:
         out[f"cv{a.cv}"] = cross_validate(first, a.cv, res, a.c1, a.c2, a.iterations, a.doc_block)
     out["net"] = a.net
+    out["rnn"] = a.rnn
     out["dev" if a.dev else "heldout"] = run(first, last, res, a.c1, a.c2, a.iterations, a.doc_block, a.net,
-                                             tuple(a.seeds) if a.seeds else None)
+                                             tuple(a.seeds) if a.seeds else None, a.rnn_seed if a.rnn else None,
+                                             {"cell": a.rnn_cell, "hidden": a.rnn_hidden})
     print(json.dumps(out, ensure_ascii=False))
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pycrfsuite
 import pytest
@@ -481,3 +482,143 @@ def test_merged_networks_score_as_their_average() -> None:
     other = dict(two, features=np.array([*two["features"][:-1], "w=غيرها"]))
     with pytest.raises(ValueError, match="features"):
         merge_nets([one, other])
+
+
+def _torch_rnn_scores(torch: Any, arrays: dict[str, Any], res: Resources, doc: list[list[str]]) -> Any:
+    """The recurrent network rebuilt in torch from its exported arrays, run over each sentence alone."""
+    import numpy as np
+
+    feat = {str(f): i for i, f in enumerate(arrays["features"])}
+    bag = torch.nn.EmbeddingBag.from_pretrained(torch.tensor(arrays["bag"].astype(np.float32)), mode="sum")
+    gru = torch.nn.GRU(bag.embedding_dim, arrays["w_hh"].shape[2], batch_first=True, bidirectional=True)
+    for d, suffix in enumerate(["l0", "l0_reverse"]):
+        for name, key in (("weight_ih", "w_ih"), ("bias_ih", "b_ih"), ("weight_hh", "w_hh"), ("bias_hh", "b_hh")):
+            getattr(gru, f"{name}_{suffix}").data = torch.tensor(arrays[key][d])
+    want = []
+    with torch.no_grad():
+        for s in doc:
+            ids = [[feat[f] for f in word_features(t, res)[2] if f in feat] or [feat["<unk>"]] for t in s]
+            h, _ = gru(torch.stack([bag(torch.tensor([i]))[0] for i in ids])[None])
+            logits = h[0] @ torch.tensor(arrays["out"]).T + torch.tensor(arrays["out_b"])
+            want.append(float(arrays["weight"]) * (torch.log_softmax(logits, -1).numpy() - arrays["prior"]))
+    return np.concatenate(want)
+
+
+def test_recurrent_net_in_numpy_is_the_torch_network() -> None:
+    """The tagger's cached input projections and its batched, padded recurrence give the torch GRU's own
+    log-probabilities, and a text's sentences batched together score as each sentence alone."""
+    torch = pytest.importorskip("torch")
+    import numpy as np
+
+    from worker.extract.ner.recurrent import RecurrentNet
+    from worker.extract.ner.rnn_train import fit_rnn
+    from worker.extract.ner.train import fit
+
+    res = Resources({}, {})
+    sents = parse(_conll(60))
+    w = fit(sents, res, iterations=30)
+    arrays = fit_rnn(sents, res, w.labels, epochs=2)
+    rnn = RecurrentNet(arrays)
+    doc = [["وقال", "زياد", "الحلبي", "من", "شركة", "النور", "."], ["إن", "كلمة_لم_ترها", "طال"], ["."],
+           ["سامر", "حداد", "وليلى", "العلي", "من", "جمعية", "الأمل", "في", "بنش", "ودارة", "."]]
+    plain = Tagger(w.labels, w.transitions, w.state, res)
+    both = Tagger(w.labels, w.transitions, w.state, res, rnn=rnn)
+    got = both._scores(doc)[0] - plain._scores(doc)[0]
+    want = _torch_rnn_scores(torch, arrays, res, doc)
+    assert got.shape == (22, len(w.labels)) and np.abs(want).max() > 0.3
+    assert np.allclose(got, want, atol=1e-4)
+    alone = np.concatenate([both._scores([s])[0] - plain._scores([s])[0] for s in doc])
+    assert np.allclose(got, alone, atol=1e-5)
+    assert both.tag_tokens(doc)[0][1:3] == ["B-PER", "I-PER"]
+    # an empty sentence and an empty text are no steps at all
+    assert both._scores([[], ["طال"]])[0].shape == (1, len(w.labels))
+    assert rnn.scores(np.zeros((0, rnn.width), np.float32), []).shape == (0, len(w.labels))
+
+
+def test_recurrent_net_bad_input_is_bounded() -> None:
+    pytest.importorskip("torch")
+    from worker.extract.ner.recurrent import RecurrentNet
+    from worker.extract.ner.rnn_train import fit_rnn
+    from worker.extract.ner.train import fit
+
+    res = Resources({}, {})
+    sents = parse(_conll(30))
+    w = fit(sents, res, iterations=20)
+    tagger = Tagger(w.labels, w.transitions, w.state, res, rnn=RecurrentNet(fit_rnn(sents, res, w.labels, epochs=1)))
+    assert tagger.spans("") == [] and tagger.spans(" \n\n ") == [] and tagger.tag_tokens([[], []]) == [[], []]
+    word = "س" * 10_000
+    t0 = time.process_time()
+    assert len(tagger.tag_tokens([["قال", word, "في", "بنش"]])[0]) == 4
+    assert time.process_time() - t0 < 1.0
+    para = ("قال سامر الخطيب إن القصف طال كفرزيتا وحلب " * 30_000)[:MAX_TAG_CHARS]  # one sentence, ~1,700 steps
+    t0 = time.process_time()
+    got = tagger.spans(para)
+    assert time.process_time() - t0 < 2.0
+    assert got and max(s.end for s in got) <= len(para)
+
+
+def test_scan_net_in_numpy_is_the_torch_network() -> None:
+    """The input-gated recurrence (``cell="scan"``): cached per-type decays and inputs, the batched scan
+    in numpy, equal the recurrence rebuilt in torch from the exported arrays, sentence by sentence."""
+    torch = pytest.importorskip("torch")
+    import numpy as np
+
+    from worker.extract.ner.recurrent import ScanNet, load_rnn
+    from worker.extract.ner.rnn_train import fit_rnn
+    from worker.extract.ner.train import fit
+
+    res = Resources({}, {})
+    sents = parse(_conll(60))
+    w = fit(sents, res, iterations=30)
+    arrays = fit_rnn(sents, res, w.labels, epochs=2, cell="scan", hidden=16)
+    rnn = ScanNet(arrays)
+    doc = [["وقال", "زياد", "الحلبي", "من", "شركة", "النور", "."], ["إن", "كلمة_لم_ترها", "طال"], ["."],
+           ["سامر", "حداد", "وليلى", "العلي", "من", "جمعية", "الأمل", "في", "بنش", "ودارة", "."]]
+    plain = Tagger(w.labels, w.transitions, w.state, res)
+    both = Tagger(w.labels, w.transitions, w.state, res, rnn=rnn)
+    got = both._scores(doc)[0] - plain._scores(doc)[0]
+    feat = {str(f): i for i, f in enumerate(arrays["features"])}
+    bag = torch.nn.EmbeddingBag.from_pretrained(torch.tensor(arrays["bag"].astype(np.float32)), mode="sum")
+    lin, lin_b, h = torch.tensor(arrays["lin"]), torch.tensor(arrays["lin_b"]), 16
+    want = []
+    for s in doc:
+        ids = [[feat[f] for f in word_features(t, res)[2] if f in feat] or [feat["<unk>"]] for t in s]
+        g = torch.stack([bag(torch.tensor([i]))[0] for i in ids]) @ lin.T + lin_b
+        ways = []
+        for d, seq in ((0, g), (1, g.flip(0))):
+            z = torch.sigmoid(seq[:, 2 * d * h : (2 * d + 1) * h])
+            c = torch.tanh(seq[:, (2 * d + 1) * h : (2 * d + 2) * h])
+            state, hs = torch.zeros(h), []
+            for k in range(len(s)):
+                state = (1 - z[k]) * state + z[k] * c[k]
+                hs.append(state)
+            ways.append(torch.stack(hs) if d == 0 else torch.stack(hs).flip(0))
+        logits = torch.cat(ways, -1) @ torch.tensor(arrays["out"]).T + torch.tensor(arrays["out_b"])
+        want.append(float(arrays["weight"]) * (torch.log_softmax(logits, -1).detach().numpy() - arrays["prior"]))
+    want_all = np.concatenate(want)
+    assert got.shape == (22, len(w.labels)) and np.abs(want_all).max() > 0.3
+    # logits, not log-probabilities: one constant per token apart (decoding ignores it), the same everywhere
+    diff = got - want_all
+    assert np.allclose(diff, diff[:, :1], atol=1e-4)
+    assert np.abs(np.diff(got, axis=1) - np.diff(want_all, axis=1)).max() < 1e-4
+    alone = np.concatenate([both._scores([s])[0] - plain._scores([s])[0] for s in doc])
+    assert np.allclose(got, alone, atol=1e-5)
+    assert both.tag_tokens(doc)[0][1:3] == ["B-PER", "I-PER"]
+    with pytest.raises(ValueError, match="unknown cell"):
+        fit_rnn(sents, res, w.labels, epochs=1, cell="lstm")
+    path = Path(__file__).parent / "_no_such_model.npz"
+    assert load_rnn(path) is None
+
+
+@pytest.mark.parametrize("cell", ["gru", "scan"])
+def test_recurrent_training_is_deterministic(cell: str) -> None:
+    pytest.importorskip("torch")
+    from worker.extract.ner.rnn_train import fit_rnn
+
+    res = Resources({}, {})
+    sents = parse(_conll(40))
+    labels = sorted({t for s in sents for _, t in s})
+    one, two, other = (fit_rnn(sents, res, labels, epochs=1, seed=seed, hidden=8, cell=cell) for seed in (1, 1, 2))
+    assert sorted(one) == sorted(two)
+    assert all(one[k].tobytes() == two[k].tobytes() for k in one)
+    assert one["bag"].tobytes() != other["bag"].tobytes()

@@ -25,6 +25,7 @@ from worker.extract.ner.features import (
     edge_features,
     word_features,
 )
+from worker.extract.ner.recurrent import RecurrentNet
 from worker.extract.ner.viterbi import viterbi
 from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN, WindowNet
 
@@ -46,11 +47,14 @@ class Tagger:
 
     def __init__(self, labels: list[str], transitions: dict[tuple[str, str], float],
                  state: dict[tuple[str, str], float], res: Resources, max_types: int = MAX_TYPES,
-                 net: WindowNet | None = None) -> None:
+                 net: WindowNet | None = None, rnn: RecurrentNet | None = None) -> None:
         if net is not None and net.labels != labels:
             raise ValueError(f"window network labels {net.labels} differ from the CRF's {labels}")
+        if rnn is not None and rnn.labels != labels:
+            raise ValueError(f"recurrent network labels {rnn.labels} differ from the CRF's {labels}")
         self.labels = labels
         self.net = net
+        self.rnn = rnn
         n = len(labels)
         self.o = labels.index("O")
         li = {y: i for i, y in enumerate(labels)}
@@ -69,8 +73,9 @@ class Tagger:
         self._wz = np.vstack([np.zeros((1, n)), self._w])
         self._own_index(attrs)
         self.res = res
-        self.max_types = max_types if net is None else min(
-            max_types, MAX_TYPES_NET * 5 * 128 // max(net.width * net.hidden, 5 * 128))
+        # the bound with networks is in bytes: 20,000 types of the window network's 5 × 128 floats
+        floats = (net.width * net.hidden if net else 0) + (rnn.width if rnn else 0)
+        self.max_types = max_types if not floats else min(max_types, MAX_TYPES_NET * 640 // max(floats, 640))
         self._pads = 2 if net is None else max(2, net.half)  # sentence-edge rows before and after each sentence
         self._t = self.trans.tolist()
         self._reset()
@@ -81,25 +86,30 @@ class Tagger:
         model has none) and network feature ``_net_of[j]`` (-1 when none). A neighbour's features are
         a subset of its own list in the same order (``word_features``), so the sums are the same."""
         index: dict[str, int] = {"": 0}  # entry 0: nothing, heads every word's run (no run is empty)
-        rows: list[list[int]] = [[0, 0, 0, 0, 0, -1]]
+        rows: list[list[int]] = [[0, 0, 0, 0, 0, -1, -1]]
         offsets = {"-2": 0, "-1": 1, "+1": 3, "+2": 4}
         net = self.net._feat if self.net is not None else {}
-        for f in [*attrs, *net]:
+        rnn = self.rnn._feat if self.rnn is not None else {}
+        for f in [*attrs, *net, *rnn]:
             k = offsets.get(f[:2], 2)
             base = f[2:] if k != 2 else f
             j = index.setdefault(base, len(rows))
             if j == len(rows):
-                rows.append([0, 0, 0, 0, 0, -1])
+                rows.append([0, 0, 0, 0, 0, -1, -1])
         for a in attrs:
             k = offsets.get(a[:2], 2)
             rows[index[a[2:] if k != 2 else a]][k] = self._attr1[a]
         for f, i in net.items():
             if f[:2] not in offsets:
                 rows[index[f]][5] = i
+        for f, i in rnn.items():
+            if f[:2] not in offsets:
+                rows[index[f]][6] = i
         table = np.array(rows, dtype=np.int64)
         self._own = index
         self._crf_of = table[:, :5]
         self._net_of = table[:, 5]
+        self._rnn_of = table[:, 6]
 
     def _reset(self) -> None:
         self._row: dict[str, int] = {}
@@ -112,6 +122,8 @@ class Tagger:
         self._n = 0
         self._pending: list[int] = []  # new rows whose network vectors are not computed yet
         self._pending_reps: list[np.ndarray] = []  # their summed feature embeddings, in order
+        self._rtable = np.zeros((size, self.rnn.width if self.rnn else 0), dtype=np.float32)
+        self._pending_rreps: list[np.ndarray] = []  # the same for the recurrent network
         self._bos = self._add(edge_features(BOS), EDGE_FEATURES[BOS])
         self._eos = self._add(edge_features(EOS), EDGE_FEATURES[EOS])
         self._flush()
@@ -128,6 +140,7 @@ class Tagger:
         new = max(rows, 2 * size)
         self._table = np.concatenate([self._table, np.zeros((new - size, *self._table.shape[1:]))])
         self._ntable = np.concatenate([self._ntable, np.zeros((new - size, *self._ntable.shape[1:]), np.float32)])
+        self._rtable = np.concatenate([self._rtable, np.zeros((new - size, *self._rtable.shape[1:]), np.float32)])
         self._hits = np.concatenate([self._hits, np.zeros(new - size, np.int64)])
 
     def _evict(self) -> None:
@@ -144,6 +157,7 @@ class Tagger:
         self._row = {w: m for w, r in self._row.items() if (m := moved[r]) != -1}
         self._table[: len(keep)] = self._table[keep]
         self._ntable[: len(keep)] = self._ntable[keep]
+        self._rtable[: len(keep)] = self._rtable[keep]
         self._hits[: len(keep)] = self._hits[keep] // 2
         self._hits[len(keep) :] = 0
         self._n = len(keep)
@@ -153,9 +167,12 @@ class Tagger:
         r = self._n
         for k in range(5):
             self._table[r, k] = self._vec(feats[k])
-        if self.net is not None:
+        if self.net is not None or self.rnn is not None:
             self._pending.append(r)
+        if self.net is not None:
             self._pending_reps.append(self.net.reps([own]))
+        if self.rnn is not None:
+            self._pending_rreps.append(self.rnn.reps([own]))
         self._n += 1
         return r
 
@@ -182,9 +199,12 @@ class Tagger:
             idx = np.asarray(flat)
             st = np.asarray(starts)
             self._table[self._n : self._n + len(block)] = self._crf_rows(idx, st)
-            if self.net is not None:
+            if self.net is not None or self.rnn is not None:
                 self._pending.extend(range(self._n, self._n + len(block)))
-                self._pending_reps.append(self.net.with_chars(self._net_reps(idx, st), forms))
+            if self.net is not None:
+                self._pending_reps.append(self.net.with_chars(self._reps(self.net, self._net_of, idx, st), forms))
+            if self.rnn is not None:
+                self._pending_rreps.append(self._reps(self.rnn, self._rnn_of, idx, st))
             for r, key in enumerate(block, self._n):
                 row[key] = r
             self._n += len(block)
@@ -205,11 +225,12 @@ class Tagger:
         sums = self._wz[picked.reshape(-1, width)].sum(axis=1)
         return sums.reshape(len(st), 5, len(self.labels))
 
-    def _net_reps(self, idx: np.ndarray, st: np.ndarray) -> np.ndarray:
-        """The network's summed embeddings of a block's words from their own-feature entries (as
-        ``WindowNet.reps``: the first ``MAX_FEATURES`` known features, else ``UNKNOWN``)."""
-        assert self.net is not None
-        nid = self._net_of[idx]
+    @staticmethod
+    def _reps(net: WindowNet | RecurrentNet, column: np.ndarray, idx: np.ndarray, st: np.ndarray) -> np.ndarray:
+        """A network's summed embeddings of a block's words from their own-feature entries (as
+        ``reps``: the first ``MAX_FEATURES`` known features, else ``UNKNOWN``; both networks read the
+        same limits)."""
+        nid = column[idx]
         known = nid >= 0
         cs = np.cumsum(known)
         lengths = np.diff(st, append=len(idx))
@@ -217,17 +238,21 @@ class Tagger:
         keep = known & (rank <= MAX_FEATURES)
         count = np.minimum(np.add.reduceat(known, st), MAX_FEATURES)
         none = st[count == 0]
-        nid[none] = self.net._feat[UNKNOWN]
+        nid[none] = net._feat[UNKNOWN]
         keep[none] = True
         count[count == 0] = 1
-        return self.net.word_vectors(nid[keep], np.concatenate([[0], np.cumsum(count)[:-1]]))
+        return net.word_vectors(nid[keep], np.concatenate([[0], np.cumsum(count)[:-1]]))
 
     def _flush(self) -> None:
         """The network vectors of the rows added since the last call, in one batch."""
-        if self.net is not None and self._pending:
-            self._ntable[self._pending] = self.net.project(np.concatenate(self._pending_reps))
+        if self._pending:
+            if self.net is not None:
+                self._ntable[self._pending] = self.net.project(np.concatenate(self._pending_reps))
+            if self.rnn is not None:
+                self._rtable[self._pending] = self.rnn.project(np.concatenate(self._pending_rreps))
             self._pending = []
             self._pending_reps = []
+            self._pending_rreps = []
 
     def _id(self, token: str) -> int:
         key = token[:MAX_FEATURE_CHARS]
@@ -298,6 +323,9 @@ class Tagger:
             for k in range(1, self.net.width):
                 pre = pre + nt[p[r + k - half], k]
             e = e + self.net.scores(pre)
+        if self.rnn is not None:
+            self._flush()
+            e = e + self.rnn.scores(self._rtable[p[r]], list(map(len, sentences)))
         return e, starts
 
     def spans(self, text: str) -> list[Span]:
