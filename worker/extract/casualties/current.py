@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, clause_bounds, line_of, sentence_range
-from worker.extract.casualties.tables import RIGHT, VICTIM, WHO
+from worker.extract.casualties.tables import RIGHT, TRIG_BASE, VICTIM, WHO
 from worker.extract.numbers import NUM_WORDS, T_COMMA, T_NUM, T_WORD
 
 _BG_AFTER_FI = frozenset(b for a, b in lx.BACKGROUND_PAIRS if a == "في")
@@ -258,12 +258,24 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
             and not _recent_date(doc, doc.sent[i], i, cues):
         return CLAUSE_SOFT
     # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"
-    if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.w[hi + 1] in lx.TRAILING_OPENERS \
-            and doc.sent[hi + 1] == doc.sent[i]:
+    if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.sent[hi + 1] == doc.sent[i]:
         nlo, nhi = clause_bounds(doc, hi + 1)
-        if any(nlo <= k <= nhi for k in cues):
+        if doc.w[hi + 1] in lx.TRAILING_OPENERS:
+            if any(nlo <= k <= nhi for k in cues):
+                return CLAUSE_TRAILING
+        elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
             return CLAUSE_TRAILING
     return CLAUSE_NONE
+
+
+def _trailing_time(doc: Doc, nlo: int, nhi: int, cues: list[int]) -> bool:
+    """The clause after a figure's dates it: a bare time ("…، الأسبوع الماضي") or a coordinated
+    figure whose time closes the sentence ("قتل 60، وأصيب 2400 الاثنين والثلاثاء الماضيين")."""
+    if nlo in cues:
+        return True
+    w = doc.norms[nlo]
+    coordinated = (w == "و" and nlo < nhi and doc.kinds[nlo + 1] == T_NUM) or (w[:1] == "و" and TRIG_BASE.get(w) is not None)
+    return coordinated and any(nlo < k <= nhi and doc.norms[k] not in _COMES_AFTER for k in cues)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -661,7 +673,8 @@ def _yesterday_context(doc: Doc, figs: list[Fig]) -> None:
         day = day_of(doc, lo, hi)
         if day == 0:
             today = True
-        elif day == 1 and today:
+        elif day == 1 and today and "ايضا" not in doc.norms[lo:hi + 1]:
+            # "أسفرت أيضا عن إصابة 1000": the event just told, whatever day a clause of it names
             for f in live:
                 f.cas.background = True
 
@@ -680,7 +693,7 @@ def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
             continue
         lo = clause_bounds(doc, f.first)[0]
         rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
-        if rel < 0 or not names_known_event(doc, max(lo, rel - 4), rel - 1):
+        if rel < 0 or not (names_known_event(doc, max(lo, rel - 4), rel - 1) or _construct_event(doc, rel, lo)):
             continue
         slo, shi = sentence_range(doc, f.sent, f.first)
         if day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
@@ -689,6 +702,22 @@ def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
                for g in figs):
             continue
         c.background = True
+
+
+def _construct_event(doc: Doc, rel: int, lo: int) -> bool:
+    """An event noun made definite by the name after it, before a relative pronoun ("هجوم دوما الذي"):
+    الذي follows only a definite noun, so the event is one the reader knows."""
+    for k in range(rel - 1, max(lo - 1, rel - 4), -1):  # a name of one or two words
+        w = doc.norms[k]
+        if k < rel - 1 and (w in lx.EVENT_NOUNS or (w[:1] in "وبل" and w[1:] in lx.EVENT_NOUNS)):
+            return True
+        if doc.kinds[k] != T_WORD or TRIG_BASE.get(w) is not None or _definite_word(w):
+            return False
+    return False
+
+
+def _definite_word(w: str) -> bool:
+    return any(w.startswith(p) for p in _DEFINITE)
 
 
 def lead_end(doc: Doc) -> int:

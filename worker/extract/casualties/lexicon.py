@@ -224,7 +224,9 @@ LEFT_SKIP: frozenset[str] = frozenset(
      "يتجاوز", "النهائيه", "الاوليه", "الجديده", "الرسميه", "جراء", "حيث", "اليوم", "امس", "قد",
      "ايضا", "كذلك", "كما", "فقط", "نحوا", "بحوالي", "الي", "حتي", "الان", "تبلغ", "يبلغ", "ال",
      "يرفع", "ليرفع", "لترفع", "ترفع", "رفع", "رفعت", "ليلا", "صباحا", "مساء", "فجرا", "ظهرا", "عصرا",
-     "الليله"])
+     "الليله",
+     # the resumptive pronoun of a relative clause on the event: "عملية دهس قتل فيها جنديان"
+     "فيه", "فيها", "خلاله", "خلالها"])
 # A clause naming another source gives an alternative estimate of the same incident, not a new one.
 ALT_SOURCE_PAIRS: frozenset[tuple[str, str]] = frozenset(
     [("مصادر", "اخري"), ("مصدر", "اخر"), ("روايه", "اخري"), ("تقديرات", "اخري"), ("جهات", "اخري"),
@@ -388,7 +390,9 @@ WAR_NOUNS: frozenset[str] = frozenset(
     p + w for w in ("الحرب", "النزاع", "الصراع", "الانتفاضه", "التمرد") for p in ("", "و", "ب", "وب", "ف"))
 # "حتى الآن", "إلى الآن": a running total so far.
 SO_FAR_PAIRS: frozenset[tuple[str, str]] = frozenset(
-    [("حتي", "الان"), ("الي", "الان"), ("لحد", "الان"), ("حتي", "اللحظه"), ("لغايه", "الان")])
+    [("حتي", "الان"), ("الي", "الان"), ("لحد", "الان"), ("حتي", "اللحظه"), ("لغايه", "الان"),
+     # a count up to a point of the month or year: "وحتى بداية مايو، … مما أسفر عن مقتل 89"
+     *((h, p) for h in ("حتي", "وحتي") for p in ("بدايه", "مطلع", "منتصف", "نهايه", "اواخر"))])
 SO_FAR_FIRST: frozenset[str] = frozenset(a for a, _ in SO_FAR_PAIRS)
 # After منذ, only these keep a figure current ("منذ ساعات الصباح"); any other منذ is a period.
 MUNDHU_NOW: frozenset[str] = frozenset(["ساعات", "ساعه", "الصباح", "صباح", "فجر", "الفجر", "الليله", "ليل",

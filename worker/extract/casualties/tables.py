@@ -70,7 +70,8 @@ MAX_VISITS = 3000  # numbers + trigger/marker tokens examined
 
 
 DIGITS = frozenset("0123456789")
-PROBE_PUNCT = ".،,:;!?؟؛()«»\"'-–—/[]{}…<>*_|#@+=~`^$&\t\r\u200f\u200e"
+# digits too: a cue glued to its count ("مقتل38") is still a word (the tokenizer splits them)
+PROBE_PUNCT = ".،,:;!?؟؛()«»\"'-–—/[]{}…<>*_|#@+=~`^$&\t\r\u200f\u200e0123456789"
 
 
 # Whitespace characters other than the space (those str.isspace / str.split know), minus the

@@ -1,0 +1,73 @@
+"""Round 9 (issue 18; docs/casualties.md, "Ninth round"): background figures counted and current tolls
+missed — a time closing the sentence after the figure's clause, a toll in a relative clause on an event
+named by construct, a count up to a point of the year, a yesterday clause inside an "also" sentence, the
+resumptive pronoun between a trigger and its count, a cue word glued to its count. Every sentence here
+is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from worker.extract.casualties import compute_totals, extract_casualties
+
+_THURSDAY = date(2024, 3, 14)
+_SATURDAY = date(2024, 3, 16)
+
+
+def _totals(text: str, reference: date | None = None) -> dict[str, int | None]:
+    return compute_totals(extract_casualties(text, reference=reference))
+
+
+def _killed(text: str, reference: date | None = None) -> int | None:
+    return _totals(text, reference)["killed"]
+
+
+def test_a_bare_time_closing_the_sentence_dates_the_figure() -> None:
+    assert _killed("وقتل 30 شخصا في غارة على بلدة في ريف حمص، الأسبوع الماضي.") is None
+    assert _killed("وقتل 30 شخصا في غارة على بلدة في ريف حمص، العام الماضي.") is None
+    # a clause of today's time or no time keeps it
+    assert _killed("وقتل 30 شخصا في غارة على بلدة في ريف حمص، وفق مصادر طبية.") == 30
+
+
+def test_a_coordinated_figure_carries_the_time_that_closes_the_sentence() -> None:
+    text = "وقتل 12 متظاهرا، وأصيب أكثر من 300 الاثنين الماضي، خلال مواجهات على الحدود."
+    assert _totals(text, _THURSDAY) == {"killed": None, "injured": None}
+    assert _killed("وقتل 41 مدنيا على الأقل، و5 جنود منذ بداية الاحتجاجات في المدينة.") is None
+    # the figure's own clause names today: only the coordinated figure is earlier
+    text = "وقتل 12 متظاهرا اليوم، وأصيب أكثر من 300 منذ بداية الاحتجاجات."
+    assert _totals(text) == {"killed": 12, "injured": None}
+
+
+def test_a_toll_on_an_event_named_by_construct_is_the_known_event() -> None:
+    text = ("اجتماع طارئ لمجلس الأمن حول سوريا\n"
+            "عقد مجلس الأمن اجتماعا طارئا اليوم في نيويورك لبحث الوضع في سوريا.\n"
+            "وردت دول غربية بضربات على هجوم خان شيخون الذي قتل فيه 80 شخصا.")
+    assert _killed(text) is None
+    # the same toll as the story's own news (in the lead) counts
+    assert _killed("قتل 80 شخصا في هجوم على بلدة اليوم.") == 80
+
+
+def test_a_count_up_to_a_point_of_the_year_is_a_running_total() -> None:
+    assert _killed("وحتى بداية أبريل، استهدفت الغارات 50 مستشفى، مما أسفر عن مقتل 70 شخصا.") is None
+    assert _killed("وحتى نهاية الشهر، قتل 70 شخصا في الغارات على المستشفيات.") is None
+
+
+def test_an_also_sentence_is_the_event_just_told_whatever_day_a_clause_names() -> None:
+    text = ("أعلنت مصادر طبية، السبت، مقتل 20 شخصا في قصف على البلدة. "
+            "وأضافت أن القصف أسفر أيضا عن إصابة 150 شخصا في البلدة، التي تعرضت لغارات، الجمعة.")
+    assert _totals(text, _SATURDAY) == {"killed": 20, "injured": 150}
+    # without أيضا a yesterday sentence after today's still tells an earlier incident
+    text = ("أعلنت مصادر طبية، السبت، مقتل 20 شخصا في قصف على البلدة. "
+            "وأسفر قصف آخر الجمعة عن إصابة 150 شخصا في البلدة.")
+    assert _totals(text, _SATURDAY) == {"killed": 20, "injured": None}
+
+
+def test_the_resumptive_pronoun_of_a_relative_clause_sits_between_trigger_and_count() -> None:
+    assert _killed("نفذ مسلح عملية طعن قتل فيها شرطيان قرب المحطة اليوم.") == 2
+    assert _killed("وقع انفجار في السوق قتل فيه 6 أشخاص.") == 6
+    assert _totals("تعرضت القافلة لهجوم أصيب خلاله 4 جنود.")["injured"] == 4
+
+
+def test_a_cue_word_glued_to_its_count_is_read() -> None:
+    assert _killed("أعلنت الشرطة مقتل12 شخصا في انفجار بالمدينة.") == 12
+    assert _totals("قتل 3 أشخاص وأصيب15 آخرون في حادث سير.") == {"killed": 3, "injured": 15}
