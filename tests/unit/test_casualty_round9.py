@@ -71,3 +71,22 @@ def test_the_resumptive_pronoun_of_a_relative_clause_sits_between_trigger_and_co
 def test_a_cue_word_glued_to_its_count_is_read() -> None:
     assert _killed("أعلنت الشرطة مقتل12 شخصا في انفجار بالمدينة.") == 12
     assert _totals("قتل 3 أشخاص وأصيب15 آخرون في حادث سير.") == {"killed": 3, "injured": 15}
+
+
+def test_the_time_of_a_trailing_cause_dates_the_figure() -> None:
+    assert _killed("وقتل 26 مسلحا، جراء ضربات صاروخية استهدفت في العام الماضي قاعدة عسكرية.") is None
+    assert _killed("وقتل 26 مسلحا، إثر غارة على قاعدة عسكرية منذ بداية الشهر.") is None
+    # a cause with no earlier time keeps the figure
+    assert _killed("وقتل 26 مسلحا، جراء ضربات صاروخية استهدفت قاعدة عسكرية.") == 26
+
+
+def test_an_aside_sentence_is_background_unless_it_names_today() -> None:
+    assert _killed("يذكر أن جنديا أعدم شابا جريحا في المدينة.") is None
+    assert _killed("وتجدر الإشارة إلى أن 4 أشخاص قتلوا في حادث مماثل.") is None
+    assert _killed("يذكر أن 4 أشخاص قتلوا في الانفجار صباح اليوم.") == 4
+
+
+def test_a_relative_clause_between_the_counted_people_and_their_predicate() -> None:
+    text = "وقالت المنظمة إن سبعة أشخاص ممن يتلقون العلاج في المستشفى مصابون بجروح خطيرة."
+    assert _totals(text)["injured"] == 7
+    assert _killed("وقال الدفاع المدني إن خمسة أشخاص الذين كانوا داخل المبنى لقوا حتفهم.") == 5

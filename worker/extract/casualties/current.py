@@ -169,6 +169,8 @@ def sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     soft: list[int] = []
     if norms[lo] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(norms[lo:hi + 1]):
         soft.append(lo)
+    if norms[lo] in lx.ASIDE_OPENERS or (lo < hi and (norms[lo], norms[lo + 1]) in lx.ASIDE_PAIRS):
+        soft.append(lo)  # "يذكر أن جنديا أعدم شابا …": an aside, not the news
     for k in range(lo, hi):
         if norms[k] in ("قبل", "وقبل") and norms[k + 1] in lx.AGO_PLURALS:
             soft.append(k + 1)  # "قتل جنديا قبل أيام": a few days ago, unless the sentence names today

@@ -518,7 +518,10 @@ def _fi_phrase(doc: Doc, j: int) -> int:
 
 
 def _right_verb(doc: Doc, start: int) -> str | None:
-    for k in range(start, min(doc.n, start + MAX_RIGHT)):
+    # a relative clause on the counted people may sit before their predicate: "سبعة أشخاص ممن يتلقون
+    # العلاج بالمستشفى مصابون"
+    reach = MAX_RIGHT + 3 if doc.w[start + 1] in lx.RELATIVE_PRONOUNS else MAX_RIGHT
+    for k in range(start, min(doc.n, start + reach)):
         w = doc.w[k]
         if w is None:
             return None

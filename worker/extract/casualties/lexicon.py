@@ -375,6 +375,8 @@ AGENTS: dict[str, str] = {
     **dict.fromkeys(["داعش", "التنظيم", "الجهاديين", "جهاديين"], "jihadists"),
     **dict.fromkeys(["الكرديه", "الكردي", "كرديه", "كردي", "الاكراد"], "kurds"),
 }
+# Relative pronouns after counted people ("سبعة أشخاص ممن يتلقون العلاج مصابون").
+RELATIVE_PRONOUNS: frozenset[str] = frozenset(["ممن", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"])
 # Event nouns: the definite one in a sentence right after a background one names that earlier event
 # ("… بعد يومين من إحباط هجوم. وقتل خلال إحباط الهجوم 8").
 EVENT_NOUNS: frozenset[str] = frozenset(
@@ -431,7 +433,12 @@ COMES_AFTER_OPENERS: frozenset[str] = frozenset(
     ["ياتي", "وياتي", "تاتي", "وتاتي", "جاء", "وجاء", "جاءت", "وجاءت", "يجيء", "وتجيء"])
 AFTER_WORDS: frozenset[str] = frozenset(["بعد", "غداه", "عقب", "اثر", "بعدما", "وبعد"])
 # Openers of a clause after the figure's that put the figure in that clause's time.
-TRAILING_OPENERS: frozenset[str] = frozenset(["منذ", "خلال", "طوال", "في", "وذلك", "بعد", "غداه", "حتي"])
+TRAILING_OPENERS: frozenset[str] = frozenset(["منذ", "خلال", "طوال", "في", "وذلك", "بعد", "غداه", "حتي",
+                                              # the cause's time: "قتل 26، جراء ضربات استهدفت في نهاية نيسان"
+                                              "جراء", "اثر", "عقب"])
+# A sentence opened as an aside ("يذكر أن"، "تجدر الإشارة إلى أن"): background told in passing (a soft cue).
+ASIDE_OPENERS: frozenset[str] = frozenset(["يذكر", "ويذكر", "يشار", "ويشار"])
+ASIDE_PAIRS: frozenset[tuple[str, str]] = frozenset([("تجدر", "الاشاره"), ("وتجدر", "الاشاره")])
 # Today's time in the figure's clause keeps it current.
 NOW_WORDS: frozenset[str] = frozenset(["اليوم", "الليله", "حاليا", "صباح", "فجر", "ظهر", "صباحا", "فجرا",
                                        "ظهرا", "ليلا", "امس", "البارحه"])
