@@ -90,3 +90,10 @@ def test_a_relative_clause_between_the_counted_people_and_their_predicate() -> N
     text = "وقالت المنظمة إن سبعة أشخاص ممن يتلقون العلاج في المستشفى مصابون بجروح خطيرة."
     assert _totals(text)["injured"] == 7
     assert _killed("وقال الدفاع المدني إن خمسة أشخاص الذين كانوا داخل المبنى لقوا حتفهم.") == 5
+
+
+def test_blame_or_its_denial_names_a_known_death() -> None:
+    assert _killed("نفت الشركة التسبب في مقتل عامل في الموقع.") is None
+    assert _killed("ونفت الحكومة ضلوعها في اغتيال ضابط في الخارج.") is None
+    # a death caused, told as news (the verb, no verbal noun), counts
+    assert _killed("انهار مبنى قديم في المدينة مما تسبب في وفاة 3 أشخاص.") == 3
