@@ -319,9 +319,6 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
         elif c.count >= lx.WAR_SCALE and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
             c.background = True
             f.why |= WHY_WAR_SCALE
-    before = _flags(figs)
-    _continuations(doc, figs)
-    before = _mark(figs, before, WHY_CONTINUATION)
     # a figure repeated elsewhere with a background cue is that background figure, unless this
     # mention dates it today or yesterday ("… خلال احتجاجات" then "قتلوا الاثنين": the event itself)
     bg_counts = {(f.cas.kind, f.cas.count) for f in figs
@@ -340,7 +337,7 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
     before = _mark(figs, before, WHY_COMPANION)
     _earlier_context(doc, figs)
     before = _mark(figs, before, WHY_EARLIER)
-    _continuations(doc, figs)  # again: the passes above may have made a continued sentence background
+    _continuations(doc, figs)  # after the passes that can make the continued sentence background
     before = _mark(figs, before, WHY_CONTINUATION)
     _yesterday_context(doc, figs)
     before = _mark(figs, before, WHY_YESTERDAY)
