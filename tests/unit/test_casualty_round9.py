@@ -97,3 +97,14 @@ def test_blame_or_its_denial_names_a_known_death() -> None:
     assert _killed("ونفت الحكومة ضلوعها في اغتيال ضابط في الخارج.") is None
     # a death caused, told as news (the verb, no verbal noun), counts
     assert _killed("انهار مبنى قديم في المدينة مما تسبب في وفاة 3 أشخاص.") == 3
+
+
+def test_a_vague_toll_holds_no_later_toll_that_opens_its_own_breakdown() -> None:
+    text = ("وتشن القوات منذ أسابيع حملة على المنطقة، أدت إلى مقتل المئات.\n"
+            "وقتل ثلاثة مدنيين بينهم طفل في قصف على البلدة اليوم.")
+    assert _killed(text) == 3
+    text = ("وقال إن المواجهات خلفت عددا من الجرحى في صفوف الشرطة.\n"
+            "وأضاف أن عدد الجرحى بلغ 12 منهم 9 من الشرطة.")
+    assert _totals(text)["injured"] == 12
+    # a bare count after the vague toll ("اثنين منهم") is still its part
+    assert _totals("وأصيب العشرات في المواجهات. ووصفت حالة اثنين منهم بأنها خطيرة.")["injured"] is None

@@ -290,10 +290,14 @@ def _analyze_number(
             sub_parent = coord.cas.sub_of
         else:
             sub_parent = _find_parent(figs, sub_kind or kind)
+        own_kind = kind is not None
         if sub_parent is not None and kind is None:
             kind = sub_kind or figs[sub_parent].cas.kind
         if sub_parent is not None and post_sub and not in_sub:
-            sub_parent = None if _find_parent(figs, kind) is None else sub_parent
+            parent = _find_parent(figs, kind)
+            # a vague toll holds no toll of its own that opens a breakdown ("عدد من الجرحى" … "عدد
+            # الجرحى بلغ 10 منهم 8"); a bare count ("حالة اثنين منهم") stays its part
+            sub_parent = None if parent is None or (own_kind and figs[parent].cas.vague) else sub_parent
     if kind is None:
         return None
 
