@@ -287,6 +287,11 @@ def test_shipped_tagger_runs_the_recurrent_layer() -> None:
     gap = tagger._scores(doc)[0] - pair._scores(doc)[0]
     layer = tagger.rnn.scores_rows(tagger._rtable, np.array([tagger._row[w] for w in doc[0]]), [9])
     assert np.abs(gap).max() > 0.1 and np.allclose(gap, layer, atol=1e-5)
+    # bad input stays bounded: empty sentences are no steps, one 1,800-word sentence 1,800 steps
+    assert tagger.tag_tokens([[], ["طال"], []]) == [[], ["O"], []]
+    t0 = time.process_time()
+    assert len(tagger.tag_tokens([["قال", "سامر", "الخطيب"] * 600])[0]) == 1800
+    assert time.process_time() - t0 < 2.0
 
 
 def test_entities_carry_their_source() -> None:
