@@ -3,8 +3,8 @@
 The network (``worker.extract.ner.rnn_train``, trained with torch) reads one vector per word that
 depends on the word type only, so the tagger caches per type what the recurrence reads (a GRU's
 input projections, 6H float32; the input-gated scan's decays and inputs, 4H int16) beside the CRF's scores;
-a text then costs one recurrence over all its sentences at once, padded to the longest: (longest
-sentence) steps of a few numpy calls, not one per token. Its label scores, less a share of the
+a text then costs one recurrence over all its sentences at once (the GRU's padded to the longest,
+the scan's without padding): (longest sentence) steps of a few numpy calls, not one per token. Its label scores, less a share of the
 label prior, are added to the CRF's state scores with a weight, as the window network's are
 (docs/ner.md, "Recurrent layer"; the scan ships as ``model_scan.npz``).
 """
@@ -154,7 +154,7 @@ class ScanNet(RecurrentNet):
         self._w_b = np.ascontiguousarray(self._out[h:] * np.float32(self.weight))
         self._wq_f, self._wq_b = self._w_f / np.float32(SCALE), self._w_b / np.float32(SCALE)
         self._bias = (self.weight * (self._out_b - self._prior)).astype(np.float32)
-        # Decays and inputs lie in [-1, 1]: fixed point keeps 3e-5 of each, and int16 widens to float32
+        # Decays and inputs lie in [-1, 1]: fixed point keeps each to ±1.5e-5, and int16 widens to float32
         # ~25 times faster than float16 does in numpy (docs/ner.md).
         self.cache_dtype = np.int16
 

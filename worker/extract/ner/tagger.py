@@ -31,7 +31,7 @@ from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN, Wind
 
 _BLOCK = 256  # new words summed together (bounds the gathered array to a few MB)
 MAX_TYPES = 50_000  # cached word types before the least used half is dropped (≤ 18 MB of scores)
-MAX_TYPES_NET = 20_000  # the same with networks (window 5 × 128 float32, 51 MB; the scan's 4H float16 beside it)
+MAX_TYPES_NET = 20_000  # the same with networks (window 5 × 128 float32, 51 MB; the scan's 4H int16 beside it)
 MAX_CACHE_BYTES = 96_000_000  # networks' cached rows: wider networks keep fewer types
 _SENTENCE_END = frozenset(".!?؟")
 
