@@ -19,6 +19,8 @@ def train(path: Annotated[Path, typer.Argument(help="CoNLL file: 'token TAG' lin
           out: Annotated[Path | None, typer.Option(help="model file (default: the packaged model.tsv)")] = None,
           net: Annotated[bool, typer.Option(help="also train the window network (torch: the ner-train "
                                                  "extra), written beside the model as .npz")] = True,
+          rnn: Annotated[bool, typer.Option(help="with the window network, also train the recurrent layer "
+                                                 "(written beside the model as _scan.npz)")] = True,
           ) -> None:
     """Train the tagger on every sentence of PATH and write the model (deterministic, a few minutes)."""
     from worker.extract.ner.resources import MODEL
@@ -28,7 +30,7 @@ def train(path: Annotated[Path, typer.Argument(help="CoNLL file: 'token TAG' lin
         err.print(f"[red]error:[/red] {path}: no such file", highlight=False)
         raise typer.Exit(2)
     try:
-        summary = train_file(path, out or MODEL, net=net)
+        summary = train_file(path, out or MODEL, net=net, rnn=rnn)
     except (ValueError, UnicodeDecodeError) as exc:
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None

@@ -183,21 +183,27 @@ def test_a_full_cache_keeps_its_most_used_words_bit_for_bit(monkeypatch: pytest.
     """When the word cache is full it drops its least used half: the common words stay, their rows
     (CRF scores and network vectors) moved unchanged, and the labels are those of a large cache."""
     from worker.extract.ner.features import default_resources
-    from worker.extract.ner.resources import MODEL, NET
+    from worker.extract.ner.recurrent import load_rnn
+    from worker.extract.ner.resources import MODEL, NET, SCAN
     from worker.extract.ner.tagger import load_weights
     from worker.extract.ner.window import load_net
 
     labels, trans, state = load_weights(MODEL)
-    net = load_net(NET)
-    small = Tagger(labels, trans, state, default_resources(), max_types=60, net=net)
-    large = Tagger(labels, trans, state, default_resources(), net=net)
+    net, rnn = load_net(NET), load_rnn(SCAN)
+    assert rnn is not None
+    small = Tagger(labels, trans, state, default_resources(), max_types=60, net=net, rnn=rnn)
+    large = Tagger(labels, trans, state, default_resources(), net=net, rnn=rnn)
     rng = random.Random(5)
     common = ["وقال", "المتحدث", "في", "مدينة", "حلب", "إن", "القصف", "."]
     letters = "بتثجحخدذرزسشصضطظعغفقكلمنهوي"
     texts = [[[*common[:4], *("".join(rng.choice(letters) for _ in range(5)) for _ in range(12)), *common[4:]]]
              for _ in range(12)]
     small.tag_tokens(texts[0])
-    before = {w: (small._table[small._row[w]].tobytes(), small._ntable[small._row[w]].tobytes()) for w in common}
+    def rows(w: str) -> tuple[bytes, ...]:
+        r = small._row[w]
+        return small._table[r].tobytes(), small._ntable[r].tobytes(), small._rtable[r].tobytes()
+
+    before = {w: rows(w) for w in common}
     first_rare = texts[0][0][4]
     built: list[str] = []  # words whose rows were computed (again)
     add_words = small._add_words
@@ -205,7 +211,7 @@ def test_a_full_cache_keeps_its_most_used_words_bit_for_bit(monkeypatch: pytest.
     for text in texts:
         assert small.tag_tokens(text) == large.tag_tokens(text)
     assert small._n <= 60 and first_rare not in small._row  # evicted more than once (12 × 20 tokens)
-    after = {w: (small._table[small._row[w]].tobytes(), small._ntable[small._row[w]].tobytes()) for w in common}
+    after = {w: rows(w) for w in common}
     assert after == before
     assert not set(common) & set(built)  # never rebuilt
 
@@ -262,6 +268,30 @@ def test_build_names_keeps_arabic_words_in_matching_form() -> None:
 def test_shipped_model_finds_unlisted_people() -> None:
     got = [(s.type, s.start, s.end) for s in default_tagger().spans("التقى كريم منصور مع وفد الشركة في بيروت.")]
     assert ("PER", 6, 16) in got
+
+
+def test_shipped_tagger_runs_the_recurrent_layer() -> None:
+    """The package ships the scan (H = 256) beside the window network; its rows are cached in int16, so
+    the cache still holds 20,000 word types, and the layer changes the scores the CRF + window give."""
+    import numpy as np
+
+    from worker.extract.ner.recurrent import ScanNet
+    from worker.extract.ner.resources import MODEL
+    from worker.extract.ner.tagger import load_weights
+
+    tagger = default_tagger()
+    assert isinstance(tagger.rnn, ScanNet) and tagger.rnn.hidden == 256 and tagger.net is not None
+    assert tagger.max_types == 20_000 and tagger._rtable.dtype == np.int16
+    pair = Tagger(*load_weights(MODEL), tagger.res, net=tagger.net)
+    doc = [["التقى", "كريم", "منصور", "مع", "وفد", "الشركة", "في", "بيروت", "."]]
+    gap = tagger._scores(doc)[0] - pair._scores(doc)[0]
+    layer = tagger.rnn.scores_rows(tagger._rtable, np.array([tagger._row[w] for w in doc[0]]), [9])
+    assert np.abs(gap).max() > 0.1 and np.allclose(gap, layer, atol=1e-5)
+    # bad input stays bounded: empty sentences are no steps, one 1,800-word sentence 1,800 steps
+    assert tagger.tag_tokens([[], ["طال"], []]) == [[], ["O"], []]
+    t0 = time.process_time()
+    assert len(tagger.tag_tokens([["قال", "سامر", "الخطيب"] * 600])[0]) == 1800
+    assert time.process_time() - t0 < 2.0
 
 
 def test_entities_carry_their_source() -> None:
@@ -353,9 +383,19 @@ def test_rasd_ner_train_window_net_is_deterministic(tmp_path: Path) -> None:
     r1 = _rasd("ner", "train", str(data), "--out", str(one))
     r2 = _rasd("ner", "train", str(data), "--out", str(two))
     assert r1.returncode == 0 and r2.returncode == 0, r1.stderr
-    assert json.loads(r1.stdout)["net_out"] == str(one.with_suffix(".npz"))
+    summary = json.loads(r1.stdout)
+    assert summary["net_out"] == str(one.with_suffix(".npz"))
+    assert summary["rnn_out"] == str(tmp_path / "a" / "m_scan.npz")
     assert one.with_suffix(".npz").read_bytes() == two.with_suffix(".npz").read_bytes()
+    assert (tmp_path / "a" / "m_scan.npz").read_bytes() == (tmp_path / "b" / "m_scan.npz").read_bytes()
     assert one.read_bytes() == two.read_bytes()
+    from worker.extract.ner.recurrent import ScanNet, load_rnn
+
+    rnn = load_rnn(tmp_path / "a" / "m_scan.npz")
+    assert isinstance(rnn, ScanNet) and rnn.hidden == 256
+    r3 = _rasd("ner", "train", str(data), "--out", str(tmp_path / "c.tsv"), "--no-rnn")
+    assert r3.returncode == 0 and "rnn_out" not in json.loads(r3.stdout), r3.stderr
+    assert (tmp_path / "c.npz").exists() and not (tmp_path / "c_scan.npz").exists()
 
 
 @pytest.mark.parametrize(("chars", "half"), [(0, 2), (8, 3)])
@@ -609,9 +649,15 @@ def test_scan_net_in_numpy_is_the_torch_network() -> None:
     want_all = np.concatenate(want)
     assert got.shape == (22, len(w.labels)) and np.abs(want_all).max() > 0.3
     # logits, not log-probabilities: one constant per token apart (decoding ignores it), the same everywhere
+    # up to the int16 cache rows (their rounding; docs/ner.md gives the shipped model's)
     diff = got - want_all
-    assert np.allclose(diff, diff[:, :1], atol=1e-4)
-    assert np.abs(np.diff(got, axis=1) - np.diff(want_all, axis=1)).max() < 1e-4
+    assert np.abs(diff - diff[:, :1]).max() < 2e-4
+    assert np.abs(np.diff(got, axis=1) - np.diff(want_all, axis=1)).max() < 2e-4
+    assert both._rtable.dtype == np.int16
+    # from float32 rows (no rounding) the scan is torch's to float32 precision
+    exact = rnn.scores(rnn.project(both.rnn.reps([word_features(t, res)[2] for s in doc for t in s])),
+                       list(map(len, doc)))
+    assert np.abs(np.diff(exact, axis=1) - np.diff(want_all, axis=1)).max() < 1e-4
     alone = np.concatenate([both._scores([s])[0] - plain._scores([s])[0] for s in doc])
     assert np.allclose(got, alone, atol=1e-5)
     assert both.tag_tokens(doc)[0][1:3] == ["B-PER", "I-PER"]

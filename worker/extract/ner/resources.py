@@ -11,6 +11,7 @@ NER_DIR = Path(__file__).resolve().parent
 CLUSTERS = NER_DIR / "clusters.tsv"
 MODEL = NER_DIR / "model.tsv"
 NET = MODEL.with_suffix(".npz")  # the window network (worker.extract.ner.window), trained beside the CRF
+SCAN = MODEL.with_name("model_scan.npz")  # the recurrent layer (worker.extract.ner.recurrent), beside both
 NAMES = NER_DIR / "names.txt"
 
 

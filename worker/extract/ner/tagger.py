@@ -31,7 +31,8 @@ from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN, Wind
 
 _BLOCK = 256  # new words summed together (bounds the gathered array to a few MB)
 MAX_TYPES = 50_000  # cached word types before the least used half is dropped (≤ 18 MB of scores)
-MAX_TYPES_NET = 20_000  # the same with the window network's 5 × 128 vectors (≤ 51 MB; fewer when wider)
+MAX_TYPES_NET = 20_000  # the same with networks (window 5 × 128 float32, 51 MB; the scan's 4H int16 beside it)
+MAX_CACHE_BYTES = 96_000_000  # networks' cached rows: wider networks keep fewer types
 _SENTENCE_END = frozenset(".!?؟")
 
 
@@ -73,9 +74,9 @@ class Tagger:
         self._wz = np.vstack([np.zeros((1, n)), self._w])
         self._own_index(attrs)
         self.res = res
-        # the bound with networks is in bytes: 20,000 types of the window network's 5 × 128 floats
-        floats = (net.width * net.hidden if net else 0) + (rnn.width if rnn else 0)
-        self.max_types = max_types if not floats else min(max_types, MAX_TYPES_NET * 640 // max(floats, 640))
+        # with networks: 20,000 types, fewer when their rows would pass MAX_CACHE_BYTES
+        size = (net.width * net.hidden * 4 if net else 0) + (rnn.width * np.dtype(rnn.cache_dtype).itemsize if rnn else 0)
+        self.max_types = max_types if not size else min(max_types, MAX_TYPES_NET, MAX_CACHE_BYTES // size)
         self._pads = 2 if net is None else max(2, net.half)  # sentence-edge rows before and after each sentence
         self._t = self.trans.tolist()
         self._reset()
@@ -122,7 +123,8 @@ class Tagger:
         self._n = 0
         self._pending: list[int] = []  # new rows whose network vectors are not computed yet
         self._pending_reps: list[np.ndarray] = []  # their summed feature embeddings, in order
-        self._rtable = np.zeros((size, self.rnn.width if self.rnn else 0), dtype=np.float32)
+        self._rtable = np.zeros((size, self.rnn.width if self.rnn else 0),
+                                dtype=self.rnn.cache_dtype if self.rnn else np.float32)
         self._pending_rreps: list[np.ndarray] = []  # the same for the recurrent network
         self._bos = self._add(edge_features(BOS), EDGE_FEATURES[BOS])
         self._eos = self._add(edge_features(EOS), EDGE_FEATURES[EOS])
@@ -140,7 +142,7 @@ class Tagger:
         new = max(rows, 2 * size)
         self._table = np.concatenate([self._table, np.zeros((new - size, *self._table.shape[1:]))])
         self._ntable = np.concatenate([self._ntable, np.zeros((new - size, *self._ntable.shape[1:]), np.float32)])
-        self._rtable = np.concatenate([self._rtable, np.zeros((new - size, *self._rtable.shape[1:]), np.float32)])
+        self._rtable = np.concatenate([self._rtable, np.zeros((new - size, *self._rtable.shape[1:]), self._rtable.dtype)])
         self._hits = np.concatenate([self._hits, np.zeros(new - size, np.int64)])
 
     def _evict(self) -> None:
@@ -249,7 +251,7 @@ class Tagger:
             if self.net is not None:
                 self._ntable[self._pending] = self.net.project(np.concatenate(self._pending_reps))
             if self.rnn is not None:
-                self._rtable[self._pending] = self.rnn.project(np.concatenate(self._pending_rreps))
+                self._rtable[self._pending] = self.rnn.cache_rows(np.concatenate(self._pending_rreps))
             self._pending = []
             self._pending_reps = []
             self._pending_rreps = []
@@ -325,7 +327,7 @@ class Tagger:
             e = e + self.net.scores(pre)
         if self.rnn is not None:
             self._flush()
-            e = e + self.rnn.scores(self._rtable[p[r]], list(map(len, sentences)))
+            e = e + self.rnn.scores_rows(self._rtable, p[r], list(map(len, sentences)))
         return e, starts
 
     def spans(self, text: str) -> list[Span]:

@@ -16,6 +16,7 @@ from worker.extract.ner.conll import Sentence
 from worker.extract.ner.features import Resources, sequence_features, word_features
 
 C1, C2, ITERATIONS = 0.05, 0.01, 150  # chosen by 5-fold CV inside the first 90% (docs/ner.md)
+RNN_CELL, RNN_HIDDEN = "scan", 256  # the shipped recurrent layer (docs/ner.md, issue 17f)
 
 
 def featurize(sentences: list[Sentence], res: Resources) -> list[list[list[str]]]:
@@ -68,10 +69,16 @@ def dump(model: Weights, path: Path, note: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def scan_path(out: Path) -> Path:
+    """Where the recurrent layer trained beside the CRF ``out`` goes (``model.tsv`` → ``model_scan.npz``)."""
+    return out.with_name(out.stem + "_scan.npz")
+
+
 def train_file(path: Path, out: Path, c1: float = C1, c2: float = C2, iterations: int = ITERATIONS,
-               net: bool = True) -> dict[str, Any]:
+               net: bool = True, rnn: bool = True) -> dict[str, Any]:
     """Train on every sentence of a CoNLL file and write ``out`` (the CRF) and, with ``net``, the window
-    network beside it (``out`` with the suffix ``.npz``); a summary for the CLI."""
+    network beside it (``out`` with the suffix ``.npz``) and, with ``rnn`` too, the recurrent layer
+    (:func:`scan_path`: the input-gated scan, H = 256); a summary for the CLI."""
     from worker.extract.ner.conll import read
     from worker.extract.ner.resources import build_resources
 
@@ -96,4 +103,10 @@ def train_file(path: Path, out: Path, c1: float = C1, c2: float = C2, iterations
         net_out = out.with_suffix(".npz")
         save(fit_net(sentences, res, weights.labels), net_out)
         summary.update(net_out=str(net_out), net_bytes=net_out.stat().st_size)
+    if net and rnn:
+        from worker.extract.ner.rnn_train import fit_rnn
+
+        rnn_out = scan_path(out)
+        save(fit_rnn(sentences, res, weights.labels, cell=RNN_CELL, hidden=RNN_HIDDEN, threads=1), rnn_out)
+        summary.update(rnn_out=str(rnn_out), rnn_bytes=rnn_out.stat().st_size)
     return summary
