@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
+TRAIN_STAMP := $(VENV)/.installed-train
 # The tested set of every dependency, pinned (regenerate with `make lock` after editing pyproject.toml).
 CONSTRAINTS := constraints.txt
 
@@ -19,6 +20,11 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -c $(CONSTRAINTS) -e '.[dev,bench]'
 	touch $(BENCH_STAMP)
 
+# torch 2.13 CPU (the ner-train extra) for training the tagger's networks and for their tests.
+$(TRAIN_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c $(CONSTRAINTS) -e '.[dev,ner-train]'
+	touch $(TRAIN_STAMP)
+
 venv: $(STAMP)
 
 # The pure text/dedup/extraction modules compiled with mypyc (tools/build_native.py): skipped when
@@ -32,12 +38,12 @@ run: native
 demo: native
 	$(BIN)/rasd demo
 
-test: native
+test: native $(TRAIN_STAMP)
 	bash tools/ensure_chromium.sh
 	$(BIN)/ruff check worker tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 --dist loadgroup tests
+	RASD_REQUIRE_TORCH=1 $(BIN)/python -m pytest -n 2 --dist loadgroup tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check worker tests bench tools
@@ -48,8 +54,7 @@ lint: $(STAMP)
 # network (torch, the ner-train extra), a few minutes, deterministic.
 ANERCORP ?= ../shared/data/anercorp/train.txt
 NEWS ?= ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
-ner-model: $(STAMP)
-	$(BIN)/python -m pip install -q -c $(CONSTRAINTS) -e '.[dev,ner-train]'
+ner-model: $(TRAIN_STAMP)
 	$(BIN)/rasd ner train $(ANERCORP)
 
 # Its word clusters from unlabelled news (retrain the model after this): ~10 s, deterministic.

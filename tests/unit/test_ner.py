@@ -4,6 +4,7 @@ bad input, and `rasd ner train` (on sentences written for these tests; no ANERco
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -30,6 +31,16 @@ _FIRST = ["سامر", "رامي", "هالة", "منى", "زياد", "نادر", 
 _LAST = ["الخطيب", "حداد", "النجار", "الحلبي", "منصور", "العلي"]
 _TOWN = ["كفرزيتا", "دارة", "تلعدا", "مرعيان", "بنش"]
 _ORG = [["شركة", "النور"], ["جمعية", "الأمل"], ["مصرف", "الشرق"]]
+
+
+def _torch() -> Any:
+    """torch (the ner-train extra) for the training tests: `make test` installs it and sets
+    RASD_REQUIRE_TORCH=1 so they fail rather than skip there; elsewhere they skip without it."""
+    if os.environ.get("RASD_REQUIRE_TORCH") == "1":
+        import torch
+
+        return torch
+    return pytest.importorskip("torch")
 
 
 def _sentence(rng: random.Random) -> list[tuple[str, str]]:
@@ -333,7 +344,7 @@ def test_rasd_ner_train_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_rasd_ner_train_window_net_is_deterministic(tmp_path: Path) -> None:
-    pytest.importorskip("torch")
+    _torch()
     data = tmp_path / "train.txt"
     data.write_text(_conll(40), encoding="utf-8")
     (tmp_path / "a").mkdir()
@@ -351,7 +362,7 @@ def test_rasd_ner_train_window_net_is_deterministic(tmp_path: Path) -> None:
 def test_window_net_in_numpy_is_the_torch_network(chars: int, half: int) -> None:
     """The tagger's cached per-word projections give the torch network's own log-probabilities: the
     shipped shape, and one with character vectors over a seven-word window."""
-    torch = pytest.importorskip("torch")
+    torch = _torch()
     import numpy as np
 
     from worker.extract.ner.net_train import fit_net
@@ -410,7 +421,7 @@ def test_window_net_in_numpy_is_the_torch_network(chars: int, half: int) -> None
 def test_window_net_checkpoint_average() -> None:
     """``average=k``: the returned weights are the mean of the last k epochs' (seen through the
     snapshots, which leave training unchanged)."""
-    pytest.importorskip("torch")
+    _torch()
     import numpy as np
 
     from worker.extract.ner.net_train import fit_net
@@ -458,7 +469,7 @@ def test_rasd_extract_json_has_sources(tmp_path: Path) -> None:
 def test_merged_networks_score_as_their_average() -> None:
     """``merge_nets``: one wider network whose scores are the seeds' average up to a constant per token
     (which decoding ignores), so the tagger decodes the ensemble exactly."""
-    pytest.importorskip("torch")
+    _torch()
     import numpy as np
 
     from worker.extract.ner.net_train import fit_net, merge_nets
@@ -507,7 +518,7 @@ def _torch_rnn_scores(torch: Any, arrays: dict[str, Any], res: Resources, doc: l
 def test_recurrent_net_in_numpy_is_the_torch_network() -> None:
     """The tagger's cached input projections and its batched, padded recurrence give the torch GRU's own
     log-probabilities, and a text's sentences batched together score as each sentence alone."""
-    torch = pytest.importorskip("torch")
+    torch = _torch()
     import numpy as np
 
     from worker.extract.ner.recurrent import RecurrentNet
@@ -536,7 +547,7 @@ def test_recurrent_net_in_numpy_is_the_torch_network() -> None:
 
 
 def test_recurrent_net_bad_input_is_bounded() -> None:
-    pytest.importorskip("torch")
+    _torch()
     from worker.extract.ner.recurrent import RecurrentNet
     from worker.extract.ner.rnn_train import fit_rnn
     from worker.extract.ner.train import fit
@@ -560,7 +571,7 @@ def test_recurrent_net_bad_input_is_bounded() -> None:
 def test_scan_net_in_numpy_is_the_torch_network() -> None:
     """The input-gated recurrence (``cell="scan"``): cached per-type decays and inputs, the batched scan
     in numpy, equal the recurrence rebuilt in torch from the exported arrays, sentence by sentence."""
-    torch = pytest.importorskip("torch")
+    torch = _torch()
     import numpy as np
 
     from worker.extract.ner.recurrent import ScanNet, load_rnn
@@ -612,7 +623,7 @@ def test_scan_net_in_numpy_is_the_torch_network() -> None:
 
 @pytest.mark.parametrize("cell", ["gru", "scan"])
 def test_recurrent_training_is_deterministic(cell: str) -> None:
-    pytest.importorskip("torch")
+    _torch()
     from worker.extract.ner.rnn_train import fit_rnn
 
     res = Resources({}, {})
