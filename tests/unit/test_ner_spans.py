@@ -62,3 +62,19 @@ def test_the_tagger_refines_after_the_consistency_step() -> None:
     assert after == [*before[:11], "O", *before[12:]]
     text = " ".join(words)
     assert [(text[sp.start : sp.end], sp.type) for sp in tagger.spans(text)] == [("عبدالله الثاني", "PER")]
+
+
+def test_error_classes() -> None:
+    from worker.extract.ner.conll import error_classes
+
+    gold = ["B-PER", "I-PER", "O", "B-ORG", "I-ORG", "O", "B-PER", "B-PER", "O", "B-LOC", "O"]
+    pred = ["B-PER", "I-PER", "I-PER", "B-ORG", "O", "O", "B-PER", "I-PER", "O", "B-ORG", "B-MISC"]
+    assert error_classes(gold, pred) == [
+        ("PER", "long-R"), ("ORG", "short-R"), ("PER", "joined"), ("PER", "joined"), ("LOC", "type->ORG"),
+        ("MISC", "spurious")]
+    assert error_classes(["B-ORG", "I-ORG", "I-ORG", "O"], ["B-ORG", "B-ORG", "O", "B-PER"]) == [
+        ("ORG", "split"), ("PER", "spurious")]
+    assert error_classes(["B-PER", "O"], ["O", "O"]) == [("PER", "missed")]
+    assert error_classes(["B-PER", "I-PER", "O"], ["O", "B-LOC", "I-LOC"]) == [("PER", "type+span->LOC")]
+    assert error_classes(["O", "B-PER", "I-PER", "O"], ["B-PER", "I-PER", "O", "O"]) == [("PER", "shifted")]
+    assert error_classes(["B-PER", "O"], ["B-PER", "O"]) == []
