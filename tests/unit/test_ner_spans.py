@@ -48,20 +48,20 @@ def test_nothing_to_refine() -> None:
 
 
 def test_the_tagger_refines_after_the_consistency_step() -> None:
-    """The consistency step spreads the shipped tagger's "عبدالله الثاني" surname to "the second week";
-    the tagger's output is the refined one. (If a retrained model changes the first mention, pick
-    another text: the first assertion says so.)"""
+    """The shipped tagger reads the last "لودريان" (before a capital) as a place; the person's other
+    mentions make it a person. (If a retrained model no longer errs here, the first assertion says
+    so: pick another text.)"""
     tagger: Tagger = default_tagger()
-    sentences = [["التقى", "الملك", "عبدالله", "الثاني", "رئيس", "الوزراء", "."],
-                 ["وجاء", "اللقاء", "في", "الأسبوع", "الثاني", "من", "الشهر", "."]]
-    words = [w for s in sentences for w in s]
+    text = ("التقى وزير الخارجية الفرنسي جان إيف لودريان نظيره الأردني . وقال لودريان إن باريس تدعم الحل . "
+            "وزار لودريان عمان .")
+    words = text.split()
+    sentences = [words[:10], words[10:17], words[17:]]
     before = propagate(words, tagger._labels(sentences))
-    assert before[2:4] == ["B-PER", "I-PER"] and before[11] == "B-PER"
+    assert before[18] == "B-LOC"
     after = [y for s in tagger.tag_tokens(sentences, document=True) for y in s]
-    assert after == refine(words, before)
-    assert after == [*before[:11], "O", *before[12:]]
-    text = " ".join(words)
-    assert [(text[sp.start : sp.end], sp.type) for sp in tagger.spans(text)] == [("عبدالله الثاني", "PER")]
+    assert after == refine(words, before) == [*before[:18], "B-PER", *before[19:]]
+    got = [(text[sp.start : sp.end], sp.type) for sp in tagger.spans(text) if sp.type == "PER"]
+    assert got[-1] == ("لودريان", "PER") and all(t == "PER" for n, t in got if "لودريان" in n)
 
 
 def test_error_classes() -> None:
@@ -78,3 +78,17 @@ def test_error_classes() -> None:
     assert error_classes(["B-PER", "I-PER", "O"], ["O", "B-LOC", "I-LOC"]) == [("PER", "type+span->LOC")]
     assert error_classes(["O", "B-PER", "I-PER", "O"], ["B-PER", "I-PER", "O", "O"]) == [("PER", "shifted")]
     assert error_classes(["B-PER", "O"], ["B-PER", "O"]) == []
+
+
+def test_no_surname_from_an_ordinal_or_a_compound_first_name() -> None:
+    words = ["قال", "عبد", "الله", "إن", "الله", "كريم", "و", "التقى", "علي", "الثاني", "في", "الأسبوع", "الثاني",
+             "مع", "وليد", "بن", "علي", "على", "الطاولة", "و", "علي", "."]
+    labels = ["O", "B-PER", "I-PER", "O", "O", "O", "O", "O", "B-PER", "I-PER", "O", "O", "O",
+              "O", "B-PER", "I-PER", "I-PER", "O", "O", "O", "O", "O"]
+    assert propagate(words, labels) == [
+        "O", "B-PER", "I-PER", "O", "O", "O", "O", "O", "B-PER", "I-PER", "O", "O", "O",  # الله, الثاني: no surname
+        "O", "B-PER", "I-PER", "I-PER",
+        # a three-word name's surname spreads; the matching form folds the preposition على into علي
+        # (a known limit of matching forms, left as is)
+        "B-PER", "O", "O", "B-PER", "O"]
+    assert refine(words, propagate(words, labels))[17] == "B-PER"
