@@ -22,7 +22,10 @@ bench/data/casualties_real_dev5.jsonl) the same with the four committed files ex
 (dev6, bench/data/casualties_real_dev6.jsonl) is ``--bg 77 --cur 22 --none 21`` (dev5's proportions, 120
 articles) with the five committed files as ``--exclude`` and ``--only-split dev``, annotated before
 any extractor ran on it; the seventh (dev7, bench/data/casualties_real_dev7.jsonl) the same counts with
-the six committed files as ``--exclude``, also annotated before any extractor ran on it. The dev/test split is sha1("split:" + docno): first hex digit
+the six committed files as ``--exclude``, also annotated before any extractor ran on it; the eighth (dev8,
+bench/data/casualties_real_dev8.jsonl) the same counts with the seven committed files as ``--exclude``, and the
+ninth (dev9, bench/data/casualties_real_dev9.jsonl) with the eight, each annotated before any extractor ran on it.
+The dev/test split is sha1("split:" + docno): first hex digit
 0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
 Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
 """

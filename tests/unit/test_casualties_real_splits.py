@@ -12,7 +12,8 @@ TAGS = {"current", "background", "vague", "none"}
 def test_each_round_file_lands_in_its_own_split() -> None:
     counts = Counter(a["split"] for a in NOTES)
     assert counts["dev"] + counts["test"] == 285
-    assert [counts[name] for name in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7")] == [120, 104, 100, 100, 120, 120]
+    assert [counts[name] for name in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")] == [
+        120, 104, 100, 100, 120, 120, 120, 120]
 
 
 def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
@@ -24,11 +25,19 @@ def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
     assert len(dev7) == 120 and {a["split"] for a in dev7} == {"dev7"}
 
 
+def test_the_untouched_rounds_are_scored_only_when_named() -> None:
+    for split in ("work", "all", "both"):
+        assert not {a["split"] for a in select(NOTES, split)} & {"dev8", "dev9"}, split
+    for name in ("dev8", "dev9"):
+        chosen = select(NOTES, name)
+        assert len(chosen) == 120 and {a["split"] for a in chosen} == {name}
+
+
 def test_later_rounds_come_from_the_dev_half_and_no_article_is_annotated_twice() -> None:
     docnos = [a["docno"] for a in NOTES]
     assert len(docnos) == len(set(docnos))
-    late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6", "dev7")]
-    assert len(late) == 544 and all(split_of(d) == "dev" for d in late)
+    late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")]
+    assert len(late) == 784 and all(split_of(d) == "dev" for d in late)
 
 
 def test_dev6_composition() -> None:
@@ -42,6 +51,22 @@ def test_dev7_composition() -> None:
     assert sum(a["killed"] is not None for a in dev7) == 31
     assert sum(a["approx"] for a in dev7) == 8
     assert sum(a["injured"] is not None for a in dev7) == 17
+
+
+def test_dev8_composition() -> None:
+    dev8 = [a for a in NOTES if a["split"] == "dev8"]
+    assert Counter(a["note"].split(":", 1)[0] for a in dev8) == {"current": 35, "background": 33, "vague": 8, "none": 44}
+    assert sum(a["killed"] is not None for a in dev8) == 31
+    assert sum(a["approx"] for a in dev8) == 5
+    assert sum(a["injured"] is not None for a in dev8) == 15
+
+
+def test_dev9_composition() -> None:
+    dev9 = [a for a in NOTES if a["split"] == "dev9"]
+    assert Counter(a["note"].split(":", 1)[0] for a in dev9) == {"current": 39, "background": 42, "vague": 4, "none": 35}
+    assert sum(a["killed"] is not None for a in dev9) == 35
+    assert sum(a["approx"] for a in dev9) == 8
+    assert sum(a["injured"] is not None for a in dev9) == 20
 
 
 def test_every_annotation_is_well_formed() -> None:
