@@ -75,3 +75,41 @@ def score(gold: Iterable[Sequence[str]], pred: Iterable[Sequence[str]]) -> dict[
         f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
         out[k] = {"p": round(prec, 4), "r": round(rec, 4), "f1": round(f1, 4), "gold": g}
     return out
+
+
+def error_classes(gold_tags: Sequence[str], pred_tags: Sequence[str]) -> list[tuple[str, str]]:
+    """(type, class) of every entity error in one sentence (``bench/ner_errors.py`` counts them).
+
+    A gold span not predicted exactly is ``missed`` (no predicted span overlaps it), ``type->X``
+    (the same words typed X), ``split`` (two or more same-type spans inside it), ``joined`` (a
+    same-type span that also covers another gold span), ``long-L/R/LR`` or ``short-L/R/LR`` (one
+    same-type span that extends past it or stops inside it on that side), ``shifted``, else
+    ``type+span->X``; a predicted span that overlaps no gold span is ``spurious`` (its own type).
+    """
+    gold, pred = spans(gold_tags), spans(pred_tags)
+    out: list[tuple[str, str]] = []
+    for a, b, t in sorted(gold - pred):
+        over = sorted(p for p in pred if p[0] < b and a < p[1])
+        same = [p for p in over if p[2] == t]
+        exact = [p for p in over if p[0] == a and p[1] == b]
+        if not over:
+            cls = "missed"
+        elif exact:
+            cls = "type->" + exact[0][2]
+        elif len(same) >= 2:
+            cls = "split"
+        elif same:
+            p = same[0]
+            if any(h != (a, b, t) and h[0] < p[1] and p[0] < h[1] for h in gold):
+                cls = "joined"
+            elif p[0] <= a and p[1] >= b:
+                cls = "long-" + ("L" if p[0] < a else "") + ("R" if p[1] > b else "")
+            elif p[0] >= a and p[1] <= b:
+                cls = "short-" + ("L" if p[0] > a else "") + ("R" if p[1] < b else "")
+            else:
+                cls = "shifted"
+        else:
+            cls = "type+span->" + over[0][2]
+        out.append((t, cls))
+    out.extend((p[2], "spurious") for p in sorted(pred - gold) if not any(g[0] < p[1] and p[0] < g[1] for g in gold))
+    return out

@@ -16,6 +16,19 @@ from worker.extract.ner.conll import spans
 from worker.text.normalize import normalize
 
 _norm = lru_cache(maxsize=65_536)(normalize)  # news repeats its words: most tokens are a cache hit
+# Ordinals end a name ("عبد الله الثاني") but are no surname; matching form.
+ORDINALS = frozenset(_norm(w) for w in (
+    "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر",
+    "الأولى", "الثانية", "الثالثة", "الرابعة", "الخامسة", "السادسة", "السابعة", "الثامنة", "التاسعة",
+    "العاشرة", "الحادي", "عشر", "عشرة",
+))
+# First words of two-word first names (عبد الله، أبو بكر): the second word is no surname.
+COMPOUND = frozenset(_norm(w) for w in ("عبد", "أبو", "ابو", "أم", "بن", "ابن"))
+
+
+def is_surname(norm: list[str], a: int, b: int) -> bool:
+    """The last word of the PER span ``norm[a:b]`` (matching forms) can name the person alone."""
+    return b - a >= 2 and not (b - a == 2 and norm[a] in COMPOUND) and norm[b - 1] not in ORDINALS
 
 
 def propagate(words: list[str], labels: list[str]) -> list[str]:
@@ -28,7 +41,7 @@ def propagate(words: list[str], labels: list[str]) -> list[str]:
     for a, b, typ in found:
         seqs.setdefault(tuple(norm[a:b]), typ)
     for a, b, typ in found:
-        if typ == "PER" and b - a >= 2:
+        if typ == "PER" and is_surname(norm, a, b):
             seqs.setdefault((norm[b - 1],), "PER")
     by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for seq, typ in sorted(seqs.items(), key=lambda kv: (-len(kv[0]), kv[0])):

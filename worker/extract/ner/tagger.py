@@ -26,6 +26,7 @@ from worker.extract.ner.features import (
     word_features,
 )
 from worker.extract.ner.recurrent import RecurrentNet
+from worker.extract.ner.spans import refine
 from worker.extract.ner.viterbi import viterbi
 from worker.extract.ner.window import EDGE_FEATURES, MAX_FEATURES, UNKNOWN, WindowNet
 
@@ -266,10 +267,12 @@ class Tagger:
 
     def tag_tokens(self, sentences: list[list[str]], document: bool = False) -> list[list[str]]:
         """BIO labels for pre-tokenized sentences (what ``bench/ner.py`` scores); ``document``: the
-        sentences are one text, whose spans repeat at their other mentions (:func:`propagate`)."""
+        sentences are one text, whose spans repeat at their other mentions (:func:`propagate`) and are
+        corrected as a text's spans (:func:`refine`)."""
         flat = self._labels(sentences)
         if document:
-            flat = propagate([w for s in sentences for w in s], flat)
+            words = [w for s in sentences for w in s]
+            flat = refine(words, propagate(words, flat))
         out: list[list[str]] = []
         i = 0
         for s in sentences:
@@ -346,7 +349,7 @@ class Tagger:
                     a = k + 1
             if a < len(toks):
                 sentences.append(toks[a:])
-        labels = propagate(words, self._labels(sentences))
+        labels = refine(words, propagate(words, self._labels(sentences)))
         found = sorted(spans(labels))  # token ranges
         if not found:
             return []
