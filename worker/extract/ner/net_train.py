@@ -33,9 +33,42 @@ def _require_torch() -> Any:
     try:
         import torch
     except ImportError:
-        raise ValueError("training the window network needs torch: pip install -e '.[ner-train]' "
+        raise ValueError("training the tagger's networks needs torch: pip install -e '.[ner-train]' "
                          "(or train the CRF alone with --no-net)") from None
     return torch
+
+
+def seeded_torch(seed: int, threads: int) -> Any:
+    """torch seeded, on ``threads`` threads, with deterministic algorithms: the same data gives the same bytes."""
+    torch = _require_torch()
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    torch.use_deterministic_algorithms(True)
+    return torch
+
+
+def type_features(sentences: list[Sentence], res: Resources, edges: dict[str, list[str]], min_count: int
+                  ) -> tuple[list[str], dict[str, list[str]], np.ndarray, dict[str, int]]:
+    """What a network trained on per-type inputs reads: its feature vocabulary (``<pad>``, the edges',
+    ``UNKNOWN``, then features seen ``min_count`` times), each word type's own features, and the
+    types' feature-id rows (type 0 pads a batch, then ``edges``, then the words) with each type's row."""
+    own: dict[str, list[str]] = {}
+    count: Counter[str] = Counter()
+    for s in sentences:
+        for w, _ in s:
+            key = w[:MAX_FEATURE_CHARS]
+            f = own.get(key)
+            if f is None:
+                f = own[key] = word_features(key, res)[2]
+            count.update(f)
+    vocab = ["<pad>", *edges, UNKNOWN, *sorted(f for f, c in count.items() if c >= min_count)]
+    fid = {f: i for i, f in enumerate(vocab)}
+    keys = ["<pad>", *edges, *own]
+    rows = np.zeros((len(keys), MAX_FEATURES), dtype=np.int64)
+    for i, key in enumerate(keys[1:], 1):
+        ids = [fid[f] for f in (edges.get(key) or own[key]) if f in fid][:MAX_FEATURES] or [fid[UNKNOWN]]
+        rows[i, : len(ids)] = ids
+    return vocab, own, rows, {key: i for i, key in enumerate(keys)}
 
 
 Snapshot = Callable[[str, dict[str, np.ndarray]], None]
@@ -49,31 +82,11 @@ def fit_net(sentences: list[Sentence], res: Resources, labels: list[str], epochs
     ``chars``: filters of the character CNN (0: none); ``half``: the window's half-width; ``average``:
     the returned weights are the mean of the last ``average`` epochs'. ``snapshot(name, arrays)``, for
     ``bench/ner_net.py``, sees each epoch's arrays (``e3``) and the means of the last k epochs' (``e3avg2``)."""
-    torch = _require_torch()
+    torch = seeded_torch(seed, threads)
     nn = torch.nn
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True)
     rng = np.random.default_rng(seed)
     li = {y: i for i, y in enumerate(labels)}
-
-    own: dict[str, list[str]] = {}
-    count: Counter[str] = Counter()
-    for s in sentences:
-        for w, _ in s:
-            key = w[:MAX_FEATURE_CHARS]
-            f = own.get(key)
-            if f is None:
-                f = own[key] = word_features(key, res)[2]
-            count.update(f)
-    vocab = ["<pad>", *EDGE_FEATURES, UNKNOWN, *sorted(f for f, c in count.items() if c >= MIN_COUNT)]
-    fid = {f: i for i, f in enumerate(vocab)}
-    keys = ["<pad>", *EDGE_FEATURES, *own]  # type 0 pads a batch; 1, 2 are the sentence edges
-    rows = np.zeros((len(keys), MAX_FEATURES), dtype=np.int64)
-    for i, key in enumerate(keys[1:], 1):
-        ids = [fid[f] for f in (EDGE_FEATURES.get(key) or own[key]) if f in fid][:MAX_FEATURES] or [fid[UNKNOWN]]
-        rows[i, : len(ids)] = ids
-    tid = {key: i for i, key in enumerate(keys)}
+    vocab, own, rows, tid = type_features(sentences, res, EDGE_FEATURES, MIN_COUNT)  # 1, 2: the sentence edges
     forms = ["", "", "", *(f[0][2:] for f in own.values())]  # matching forms (the "w=" feature)
     letters: Counter[str] = Counter(c for f in forms[3:] for c in set(f))
     alphabet = sorted(c for c, n in letters.items() if n >= CHAR_MIN_COUNT)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-UNKNOWN = "<unk>"  # a word none of whose features the network knows
-MAX_FEATURES = 40  # known features read per word, as in training (a word has about 25)
+from worker.extract.ner.window import summed_features
+
 SCALE = 32767  # fixed point of the scan's cached rows: a value v in [-1, 1] is stored as round(v · SCALE)
 
 
@@ -48,17 +48,7 @@ class RecurrentNet:
 
     def reps(self, words: list[list[str]]) -> np.ndarray:
         """Each word's summed feature embeddings (words × D), from its features."""
-        get = self._feat.get
-        unk = self._feat[UNKNOWN]
-        flat: list[int] = []
-        starts: list[int] = []
-        for features in words:
-            starts.append(len(flat))
-            before = len(flat)
-            flat.extend([i for f in features if (i := get(f)) is not None][:MAX_FEATURES])
-            if len(flat) == before:
-                flat.append(unk)
-        return self.word_vectors(np.asarray(flat), np.asarray(starts))
+        return summed_features(self._feat, self._bag, words)
 
     def word_vectors(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Summed feature embeddings (words × D) of words whose known feature indices are ``flat``,

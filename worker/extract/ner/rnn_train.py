@@ -8,27 +8,18 @@ cross-entropy. Seeded, deterministic algorithms, sentences bucketed by length (d
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 import numpy as np
 
 from worker.extract.ner.conll import Sentence
-from worker.extract.ner.features import MAX_FEATURE_CHARS, Resources, word_features
-from worker.extract.ner.recurrent import MAX_FEATURES, UNKNOWN
+from worker.extract.ner.features import MAX_FEATURE_CHARS, Resources
+from worker.extract.ner.net_train import seeded_torch, type_features
 
 # Embedding and hidden sizes (per direction), dropout, Adam's rate, epochs, sentences per batch,
 # the least count of a kept feature, the share of the log prior subtracted and the weight in the sum.
 DIM, HIDDEN, DROPOUT, RATE, EPOCHS, BATCH, MIN_COUNT = 64, 64, 0.3, 3e-3, 14, 32, 2
 ALPHA, WEIGHT, SEED, THREADS = 1.0, 0.5, 1, 2  # the whole log prior, weight 0.5: best in every variant (docs/ner.md)
-
-
-def _require_torch() -> Any:
-    try:
-        import torch
-    except ImportError:
-        raise ValueError("training the recurrent tagger needs torch: pip install -e '.[ner-train]'") from None
-    return torch
 
 
 def _batches(lengths: list[int], rng: np.random.Generator, size: int) -> list[np.ndarray]:
@@ -51,31 +42,11 @@ def fit_rnn(sentences: list[Sentence], res: Resources, labels: list[str], epochs
     (``cell="gru"``, ``RecurrentNet``) or a recurrence with input-only gates (``"scan"``, ``ScanNet``)."""
     if cell not in ("gru", "scan"):
         raise ValueError(f"unknown cell {cell!r}: gru or scan")
-    torch = _require_torch()
+    torch = seeded_torch(seed, threads)
     nn = torch.nn
-    torch.manual_seed(seed)
-    torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(True)
     rng = np.random.default_rng(seed)
     li = {y: i for i, y in enumerate(labels)}
-
-    own: dict[str, list[str]] = {}
-    count: Counter[str] = Counter()
-    for s in sentences:
-        for w, _ in s:
-            key = w[:MAX_FEATURE_CHARS]
-            f = own.get(key)
-            if f is None:
-                f = own[key] = word_features(key, res)[2]
-            count.update(f)
-    vocab = ["<pad>", UNKNOWN, *sorted(f for f, c in count.items() if c >= MIN_COUNT)]
-    fid = {f: i for i, f in enumerate(vocab)}
-    keys = ["<pad>", *own]  # type 0 pads a batch
-    rows = np.zeros((len(keys), MAX_FEATURES), dtype=np.int64)
-    for i, key in enumerate(keys[1:], 1):
-        ids = [fid[f] for f in own[key] if f in fid][:MAX_FEATURES] or [fid[UNKNOWN]]
-        rows[i, : len(ids)] = ids
-    tid = {key: i for i, key in enumerate(keys)}
+    vocab, _, rows, tid = type_features(sentences, res, {}, MIN_COUNT)
     xs = [[tid[w[:MAX_FEATURE_CHARS]] for w, _ in s] for s in sentences]
     ys = [[li[t] for _, t in s] for s in sentences]
     pack = nn.utils.rnn.pack_padded_sequence

@@ -23,6 +23,22 @@ MAX_CHARS = 24  # letters of a word's matching form that the character CNN reads
 PAD, BEGIN, END, RARE = 0, 1, 2, 3  # character ids before the alphabet's (a letter's id is 4 + its rank)
 
 
+def summed_features(feat: dict[str, int], bag: np.ndarray, words: list[list[str]]) -> np.ndarray:
+    """Each word's summed feature embeddings (words × D): the rows of ``bag`` of its first
+    ``MAX_FEATURES`` features in ``feat``, or of ``UNKNOWN`` when it has none (both networks read words so)."""
+    get = feat.get
+    unk = feat[UNKNOWN]
+    flat: list[int] = []
+    starts: list[int] = []
+    for features in words:
+        starts.append(len(flat))
+        before = len(flat)
+        flat.extend([i for f in features if (i := get(f)) is not None][:MAX_FEATURES])
+        if len(flat) == before:
+            flat.append(unk)
+    return np.add.reduceat(bag[np.asarray(flat)], np.asarray(starts), axis=0)
+
+
 def char_ids(forms: list[str], alphabet: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """Each form as ids ``pad, begin, letters…, end, pad`` padded with ``PAD`` to one width
     (words × width), and how many width-3 windows read it (its letters + 2)."""
@@ -93,17 +109,7 @@ class WindowNet:
 
     def bag_sums(self, words: list[list[str]]) -> np.ndarray:
         """Each word's summed feature embeddings (words × D), from its features."""
-        get = self._feat.get
-        unk = self._feat[UNKNOWN]
-        flat: list[int] = []
-        starts: list[int] = []
-        for features in words:
-            starts.append(len(flat))
-            before = len(flat)
-            flat.extend([i for f in features if (i := get(f)) is not None][:MAX_FEATURES])
-            if len(flat) == before:
-                flat.append(unk)
-        return self.word_vectors(np.asarray(flat), np.asarray(starts))
+        return summed_features(self._feat, self._bag, words)
 
     def word_vectors(self, flat: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Summed feature embeddings (words × D) of words whose known feature indices are ``flat``,
