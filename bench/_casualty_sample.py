@@ -25,6 +25,10 @@ any extractor ran on it; the seventh (dev7, bench/data/casualties_real_dev7.json
 the six committed files as ``--exclude``, also annotated before any extractor ran on it; the eighth (dev8,
 bench/data/casualties_real_dev8.jsonl) the same counts with the seven committed files as ``--exclude``, and the
 ninth (dev9, bench/data/casualties_real_dev9.jsonl) with the eight, each annotated before any extractor ran on it.
+The tenth (dev10, bench/data/casualties_real_dev10.jsonl) is the same command with the nine committed files as
+``--exclude``; only 57 ``bg`` articles were left in the dev half, so it holds 57 / 22 / 21 (100 articles), also
+annotated before any extractor ran on it, and the dev half's ``bg`` stratum is now exhausted (166 ``cur`` and
+1,292 ``none`` remain), so a later round in these proportions cannot be drawn from it.
 The dev/test split is sha1("split:" + docno): first hex digit
 0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
 Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl

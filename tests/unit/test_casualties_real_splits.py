@@ -12,8 +12,8 @@ TAGS = {"current", "background", "vague", "none"}
 def test_each_round_file_lands_in_its_own_split() -> None:
     counts = Counter(a["split"] for a in NOTES)
     assert counts["dev"] + counts["test"] == 285
-    assert [counts[name] for name in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")] == [
-        120, 104, 100, 100, 120, 120, 120, 120]
+    assert [counts[name] for name in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")] == [
+        120, 104, 100, 100, 120, 120, 120, 120, 100]
 
 
 def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
@@ -21,6 +21,13 @@ def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
     assert {a["split"] for a in select(NOTES, "work")} == rounds
     assert {a["split"] for a in select(NOTES, "all")} == rounds | {"test"}
     assert {a["split"] for a in select(NOTES, "both")} == rounds | {"test"}
+
+
+def test_the_untouched_dev10_is_scored_only_when_named() -> None:
+    for split in ("work", "all", "both"):
+        assert all(a["split"] != "dev10" for a in select(NOTES, split)), split
+    dev10 = select(NOTES, "dev10")
+    assert len(dev10) == 100 and {a["split"] for a in dev10} == {"dev10"}
 
 
 def test_each_scored_round_is_selectable_by_name() -> None:
@@ -32,8 +39,8 @@ def test_each_scored_round_is_selectable_by_name() -> None:
 def test_later_rounds_come_from_the_dev_half_and_no_article_is_annotated_twice() -> None:
     docnos = [a["docno"] for a in NOTES]
     assert len(docnos) == len(set(docnos))
-    late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")]
-    assert len(late) == 784 and all(split_of(d) == "dev" for d in late)
+    late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")]
+    assert len(late) == 884 and all(split_of(d) == "dev" for d in late)
 
 
 def test_dev6_composition() -> None:
@@ -63,6 +70,14 @@ def test_dev9_composition() -> None:
     assert sum(a["killed"] is not None for a in dev9) == 35
     assert sum(a["approx"] for a in dev9) == 8
     assert sum(a["injured"] is not None for a in dev9) == 20
+
+
+def test_dev10_composition() -> None:
+    dev10 = [a for a in NOTES if a["split"] == "dev10"]
+    assert Counter(a["note"].split(":", 1)[0] for a in dev10) == {"current": 26, "background": 33, "vague": 3, "none": 38}
+    assert sum(a["killed"] is not None for a in dev10) == 21
+    assert sum(a["approx"] for a in dev10) == 5
+    assert sum(a["injured"] is not None for a in dev10) == 11
 
 
 def test_every_annotation_is_well_formed() -> None:
