@@ -8,8 +8,11 @@ documents, and prints one JSON object: CoNLL scores and error counts per type an
 gold spans gained / lost). ``--show`` writes the changed spans to stderr to read (never commit
 them: they are ANERcorp text).
 
+``--rnn-seeds 1 2 …`` adds the shipped recurrent layer (scan, H = 256) trained with each seed in turn
+and prints one object per seed (the corrections judged with the whole shipped combination).
+
 Run: ``.venv/bin/python bench/ner_errors.py [../shared/data/anercorp/train.txt] [--model M.tsv]``
-(about 5–10 minutes with training).
+(about 5–10 minutes with training, ~3 more per recurrent seed).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from worker.extract.ner.conll import error_classes, read, score, spans  # noqa: E402
+from worker.extract.ner.conll import Sentence, error_classes, read, score, spans  # noqa: E402
 from worker.extract.ner.consistency import propagate  # noqa: E402
 from worker.extract.ner.resources import build_resources  # noqa: E402
 from worker.extract.ner.spans import refine  # noqa: E402
@@ -42,26 +45,8 @@ def counts(gold: list[list[str]], pred: list[list[str]]) -> dict[str, dict[str, 
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("path", type=Path, nargs="?", default=ROOT.parent / "shared/data/anercorp/train.txt")
-    ap.add_argument("--model", type=Path, help="a model.tsv trained on the inner split (skips training)")
-    ap.add_argument("--show", action="store_true", help="changed spans to stderr")
-    a = ap.parse_args()
-    sents = read(a.path)
-    first = sents[: int(len(sents) * 0.9)]
-    inner = int(len(first) * 0.85)
-    train, dev = first[:inner], first[inner:]
-    res = build_resources()
-    if a.model:
-        labels, trans, state = load_weights(a.model)
-        tagger = Tagger(labels, trans, state, res, net=load_net(a.model.with_suffix(".npz")))
-    else:
-        from worker.extract.ner.net_train import SEED, fit_ensemble
-        from worker.extract.ner.train import fit
-
-        w = fit(train, res)
-        tagger = Tagger(w.labels, w.transitions, w.state, res, net=WindowNet(fit_ensemble(train, res, w.labels, (SEED,))))
+def compare(tagger: Tagger, dev: list[Sentence], show: bool) -> dict[str, Any]:
+    """Scores and error classes of ``dev`` with the consistency step alone and with the corrections."""
     gold: list[list[str]] = []
     before: list[list[str]] = []
     after: list[list[str]] = []
@@ -83,15 +68,49 @@ def main() -> None:
         changed += len(a0 ^ a1)
         gained += len((a1 - a0) & gs)
         lost += len((a0 - a1) & gs)
-        if a.show:
+        if show:
             for sign, diff in (("-", a0 - a1), ("+", a1 - a0)):
                 for x, y, t in sorted(diff):
                     print(sign, t, " ".join(w for w, _ in s[x:y]), "(gold)" if (x, y, t) in gs else "", file=sys.stderr)
-    out: dict[str, Any] = {"train": len(train), "dev": len(dev), "doc_block": BLOCK,
-                           "scores_before": score(gold, before), "scores_after": score(gold, after),
-                           "errors_before": counts(gold, before), "errors_after": counts(gold, after),
-                           "refine": {"spans_changed": changed, "gold_spans_gained": gained, "gold_spans_lost": lost}}
-    print(json.dumps(out, ensure_ascii=False))
+    return {"dev": len(dev), "doc_block": BLOCK,
+            "scores_before": score(gold, before), "scores_after": score(gold, after),
+            "errors_before": counts(gold, before), "errors_after": counts(gold, after),
+            "refine": {"spans_changed": changed, "gold_spans_gained": gained, "gold_spans_lost": lost}}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("path", type=Path, nargs="?", default=ROOT.parent / "shared/data/anercorp/train.txt")
+    ap.add_argument("--model", type=Path, help="a model.tsv trained on the inner split (skips training)")
+    ap.add_argument("--show", action="store_true", help="changed spans to stderr")
+    ap.add_argument("--rnn-seeds", type=int, nargs="+", help="add the shipped scan layer, trained with each seed")
+    a = ap.parse_args()
+    sents = read(a.path)
+    first = sents[: int(len(sents) * 0.9)]
+    inner = int(len(first) * 0.85)
+    train, dev = first[:inner], first[inner:]
+    res = build_resources()
+    if a.model:
+        labels, trans, state = load_weights(a.model)
+        net = load_net(a.model.with_suffix(".npz"))
+    else:
+        from worker.extract.ner.net_train import SEED, fit_ensemble
+        from worker.extract.ner.train import fit
+
+        w = fit(train, res)
+        labels, trans, state = w.labels, w.transitions, w.state
+        net = WindowNet(fit_ensemble(train, res, w.labels, (SEED,)))
+    tagger = Tagger(labels, trans, state, res, net=net)
+    if not a.rnn_seeds:
+        print(json.dumps(compare(tagger, dev, a.show), ensure_ascii=False))
+        return
+    from worker.extract.ner.recurrent import ScanNet
+    from worker.extract.ner.rnn_train import fit_rnn
+
+    for seed in a.rnn_seeds:
+        scan = ScanNet(fit_rnn(train, res, labels, seed=seed, threads=1, cell="scan", hidden=256))
+        tagger = Tagger(labels, trans, state, res, net=net, rnn=scan)
+        print(json.dumps({"rnn_seed": seed, **compare(tagger, dev, a.show)}, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":
