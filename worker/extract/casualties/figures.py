@@ -855,7 +855,7 @@ def _subject_singular(doc: Doc, i: int, figs: list[Fig], kind: str) -> Fig | Non
     b = _singular_base(prev)
     if b is None:
         return None
-    if kind == lx.INJURED and (_definite(prev) or not (prev.endswith("ا") or doc.w[k - 1] in lx.THAT_WORDS)) or (
+    if (kind == lx.INJURED and (_definite(prev) or not (prev.endswith("ا") or doc.w[k - 1] in lx.THAT_WORDS))) or (
             doc.kinds[k - 1] == T_NUM or doc.w[k - 1] in _NUM_WORDS):
         return None  # "نفى شاب أصيب …": who was wounded, a person described; "1400 فلسطيني": a count's noun
     nxt = doc.w[i + 1]
