@@ -78,3 +78,15 @@ def test_a_definite_place_named_before_makes_the_next_its_region() -> None:
     text = ("وثق المرصد 11 حالة اختناق بين المدنيين في بلدة كفرنبل بالسهل الغربي.\n"
             "وأكد المرصد توثيق 11 حالة اختناق بعد قصف لبلدة في السهل الغربي، قرب حماة.")
     assert _totals(text)["injured"] == 11
+
+
+def test_duals_of_people_named_by_rank_or_work() -> None:
+    assert _totals("ولقي قياديان بارزان في الجماعة مصرعهما في غارة على مواقعها.")["killed"] == 2
+    assert _totals("وأصيب خبيران في انفجار داخل المستودع.")["injured"] == 2
+
+
+def test_a_part_of_a_vague_toll_dates_no_counted_figure() -> None:
+    # the vague toll told today, with its named part, does not make the next day-before toll context
+    text = ("لقي العشرات مصرعهم بينهم ضابطان في غارة على العاصمة، حسبما أفادت وسائل إعلام اليوم السبت.\n"
+            "ومساء الجمعة، استهدفت الطائرات مبنى في العاصمة، مما أسفر عن مقتل 30 شخصا.")
+    assert _totals(text, date(2024, 3, 16))["killed"] == 30

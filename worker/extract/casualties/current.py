@@ -673,7 +673,8 @@ def _yesterday_context(doc: Doc, figs: list[Fig]) -> None:
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
         day = day_of(doc, lo, hi)
         if day == 0:
-            today = True
+            # a part of a vague toll ("العشرات بينهم ضابطان") dates no counted figure
+            today = today or any(f.cas.sub_of is None for f in live)
         elif day == 1 and today and "ايضا" not in doc.norms[lo:hi + 1]:
             # "أسفرت أيضا عن إصابة 1000": the event just told, whatever day a clause of it names
             for f in live:
