@@ -212,7 +212,7 @@ for _stem, _label in (("مصور", "journalists"), ("صحفي", "journalists"), 
                       ("مدني", "civilians"), ("مواطن", "civilians"), ("مقاتل", "fighters"),
                       ("عسكري", "soldiers"), ("فلسطيني", "Palestinians"), ("مسلح", "fighters"),
                       ("اخر", "people"),  # "وأصيب آخران" = 2; "آخرين" is also "others", any number
-                      # "لقي قياديان بارزان مصرعهما": people named by their work or rank
+                      # "ولقي قياديان في الجماعة مصرعهما": people named by their work or rank
                       ("قيادي", "commanders"), ("خبير", "people"), ("مستشار", "people"), ("ناشط", "people"),
                       ("موظف", "people"), ("عامل", "people"), ("حارس", "people"), ("طالب", "people"),
                       ("مهندس", "people"), ("معلم", "people")):

@@ -263,7 +263,7 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
     if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.sent[hi + 1] == doc.sent[i]:
         nlo, nhi = clause_bounds(doc, hi + 1)
         if doc.w[hi + 1] == "غداه":
-            pass  # "…، غداة مقتل 4": the figure is the day after that event, not in its time
+            pass  # "…، غداة مقتل خمسة": the figure is the day after that event, not in its time
         elif doc.w[hi + 1] in lx.TRAILING_OPENERS:
             if any(nlo <= k <= nhi for k in cues):
                 return CLAUSE_TRAILING

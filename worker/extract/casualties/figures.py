@@ -174,7 +174,7 @@ def _analyze_number(
     doc: Doc, m: NumberMatch, figs: list[Fig], in_sub: bool, sub_kind: str | None
 ) -> Fig | None:
     i0, i1 = m.first, m.last
-    # "القضاء على عدد (30) عنصر": a count in brackets after عدد (army statements) reads as the bare count
+    # "القضاء على عدد (12) عنصر": a count in brackets after عدد (army statements) reads as the bare count
     bracketed = doc.w[i0 - 2] == "عدد" and doc.norms[i0 - 1] == "(" and i1 + 1 < doc.n and doc.norms[i1 + 1] == ")"
     if bracketed:
         i1 += 1
@@ -436,7 +436,7 @@ def _sentenced(doc: Doc, j: int) -> bool:
 
 def _counted_before(doc: Doc, j: int) -> bool:
     """A count right before the verb at ``j`` ("16 فلسطينيا قتلوا"): the verb belongs to that count. A
-    verb in the plural ("10 أشخاص على الأقل قتلوا وأصيب 15") agrees with a subject told before it."""
+    verb in the plural ("9 أشخاص على الأقل قتلوا وأصيب 14") agrees with a subject told before it."""
     w = doc.w[j]
     if w is not None and w.endswith("وا"):
         return True
@@ -532,14 +532,14 @@ def _fi_phrase(doc: Doc, j: int) -> int:
 def _right_verb(doc: Doc, start: int) -> str | None:
     # a relative clause on the counted people may sit before their predicate: "سبعة أشخاص ممن يتلقون
     # العلاج بالمستشفى مصابون"
-    # so may a "من" phrase naming their group ("46 عنصرا من ميليشيا الحوثي في الساحل قتلوا")
+    # so may a "من" phrase naming their group ("23 عنصرا من الجماعة المسلحة في الوادي قتلوا")
     reach = MAX_RIGHT + 3 if doc.w[start + 1] in lx.RELATIVE_PRONOUNS or doc.w[start + 1] == "من" else MAX_RIGHT
     k = start
     while k < min(doc.n, start + reach):
         w = doc.w[k]
         if w is None:
             if doc.norms[k] == "(" and k > start:
-                # "7 أشخاص (مراهقين) أصيبوا": a word or two in brackets after the people
+                # "6 أشخاص (عمال) أصيبوا": a word or two in brackets after the people
                 close = next((j for j in range(k + 1, min(doc.n, k + 4)) if doc.norms[j] == ")"), -1)
                 if close > 0 and all(doc.kinds[j] == T_WORD for j in range(k + 1, close)):
                     reach += close - k + 1
@@ -547,7 +547,7 @@ def _right_verb(doc: Doc, start: int) -> str | None:
                     continue
             return None
         if k == start + 1 and w in lx.SV_AFTER_COUNT and _singular_base(doc.w[start] or "") is not None:
-            return lx.SV_AFTER_COUNT[w]  # "أكثر من 1400 فلسطيني أصيب": a singular noun, a singular verb
+            return lx.SV_AFTER_COUNT[w]  # "أكثر من 300 متظاهر أصيب": a singular noun, a singular verb
         if w == "عداد":  # "في عداد المفقودين/القتلى"
             vb = VICTIM_BASE.get(doc.w[k + 1] or "")
             return lx.VICTIM_NOUNS[vb] if vb is not None else None
@@ -839,12 +839,12 @@ def _dual_subject(doc: Doc, i: int, done: int, kind: str) -> Fig | None:
 
 
 def _subject_singular(doc: Doc, i: int, figs: list[Fig], kind: str) -> Fig | None:
-    """"جندياً استشهد", "المهاجم قُتل", "شابا آخر أصيب": a singular person noun as subject of a passive
+    """"جندياً استشهد", "المهاجم قُتل", "رجلا آخر أصيب": a singular person noun as subject of a passive
     kill or wound verb.
 
     Only when the verb has no object after it (a number or a person noun would make it active). A
     wounded person must be the subject of the verb (accusative, or after أن/إن), not a person the
-    verb describes ("نفى شاب أصيب": a man who was wounded once) nor one told again ("الشاب أصيب").
+    verb describes ("تحدث شاب أصيب": a man who was wounded once) nor one told again ("الرجل أصيب").
     """
     k = i - 1
     if doc.w[k] in lx.OTHER_ONE:
@@ -857,7 +857,7 @@ def _subject_singular(doc: Doc, i: int, figs: list[Fig], kind: str) -> Fig | Non
         return None
     if (kind == lx.INJURED and (_definite(prev) or not (prev.endswith("ا") or doc.w[k - 1] in lx.THAT_WORDS))) or (
             doc.kinds[k - 1] == T_NUM or doc.w[k - 1] in _NUM_WORDS):
-        return None  # "نفى شاب أصيب …": who was wounded, a person described; "1400 فلسطيني": a count's noun
+        return None  # "تحدث شاب أصيب …": a person described; "300 متظاهر": a count's noun
     nxt = doc.w[i + 1]
     if i + 1 < doc.n and doc.kinds[i + 1] == T_NUM:
         return None
