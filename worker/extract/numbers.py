@@ -211,7 +211,11 @@ for _stem, _label in (
 for _stem, _label in (("مصور", "journalists"), ("صحفي", "journalists"), ("مسعف", "medics"),
                       ("مدني", "civilians"), ("مواطن", "civilians"), ("مقاتل", "fighters"),
                       ("عسكري", "soldiers"), ("فلسطيني", "Palestinians"), ("مسلح", "fighters"),
-                      ("اخر", "people")):  # "وأصيب آخران" = 2; "آخرين" is also "others", any number
+                      ("اخر", "people"),  # "وأصيب آخران" = 2; "آخرين" is also "others", any number
+                      # "ولقي قياديان في الجماعة مصرعهما": people named by their work or rank
+                      ("قيادي", "commanders"), ("خبير", "people"), ("مستشار", "people"), ("ناشط", "people"),
+                      ("موظف", "people"), ("عامل", "people"), ("حارس", "people"), ("طالب", "people"),
+                      ("مهندس", "people"), ("معلم", "people")):
     DUAL_NOUNS[_stem + "ان"] = _label  # the -ين form of these is also the plural: not a dual
 del DUAL_NOUNS["مصابين"]  # plural of مصاب as often as dual
 del DUAL_NOUNS["مزارعين"]

@@ -262,7 +262,9 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
     # a trailing adverbial clause: "…، منذ اندلاع الحرب", "…، في خمسة أيام من الغارات"
     if hi + 1 < doc.n and doc.kinds[hi] == T_COMMA and doc.sent[hi + 1] == doc.sent[i]:
         nlo, nhi = clause_bounds(doc, hi + 1)
-        if doc.w[hi + 1] in lx.TRAILING_OPENERS:
+        if doc.w[hi + 1] == "غداه":
+            pass  # "…، غداة مقتل خمسة": the figure is the day after that event, not in its time
+        elif doc.w[hi + 1] in lx.TRAILING_OPENERS:
             if any(nlo <= k <= nhi for k in cues):
                 return CLAUSE_TRAILING
         elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
@@ -671,7 +673,8 @@ def _yesterday_context(doc: Doc, figs: list[Fig]) -> None:
         lo, hi = sentence_range(doc, group[0].sent, group[0].first)
         day = day_of(doc, lo, hi)
         if day == 0:
-            today = True
+            # a part of a vague toll ("العشرات بينهم ضابطان") dates no counted figure
+            today = today or any(f.cas.sub_of is None for f in live)
         elif day == 1 and today and "ايضا" not in doc.norms[lo:hi + 1]:
             # "أسفرت أيضا عن إصابة 1000": the event just told, whatever day a clause of it names
             for f in live:

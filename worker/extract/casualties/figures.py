@@ -136,8 +136,8 @@ def read_figures(text: str, *, vague_bounds: Mapping[str, int] | None = None, re
         trig = TRIG_BASE.get(norm)
         if trig is not None:
             sub_active = False
-            if trig in lx.SV_KILLED and TRIG[norm][1] == "":
-                fig = _subject_singular(doc, i, figs)
+            if (trig in lx.SV_KILLED or trig in lx.SV_INJURED) and TRIG[norm][1] == "":
+                fig = _subject_singular(doc, i, figs, lx.INJURED if trig in lx.SV_INJURED else lx.KILLED)
                 if fig is not None and (not figs or figs[-1].last < fig.first):
                     figs.append(fig)
             fig = _trigger_singular(doc, i, lx.LEFT_TRIGGERS[trig], figs)
@@ -174,6 +174,10 @@ def _analyze_number(
     doc: Doc, m: NumberMatch, figs: list[Fig], in_sub: bool, sub_kind: str | None
 ) -> Fig | None:
     i0, i1 = m.first, m.last
+    # "القضاء على عدد (12) عنصر": a count in brackets after عدد (army statements) reads as the bare count
+    bracketed = doc.w[i0 - 2] == "عدد" and doc.norms[i0 - 1] == "(" and i1 + 1 < doc.n and doc.norms[i1 + 1] == ")"
+    if bracketed:
+        i1 += 1
     value = m.value
     if value is not None and (isinstance(value, float) or value <= 0):
         return None
@@ -212,14 +216,14 @@ def _analyze_number(
     forward = False
     who: str | None = None
     perp = False
-    left_start = i0 - 1
+    left_start = i0 - 3 if bracketed else i0 - 1
     if m.dual:
         vb = VICTIM_BASE.get(doc.norms[i0])
         if vb is not None:
             kind = lx.VICTIM_NOUNS[vb]
         who = who_label(doc.norms[i0])
     if value == 2 and not m.digits and doc.norms[i0] in lx.TWO_AFTER_NOUN and prev_w is not None \
-            and TRIG_BASE.get(prev_w) is None:
+            and TRIG_BASE.get(prev_w) is None and WEAK_BASE.get(prev_w) is None:
         # "مقتل مقاتلين اثنين", "إصابة مصريين اثنين": the number word follows the counted noun
         who = who_label(prev_w)
         perp = PERP_BASE.get(prev_w) is not None
@@ -307,7 +311,7 @@ def _analyze_number(
         perp = perp or w_perp
     if perp:
         who = "perpetrators"
-    cas = _make(doc, i0, i1, kind, None if m.vague else int(value or 0) or None, who)
+    cas = _make(doc, i0, m.last, kind, None if m.vague else int(value or 0) or None, who)
     cas.approximate = m.approximate or _approx_right(doc, i1 + 1)
     if m.vague:
         cas.count, cas.vague, cas.lower_bound = None, True, m.lower_bound
@@ -431,7 +435,11 @@ def _sentenced(doc: Doc, j: int) -> bool:
 
 
 def _counted_before(doc: Doc, j: int) -> bool:
-    """A count right before the verb at ``j`` ("16 فلسطينيا قتلوا"): the verb belongs to that count."""
+    """A count right before the verb at ``j`` ("16 فلسطينيا قتلوا"): the verb belongs to that count. A
+    verb in the plural ("9 أشخاص على الأقل قتلوا وأصيب 14") agrees with a subject told before it."""
+    w = doc.w[j]
+    if w is not None and w.endswith("وا"):
+        return True
     return any(doc.kinds[k] == T_NUM or doc.w[k] in _NUM_WORDS for k in range(max(0, j - 3), j))
 
 
@@ -524,11 +532,22 @@ def _fi_phrase(doc: Doc, j: int) -> int:
 def _right_verb(doc: Doc, start: int) -> str | None:
     # a relative clause on the counted people may sit before their predicate: "سبعة أشخاص ممن يتلقون
     # العلاج بالمستشفى مصابون"
-    reach = MAX_RIGHT + 3 if doc.w[start + 1] in lx.RELATIVE_PRONOUNS else MAX_RIGHT
-    for k in range(start, min(doc.n, start + reach)):
+    # so may a "من" phrase naming their group ("23 عنصرا من الجماعة المسلحة في الوادي قتلوا")
+    reach = MAX_RIGHT + 3 if doc.w[start + 1] in lx.RELATIVE_PRONOUNS or doc.w[start + 1] == "من" else MAX_RIGHT
+    k = start
+    while k < min(doc.n, start + reach):
         w = doc.w[k]
         if w is None:
+            if doc.norms[k] == "(" and k > start:
+                # "6 أشخاص (عمال) أصيبوا": a word or two in brackets after the people
+                close = next((j for j in range(k + 1, min(doc.n, k + 4)) if doc.norms[j] == ")"), -1)
+                if close > 0 and all(doc.kinds[j] == T_WORD for j in range(k + 1, close)):
+                    reach += close - k + 1
+                    k = close + 1
+                    continue
             return None
+        if k == start + 1 and w in lx.SV_AFTER_COUNT and _singular_base(doc.w[start] or "") is not None:
+            return lx.SV_AFTER_COUNT[w]  # "أكثر من 300 متظاهر أصيب": a singular noun, a singular verb
         if w == "عداد":  # "في عداد المفقودين/القتلى"
             vb = VICTIM_BASE.get(doc.w[k + 1] or "")
             return lx.VICTIM_NOUNS[vb] if vb is not None else None
@@ -537,6 +556,7 @@ def _right_verb(doc: Doc, start: int) -> str | None:
             return lx.RIGHT_VERBS[rv]
         if TRIG_BASE.get(w) is not None:
             return None
+        k += 1
     return None
 
 
@@ -818,25 +838,32 @@ def _dual_subject(doc: Doc, i: int, done: int, kind: str) -> Fig | None:
     return Fig(cas, k, k, doc.sent[k])
 
 
-def _subject_singular(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:
-    """"جندياً استشهد", "المهاجم قُتل": a singular person noun as subject of a passive kill verb.
+def _subject_singular(doc: Doc, i: int, figs: list[Fig], kind: str) -> Fig | None:
+    """"جندياً استشهد", "المهاجم قُتل", "رجلا آخر أصيب": a singular person noun as subject of a passive
+    kill or wound verb.
 
-    Only when the verb has no object after it (a number or a person noun would make it active).
+    Only when the verb has no object after it (a number or a person noun would make it active). A
+    wounded person must be the subject of the verb (accusative, or after أن/إن), not a person the
+    verb describes ("تحدث شاب أصيب": a man who was wounded once) nor one told again ("الرجل أصيب").
     """
-    prev = doc.w[i - 1]
+    k = i - 1
+    if doc.w[k] in lx.OTHER_ONE:
+        k -= 1
+    prev = doc.w[k]
     if prev is None:
         return None
-    b = SINGULAR_BASE.get(prev)
-    if b is None and prev.endswith("ا"):
-        b = SINGULAR_BASE.get(prev[:-1])  # accusative "جندياً"
+    b = _singular_base(prev)
     if b is None:
         return None
+    if (kind == lx.INJURED and (_definite(prev) or not (prev.endswith("ا") or doc.w[k - 1] in lx.THAT_WORDS))) or (
+            doc.kinds[k - 1] == T_NUM or doc.w[k - 1] in _NUM_WORDS):
+        return None  # "تحدث شاب أصيب …": a person described; "300 متظاهر": a count's noun
     nxt = doc.w[i + 1]
     if i + 1 < doc.n and doc.kinds[i + 1] == T_NUM:
         return None
     if nxt is not None and (who_label(nxt) is not None or nxt in _NUM_WORDS):
         return None
-    return _singular_fig(doc, i - 1, b, lx.KILLED, figs, False, None)
+    return _singular_fig(doc, k, b, kind, figs, False, None)
 
 
 def _singular_fig(

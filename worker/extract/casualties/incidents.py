@@ -109,6 +109,9 @@ def _distinct_cue_uncached(doc: Doc, sent: int, around: int) -> int:
             continue
         # a definite noun is a place only after a place type or at the head of the clause ("وفي الرقة،")
         if x.startswith("ال") and not typed and not (k == lo or kinds[k - 1] in (T_COMMA, T_STOP)):
+            # not a place of its own, but a place named before ("في السهل الغربي" after "بالسهل الغربي")
+            # makes a place after it its wider region ("… في السهل الغربي، قرب حماة")
+            known = known or (not _is_lexical(x) and folded.find(x[2:], 0, offset) != -1)
             continue
         if _is_lexical(x):
             continue

@@ -78,6 +78,14 @@ COMBINABLE: frozenset[str] = frozenset(["مقتل", "قتل", "استشهاد", 
                                         "اصيب", "اصيبوا", "قتلوا", "جرحوا"])
 # Verbs that, after a singular person noun, report that person's death: "جندياً استشهد".
 SV_KILLED: frozenset[str] = frozenset(["استشهد", "استشهدت", "قتل", "قتلت", "لقي", "لقيت"])
+# Verbs that, after an indefinite singular person noun, report that person's wound: "رجلا آخر أصيب".
+SV_INJURED: frozenset[str] = frozenset(["اصيب", "اصيبت"])
+# Singular verbs after a count and its singular noun ("أكثر من 300 متظاهر أصيب بجروح").
+SV_AFTER_COUNT: dict[str, str] = {"اصيب": INJURED, "قتل": KILLED, "استشهد": KILLED}
+# "أن رجلا آخر أصيب": the words that open a reported clause, whose subject is the wounded person.
+THAT_WORDS: frozenset[str] = frozenset(["ان", "بان", "وان"])
+# "رجلا آخر أصيب": "another" between the person and the verb.
+OTHER_ONE: frozenset[str] = frozenset(["اخر", "اخرا", "اخري"])
 # Triggers that only count with a confirming word after the count: لقي 4 أشخاص حتفهم.
 WEAK_TRIGGERS: dict[str, tuple[str, frozenset[str]]] = {
     "لقي": (KILLED, frozenset({"حتفهم", "حتفه", "حتفهما", "حتفها", "حتفهن", "مصرعهم", "مصرعه", "مصرعهما"})),
@@ -434,8 +442,9 @@ SUPERLATIVES: frozenset[str] = frozenset(
 COMES_AFTER_OPENERS: frozenset[str] = frozenset(
     ["ياتي", "وياتي", "تاتي", "وتاتي", "جاء", "وجاء", "جاءت", "وجاءت", "يجيء", "وتجيء"])
 AFTER_WORDS: frozenset[str] = frozenset(["بعد", "غداه", "عقب", "اثر", "بعدما", "وبعد"])
-# Openers of a clause after the figure's that put the figure in that clause's time.
-TRAILING_OPENERS: frozenset[str] = frozenset(["منذ", "خلال", "طوال", "في", "وذلك", "بعد", "غداه", "حتي",
+# Openers of a clause after the figure's that put the figure in that clause's time (not غداة: "…، غداة
+# مقتل خمسة" is the day after that event).
+TRAILING_OPENERS: frozenset[str] = frozenset(["منذ", "خلال", "طوال", "في", "وذلك", "بعد", "حتي",
                                               # the cause's time: "قتل 26، جراء ضربات استهدفت في نهاية نيسان"
                                               "جراء", "اثر", "عقب"])
 # A sentence opened as an aside ("يذكر أن"، "تجدر الإشارة إلى أن"): background told in passing (a soft cue).

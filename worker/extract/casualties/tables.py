@@ -51,7 +51,9 @@ MAX_RIGHT = 6
 
 
 CASE_KINDS = {"وفاه": lx.KILLED, "اصابه": lx.INJURED, "اختطاف": lx.KIDNAPPED, "اعتقال": lx.ARRESTED,
-               "اختفاء": lx.MISSING}
+               "اختفاء": lx.MISSING,
+               # "25 حالة اختناق": people treated for choking are wounded (the conventions' reading)
+               "اختناق": lx.INJURED}
 # Every form (with clitics) of a word that can start a figure: only sentences holding one are tokenized.
 CUE_SET: frozenset[str] = frozenset({
     *TRIG, *VICTIM, *RIGHT, *WEAK, *SINGLE_VICTIM, *SUBM, *PERP, *CASE_KINDS, "عداد", "الحياه",
