@@ -29,6 +29,11 @@ The tenth (dev10, bench/data/casualties_real_dev10.jsonl) is the same command wi
 ``--exclude``; only 57 ``bg`` articles were left in the dev half, so it holds 57 / 22 / 21 (100 articles), also
 annotated before any extractor ran on it, and the dev half's ``bg`` stratum is now exhausted (166 ``cur`` and
 1,292 ``none`` remain), so a later round in these proportions cannot be drawn from it.
+The eleventh (dev11, bench/data/casualties_real_dev11.jsonl) is ``--bg 57 --cur 22 --none 21`` (dev10's
+proportions) with the ten committed files as ``--exclude`` and ``--only-split test``: the first articles of
+each stratum in the test half that no committed file holds (the 122 held-back test articles are in
+casualties_real.jsonl, so excluded), annotated before any extractor ran on it; 252 ``bg``, 183 ``cur`` and
+849 ``none`` unannotated test-half articles remain after it.
 The dev/test split is sha1("split:" + docno): first hex digit
 0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
 Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl

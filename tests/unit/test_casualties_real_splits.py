@@ -12,8 +12,9 @@ TAGS = {"current", "background", "vague", "none"}
 def test_each_round_file_lands_in_its_own_split() -> None:
     counts = Counter(a["split"] for a in NOTES)
     assert counts["dev"] + counts["test"] == 285
-    assert [counts[name] for name in ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")] == [
-        120, 104, 100, 100, 120, 120, 120, 120, 100]
+    assert [counts[name] for name in (
+        "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11")] == [
+        120, 104, 100, 100, 120, 120, 120, 120, 100, 100]
 
 
 def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
@@ -21,6 +22,21 @@ def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
     assert {a["split"] for a in select(NOTES, "work")} == rounds
     assert {a["split"] for a in select(NOTES, "all")} == rounds | {"test"}
     assert {a["split"] for a in select(NOTES, "both")} == rounds | {"test"}
+
+
+def test_the_untouched_dev11_is_scored_only_when_named() -> None:
+    for split in ("work", "all", "both"):
+        assert all(a["split"] != "dev11" for a in select(NOTES, split)), split
+    dev11 = select(NOTES, "dev11")
+    assert len(dev11) == 100 and {a["split"] for a in dev11} == {"dev11"}
+
+
+def test_the_test_split_is_only_the_held_back_articles() -> None:
+    # dev11 is drawn from the test half of the hash, but its file, not the hash, names its split
+    test = select(NOTES, "test")
+    assert len(test) == 122 and all(split_of(a["docno"]) == "test" for a in test)
+    dev11 = {a["docno"] for a in NOTES if a["split"] == "dev11"}
+    assert not dev11 & {a["docno"] for a in test}
 
 
 def test_each_scored_round_is_selectable_by_name() -> None:
@@ -31,11 +47,13 @@ def test_each_scored_round_is_selectable_by_name() -> None:
     assert len(dev10) == 100 and {a["split"] for a in dev10} == {"dev10"}
 
 
-def test_later_rounds_come_from_the_dev_half_and_no_article_is_annotated_twice() -> None:
+def test_rounds_3_to_10_come_from_the_dev_half_dev11_from_the_test_half_and_none_twice() -> None:
     docnos = [a["docno"] for a in NOTES]
     assert len(docnos) == len(set(docnos))
     late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")]
     assert len(late) == 884 and all(split_of(d) == "dev" for d in late)
+    dev11 = [a["docno"] for a in NOTES if a["split"] == "dev11"]
+    assert len(dev11) == 100 and all(split_of(d) == "test" for d in dev11)
 
 
 def test_dev6_composition() -> None:
@@ -73,6 +91,14 @@ def test_dev10_composition() -> None:
     assert sum(a["killed"] is not None for a in dev10) == 21
     assert sum(a["approx"] for a in dev10) == 5
     assert sum(a["injured"] is not None for a in dev10) == 11
+
+
+def test_dev11_composition() -> None:
+    dev11 = [a for a in NOTES if a["split"] == "dev11"]
+    assert Counter(a["note"].split(":", 1)[0] for a in dev11) == {"current": 27, "background": 36, "vague": 5, "none": 32}
+    assert sum(a["killed"] is not None for a in dev11) == 25
+    assert sum(a["approx"] for a in dev11) == 2
+    assert sum(a["injured"] is not None for a in dev11) == 11
 
 
 def test_every_annotation_is_well_formed() -> None:
