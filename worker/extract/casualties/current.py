@@ -162,7 +162,9 @@ def sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     if opener >= 0:
         for k in range(opener + 1, min(hi + 1, opener + 16)):
             if norms[k] in lx.AFTER_WORDS:
-                out.append(k)
+                # "جاءت الغارات بعد أخرى في وقت سابق الجمعة" (a Friday article): an earlier raid of today
+                if not now_anchor(doc, k + 1, hi):
+                    out.append(k)
                 break
     out.sort()
     doc.cues[s] = out

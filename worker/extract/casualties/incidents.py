@@ -251,6 +251,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
         return
     index = {id(f): k for k, f in enumerate(figs)}
     _told_parts(doc, figs)
+    _parts_after_total(doc, figs, index)
     seen: dict[int, int] = {}
     # top-level eligible figures per kind, per sentence in text order; resolving one kind only
     # links figures of that kind, so all kinds can be grouped in one pass beforehand
@@ -389,6 +390,31 @@ def _told_parts(doc: Doc, figs: list[Fig]) -> None:
             if c.sub_of is None and eligible(c) and c.kind == f.cas.kind and c.count == f.cas.count \
                     and c.who == f.cas.who and doc.starts[g.first] >= doc.head_end and g is not figs[p]:
                 c.sub_of = p
+
+
+def _parts_after_total(doc: Doc, figs: list[Fig], index: dict[int, int]) -> None:
+    """The figures of one kind right after a total, in later sentences, that add up to it exactly are
+    its parts, each in its own place ("قتل 42 … 31 في كفر بطنا … 11 في سقبا" is 42): a place named for a
+    part makes it no new incident when the parts sum to the total told first."""
+    body = [f for f in figs if f.cas.sub_of is None and eligible(f.cas) and not f.cas.update
+            and doc.starts[f.first] >= doc.head_end]
+    for k, total in enumerate(body):
+        want = int(total.cas.count or 0)
+        run: list[Fig] = []
+        acc = 0
+        for f in body[k + 1:]:
+            if f.cas.kind != total.cas.kind:
+                continue
+            count = int(f.cas.count or 0)
+            if f.sent == total.sent or count >= want or (run and f.sent == run[-1].sent):
+                break
+            run.append(f)
+            acc += count
+            if acc >= want:
+                break
+        if len(run) >= 2 and acc == want:
+            for f in run:
+                f.cas.sub_of = index[id(total)]
 
 
 def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, int]) -> None:

@@ -1,0 +1,38 @@
+"""Round 11 (issue 18; docs/casualties.md, "Eleventh round"): background counted and incident
+arithmetic — an after-word event dated today, parts told one by one in their own places after the
+total. Every sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from worker.extract.casualties import compute_totals, extract_casualties
+
+_FRIDAY = date(2024, 3, 15)
+
+
+def _totals(text: str, reference: date | None = None) -> dict[str, int | None]:
+    return compute_totals(extract_casualties(text, reference=reference))
+
+
+def test_an_after_word_event_dated_today_is_no_earlier_event() -> None:
+    # the second raid came "after another earlier on Friday" (a Friday article): both are today's
+    text = ("وقتل 5 مدنيين في غارة على البلدة الجمعة. "
+            "وجاءت الغارة بعد أخرى استهدفت منزلا في قرية الوادي في وقت سابق الجمعة، مما أدى إلى مقتل 4 مدنيين.")
+    assert _totals(text, _FRIDAY)["killed"] == 9
+    # an after-word event of another day stays background
+    text = ("وقتل 5 مدنيين في غارة على البلدة الجمعة. "
+            "وجاءت الغارة بعد أخرى استهدفت منزلا في قرية الوادي الثلاثاء، مما أدى إلى مقتل 4 مدنيين.")
+    assert _totals(text, _FRIDAY)["killed"] == 5
+
+
+def test_parts_in_their_own_places_after_the_total() -> None:
+    text = ("وقال المرصد إن 20 مدنيا قتلوا اليوم في غارات على الريف. "
+            "وأوضح أن غارة على قرية الوادي أدت إلى مقتل 12 مدنيا. "
+            "وفي بلدة التلال قتل 8 مدنيين في غارة ثانية.")
+    assert _totals(text)["killed"] == 20
+    # parts that do not add up to the total are new incidents
+    text = ("وقال المرصد إن 20 مدنيا قتلوا اليوم في غارات على الريف. "
+            "وأوضح أن غارة على قرية الوادي أدت إلى مقتل 12 مدنيا. "
+            "وفي بلدة التلال قتل 9 مدنيين في غارة ثانية.")
+    assert _totals(text)["killed"] == 41
