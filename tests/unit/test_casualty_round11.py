@@ -36,3 +36,12 @@ def test_parts_in_their_own_places_after_the_total() -> None:
             "وأوضح أن غارة على قرية الوادي أدت إلى مقتل 12 مدنيا. "
             "وفي بلدة التلال قتل 9 مدنيين في غارة ثانية.")
     assert _totals(text)["killed"] == 41
+
+
+def test_a_relative_clause_of_habit_dates_nothing() -> None:
+    # "the monitor, which follows the war from its office abroad": what the source does, not the toll's time
+    text = "وقال المرصد، الذي يتابع الحرب من مكتبه في الخارج، إن 3 مدنيين قتلوا في قصف على القرية."
+    assert _totals(text)["killed"] == 3
+    # a war named in the sentence's own account still scopes forward
+    text = "وقال المرصد إنه في الحرب على القرية، قتل 3 مدنيين."
+    assert _totals(text)["killed"] is None

@@ -254,7 +254,7 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
         return CLAUSE_CUE
     # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
     # مقتل 100"), unless this clause names today's time
-    if any(k < lo for k in cues) and not now_anchor(doc, lo, hi):
+    if any(k < lo and not _descriptive(doc, k) for k in cues) and not now_anchor(doc, lo, hi):
         return CLAUSE_SCOPED
     # a soft cue before the figure or in its clause; "قبل أيام" anywhere in the sentence
     if any(k <= hi or doc.norms[k] in lx.AGO_PLURALS for k in doc.soft[doc.sent[i]]) \
@@ -272,6 +272,18 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
         elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
             return CLAUSE_TRAILING
     return CLAUSE_NONE
+
+
+def _descriptive(doc: Doc, k: int) -> bool:
+    """The cue at ``k`` sits in a relative clause of habit that describes someone ("المرصد، الذي يتابع
+    الحرب ومقره بريطانيا، …"): it tells what the source does, not when the figure after it happened."""
+    c = doc.clause[k]
+    j = k
+    while j > 0 and doc.clause[j - 1] == c:
+        j -= 1
+    if doc.kinds[j] == T_COMMA:
+        j += 1
+    return doc.norms[j] in _RELATIVE and j + 1 < k and doc.norms[j + 1][:1] == "ي"
 
 
 def _trailing_time(doc: Doc, nlo: int, nhi: int, cues: list[int]) -> bool:
