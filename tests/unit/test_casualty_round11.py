@@ -45,3 +45,10 @@ def test_a_relative_clause_of_habit_dates_nothing() -> None:
     # a war named in the sentence's own account still scopes forward
     text = "وقال المرصد إنه في الحرب على القرية، قتل 3 مدنيين."
     assert _totals(text)["killed"] is None
+
+
+def test_the_other_kind_told_with_a_repeated_background_figure() -> None:
+    # the title dates its 40 over ten days; the body repeats the 40 with 65 wounded in one clause
+    text = ("منظمة طبية: 40 قتيلا وأكثر من 60 جريحا في المدينة خلال 10 أيام\n"
+            "وقالت المنظمة إن مستشفياتها استقبلت 40 قتيلا و65 جريحا من المدينة، وفق بيان نشرته.")
+    assert _totals(text) == {"killed": None, "injured": None}

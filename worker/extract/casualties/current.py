@@ -345,6 +345,13 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
                     and day_of(doc, *clause_bounds(doc, f.first)) < 0:
                 f.cas.background = True
                 f.why |= WHY_REPEAT
+        # the other kind told with it in one clause ("770 قتيلا و4050 جريحا" under the title's "770 قتيلا
+        # … خلال 10 أيام") is of the same period
+        repeated = {doc.clause[f.first] for f in figs if f.why & WHY_REPEAT}
+        for f in figs:
+            if doc.clause[f.first] in repeated and not f.cas.background and f.cas.count is not None:
+                f.cas.background = True
+                f.why |= WHY_REPEAT
     for f in zone:
         f.cas.background = True
         f.why |= WHY_HEADING
