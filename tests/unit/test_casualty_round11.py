@@ -52,3 +52,15 @@ def test_the_other_kind_told_with_a_repeated_background_figure() -> None:
     text = ("منظمة طبية: 40 قتيلا وأكثر من 60 جريحا في المدينة خلال 10 أيام\n"
             "وقالت المنظمة إن مستشفياتها استقبلت 40 قتيلا و65 جريحا من المدينة، وفق بيان نشرته.")
     assert _totals(text) == {"killed": None, "injured": None}
+
+
+def test_a_toll_of_the_event_a_pluperfect_sentence_told() -> None:
+    text = ("وقصفت طائرات مواقع عسكرية فجر اليوم وأصيب 3 جنود.\n"
+            "وكانت الحكومة قد اتهمت الجماعة بشن هجوم على قرية في الجنوب.\n"
+            "وقتل في الهجوم 20 شخصا على الأقل.")
+    assert _totals(text) == {"killed": None, "injured": 3}
+    # a sentence that reports, not an earlier event: the attack told after it is news
+    text = ("وقصفت طائرات مواقع عسكرية فجر اليوم وأصيب 3 جنود.\n"
+            "وقالت الحكومة إن الجماعة شنت هجوما على قرية في الجنوب.\n"
+            "وقتل في الهجوم 20 شخصا على الأقل.")
+    assert _totals(text) == {"killed": 20, "injured": 3}

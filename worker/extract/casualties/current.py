@@ -621,6 +621,17 @@ def _names_recent_day(words: list[str], ref: date | None) -> bool:
     return False
 
 
+def _pluperfect_before(doc: Doc, a: int, b: int) -> bool:
+    """The sentence right before (the last of ``a:b``) opens with كان and reports nothing ("وكانت
+    واشنطن قد اتهمت دمشق بشن هجوم"): it tells an earlier event, a weak mark for the text after it."""
+    last = ""
+    for piece in doc.folded[a:b].replace("\n", ".").split("."):
+        if piece.strip():
+            last = piece
+    words = last.split()
+    return bool(words) and words[0] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(words)
+
+
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
     """A figure sentence with no time of its own, after text that dates its story to an earlier year
     or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
@@ -644,11 +655,14 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
         has_after = not _AFTER.isdisjoint(words)
-        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk and not has_after:
+        pluperfect = _pluperfect_before(doc, a, b)
+        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk and not has_after \
+                and not pluperfect:
             continue  # no word that can date it, and no year
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
-        if mark == 2 or ((mark == 1 or (has_after and _after_span(words, ref))) and names_known_event(doc, lo, hi)):
+        if mark == 2 or ((mark == 1 or pluperfect or (has_after and _after_span(words, ref)))
+                         and names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 
