@@ -64,3 +64,14 @@ def test_a_toll_of_the_event_a_pluperfect_sentence_told() -> None:
             "وقالت الحكومة إن الجماعة شنت هجوما على قرية في الجنوب.\n"
             "وقتل في الهجوم 20 شخصا على الأقل.")
     assert _totals(text) == {"killed": 20, "injured": 3}
+
+
+def test_an_air_raid_and_an_armed_group_s_shelling_are_two_incidents() -> None:
+    # rebels have no aircraft: their shells' dead are not inside the air raid's toll
+    text = ("أسفرت غارات جوية على البلدة عن مقتل 8 مدنيين اليوم. "
+            "وقتل 5 مدنيين إثر قصف فصائل المعارضة على المدينة.")
+    assert _totals(text)["killed"] == 13
+    # a state's shelling may be the same campaign as the unnamed air raid: a part, as before
+    text = ("أسفرت غارات جوية على البلدة عن مقتل 8 مدنيين اليوم. "
+            "وقتل 5 مدنيين إثر قصف القوات الحكومية على المدينة.")
+    assert _totals(text)["killed"] == 8

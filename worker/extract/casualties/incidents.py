@@ -160,8 +160,11 @@ def _agent_uncached(doc: Doc, sent: int, around: int) -> str:
     lo, hi = sentence_range(doc, sent, around)
     norms = doc.norms
     found: set[str] = set()
+    air = False
     for k in range(lo, hi):
         w = norms[k]
+        if w in _AIR_STRIKE:
+            air = True
         if w in STRIKE:
             fillers = lx.STRIKE_FILLERS
         elif w in lx.FIRING_VERBS:
@@ -174,10 +177,20 @@ def _agent_uncached(doc: Doc, sent: int, around: int) -> str:
         who = lx.AGENTS.get(norms[p])
         if who is not None:
             found.add(who)
+    if not found and air:
+        return _AIR
     return found.pop() if len(found) == 1 else ""
 
 
+# an air raid whose attacker is not named is a state's: armed groups have no aircraft
+_AIR = "air force"
+_AIR_STRIKE = frozenset(["غاره", "غارات", "الغاره", "الغارات", "بغاره", "بغارات", "طائرات", "طيران"])
+_GROUND_ONLY = frozenset(["rebels", "jihadists"])
+
+
 def _other_agent(a: str, b: str) -> bool:
+    if _AIR in (a, b):
+        return (a if b == _AIR else b) in _GROUND_ONLY
     return bool(a) and bool(b) and a != b
 
 
