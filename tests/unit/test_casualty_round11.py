@@ -75,3 +75,13 @@ def test_an_air_raid_and_an_armed_group_s_shelling_are_two_incidents() -> None:
     text = ("أسفرت غارات جوية على البلدة عن مقتل 8 مدنيين اليوم. "
             "وقتل 5 مدنيين إثر قصف القوات الحكومية على المدينة.")
     assert _totals(text)["killed"] == 8
+
+
+def test_wa_dhalika_after_tells_an_earlier_event() -> None:
+    # "this comes after …": the strike told after the after-word is the cause, an earlier event
+    text = ("هدد وزير الدفاع اليوم بالرد على أي هجوم. وتصاعد التوتر بين البلدين، وذلك بعد أن قالت "
+            "الحكومة إن طائرات قصفت مطارا عسكريا موقعة 14 قتيلا.")
+    assert _totals(text)["killed"] is None
+    # the figure before the after-word is the news itself
+    text = "وقتل 4 مسلحين في غارة جوية اليوم، وذلك بعد أن كانت مصادر محلية قد أعلنت سقوط مسلحين."
+    assert _totals(text)["killed"] == 4

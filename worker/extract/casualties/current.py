@@ -267,7 +267,8 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
         if doc.w[hi + 1] == "غداه":
             pass  # "…، غداة مقتل خمسة": the figure is the day after that event, not in its time
         elif doc.w[hi + 1] in lx.TRAILING_OPENERS:
-            if any(nlo <= k <= nhi for k in cues):
+            # "قتل 4، وذلك بعد أن كانت مصادر قد أعلنت …": what follows the after-word is earlier, not the figure
+            if any(nlo <= k <= nhi and doc.norms[k] not in _COMES_AFTER for k in cues):
                 return CLAUSE_TRAILING
         elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
             return CLAUSE_TRAILING
