@@ -85,3 +85,11 @@ def test_wa_dhalika_after_tells_an_earlier_event() -> None:
     # the figure before the after-word is the news itself
     text = "وقتل 4 مسلحين في غارة جوية اليوم، وذلك بعد أن كانت مصادر محلية قد أعلنت سقوط مسلحين."
     assert _totals(text)["killed"] == 4
+
+
+def test_armed_men_counted_after_the_forces_they_attacked_are_perpetrators() -> None:
+    text = "وأعلن الجيش مقتل 5 جنود و9 مسلحين إثر هجوم استهدف حاجزا أمنيا صباح اليوم."
+    assert _totals(text)["killed"] == 5
+    # clashes name no attacker: both sides' dead count
+    text = "وأعلن الجيش مقتل 5 جنود و9 مسلحين في اشتباكات قرب الحدود اليوم."
+    assert _totals(text)["killed"] == 14

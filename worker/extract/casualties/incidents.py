@@ -263,6 +263,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
     if len(figs) < 2:
         return
     index = {id(f): k for k, f in enumerate(figs)}
+    _attackers_with_victims(doc, figs)
     _told_parts(doc, figs)
     _parts_after_total(doc, figs, index)
     seen: dict[int, int] = {}
@@ -403,6 +404,25 @@ def _told_parts(doc: Doc, figs: list[Fig]) -> None:
             if c.sub_of is None and eligible(c) and c.kind == f.cas.kind and c.count == f.cas.count \
                     and c.who == f.cas.who and doc.starts[g.first] >= doc.head_end and g is not figs[p]:
                 c.sub_of = p
+
+
+_ATTACK = frozenset(["هجوم", "بهجوم", "الهجوم", "هجمات", "اعتداء", "هجوما"])
+
+
+def _attackers_with_victims(doc: Doc, figs: list[Fig]) -> None:
+    """Armed men counted in one clause after the forces they attacked ("مقتل 8 جنود و14 جهاديا إثر
+    هجوم استهدف معسكرا") are the attackers: perpetrators, not victims (convention 9)."""
+    for k, f in enumerate(figs):
+        if f.cas.kind != lx.KILLED or lx.SIDES.get(f.cas.who or "") != "forces" or f.cas.background:
+            continue
+        lo, hi = sentence_range(doc, f.sent, f.first)
+        if _ATTACK.isdisjoint(doc.norms[lo:hi + 1]):
+            continue
+        for g in figs[k + 1:]:
+            if doc.clause[g.first] != doc.clause[f.first]:
+                break
+            if g.cas.kind == lx.KILLED and lx.SIDES.get(g.cas.who or "") == "armed":
+                g.cas.perpetrator = True
 
 
 def _parts_after_total(doc: Doc, figs: list[Fig], index: dict[int, int]) -> None:
