@@ -93,3 +93,10 @@ def test_armed_men_counted_after_the_forces_they_attacked_are_perpetrators() -> 
     # clashes name no attacker: both sides' dead count
     text = "وأعلن الجيش مقتل 5 جنود و9 مسلحين في اشتباكات قرب الحدود اليوم."
     assert _totals(text)["killed"] == 14
+
+
+def test_a_known_event_named_further_before_its_relative_clause() -> None:
+    # the event noun is six words before الذي: the strike the reader knows, cited in a story about threats
+    text = ("هدد المسؤولون اليوم بالرد على أي هجوم جديد.\n"
+            "وتوعدت الحكومة بالرد على القصف الجوي على مطار المدينة العسكري الشمالي الذي أوقع 7 قتلى.")
+    assert _totals(text)["killed"] is None

@@ -162,7 +162,7 @@ def sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     if opener >= 0:
         for k in range(opener + 1, min(hi + 1, opener + 16)):
             if norms[k] in lx.AFTER_WORDS:
-                # "جاءت الغارات بعد أخرى في وقت سابق الجمعة" (a Friday article): an earlier raid of today
+                # "جاء القصف بعد غارة على قرية أخرى صباح الجمعة" (a Friday article): an earlier raid of today
                 if not now_anchor(doc, k + 1, hi):
                     out.append(k)
                 break
@@ -267,7 +267,7 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
         if doc.w[hi + 1] == "غداه":
             pass  # "…، غداة مقتل خمسة": the figure is the day after that event, not in its time
         elif doc.w[hi + 1] in lx.TRAILING_OPENERS:
-            # "قتل 4، وذلك بعد أن كانت مصادر قد أعلنت …": what follows the after-word is earlier, not the figure
+            # "قتل 4، وذلك بعد أن أعلن مصدر سقوط اثنين": what follows the after-word is earlier, not the figure
             if any(nlo <= k <= nhi and doc.norms[k] not in _COMES_AFTER for k in cues):
                 return CLAUSE_TRAILING
         elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
@@ -277,7 +277,7 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
 
 def _descriptive(doc: Doc, k: int) -> bool:
     """The cue at ``k`` sits in a relative clause of habit that describes someone ("المرصد، الذي يتابع
-    الحرب ومقره بريطانيا، …"): it tells what the source does, not when the figure after it happened."""
+    الحرب من مكتبه في الخارج، …"): it tells what the source does, not when the figure after it happened."""
     c = doc.clause[k]
     j = k
     while j > 0 and doc.clause[j - 1] == c:
@@ -346,7 +346,7 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
                     and day_of(doc, *clause_bounds(doc, f.first)) < 0:
                 f.cas.background = True
                 f.why |= WHY_REPEAT
-        # the other kind told with it in one clause ("770 قتيلا و4050 جريحا" under the title's "770 قتيلا
+        # the other kind told with it in one clause ("40 قتيلا و65 جريحا" under the title's "40 قتيلا
         # … خلال 10 أيام") is of the same period
         repeated = {doc.clause[f.first] for f in figs if f.why & WHY_REPEAT}
         for f in figs:
@@ -624,7 +624,7 @@ def _names_recent_day(words: list[str], ref: date | None) -> bool:
 
 def _pluperfect_before(doc: Doc, a: int, b: int) -> bool:
     """The sentence right before (the last of ``a:b``) opens with كان and reports nothing ("وكانت
-    واشنطن قد اتهمت دمشق بشن هجوم"): it tells an earlier event, a weak mark for the text after it."""
+    الحكومة قد اتهمت الجماعة بشن هجوم"): it tells an earlier event, a weak mark for the text after it."""
     last = ""
     for piece in doc.folded[a:b].replace("\n", ".").split("."):
         if piece.strip():
@@ -721,9 +721,10 @@ _RELATIVE = frozenset(["الذي", "التي", "اللذين", "اللتين", "
 
 
 def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
-    """A toll in a relative clause on an event named with ال, after the lead ("للتحقيق في الهجوم في دوما
-    الذي قتل فيه نحو 40"), tells an event the reader knows, not news: background, unless its sentence
-    names today or yesterday or the article counts the same toll elsewhere."""
+    """A toll in a relative clause on an event named with ال up to eight words before it, after the lead
+    ("للتحقيق في الهجوم في دوما الذي قتل فيه نحو 40"، "القصف على مطار المدينة الشمالي الذي أوقع 7"),
+    tells an event the reader knows, not news: background, unless its sentence names today or
+    yesterday or the article counts the same toll elsewhere."""
     end = lead_end(doc)
     for f in figs:
         c = f.cas
@@ -731,7 +732,7 @@ def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
             continue
         lo = clause_bounds(doc, f.first)[0]
         rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
-        if rel < 0 or not (names_known_event(doc, max(lo, rel - 4), rel - 1) or _construct_event(doc, rel, lo)):
+        if rel < 0 or not (names_known_event(doc, max(lo, rel - 8), rel - 1) or _construct_event(doc, rel, lo)):
             continue
         slo, shi = sentence_range(doc, f.sent, f.first)
         if day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):

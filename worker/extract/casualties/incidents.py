@@ -410,8 +410,8 @@ _ATTACK = frozenset(["هجوم", "بهجوم", "الهجوم", "هجمات", "ا
 
 
 def _attackers_with_victims(doc: Doc, figs: list[Fig]) -> None:
-    """Armed men counted in one clause after the forces they attacked ("مقتل 8 جنود و14 جهاديا إثر
-    هجوم استهدف معسكرا") are the attackers: perpetrators, not victims (convention 9)."""
+    """Armed men counted in one clause after the forces they attacked ("مقتل 5 جنود و9 مسلحين إثر
+    هجوم على حاجز") are the attackers: perpetrators, not victims (convention 9)."""
     for k, f in enumerate(figs):
         if f.cas.kind != lx.KILLED or lx.SIDES.get(f.cas.who or "") != "forces" or f.cas.background:
             continue
@@ -427,7 +427,7 @@ def _attackers_with_victims(doc: Doc, figs: list[Fig]) -> None:
 
 def _parts_after_total(doc: Doc, figs: list[Fig], index: dict[int, int]) -> None:
     """The figures of one kind right after a total, in later sentences, that add up to it exactly are
-    its parts, each in its own place ("قتل 42 … 31 في كفر بطنا … 11 في سقبا" is 42): a place named for a
+    its parts, each in its own place ("قتل 20 … 12 في قرية الوادي … 8 في بلدة التلال" is 20): a place named for a
     part makes it no new incident when the parts sum to the total told first."""
     body = [f for f in figs if f.cas.sub_of is None and eligible(f.cas) and not f.cas.update
             and doc.starts[f.first] >= doc.head_end]
