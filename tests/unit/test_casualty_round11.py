@@ -100,3 +100,10 @@ def test_a_known_event_named_further_before_its_relative_clause() -> None:
     text = ("هدد المسؤولون اليوم بالرد على أي هجوم جديد.\n"
             "وتوعدت الحكومة بالرد على القصف الجوي على مطار المدينة العسكري الشمالي الذي أوقع 7 قتلى.")
     assert _totals(text)["killed"] is None
+
+
+def test_a_bare_ahad_after_a_trigger_is_anyone() -> None:
+    # "no law allows killing anyone": أحد with nothing after it names no victim
+    assert _totals("وقال المسؤول إن القانون لا يبيح قتل أحد.")["killed"] is None
+    # one of a group named after it still counts
+    assert _totals("وقتل أحد الجنود في الهجوم على الحاجز.")["killed"] == 1
