@@ -16,13 +16,13 @@ def _totals(text: str, reference: date | None = None) -> dict[str, int | None]:
 
 
 def test_an_after_word_event_dated_today_is_no_earlier_event() -> None:
-    # the second raid came "after another earlier on Friday" (a Friday article): both are today's
+    # the shelling came "after a raid on Friday morning" (a Friday article): both are today's
     text = ("وقتل 5 مدنيين في غارة على البلدة الجمعة. "
-            "وجاءت الغارة بعد أخرى استهدفت منزلا في قرية الوادي في وقت سابق الجمعة، مما أدى إلى مقتل 4 مدنيين.")
+            "وجاء القصف بعد غارة استهدفت منزلا في قرية الوادي صباح الجمعة، مما أدى إلى مقتل 4 مدنيين.")
     assert _totals(text, _FRIDAY)["killed"] == 9
     # an after-word event of another day stays background
     text = ("وقتل 5 مدنيين في غارة على البلدة الجمعة. "
-            "وجاءت الغارة بعد أخرى استهدفت منزلا في قرية الوادي الثلاثاء، مما أدى إلى مقتل 4 مدنيين.")
+            "وجاء القصف بعد غارة استهدفت منزلا في قرية الوادي الثلاثاء، مما أدى إلى مقتل 4 مدنيين.")
     assert _totals(text, _FRIDAY)["killed"] == 5
 
 
