@@ -1,6 +1,9 @@
 """Round 11 (issue 18; docs/casualties.md, "Eleventh round"): background counted and incident
 arithmetic — an after-word event dated today, parts told one by one in their own places after the
-total. Every sentence here is written for these tests."""
+total, a relative clause of habit, the other kind of a repeated background figure, a كان sentence's
+event, an air raid against an armed group's shelling, "وذلك بعد", attackers counted with the forces
+they attacked, a known event named further before الذي, a bare أحد. Every sentence here is written
+for these tests."""
 
 from __future__ import annotations
 
