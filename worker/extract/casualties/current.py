@@ -162,7 +162,9 @@ def sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     if opener >= 0:
         for k in range(opener + 1, min(hi + 1, opener + 16)):
             if norms[k] in lx.AFTER_WORDS:
-                out.append(k)
+                # "جاء القصف بعد غارة على قرية أخرى صباح الجمعة" (a Friday article): an earlier raid of today
+                if not now_anchor(doc, k + 1, hi):
+                    out.append(k)
                 break
     out.sort()
     doc.cues[s] = out
@@ -252,7 +254,7 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
         return CLAUSE_CUE
     # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
     # مقتل 100"), unless this clause names today's time
-    if any(k < lo for k in cues) and not now_anchor(doc, lo, hi):
+    if any(k < lo and not _descriptive(doc, k) for k in cues) and not now_anchor(doc, lo, hi):
         return CLAUSE_SCOPED
     # a soft cue before the figure or in its clause; "قبل أيام" anywhere in the sentence
     if any(k <= hi or doc.norms[k] in lx.AGO_PLURALS for k in doc.soft[doc.sent[i]]) \
@@ -265,11 +267,24 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
         if doc.w[hi + 1] == "غداه":
             pass  # "…، غداة مقتل خمسة": the figure is the day after that event, not in its time
         elif doc.w[hi + 1] in lx.TRAILING_OPENERS:
-            if any(nlo <= k <= nhi for k in cues):
+            # "قتل 4، وذلك بعد أن أعلن مصدر سقوط اثنين": what follows the after-word is earlier, not the figure
+            if any(nlo <= k <= nhi and doc.norms[k] not in _COMES_AFTER for k in cues):
                 return CLAUSE_TRAILING
         elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
             return CLAUSE_TRAILING
     return CLAUSE_NONE
+
+
+def _descriptive(doc: Doc, k: int) -> bool:
+    """The cue at ``k`` sits in a relative clause of habit that describes someone ("المرصد، الذي يتابع
+    الحرب من مكتبه في الخارج، …"): it tells what the source does, not when the figure after it happened."""
+    c = doc.clause[k]
+    j = k
+    while j > 0 and doc.clause[j - 1] == c:
+        j -= 1
+    if doc.kinds[j] == T_COMMA:
+        j += 1
+    return doc.norms[j] in _RELATIVE and j + 1 < k and doc.norms[j + 1][:1] == "ي"
 
 
 def _trailing_time(doc: Doc, nlo: int, nhi: int, cues: list[int]) -> bool:
@@ -329,6 +344,13 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
         for f in figs:
             if (f.cas.kind, f.cas.count) in bg_counts and not f.cas.background \
                     and day_of(doc, *clause_bounds(doc, f.first)) < 0:
+                f.cas.background = True
+                f.why |= WHY_REPEAT
+        # the other kind told with it in one clause ("40 قتيلا و65 جريحا" under the title's "40 قتيلا
+        # … خلال 10 أيام") is of the same period
+        repeated = {doc.clause[f.first] for f in figs if f.why & WHY_REPEAT}
+        for f in figs:
+            if doc.clause[f.first] in repeated and not f.cas.background and f.cas.count is not None:
                 f.cas.background = True
                 f.why |= WHY_REPEAT
     for f in zone:
@@ -600,6 +622,17 @@ def _names_recent_day(words: list[str], ref: date | None) -> bool:
     return False
 
 
+def _pluperfect_before(doc: Doc, a: int, b: int) -> bool:
+    """The sentence right before (the last of ``a:b``) opens with كان and reports nothing ("وكانت
+    الحكومة قد اتهمت الجماعة بشن هجوم"): it tells an earlier event, a weak mark for the text after it."""
+    last = ""
+    for piece in doc.folded[a:b].replace("\n", ".").split("."):
+        if piece.strip():
+            last = piece
+    words = last.split()
+    return bool(words) and words[0] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(words)
+
+
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
     """A figure sentence with no time of its own, after text that dates its story to an earlier year
     or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
@@ -623,11 +656,14 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         if not lx.NOW_WORDS.isdisjoint(words):
             continue
         has_after = not _AFTER.isdisjoint(words)
-        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk and not has_after:
+        pluperfect = _pluperfect_before(doc, a, b)
+        if _PAST_FIRST.isdisjoint(words) and "19" not in chunk and "20" not in chunk and not has_after \
+                and not pluperfect:
             continue  # no word that can date it, and no year
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
-        if mark == 2 or ((mark == 1 or (has_after and _after_span(words, ref))) and names_known_event(doc, lo, hi)):
+        if mark == 2 or ((mark == 1 or pluperfect or (has_after and _after_span(words, ref)))
+                         and names_known_event(doc, lo, hi)):
             for f in group:
                 f.cas.background = True
 
@@ -685,9 +721,10 @@ _RELATIVE = frozenset(["الذي", "التي", "اللذين", "اللتين", "
 
 
 def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
-    """A toll in a relative clause on an event named with ال, after the lead ("للتحقيق في الهجوم في دوما
-    الذي قتل فيه نحو 40"), tells an event the reader knows, not news: background, unless its sentence
-    names today or yesterday or the article counts the same toll elsewhere."""
+    """A toll in a relative clause on an event named with ال up to eight words before it, after the lead
+    ("للتحقيق في الهجوم في دوما الذي قتل فيه نحو 40"، "القصف على مطار المدينة الشمالي الذي أوقع 7"),
+    tells an event the reader knows, not news: background, unless its sentence names today or
+    yesterday or the article counts the same toll elsewhere."""
     end = lead_end(doc)
     for f in figs:
         c = f.cas
@@ -695,7 +732,7 @@ def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
             continue
         lo = clause_bounds(doc, f.first)[0]
         rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
-        if rel < 0 or not (names_known_event(doc, max(lo, rel - 4), rel - 1) or _construct_event(doc, rel, lo)):
+        if rel < 0 or not (names_known_event(doc, max(lo, rel - 8), rel - 1) or _construct_event(doc, rel, lo)):
             continue
         slo, shi = sentence_range(doc, f.sent, f.first)
         if day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):

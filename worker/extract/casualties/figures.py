@@ -208,6 +208,8 @@ def _analyze_number(
         return None  # "مقتل شخص واحد", "الجنديان الاثنان": the noun before it is the figure already
     if value == 2 and doc.norms[i0] in lx.WEEKDAY_TWO and (prev_w is None or who_label(prev_w) is None):
         return None  # "قُتل الإثنين 55": Monday, not "the two"
+    if value == 1 and doc.norms[i0] == "احد" and nxt_w is None:
+        return None  # "لا نأمر بقتل أحد.": anyone, no one counted; "أحد الجنود" names its people
     if value == 1 and doc.norms[i0] in lx.ONE_OF_GROUP and nxt_w is not None \
             and (VICTIM.get(nxt_w) or ("", ""))[1] in ("ال", "وال", "بال"):
         return None  # "أحد القتلى": one of a group counted elsewhere

@@ -160,8 +160,11 @@ def _agent_uncached(doc: Doc, sent: int, around: int) -> str:
     lo, hi = sentence_range(doc, sent, around)
     norms = doc.norms
     found: set[str] = set()
+    air = False
     for k in range(lo, hi):
         w = norms[k]
+        if w in _AIR_STRIKE:
+            air = True
         if w in STRIKE:
             fillers = lx.STRIKE_FILLERS
         elif w in lx.FIRING_VERBS:
@@ -174,10 +177,20 @@ def _agent_uncached(doc: Doc, sent: int, around: int) -> str:
         who = lx.AGENTS.get(norms[p])
         if who is not None:
             found.add(who)
+    if not found and air:
+        return _AIR
     return found.pop() if len(found) == 1 else ""
 
 
+# an air raid whose attacker is not named is a state's: armed groups have no aircraft
+_AIR = "air force"
+_AIR_STRIKE = frozenset(["غاره", "غارات", "الغاره", "الغارات", "بغاره", "بغارات", "طائرات", "طيران"])
+_GROUND_ONLY = frozenset(["rebels", "jihadists"])
+
+
 def _other_agent(a: str, b: str) -> bool:
+    if _AIR in (a, b):
+        return (a if b == _AIR else b) in _GROUND_ONLY
     return bool(a) and bool(b) and a != b
 
 
@@ -250,7 +263,9 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
     if len(figs) < 2:
         return
     index = {id(f): k for k, f in enumerate(figs)}
+    _attackers_with_victims(doc, figs)
     _told_parts(doc, figs)
+    _parts_after_total(doc, figs, index)
     seen: dict[int, int] = {}
     # top-level eligible figures per kind, per sentence in text order; resolving one kind only
     # links figures of that kind, so all kinds can be grouped in one pass beforehand
@@ -389,6 +404,50 @@ def _told_parts(doc: Doc, figs: list[Fig]) -> None:
             if c.sub_of is None and eligible(c) and c.kind == f.cas.kind and c.count == f.cas.count \
                     and c.who == f.cas.who and doc.starts[g.first] >= doc.head_end and g is not figs[p]:
                 c.sub_of = p
+
+
+_ATTACK = frozenset(["هجوم", "بهجوم", "الهجوم", "هجمات", "اعتداء", "هجوما"])
+
+
+def _attackers_with_victims(doc: Doc, figs: list[Fig]) -> None:
+    """Armed men counted in one clause after the forces they attacked ("مقتل 5 جنود و9 مسلحين إثر
+    هجوم على حاجز") are the attackers: perpetrators, not victims (convention 9)."""
+    for k, f in enumerate(figs):
+        if f.cas.kind != lx.KILLED or lx.SIDES.get(f.cas.who or "") != "forces" or f.cas.background:
+            continue
+        lo, hi = sentence_range(doc, f.sent, f.first)
+        if _ATTACK.isdisjoint(doc.norms[lo:hi + 1]):
+            continue
+        for g in figs[k + 1:]:
+            if doc.clause[g.first] != doc.clause[f.first]:
+                break
+            if g.cas.kind == lx.KILLED and lx.SIDES.get(g.cas.who or "") == "armed":
+                g.cas.perpetrator = True
+
+
+def _parts_after_total(doc: Doc, figs: list[Fig], index: dict[int, int]) -> None:
+    """The figures of one kind right after a total, in later sentences, that add up to it exactly are
+    its parts, each in its own place ("قتل 20 … 12 في قرية الوادي … 8 في بلدة التلال" is 20): a place named for a
+    part makes it no new incident when the parts sum to the total told first."""
+    body = [f for f in figs if f.cas.sub_of is None and eligible(f.cas) and not f.cas.update
+            and doc.starts[f.first] >= doc.head_end]
+    for k, total in enumerate(body):
+        want = int(total.cas.count or 0)
+        run: list[Fig] = []
+        acc = 0
+        for f in body[k + 1:]:
+            if f.cas.kind != total.cas.kind:
+                continue
+            count = int(f.cas.count or 0)
+            if f.sent == total.sent or count >= want or (run and f.sent == run[-1].sent):
+                break
+            run.append(f)
+            acc += count
+            if acc >= want:
+                break
+        if len(run) >= 2 and acc == want:
+            for f in run:
+                f.cas.sub_of = index[id(total)]
 
 
 def _resolve_title(doc: Doc, figs: list[Fig], head: list[Fig], index: dict[int, int]) -> None:

@@ -440,7 +440,7 @@ SUPERLATIVES: frozenset[str] = frozenset(
      "الاخطر", "اول", "الاول", "ادمي", "الادمي", "الاكثر", "دمويه", "اكثر"])
 # "ويأتي الهجوم بعد …", "وجاء القرار بعد …": what follows the after-word happened earlier.
 COMES_AFTER_OPENERS: frozenset[str] = frozenset(
-    ["ياتي", "وياتي", "تاتي", "وتاتي", "جاء", "وجاء", "جاءت", "وجاءت", "يجيء", "وتجيء"])
+    ["ياتي", "وياتي", "تاتي", "وتاتي", "جاء", "وجاء", "جاءت", "وجاءت", "يجيء", "وتجيء", "وذلك"])
 AFTER_WORDS: frozenset[str] = frozenset(["بعد", "غداه", "عقب", "اثر", "بعدما", "وبعد"])
 # Openers of a clause after the figure's that put the figure in that clause's time (not غداة: "…، غداة
 # مقتل خمسة" is the day after that event).
