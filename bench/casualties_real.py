@@ -12,7 +12,7 @@ misses by class:
 * ``current_missed``     a current toll exists, the extractor gave null
 * ``over`` / ``under``   both numbers, the extractor's is larger / smaller
 
-``--split`` defaults to ``work`` (dev + dev2 … dev10): the held-back test set is printed only when
+``--split`` defaults to ``work`` (dev + dev2 … dev11): the held-back test set is printed only when
 asked for by name (``--split test``, ``both`` or ``all``), so a development run never shows it.
 ``--split dev|dev2|test|all`` selects the dev set (looked at while developing), the held-back test
 set by sha1("split:" + docno) (the rule in bench/_casualty_sample.py), or dev2: a second annotation
@@ -27,15 +27,16 @@ dev8 and dev9 (bench/data/casualties_real_dev8.jsonl, _dev9.jsonl) are an eighth
 and dev7 were, annotated before any extractor ran on them and scored once on the round-9 code.
 dev10 (bench/data/casualties_real_dev10.jsonl) is a tenth round of 100 (the dev half's last 57 of the
 background stratum, 22 and 21 of the others), annotated before any extractor ran on it and scored once on
-the round-10 code. ``--split work`` scores dev + dev2 … dev10 together.
+the round-10 code.
 dev11 (bench/data/casualties_real_dev11.jsonl) is an eleventh round of 100 (57 / 22 / 21) drawn from the
 test half of the hash split, which no round's checks have read since the third (the dev half's background
 stratum is exhausted; the 122 held-back test articles are excluded), annotated before any extractor ran on
-it; it is untouched: ``--split dev11`` only, for its one score on the next round's code. Its articles take their split from
+it and scored once on the round-11 code. Its articles take their split from
 the round file ("dev11"), not from the hash, so ``--split test`` stays the 122 held-back articles.
+``--split work`` scores dev + dev2 … dev11 together.
 A round listed in ``_UNTOUCHED`` is scored only when named (``--split devN``), never by ``work``,
 ``both`` or ``all``, until it has been scored once on the untouched code; then it joins ``_WORK``.
-``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev10 and work, never for test or an untouched round.
+``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev11 and work, never for test or an untouched round.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
 with bench/data/casualties_real_dev2.jsonl … _dev11.jsonl beside it, ``--split work``).
@@ -130,10 +131,10 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
-_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "test")
-_WORK = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")
-_UNTOUCHED: tuple[str, ...] = ("dev11",)  # scored only when named, so no development run sees it before its one score
-_ROUNDS = ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", *_UNTOUCHED)
+_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "test")
+_WORK = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11")
+_UNTOUCHED: tuple[str, ...] = ()  # scored only when named, so no development run sees it before its one score
+_ROUNDS = ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", *_UNTOUCHED)
 
 
 def _read_notes(path: Path) -> list[dict[str, Any]]:
@@ -166,10 +167,10 @@ def main() -> None:
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
     ap.add_argument("--split", choices=(*_SPLITS, *_UNTOUCHED, "work", "all", "both"), default="work",
-                    help="work (the default): dev + dev2 … dev10 together, never the test set; "
-                         "both: dev, dev2 … dev10 and test, one object each; test/all only when asked; "
+                    help="work (the default): dev + dev2 … dev11 together, never the test set; "
+                         "both: dev, dev2 … dev11 and test, one object each; test/all only when asked; "
                          "an untouched round only by name")
-    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev10 and work only)")
+    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev11 and work only)")
     args = ap.parse_args()
     if not args.jsonl.exists():
         sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")
