@@ -13,8 +13,8 @@ def test_each_round_file_lands_in_its_own_split() -> None:
     counts = Counter(a["split"] for a in NOTES)
     assert counts["dev"] + counts["test"] == 285
     assert [counts[name] for name in (
-        "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11")] == [
-        120, 104, 100, 100, 120, 120, 120, 120, 100, 100]
+        "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12")] == [
+        120, 104, 100, 100, 120, 120, 120, 120, 100, 100, 100]
 
 
 def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
@@ -24,12 +24,19 @@ def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
     assert {a["split"] for a in select(NOTES, "both")} == rounds | {"test"}
 
 
+def test_the_untouched_dev12_is_scored_only_when_named() -> None:
+    for split in ("work", "all", "both"):
+        assert all(a["split"] != "dev12" for a in select(NOTES, split)), split
+    dev12 = select(NOTES, "dev12")
+    assert len(dev12) == 100 and {a["split"] for a in dev12} == {"dev12"}
+
+
 def test_the_test_split_is_only_the_held_back_articles() -> None:
-    # dev11 is drawn from the test half of the hash, but its file, not the hash, names its split
+    # dev11 and dev12 are drawn from the test half of the hash, but their files, not the hash, name their splits
     test = select(NOTES, "test")
     assert len(test) == 122 and all(split_of(a["docno"]) == "test" for a in test)
-    dev11 = {a["docno"] for a in NOTES if a["split"] == "dev11"}
-    assert not dev11 & {a["docno"] for a in test}
+    late = {a["docno"] for a in NOTES if a["split"] in ("dev11", "dev12")}
+    assert len(late) == 200 and not late & {a["docno"] for a in test}
 
 
 def test_each_scored_round_is_selectable_by_name() -> None:
@@ -41,13 +48,14 @@ def test_each_scored_round_is_selectable_by_name() -> None:
         assert len(chosen) == 100 and {a["split"] for a in chosen} == {name}
 
 
-def test_rounds_3_to_10_come_from_the_dev_half_dev11_from_the_test_half_and_none_twice() -> None:
+def test_rounds_3_to_10_come_from_the_dev_half_dev11_and_dev12_from_the_test_half_and_none_twice() -> None:
     docnos = [a["docno"] for a in NOTES]
     assert len(docnos) == len(set(docnos))
     late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")]
     assert len(late) == 884 and all(split_of(d) == "dev" for d in late)
-    dev11 = [a["docno"] for a in NOTES if a["split"] == "dev11"]
-    assert len(dev11) == 100 and all(split_of(d) == "test" for d in dev11)
+    for name in ("dev11", "dev12"):
+        chosen = [a["docno"] for a in NOTES if a["split"] == name]
+        assert len(chosen) == 100 and all(split_of(d) == "test" for d in chosen), name
 
 
 def test_dev6_composition() -> None:
@@ -93,6 +101,14 @@ def test_dev11_composition() -> None:
     assert sum(a["killed"] is not None for a in dev11) == 25
     assert sum(a["approx"] for a in dev11) == 2
     assert sum(a["injured"] is not None for a in dev11) == 11
+
+
+def test_dev12_composition() -> None:
+    dev12 = [a for a in NOTES if a["split"] == "dev12"]
+    assert Counter(a["note"].split(":", 1)[0] for a in dev12) == {"current": 23, "background": 32, "vague": 10, "none": 35}
+    assert sum(a["killed"] is not None for a in dev12) == 20
+    assert sum(a["approx"] for a in dev12) == 3
+    assert sum(a["injured"] is not None for a in dev12) == 11
 
 
 def test_every_annotation_is_well_formed() -> None:
