@@ -273,13 +273,13 @@ def main() -> None:
         t0 = time.process_time()
         index, read = known_tolls(args.jsonl)
         history: History = (index, rule)
-        result = {"benchmark": "casualties_real", "split": args.split, "history_rule": vars(rule),
+        result: dict[str, Any] = {"benchmark": "casualties_real", "split": args.split, "history_rule": vars(rule),
                   "history_articles": read, "history_tolls": sum(map(len, index.values())),
                   "history_first_pass_s_cpu": round(time.process_time() - t0, 1),
                   "without": score(texts, notes, False), "with": score(texts, notes, False, history),
                   **compare_history(texts, notes, history)}
-        for part in ("without", "with"):
-            result[part].pop("approx_agreement_on_exact_killed")
+        for name in ("without", "with"):
+            result[name].pop("approx_agreement_on_exact_killed")
         if args.history_diff is not None:
             exclude = {json.loads(line)["docno"] for line in args.history_diff.read_text(encoding="utf-8").splitlines()
                        if line}
@@ -288,7 +288,7 @@ def main() -> None:
         print(json.dumps(result, ensure_ascii=False))
         return
     if args.split == "both":
-        result: dict[str, Any] = {"benchmark": "casualties_real"}
+        result = {"benchmark": "casualties_real"}
         for name in _SPLITS:
             part = [a for a in notes if a["split"] == name]
             result[name] = score(texts, part, False)
