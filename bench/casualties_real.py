@@ -41,6 +41,12 @@ dev12`` only, for its one score on the next round's code. Like dev11 it takes it
 A round listed in ``_UNTOUCHED`` is scored only when named (``--split devN``), never by ``work``,
 ``both`` or ``all``, until it has been scored once on the untouched code; then it joins ``_WORK``.
 ``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev11 and work, never for test or an untouched round.
+``--history`` (issue 18, bench-only): a first pass extracts every article of the file and keeps its
+counted figures as known tolls (bench/_casualty_history.py); each annotated article is then scored
+with and without marking background the figures that repeat a toll counted by articles published
+days before it (``--history-rule MIN_DAYS MAX_DAYS MIN_COUNT MIN_REPORTS FRESH_DAYS``), with the
+articles it makes right and wrong. ``--history-diff EXCLUDE.jsonl`` lists the dev-half articles
+(by hash) that are not annotated and not in EXCLUDE whose totals the rule changes, to be read.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
 with bench/data/casualties_real_dev2.jsonl … _dev12.jsonl beside it, ``--split work``).
@@ -60,6 +66,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._casualty_history import HistoryRule, KnownToll, current_tolls, index_tolls, mark_known_tolls
 from bench._casualty_sample import split_of
 from worker.extract.casualties import extract_casualties, totals_and_approximate
 from worker.extract.entities import extract_entities, place_spans
@@ -82,6 +89,70 @@ def predict(title: str, content: str, published: str) -> tuple[dict[str, int | N
     return totals_and_approximate(extract_casualties(text, reference=reference, places=places))
 
 
+History = tuple[dict[tuple[str, int], list[KnownToll]], HistoryRule]
+
+
+def known_tolls(path: Path) -> tuple[dict[tuple[str, int], list[KnownToll]], int]:
+    """First pass: the counted figures of every article of ``path`` (the history as the live system
+    would have it: unlabelled extractor output) and how many articles were read."""
+    tolls: list[KnownToll] = []
+    n = 0
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            n += 1
+            text, reference, places = prepare(row["title"], row["content"], row.get("published") or "")
+            if reference is not None:
+                tolls += current_tolls(extract_casualties(text, reference=reference, places=places), reference,
+                                       {p[2] for p in places}, row["docno"])
+    return index_tolls(tolls), n
+
+
+def predict_with_history(row: dict[str, Any], history: History | None) -> tuple[dict[str, int | None], float]:
+    """Totals of one article, with the known tolls of ``history`` marked background, and the µs the
+    lookup took."""
+    text, reference, places = prepare(row["title"], row["content"], row.get("published") or "")
+    casualties = extract_casualties(text, reference=reference, places=places)
+    t0 = time.perf_counter()
+    if history is not None:
+        casualties = mark_known_tolls(casualties, history[0], reference, {p[2] for p in places}, row["docno"],
+                                      history[1])
+    return totals_and_approximate(casualties)[0], 1e6 * (time.perf_counter() - t0)
+
+
+def compare_history(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], history: History) -> dict[str, Any]:
+    """Killed/injured articles the known-toll rule makes right (better), wrong (worse) or moves
+    between two wrong numbers (other), and the mean lookup time."""
+    out: dict[str, Any] = {}
+    changed: dict[str, Counter[str]] = {"killed": Counter(), "injured": Counter()}
+    spent = 0.0
+    for a in notes:
+        before, _ = predict_with_history(texts[a["docno"]], None)
+        after, us = predict_with_history(texts[a["docno"]], history)
+        spent += us
+        for kind in changed:
+            if before[kind] != after[kind]:
+                changed[kind]["better" if after[kind] == a[kind] else "worse" if before[kind] == a[kind] else "other"] += 1
+    out["changed"] = {k: dict(v) for k, v in changed.items()}
+    out["lookup_us_per_article"] = round(spent / len(notes), 1) if notes else None
+    return out
+
+
+def history_diff(path: Path, annotated: set[str], exclude: set[str], history: History) -> list[dict[str, Any]]:
+    """Dev-half articles (by hash), neither annotated nor excluded, whose totals the rule changes."""
+    out: list[dict[str, Any]] = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            if split_of(row["docno"]) != "dev" or row["docno"] in annotated or row["docno"] in exclude:
+                continue
+            before, _ = predict_with_history(row, None)
+            after, _ = predict_with_history(row, history)
+            if before != after:
+                out.append({"docno": row["docno"], "before": before, "after": after})
+    return out
+
+
 def miss_class(tag: str, want: int | None, got: int | None) -> str:
     if want is None:
         return "background_counted" if tag == "background" else "none_counted"
@@ -90,7 +161,8 @@ def miss_class(tag: str, want: int | None, got: int | None) -> str:
     return "over" if got > want else "under"
 
 
-def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: bool) -> dict[str, Any]:
+def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: bool,
+          history: History | None = None) -> dict[str, Any]:
     n = len(notes)
     ok = {"killed": 0, "injured": 0}
     approx_ok = 0
@@ -100,7 +172,11 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
     t0 = time.process_time()
     for a in notes:
         row = texts[a["docno"]]
-        totals, approximate = predict(row["title"], row["content"], row.get("published") or "")
+        if history is None:
+            totals, approximate = predict(row["title"], row["content"], row.get("published") or "")
+        else:
+            totals = predict_with_history(row, history)[0]
+            approximate = {"killed": False, "injured": False}
         tag = a["note"].split(":", 1)[0]
         for kind in ("killed", "injured"):
             want, got = a[kind], totals[kind]
@@ -175,6 +251,11 @@ def main() -> None:
                          "both: dev, dev2 … dev11 and test, one object each; test/all only when asked; "
                          "an untouched round only by name")
     ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev11 and work only)")
+    ap.add_argument("--history", action="store_true", help="score with and without known tolls of earlier articles")
+    ap.add_argument("--history-rule", type=int, nargs=5, default=None,
+                    metavar=("MIN_DAYS", "MAX_DAYS", "MIN_COUNT", "MIN_REPORTS", "FRESH_DAYS"))
+    ap.add_argument("--history-diff", type=Path, default=None, metavar="EXCLUDE.jsonl",
+                    help="with --history: list changed unannotated dev-half articles, minus EXCLUDE's docnos")
     args = ap.parse_args()
     if not args.jsonl.exists():
         sys.exit(f"casualties_real: no article file at {args.jsonl} (the texts stay outside the repository)")
@@ -189,8 +270,29 @@ def main() -> None:
     missing = wanted - texts.keys()
     if missing:
         sys.exit(f"casualties_real: {len(missing)} annotated articles are not in {args.jsonl}")
+    if args.history:
+        if args.split not in (*_WORK, "work"):
+            sys.exit("casualties_real: --history scores dev, dev2 … dev11 or work only")
+        rule = HistoryRule(*args.history_rule) if args.history_rule else HistoryRule()
+        t0 = time.process_time()
+        index, read = known_tolls(args.jsonl)
+        history: History = (index, rule)
+        result: dict[str, Any] = {"benchmark": "casualties_real", "split": args.split, "history_rule": vars(rule),
+                  "history_articles": read, "history_tolls": sum(map(len, index.values())),
+                  "history_first_pass_s_cpu": round(time.process_time() - t0, 1),
+                  "without": score(texts, notes, False), "with": score(texts, notes, False, history),
+                  **compare_history(texts, notes, history)}
+        for name in ("without", "with"):
+            result[name].pop("approx_agreement_on_exact_killed")
+        if args.history_diff is not None:
+            exclude = {json.loads(line)["docno"] for line in args.history_diff.read_text(encoding="utf-8").splitlines()
+                       if line}
+            every = {a["docno"] for a in _read_notes(args.annotations)}
+            result["dev_half_changed"] = history_diff(args.jsonl, every, exclude, history)
+        print(json.dumps(result, ensure_ascii=False))
+        return
     if args.split == "both":
-        result: dict[str, Any] = {"benchmark": "casualties_real"}
+        result = {"benchmark": "casualties_real"}
         for name in _SPLITS:
             part = [a for a in notes if a["split"] == name]
             result[name] = score(texts, part, False)
