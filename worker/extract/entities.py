@@ -209,14 +209,20 @@ def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, int, str | None]:
     return (_ACTOR if isinstance(first, _Actor) else _MARKER, first, 0, date_word)
 
 
+# actors.tsv: armed actors, state forces, officials; organisations.tsv: well-known organisations
+# (bodies, media, companies, clubs, parties). Same columns; a phrase in both keeps the first's entry.
+_ACTOR_FILES = ("actors.tsv", "organisations.tsv")
+
+
 def _load_actors() -> list[tuple[str, Any]]:
     out: list[tuple[str, Any]] = []
-    for line in (_LEXICON / "actors.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        typ, canonical, actor_type, variants = line.split("\t")
-        actor = _Actor(typ, canonical, actor_type)
-        out.extend((v, actor) for v in variants.split("|") if v)
+    for name in _ACTOR_FILES:
+        for line in (_LEXICON / name).read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            typ, canonical, actor_type, variants = line.split("\t")
+            actor = _Actor(typ, canonical, actor_type)
+            out.extend((v, actor) for v in variants.split("|") if v)
     return out
 
 

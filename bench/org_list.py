@@ -1,0 +1,102 @@
+"""What the organisation list (``worker/extract/lexicon/organisations.tsv``) adds on real news.
+
+Runs the lists-and-rules layer (``extract_entities(tagger=False)``) twice over the dev half of a
+news .jsonl (sha1("split:" + docno) first hex digit 0-9, the rule of bench/_casualty_sample.py),
+first with ``actors.tsv`` alone (what main had), then with both files, and prints one JSON object:
+list ORG entities before/after, the articles whose region set changes (and the organisations
+responsible), the canonical names most often added. ``--sample N`` also prints N added matches,
+drawn with a fixed seed, with a few words around each, for reading (stdout only, never committed).
+
+Run: ``.venv/bin/python bench/org_list.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl --limit 1000``
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import worker.extract.entities as ent_mod  # noqa: E402
+from worker.extract.entities import extract_entities, regions_for  # noqa: E402
+from worker.models import Entity  # noqa: E402
+from worker.text.clean import clean_article  # noqa: E402
+
+
+def _dev(docno: str) -> bool:
+    return hashlib.sha1(f"split:{docno}".encode()).hexdigest()[0] in "0123456789"
+
+
+def _pass(texts: list[str], files: tuple[str, ...]) -> list[list[Entity]]:
+    """Entities (lists and rules only) with the given actor files."""
+    saved = ent_mod._ACTOR_FILES
+    ent_mod._ACTOR_FILES = files
+    ent_mod._LEX = None  # rebuilt from the chosen files
+    try:
+        return [extract_entities(t, tagger=False) for t in texts]
+    finally:
+        ent_mod._ACTOR_FILES = saved
+        ent_mod._LEX = None
+
+
+def _orgs(ents: list[Entity]) -> set[tuple[int, int, str]]:
+    return {(e.span[0], e.span[1], e.normalized) for e in ents if e.type == "ORG" and e.source == "gazetteer"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("path", type=Path)
+    ap.add_argument("--limit", type=int, default=1000, help="dev-half articles, in file order")
+    ap.add_argument("--sample", type=int, default=0)
+    a = ap.parse_args()
+    articles: list[dict[str, Any]] = []
+    with a.path.open(encoding="utf-8") as f:
+        for line in f:
+            x = json.loads(line)
+            if _dev(str(x.get("docno", ""))):
+                articles.append(x)
+            if len(articles) >= a.limit:
+                break
+    texts = [clean_article(f"{x.get('title') or ''}\n{x.get('content') or ''}").text for x in articles]
+    before = _pass(texts, ("actors.tsv",))
+    after = _pass(texts, ent_mod._ACTOR_FILES)
+    added: list[tuple[int, tuple[int, int, str]]] = []
+    lost: Counter[str] = Counter()
+    region_changed: list[dict[str, Any]] = []
+    for i, (b, af) in enumerate(zip(before, after, strict=True)):
+        ob, oa = _orgs(b), _orgs(af)
+        added.extend((i, o) for o in sorted(oa - ob))
+        lost.update(o[2] for o in ob - oa)
+        rb = {r.key for r in regions_for(b)}
+        ra = {r.key for r in regions_for(af)}
+        if rb != ra:
+            region_changed.append({"docno": articles[i].get("docno"), "removed": sorted(rb - ra),
+                                   "added": sorted(ra - rb), "orgs": sorted({o[2] for o in oa - ob})})
+    out = {
+        "articles": len(texts),
+        "list_org_before": sum(len(_orgs(b)) for b in before),
+        "list_org_after": sum(len(_orgs(x)) for x in after),
+        "articles_with_list_org_before": sum(1 for b in before if _orgs(b)),
+        "articles_with_list_org_after": sum(1 for x in after if _orgs(x)),
+        "added": len(added),
+        "replaced_or_lost": dict(lost.most_common()),
+        "top_added": dict(Counter(o[2] for _, o in added).most_common(40)),
+        "region_sets_changed": len(region_changed),
+        "region_changes": region_changed,
+    }
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    if a.sample:
+        for i, (s, e, norm) in random.Random(17).sample(added, min(a.sample, len(added))):
+            t = texts[i]
+            print(f"{articles[i].get('docno')}\t{norm}\t{t[s:e]}\t…{t[max(0, s - 40):s]}[{t[s:e]}]{t[e:e + 40]}…")
+
+
+if __name__ == "__main__":
+    main()
