@@ -61,8 +61,9 @@ ner-model: $(TRAIN_STAMP)
 ner-clusters: $(STAMP)
 	$(BIN)/python tools/build_clusters.py $(NEWS)
 
-# Its context lists (contexts.tsv: words news writes after organisation heads, titles, place nouns)
-# from unlabelled news: ~10 s, deterministic; retrain the model after this.
+# Context lists (words news writes after organisation heads, titles, place nouns) from unlabelled
+# news, ~10 s, deterministic, into .cache/ner/contexts.tsv: an experiment (issue 17h), not shipped;
+# bench/ner.py --contexts reads it.
 ner-contexts: $(STAMP)
 	$(BIN)/python tools/build_contexts.py $(NEWS)
 

@@ -8,7 +8,9 @@ with enough support and a high share get ``ORGCTX`` / ``PERCTX`` / ``LOCCTX`` (s
 share is high), flags the CRF weighs like the other list flags, never an override.
 
 Usage: ``python tools/build_contexts.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl``
-writes ``worker/extract/ner/contexts.tsv`` (words, flags and our counts only, no sentences).
+(``make ner-contexts``) writes ``.cache/ner/contexts.tsv`` (words, flags and our counts only, no
+sentences); ``bench/ner.py --contexts .cache/ner/contexts.tsv`` trains and scores with the flags.
+Issue 17h measured them on the inner dev split and did not ship them (docs/ner.md).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from worker.extract.ner.features import TOKEN_RE, strip_clitics  # noqa: E402
-from worker.extract.ner.resources import CONTEXTS, LOC_HEADS, ORG_HEADS  # noqa: E402
+from worker.extract.ner.resources import LOC_HEADS, ORG_HEADS  # noqa: E402
 from worker.text.normalize import normalize  # noqa: E402
 
 KINDS = ("ORG", "PER", "LOC")
@@ -149,12 +151,13 @@ def flags(counts: dict[str, Counter[str]]) -> list[tuple[str, int, int, int, int
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", type=Path, help="news .jsonl (title/summary/content per line)")
-    ap.add_argument("--out", type=Path, default=CONTEXTS)
+    ap.add_argument("--out", type=Path, default=ROOT / ".cache/ner/contexts.tsv")
     a = ap.parse_args()
     rows = flags(count(_texts(a.path)))
     lines = [f"# context flags from {a.path.name} by tools/build_contexts.py: key, count, after ORG head / "
              "title / place noun, flags (~ = clitic-stripped form)"]
     lines.extend("\t".join(map(str, r)) for r in rows)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(json.dumps({"types": len(rows), "out": str(a.out)}))
 

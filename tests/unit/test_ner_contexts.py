@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from worker.extract.ner.features import TOKEN_RE, Resources, word_features
-from worker.extract.ner.resources import CONTEXTS, list_memberships, load_contexts
+from worker.extract.ner.resources import NER_DIR, list_memberships, load_contexts
 from worker.text.normalize import normalize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,11 +61,16 @@ def test_load_contexts_strips_the_marker_and_merges(tmp_path: Path) -> None:
     assert load_contexts(tmp_path / "absent.tsv") == {}
 
 
-def test_shipped_context_flags_and_org_heads_are_features() -> None:
-    assert CONTEXTS.exists()
-    lists = list_memberships()
+def test_context_flags_and_org_heads_are_features_only_when_asked(tmp_path: Path) -> None:
+    f = tmp_path / "c.tsv"
+    f.write_text("مرعيان\t9\t6\t0\t0\tORGCTX2\n~رعيان\t9\t6\t0\t0\tORGCTX2\n", encoding="utf-8")
+    lists = list_memberships(f)
     assert "ORGHEAD" in lists[normalize("حركة")]
     # with a proclitic the stripped form carries the head flag (وحركة → حركه: sORGHEAD)
     assert "g=sORGHEAD" in word_features("وحركة", Resources({}, lists))[2]
-    assert "g=ORGCTX2" in word_features("البوليساريو", Resources({}, lists))[2]
-    assert "+1g=LOCCTX" in word_features("عفرين", Resources({}, lists))[3]
+    assert "+1g=ORGCTX2" in word_features("مرعيان", Resources({}, lists))[3]
+    # off by default: the shipped tagger's lists and package carry neither (measured, not shipped)
+    plain = list_memberships()
+    assert "ORGHEAD" not in plain.get(normalize("حركة"), ())
+    assert not any(f.endswith(("CTX", "CTX2")) for fl in plain.values() for f in fl)
+    assert not (NER_DIR / "contexts.tsv").exists()
