@@ -24,32 +24,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from worker.extract.ner.features import TOKEN_RE, strip_clitics  # noqa: E402
+from worker.extract.ner.features import strip_clitics  # noqa: E402
 from worker.extract.ner.resources import LOC_HEADS, ORG_HEADS  # noqa: E402
 from worker.text.normalize import normalize  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "tools"))
+from build_clusters import _texts  # noqa: E402  (the same tokens as the clusters)
 
 KINDS = ("ORG", "PER", "LOC")
 MIN_COUNT = 5  # occurrences of a type before its share means anything
 MIN_HITS = 3  # occurrences after a cue of the kind
 SHARE, STRONG = 0.2, 0.5  # share of a type's occurrences after the cue: flag, strong flag
-# Construct nouns after a title (وزير خارجية X، المبعوث الخاص للأمم المتحدة): never the name.
+# Construct nouns after a title (وزير خارجية X، وزير شؤون X): never the name.
 _CONSTRUCT = frozenset(normalize(w) for w in ("خارجية", "دفاع", "داخلية", "شؤون", "وزراء", "حكومة", "جمهورية"))
 _DEFINITE = ("ال", "لل", "وال", "فال", "بال", "ولل", "كال")
 _PROCLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
-
-
-def _texts(path: Path) -> list[list[str]]:
-    """Token lists (matching form) of every title, summary and content, as build_clusters reads them."""
-    out: list[list[str]] = []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if not line.strip():
-            continue
-        d = json.loads(line)
-        for field in ("title", "summary", "content"):
-            text = d.get(field) or ""
-            if text:
-                out.append(TOKEN_RE.findall(normalize(text)))
-    return out
 
 
 def _variants(w: str) -> set[str]:
