@@ -8,7 +8,7 @@ TRAIN_STAMP := $(VENV)/.installed-train
 # The tested set of every dependency, pinned (regenerate with `make lock` after editing pyproject.toml).
 CONSTRAINTS := constraints.txt
 
-.PHONY: run test lint bench chaos demo clean venv native lock schedules ner-model ner-clusters ner-names gazetteer
+.PHONY: run test lint bench chaos demo clean venv native lock schedules ner-model ner-clusters ner-contexts ner-names gazetteer
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -60,6 +60,12 @@ ner-model: $(TRAIN_STAMP)
 # Its word clusters from unlabelled news (retrain the model after this): ~10 s, deterministic.
 ner-clusters: $(STAMP)
 	$(BIN)/python tools/build_clusters.py $(NEWS)
+
+# Context lists (words news writes after organisation heads, titles, place nouns) from unlabelled
+# news, ~10 s, deterministic, into .cache/ner/contexts.tsv: an experiment (issue 17h), not shipped;
+# bench/ner.py --contexts reads it.
+ner-contexts: $(STAMP)
+	$(BIN)/python tools/build_contexts.py $(NEWS)
 
 # Its personal-name words (names.txt) from arabnamer's dictionary (CC BY 4.0), read from the wheel
 # alone (no xgboost): deterministic; retrain the model after this.

@@ -130,14 +130,15 @@ def main() -> None:
     ap.add_argument("--rnn-hidden", type=int, default=64, help="the recurrent layer's size per direction")
     ap.add_argument("--no-clusters", action="store_true", help="ablation: no word clusters")
     ap.add_argument("--no-lists", action="store_true", help="ablation: no gazetteer/actor/title/name lists")
+    ap.add_argument("--contexts", type=Path, help="add context flags from this tools/build_contexts.py file (and ORGHEAD)")
     ap.add_argument("--no-names", action="store_true", help="ablation: no personal-name list (NAME flags)")
     a = ap.parse_args()
     sents = read(a.path)
     cut = int(len(sents) * 0.9)
     first, last = sents[:cut], sents[cut:]
-    res = build_resources()
+    res = build_resources(contexts=a.contexts)
     if a.no_clusters or a.no_lists:
-        res = Resources({} if a.no_clusters else res.clusters, {} if a.no_lists else list_memberships())
+        res = Resources({} if a.no_clusters else res.clusters, {} if a.no_lists else list_memberships(a.contexts))
     if a.no_names:
         res = Resources(res.clusters, {w: f for w, fl in res.lists.items() if (f := tuple(x for x in fl if x != "NAME"))})
     if a.dev:

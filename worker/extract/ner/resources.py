@@ -13,6 +13,15 @@ MODEL = NER_DIR / "model.tsv"
 NET = MODEL.with_suffix(".npz")  # the window network (worker.extract.ner.window), trained beside the CRF
 SCAN = MODEL.with_name("model_scan.npz")  # the recurrent layer (worker.extract.ner.recurrent), beside both
 NAMES = NER_DIR / "names.txt"
+# Head nouns that open an organisation's name (حركة X، شركة X; flagged ORGHEAD with the context lists:
+# titles and place nouns have their own flags, these had none) and the place nouns
+# tools/build_contexts.py counts after. Issue 17h: measured, not shipped (docs/ner.md).
+ORG_HEADS = ("منظمة", "حركة", "حزب", "شركة", "وكالة", "صحيفة", "جريدة", "مجلة", "جامعة", "مجلس",
+             "هيئة", "جمعية", "قناة", "مؤسسة", "تنظيم", "جماعة", "اتحاد", "نادي", "فريق", "بنك",
+             "مصرف", "لجنة", "تلفزيون", "إذاعة", "محطة", "مجموعة", "ائتلاف", "تحالف", "جبهة", "كتائب",
+             "ميليشيا", "فصيل", "منتخب", "مركز", "معهد", "صندوق")
+LOC_HEADS = ("مدينة", "بلدة", "قرية", "محافظة", "ولاية", "منطقة", "مخيم", "ريف", "مديرية", "ناحية",
+             "قضاء", "إقليم", "جزيرة", "عاصمة", "حي", "مقاطعة", "مدن", "بلدات", "قرى")
 
 
 def load_clusters(path: Path = CLUSTERS) -> dict[str, tuple[str, ...]]:
@@ -34,6 +43,19 @@ def load_names(path: Path = NAMES) -> frozenset[str]:
     return frozenset(w for w in path.read_text(encoding="utf-8").split("\n") if w and not w.startswith("#"))
 
 
+def load_contexts(path: Path) -> dict[str, tuple[str, ...]]:
+    """Word → context flags (ORGCTX, PERCTX2…; ``tools/build_contexts.py``); a ``~`` key is a
+    clitic-stripped form, stored bare because the features look stripped forms up bare. Empty when absent."""
+    out: dict[str, set[str]] = {}
+    if not path.exists():
+        return {}
+    for line in path.read_text(encoding="utf-8").split("\n"):
+        if line and not line.startswith("#"):
+            key, *_counts, flags = line.split("\t")
+            out.setdefault(key.removeprefix("~"), set()).update(flags.split(","))
+    return {w: tuple(sorted(f)) for w, f in out.items()}
+
+
 def _add(lists: dict[str, set[str]], phrase: str, flag: str) -> None:
     words = normalize(phrase).split()
     if not words:
@@ -46,9 +68,11 @@ def _add(lists: dict[str, set[str]], phrase: str, flag: str) -> None:
         lists.setdefault(w, set()).add(flag + "W")
 
 
-def list_memberships() -> dict[str, tuple[str, ...]]:
-    """Word → flags from the gazetteer (LOC), countries (CTRY), actors (PER/ORG), titles, cue words
-    and personal-name words (NAME: the word itself only, a name list's words are too short to strip)."""
+def list_memberships(contexts: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Word → flags from the gazetteer (LOC), countries (CTRY), actors (PER/ORG), titles, cue words,
+    personal-name words (NAME: the word itself only, a name list's words are too short to strip),
+    and, with ``contexts`` (a ``tools/build_contexts.py`` file; off in the shipped tagger), organisation
+    head nouns (ORGHEAD) and the context flags induced from news (ORGCTX, PERCTX…)."""
     from worker.extract import entities as ent  # lazy: entities imports the tagger
     from worker.extract.gazetteer import load
 
@@ -70,8 +94,13 @@ def list_memberships() -> dict[str, tuple[str, ...]]:
         _add(lists, cue, "CUE")
     for w in load_names():
         lists.setdefault(w, set()).add("NAME")
+    if contexts is not None:
+        for h in ORG_HEADS:
+            _add(lists, h, "ORGHEAD")
+        for w, flags in load_contexts(contexts).items():
+            lists.setdefault(w, set()).update(flags)
     return {w: tuple(sorted(f)) for w, f in sorted(lists.items())}
 
 
-def build_resources(clusters: Path = CLUSTERS) -> Resources:
-    return Resources(load_clusters(clusters), list_memberships())
+def build_resources(clusters: Path = CLUSTERS, contexts: Path | None = None) -> Resources:
+    return Resources(load_clusters(clusters), list_memberships(contexts))
