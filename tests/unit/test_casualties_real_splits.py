@@ -2,6 +2,8 @@
 
 from collections import Counter
 
+import pytest
+
 from bench._casualty_sample import split_of
 from bench.casualties_real import _DEFAULT_NOTES, _read_notes, select
 
@@ -56,52 +58,24 @@ def test_dev6_composition() -> None:
     assert tags == {"current": 38, "background": 42, "vague": 4, "none": 36}  # SK-918 corrected after the agreement check
 
 
-def test_dev7_composition() -> None:
-    dev7 = [a for a in NOTES if a["split"] == "dev7"]
-    assert Counter(a["note"].split(":", 1)[0] for a in dev7) == {"current": 33, "background": 38, "vague": 10, "none": 39}
-    assert sum(a["killed"] is not None for a in dev7) == 31
-    assert sum(a["approx"] for a in dev7) == 8
-    assert sum(a["injured"] is not None for a in dev7) == 17
+# Per round: the note tags, then how many killed totals, approximate ones and injured totals it holds.
+_COMPOSITION = [
+    ("dev7", {"current": 33, "background": 38, "vague": 10, "none": 39}, 31, 8, 17),
+    ("dev8", {"current": 35, "background": 33, "vague": 8, "none": 44}, 31, 5, 15),
+    ("dev9", {"current": 39, "background": 42, "vague": 4, "none": 35}, 35, 8, 20),
+    ("dev10", {"current": 26, "background": 33, "vague": 3, "none": 38}, 21, 5, 11),
+    ("dev11", {"current": 27, "background": 36, "vague": 5, "none": 32}, 25, 2, 11),
+    ("dev12", {"current": 23, "background": 32, "vague": 10, "none": 35}, 20, 3, 11),
+]
 
 
-def test_dev8_composition() -> None:
-    dev8 = [a for a in NOTES if a["split"] == "dev8"]
-    assert Counter(a["note"].split(":", 1)[0] for a in dev8) == {"current": 35, "background": 33, "vague": 8, "none": 44}
-    assert sum(a["killed"] is not None for a in dev8) == 31
-    assert sum(a["approx"] for a in dev8) == 5
-    assert sum(a["injured"] is not None for a in dev8) == 15
-
-
-def test_dev9_composition() -> None:
-    dev9 = [a for a in NOTES if a["split"] == "dev9"]
-    assert Counter(a["note"].split(":", 1)[0] for a in dev9) == {"current": 39, "background": 42, "vague": 4, "none": 35}
-    assert sum(a["killed"] is not None for a in dev9) == 35
-    assert sum(a["approx"] for a in dev9) == 8
-    assert sum(a["injured"] is not None for a in dev9) == 20
-
-
-def test_dev10_composition() -> None:
-    dev10 = [a for a in NOTES if a["split"] == "dev10"]
-    assert Counter(a["note"].split(":", 1)[0] for a in dev10) == {"current": 26, "background": 33, "vague": 3, "none": 38}
-    assert sum(a["killed"] is not None for a in dev10) == 21
-    assert sum(a["approx"] for a in dev10) == 5
-    assert sum(a["injured"] is not None for a in dev10) == 11
-
-
-def test_dev11_composition() -> None:
-    dev11 = [a for a in NOTES if a["split"] == "dev11"]
-    assert Counter(a["note"].split(":", 1)[0] for a in dev11) == {"current": 27, "background": 36, "vague": 5, "none": 32}
-    assert sum(a["killed"] is not None for a in dev11) == 25
-    assert sum(a["approx"] for a in dev11) == 2
-    assert sum(a["injured"] is not None for a in dev11) == 11
-
-
-def test_dev12_composition() -> None:
-    dev12 = [a for a in NOTES if a["split"] == "dev12"]
-    assert Counter(a["note"].split(":", 1)[0] for a in dev12) == {"current": 23, "background": 32, "vague": 10, "none": 35}
-    assert sum(a["killed"] is not None for a in dev12) == 20
-    assert sum(a["approx"] for a in dev12) == 3
-    assert sum(a["injured"] is not None for a in dev12) == 11
+@pytest.mark.parametrize(("name", "tags", "killed", "approx", "injured"), _COMPOSITION)
+def test_round_composition(name: str, tags: dict[str, int], killed: int, approx: int, injured: int) -> None:
+    rows = [a for a in NOTES if a["split"] == name]
+    assert Counter(a["note"].split(":", 1)[0] for a in rows) == tags
+    assert sum(a["killed"] is not None for a in rows) == killed
+    assert sum(a["approx"] for a in rows) == approx
+    assert sum(a["injured"] is not None for a in rows) == injured
 
 
 def test_every_annotation_is_well_formed() -> None:
