@@ -135,6 +135,12 @@ def test_rif_x_yields_x() -> None:
         ("حلب", "Aleppo", "Aleppo")]
 
 
+def test_a_locative_word_is_never_a_tagged_place_of_its_own() -> None:
+    # the tagger reads "بريف" before a name as a place here; the word only locates the name after it
+    got = extract_entities("غارات جوية على بريف حلب الغربي")
+    assert [(e.text, e.normalized, e.source) for e in got] == [("حلب", "Aleppo", "gazetteer")]
+
+
 def test_unlisted_town_gets_admin1_from_context() -> None:
     got = extract_entities("قصفت الطائرات بلدة كفرعويد بريف إدلب الجنوبي")
     assert got[0].text == "كفرعويد"
