@@ -13,7 +13,6 @@ Run: ``.venv/bin/python bench/org_list.py ../shared/data/ant-dev/middle-east-201
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import sys
@@ -25,13 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import worker.extract.entities as ent_mod  # noqa: E402
+from bench._casualty_sample import split_of  # noqa: E402
 from worker.extract.entities import extract_entities, regions_for  # noqa: E402
 from worker.models import Entity  # noqa: E402
 from worker.text.clean import clean_article  # noqa: E402
-
-
-def _dev(docno: str) -> bool:
-    return hashlib.sha1(f"split:{docno}".encode()).hexdigest()[0] in "0123456789"
 
 
 def _pass(texts: list[str], files: tuple[str, ...]) -> list[list[Entity]]:
@@ -60,7 +56,7 @@ def main() -> None:
     with a.path.open(encoding="utf-8") as f:
         for line in f:
             x = json.loads(line)
-            if _dev(str(x.get("docno", ""))):
+            if split_of(str(x.get("docno", ""))) == "dev":
                 articles.append(x)
             if len(articles) >= a.limit:
                 break

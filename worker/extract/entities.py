@@ -262,22 +262,19 @@ def _locative_before(folded: Folded, word_start: int, strict: bool = False) -> b
     """A locative word precedes; ``strict``: a place noun (مدينة، محافظة…), for names that are also
     month names ("في آب" is August, "محافظة إب" the city)."""
     tok = _prev_token(folded.padded, word_start)
-    words = _PLACE_NOUNS if strict else _LOCATIVE
-    if not tok:
-        return False
-    if tok in words:
-        return True
-    return any(len(tok) > n + 1 and tok[:n] in _PROCLITICS and tok[n:] in words for n in (1, 2))
+    return bool(tok) and _in_with_proclitic(tok, _PLACE_NOUNS if strict else _LOCATIVE)
+
+
+def _in_with_proclitic(tok: str, words: frozenset[str]) -> bool:
+    """``tok`` (folded) is one of ``words``, bare or after a proclitic (بريف، وبلدة)."""
+    return tok in words or any(len(tok) > n + 1 and tok[:n] in _PROCLITICS and tok[n:] in words for n in (1, 2))
 
 
 def _is_locative_word(surface: str) -> bool:
     """One word that places a name ("بريف", "جنوب", "مدينة"), never a name itself: the tagger, trained
     on other news, sometimes tags it as a place of its own before the name it governs."""
     tok = fold_key(surface)
-    if " " in tok:
-        return False
-    return tok in _LOCATIVE or any(len(tok) > n + 1 and tok[:n] in _PROCLITICS and tok[n:] in _LOCATIVE
-                                   for n in (1, 2))
+    return " " not in tok and _in_with_proclitic(tok, _LOCATIVE)
 
 
 def _geo(place: Place, lex: _Lexicon, inferred: bool = False) -> dict[str, Any]:

@@ -750,13 +750,9 @@ def _construct_event(doc: Doc, rel: int, lo: int) -> bool:
         w = doc.norms[k]
         if k < rel - 1 and (w in lx.EVENT_NOUNS or (w[:1] in "وبل" and w[1:] in lx.EVENT_NOUNS)):
             return True
-        if doc.kinds[k] != T_WORD or TRIG_BASE.get(w) is not None or _definite_word(w):
+        if doc.kinds[k] != T_WORD or TRIG_BASE.get(w) is not None or w.startswith(_DEFINITE):
             return False
     return False
-
-
-def _definite_word(w: str) -> bool:
-    return any(w.startswith(p) for p in _DEFINITE)
 
 
 def lead_end(doc: Doc) -> int:
