@@ -85,18 +85,37 @@ def run() -> None:
 
 
 def _require_broker() -> None:
-    """A reachable broker that will not evict keys, or a clear message and exit."""
-    from worker.broker import check_eviction_policy
+    """A reachable broker that will not evict keys, or a clear message and exit. A server that refuses
+    connections is waited for up to ``broker_startup_wait`` seconds: a worker restarted while Redis
+    restarts (or boots beside it) should start, not exit."""
+    import time
+
+    import redis
+
+    from worker.broker import check_eviction_policy, redact_url
     from worker.resources import resolve_redis_url
 
-    try:
-        check_eviction_policy(resolve_redis_url(settings()))
-    except RasdError as exc:
-        fail(exc.reason)
-    except Exception as exc:  # connection refused etc.: say which server, without its password
-        from worker.broker import redact_url
-
-        fail(f"cannot reach Redis at {redact_url(settings().redis or 'embedded Valkey')}: {exc}")
+    cfg = settings()
+    where = redact_url(cfg.redis or "embedded Valkey")
+    deadline = time.monotonic() + cfg.broker_startup_wait
+    delay = 0.1
+    while True:
+        try:
+            check_eviction_policy(resolve_redis_url(cfg))
+            return
+        except RasdError as exc:
+            fail(exc.reason)
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            left = deadline - time.monotonic()
+            if isinstance(exc, redis.AuthenticationError) or left <= 0:
+                fail(f"cannot reach Redis at {where}: {exc}")
+            if delay == 0.1:
+                err.print(f"Redis at {where} is not reachable yet; waiting up to {cfg.broker_startup_wait:g} s",
+                          markup=False, highlight=False)
+            time.sleep(min(delay, left))
+            delay = min(delay * 2, 2.0)
+        except Exception as exc:  # a bad URL and the like: say which server, without its password
+            fail(f"cannot reach Redis at {where}: {exc}")
 
 
 @app.command()

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     database_url: SecretStr = Field(SecretStr(""), description="SQLAlchemy URL; empty = SQLite in data_dir")
     redis_url: SecretStr = Field(SecretStr(""), description="Redis/Valkey URL; empty = start an embedded Valkey")
     visibility_timeout: int = Field(3600, ge=1, description="seconds before an unacked task is redelivered")
+    broker_startup_wait: float = Field(30.0, ge=0, description="seconds `rasd worker`/`rasd beat` wait at start for an "
+                                       "unreachable Redis (restarting, still booting) before giving up")
 
     # --- API ---------------------------------------------------------------------------
     api_host: str = Field("127.0.0.1", description="address the API binds")
