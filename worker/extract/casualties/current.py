@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from worker.extract.casualties import lexicon as lx
 from worker.extract.casualties.context import Doc, Fig, clause_bounds, line_of, sentence_range
-from worker.extract.casualties.tables import RIGHT, TRIG_BASE, VICTIM, WHO
+from worker.extract.casualties.tables import HEADLINE_EVENT, PROBE_PUNCT, RIGHT, TRIG_BASE, VICTIM, WHO
 from worker.extract.numbers import NUM_WORDS, T_COMMA, T_NUM, T_WORD
 
 _BG_AFTER_FI = frozenset(b for a, b in lx.BACKGROUND_PAIRS if a == "في")
@@ -228,6 +228,7 @@ WHY_EARLIER = 32
 WHY_YESTERDAY = 64
 WHY_KNOWN_EVENT = 128
 WHY_OTHER_PLACE = 256
+WHY_DEEP = 512
 
 
 def background_code(doc: Doc, i: int) -> int:
@@ -369,7 +370,36 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
     before = _mark(figs, before, WHY_KNOWN_EVENT)
     if places:
         _other_places(doc, figs, places)
-        _mark(figs, before, WHY_OTHER_PLACE)
+        before = _mark(figs, before, WHY_OTHER_PLACE)
+    _deep_tolls(doc, figs)
+    _mark(figs, before, WHY_DEEP)
+
+
+# Characters into the text from which a first toll under a headline that tells no violence is context.
+DEEP_TOLL_START = 2000
+
+
+def headline_tells_violence(doc: Doc) -> bool:
+    """Whether the title names a casualty, an attack, a battle or an accident."""
+    head = doc.folded[:doc.head_end]
+    for ch in PROBE_PUNCT:
+        head = head.replace(ch, " ")
+    words = head.split()
+    return any(w in HEADLINE_EVENT for w in words) \
+        or any(stem in w for w in words for stem in lx.DISASTER_STEMS)
+
+
+def _deep_tolls(doc: Doc, figs: list[Fig]) -> None:
+    """A story whose headline tells no violence and whose first current toll comes
+    ``DEEP_TOLL_START`` characters in reports something else (a reaction, a trial, a feature):
+    its tolls are earlier events cited for context, whatever their sentences say."""
+    if not doc.head_end:
+        return
+    live = [f for f in figs if not f.cas.background and f.cas.kind in _TOLL_KINDS]
+    if not live or min(doc.starts[f.first] for f in live) < DEEP_TOLL_START or headline_tells_violence(doc):
+        return
+    for f in live:
+        f.cas.background = True
 
 
 def _flags(figs: list[Fig]) -> list[bool]:

@@ -434,6 +434,12 @@ APPROX_SKIP: frozenset[str] = frozenset(["نحو", "حوالي", "قرابه", "
 WAR_SCALE = 10000
 DISASTER_STEMS: tuple[str, ...] = ("زلزال", "عاصف", "فيضان", "مجاع", "اعصار", "تسونامي", "وباء", "كارث",
                                    "هزه", "انهيار", "سيول")
+# Violence a headline can tell besides the casualty cues: a story whose headline tells none of it and
+# whose first toll comes late reports something else (reactions, a trial, a feature), and that toll is
+# context (docs/casualties.md, round 12).
+HEADLINE_EVENT_WORDS: frozenset[str] = frozenset(
+    [*STRIKE_NOUNS, *ATTACK_NOUNS, "انفجار", "انفجارات", "اشتباك", "اشتباكات", "معارك", "معركه", "مجزره",
+     "مذبحه", "اغتيال", "كمين", "قنص", "رصاص", "حادث", "تحطم", "غرق", "حريق", "اقتتال", "مواجهات"])
 # A superlative before منذ makes a comparison ("أسوأ يوم منذ حرب 2014"), not the figure's time.
 SUPERLATIVES: frozenset[str] = frozenset(
     ["اسوا", "الاسوا", "اعنف", "الاعنف", "اشد", "الاشد", "اعلي", "الاعلي", "اكبر", "الاكبر", "اخطر",

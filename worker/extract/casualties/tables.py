@@ -59,6 +59,8 @@ CUE_SET: frozenset[str] = frozenset({
     *TRIG, *VICTIM, *RIGHT, *WEAK, *SINGLE_VICTIM, *SUBM, *PERP, *CASE_KINDS, "عداد", "الحياه",
     "حتفهم", "حتفه", "حتفها", "حتفهما", "حتفهن", "مصرعهم", "مصرعه", "مصرعها", "مصرعهما",
 })
+# Any form of a word by which a headline tells violence (the cues and lx.HEADLINE_EVENT_WORDS).
+HEADLINE_EVENT: frozenset[str] = frozenset({*CUE_SET, *lx.expand(lx.HEADLINE_EVENT_WORDS)})
 MARKS_RE = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 # Tokens the main loop must visit besides numbers: triggers, sub-count markers, سقوط/وقوع.
 INTEREST: frozenset[str] = frozenset({*TRIG, *SUBM, "بين", "وبين", "ومن", *WEAK, *lx.BREAKDOWN_PRONOUNS,
