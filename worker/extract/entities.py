@@ -210,8 +210,9 @@ def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, int, str | None]:
 
 
 # actors.tsv: armed actors, state forces, officials; organisations.tsv: well-known organisations
-# (bodies, media, companies, clubs, parties). Same columns; a phrase in both keeps the first's entry.
-_ACTOR_FILES = ("actors.tsv", "organisations.tsv")
+# (bodies, media, companies, clubs, parties); people.tsv: well-known people. Same columns; a phrase in
+# two files keeps the first one's entry.
+_ACTOR_FILES = ("actors.tsv", "organisations.tsv", "people.tsv")
 
 
 def _load_actors() -> list[tuple[str, Any]]:
@@ -372,9 +373,13 @@ _CLITIC_BEFORE_AL = re.compile(r"(?:[وف]?[بلك]|[وف])(?=ال)")
 
 def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str], lex: _Lexicon) -> list[Entity]:
     """``ents`` plus the tagger spans that no list or rule entity overlaps (see the module docstring);
-    a tagger PER that covers only rule-found people (a title's guess, "جان إيف") replaces them."""
+    a tagger PER that covers only rule-found people (a title's guess, "جان إيف") replaces them, and
+    so does one that puts a first name before a listed one-word surname ("هشام عرفات" is not Yasser
+    Arafat: the list knows the surname alone, the tagger sees the whole name)."""
     out = list(ents)
-    rule_per = sorted((x.span[0], x.span[1], id(x)) for x in ents if x.type == "PER" and x.source == "rule")
+    rule_per = sorted((x.span[0], x.span[1], id(x)) for x in ents if x.type == "PER"
+                      and (x.source == "rule" or (x.source == "gazetteer" and _one_word(x.text))))
+    listed = {id(x) for x in ents if x.source == "gazetteer"}
     rule_starts = [r[0] for r in rule_per]
     gone: set[int] = set()
     added = 0
@@ -393,6 +398,9 @@ def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str]
             if not inner or any(r[1] > e for r in inner) \
                     or taken.count(1, s, e) != sum(r[1] - r[0] for r in inner):
                 continue
+            first_listed = next((r[0] for r in inner if r[2] in listed), None)
+            if first_listed is not None and not _first_name_before(text, s, first_listed):
+                continue
             gone.update(r[2] for r in inner)
         taken[s:e] = b"\x01" * (e - s)
         added += 1
@@ -410,6 +418,19 @@ def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str]
                 norm = place.name_en
         out.append(Entity(sp.type, surface, (s, e), norm, geo, "tagger"))
     return [x for x in out if id(x) not in gone] if gone else out
+
+
+def _one_word(surface: str) -> bool:
+    return len(surface.split()) == 1
+
+
+def _first_name_before(text: str, start: int, listed_start: int) -> bool:
+    """The tagger span's words before a listed surname are a name (a rule-found first name among
+    them): neither a title ("الرئيس"), a function word nor a word with the article ("الإيراني
+    روحاني" is still Rouhani)."""
+    words = [fold_key(w) for w in text[start:listed_start].split()]
+    return bool(words) and not any(
+        w.startswith("ال") or w in _TITLE_WORDS or _strip_wa(w) in _TITLE_WORDS or w in _STOP for w in words)
 
 
 def _resolve_markers(
