@@ -133,6 +133,7 @@ _TITLE_WORDS = frozenset(w for t in _TITLES for w in fold_key(t).split())
 # Qualifiers that may sit between a title and the name (المبعوث الرئاسي الروسي إلى سورية …).
 _QUALIFIER_WORDS = frozenset(fold_key(w) for w in ("باسم", "إلى", "لدى", "لشؤون", "الخاص", "في", "العام"))
 _CONNECTORS = frozenset({"عبد", "ابو", "بن", "ابن", "ام", "ال"})
+_NASAB = frozenset({"بن", "ابن", "بنت"})  # "son/daughter of": what follows is a father's name
 MAX_HITS = 2000  # dictionary hits per text (a 300-word article has ~50; 50 KB of news ~1,500)
 MAX_MARKERS = 300  # titles and cue words followed up per text
 MAX_TAG_CHARS = 10_000  # characters given to the tagger per text (a 250-word article has ~1,500)
@@ -321,6 +322,8 @@ def extract_entities(text: str, reference: date | None = None, *, tagger: bool =
             anchors.append((start, date_word))
             if kind == _DATE:
                 continue
+        if kind == _ACTOR and value.type == "PER" and _prev_token(folded.padded, start - len(clitic)) in _NASAB:
+            continue  # "صالح بن [عبدالعزيز آل الشيخ]": a listed name inside another man's lineage
         if not cue or _locative_before(folded, start - len(clitic), strict=date_word is not None or cue == 2):
             append((start, end, (kind, value)))
     chosen = select_longest(raw, len(t))
@@ -373,13 +376,9 @@ _CLITIC_BEFORE_AL = re.compile(r"(?:[وف]?[بلك]|[وف])(?=ال)")
 
 def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str], lex: _Lexicon) -> list[Entity]:
     """``ents`` plus the tagger spans that no list or rule entity overlaps (see the module docstring);
-    a tagger PER that covers only rule-found people (a title's guess, "جان إيف") replaces them, and
-    so does one that puts a first name before a listed one-word surname ("هشام عرفات" is not Yasser
-    Arafat: the list knows the surname alone, the tagger sees the whole name)."""
+    a tagger PER that covers only rule-found people (a title's guess, "جان إيف") replaces them."""
     out = list(ents)
-    rule_per = sorted((x.span[0], x.span[1], id(x)) for x in ents if x.type == "PER"
-                      and (x.source == "rule" or (x.source == "gazetteer" and _one_word(x.text))))
-    listed = {id(x) for x in ents if x.source == "gazetteer"}
+    rule_per = sorted((x.span[0], x.span[1], id(x)) for x in ents if x.type == "PER" and x.source == "rule")
     rule_starts = [r[0] for r in rule_per]
     gone: set[int] = set()
     added = 0
@@ -398,9 +397,6 @@ def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str]
             if not inner or any(r[1] > e for r in inner) \
                     or taken.count(1, s, e) != sum(r[1] - r[0] for r in inner):
                 continue
-            first_listed = next((r[0] for r in inner if r[2] in listed), None)
-            if first_listed is not None and not _first_name_before(text, s, first_listed):
-                continue
             gone.update(r[2] for r in inner)
         taken[s:e] = b"\x01" * (e - s)
         added += 1
@@ -418,19 +414,6 @@ def _tagged(text: str, ents: list[Entity], taken: bytearray, votes: Counter[str]
                 norm = place.name_en
         out.append(Entity(sp.type, surface, (s, e), norm, geo, "tagger"))
     return [x for x in out if id(x) not in gone] if gone else out
-
-
-def _one_word(surface: str) -> bool:
-    return len(surface.split()) == 1
-
-
-def _first_name_before(text: str, start: int, listed_start: int) -> bool:
-    """The tagger span's words before a listed surname are a name (a rule-found first name among
-    them): neither a title ("الرئيس"), a function word nor a word with the article ("الإيراني
-    روحاني" is still Rouhani)."""
-    words = [fold_key(w) for w in text[start:listed_start].split()]
-    return bool(words) and not any(
-        w.startswith("ال") or w in _TITLE_WORDS or _strip_wa(w) in _TITLE_WORDS or w in _STOP for w in words)
 
 
 def _resolve_markers(
