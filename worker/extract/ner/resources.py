@@ -56,13 +56,7 @@ def load_contexts(path: Path) -> dict[str, tuple[str, ...]]:
     return {w: tuple(sorted(f)) for w, f in out.items()}
 
 
-# Words of people's names that are no name of their own: connectors and titles (الملك سلمان، حمد بن
-# جاسم). Flagged PERW they also mark ORG names (حزب الله، جامعة الملك سعود): dev ORG F1 0.612 with
-# them, 0.631 without (docs/ner.md, "The people list").
-_NAME_GLUE = ("أبو", "ابن", "بن", "عبد", "أم", "آل", "الله", "الدين", "ولد", "بنت")
-
-
-def _add(lists: dict[str, set[str]], phrase: str, flag: str, skip: frozenset[str] = frozenset()) -> None:
+def _add(lists: dict[str, set[str]], phrase: str, flag: str) -> None:
     words = normalize(phrase).split()
     if not words:
         return
@@ -71,13 +65,11 @@ def _add(lists: dict[str, set[str]], phrase: str, flag: str, skip: frozenset[str
         lists.setdefault(strip_clitics(words[0]), set()).add(flag)
         return
     for w in words:
-        if w not in skip:
-            lists.setdefault(w, set()).add(flag + "W")
+        lists.setdefault(w, set()).add(flag + "W")
 
 
 def list_memberships(contexts: Path | None = None) -> dict[str, tuple[str, ...]]:
-    """Word → flags from the gazetteer (LOC), countries (CTRY), actors (PER/ORG; a person's title and
-    connector words are not flagged PERW), titles, cue words,
+    """Word → flags from the gazetteer (LOC), countries (CTRY), actors (PER/ORG), titles, cue words,
     personal-name words (NAME: the word itself only, a name list's words are too short to strip),
     and, with ``contexts`` (a ``tools/build_contexts.py`` file; off in the shipped tagger), organisation
     head nouns (ORGHEAD) and the context flags induced from news (ORGCTX, PERCTX…)."""
@@ -94,9 +86,8 @@ def list_memberships(contexts: Path | None = None) -> dict[str, tuple[str, ...]]
             _add(lists, n, "CTRY")
         for n in c.capital.names:
             _add(lists, n, "LOC")
-    glue = frozenset(normalize(w) for w in (*_NAME_GLUE, *(w for t in ent._TITLES for w in t.split())))
     for phrase, actor in ent._load_actors():
-        _add(lists, phrase, actor.type, glue if actor.type == "PER" else frozenset())
+        _add(lists, phrase, actor.type)
     for t in ent._TITLES:
         _add(lists, t, "TITLE")
     for cue in ent._CUES:
