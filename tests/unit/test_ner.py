@@ -311,10 +311,11 @@ def test_entities_carry_their_source() -> None:
 
 
 def test_tagger_extends_a_rule_person_but_never_a_listed_name() -> None:
-    # the title rule stops at two words; the tagger's span covers the whole name
-    text = "قال وزير الخارجية الفرنسي جان إيف لودريان إن الرئيس بشار الأسد رفض."
+    # the title rule stops at two words; the tagger's span covers the whole name (one no list holds:
+    # لودريان, the test's first name, is listed since issue 17k)
+    text = "قال وزير الخارجية الفرنسي جان إيف بيرتران إن الرئيس بشار الأسد رفض."
     got = [(e.text, e.source) for e in extract_entities(text) if e.type == "PER"]
-    assert got == [("جان إيف لودريان", "tagger"), ("بشار الأسد", "gazetteer")]
+    assert got == [("جان إيف بيرتران", "tagger"), ("بشار الأسد", "gazetteer")]
     assert [(e.text, e.source) for e in extract_entities(text, tagger=False) if e.type == "PER"] == [
         ("جان إيف", "rule"), ("بشار الأسد", "gazetteer")]
 

@@ -48,12 +48,12 @@ def test_nothing_to_refine() -> None:
 
 
 def test_the_tagger_refines_after_the_consistency_step() -> None:
-    """The shipped tagger (with the scan) reads the last "لودريان" (before a capital and a day) as a place; the person's other
+    """The shipped tagger (with the scan) reads the last "بيرتران" (before a capital and a day) as a place; the person's other
     mentions make it a person. (If a retrained model no longer errs here, the first assertion says
-    so: pick another text.)"""
+    so: pick another text. The name was لودريان until the people list flagged it PER, issue 17k.)"""
     tagger: Tagger = default_tagger()
-    text = ("التقى وزير الخارجية الفرنسي جان إيف لودريان نظيره الأردني . وقال لودريان إن باريس تدعم الحل . "
-            "وزار لودريان عمان أمس .")
+    text = ("التقى وزير الخارجية الفرنسي جان إيف بيرتران نظيره الأردني . وقال بيرتران إن باريس تدعم الحل . "
+            "وزار بيرتران عمان أمس .")
     words = text.split()
     sentences = [words[:10], words[10:17], words[17:]]
     before = propagate(words, tagger._labels(sentences))
@@ -61,7 +61,7 @@ def test_the_tagger_refines_after_the_consistency_step() -> None:
     after = [y for s in tagger.tag_tokens(sentences, document=True) for y in s]
     assert after == refine(words, before) == [*before[:18], "B-PER", *before[19:]]
     got = [(text[sp.start : sp.end], sp.type) for sp in tagger.spans(text) if sp.type == "PER"]
-    assert got[-1] == ("لودريان", "PER") and all(t == "PER" for n, t in got if "لودريان" in n)
+    assert got[-1] == ("بيرتران", "PER") and all(t == "PER" for n, t in got if "بيرتران" in n)
 
 
 def test_error_classes() -> None:

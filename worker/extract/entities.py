@@ -133,6 +133,7 @@ _TITLE_WORDS = frozenset(w for t in _TITLES for w in fold_key(t).split())
 # Qualifiers that may sit between a title and the name (المبعوث الرئاسي الروسي إلى سورية …).
 _QUALIFIER_WORDS = frozenset(fold_key(w) for w in ("باسم", "إلى", "لدى", "لشؤون", "الخاص", "في", "العام"))
 _CONNECTORS = frozenset({"عبد", "ابو", "بن", "ابن", "ام", "ال"})
+_NASAB = frozenset({"بن", "ابن", "بنت"})  # "son/daughter of": what follows is a father's name
 MAX_HITS = 2000  # dictionary hits per text (a 300-word article has ~50; 50 KB of news ~1,500)
 MAX_MARKERS = 300  # titles and cue words followed up per text
 MAX_TAG_CHARS = 10_000  # characters given to the tagger per text (a 250-word article has ~1,500)
@@ -210,8 +211,9 @@ def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, int, str | None]:
 
 
 # actors.tsv: armed actors, state forces, officials; organisations.tsv: well-known organisations
-# (bodies, media, companies, clubs, parties). Same columns; a phrase in both keeps the first's entry.
-_ACTOR_FILES = ("actors.tsv", "organisations.tsv")
+# (bodies, media, companies, clubs, parties); people.tsv: well-known people. Same columns; a phrase in
+# two files keeps the first one's entry.
+_ACTOR_FILES = ("actors.tsv", "organisations.tsv", "people.tsv")
 
 
 def _load_actors() -> list[tuple[str, Any]]:
@@ -320,6 +322,8 @@ def extract_entities(text: str, reference: date | None = None, *, tagger: bool =
             anchors.append((start, date_word))
             if kind == _DATE:
                 continue
+        if kind == _ACTOR and value.type == "PER" and _prev_token(folded.padded, start - len(clitic)) in _NASAB:
+            continue  # "صالح بن [عبدالعزيز آل الشيخ]": a listed name inside another man's lineage
         if not cue or _locative_before(folded, start - len(clitic), strict=date_word is not None or cue == 2):
             append((start, end, (kind, value)))
     chosen = select_longest(raw, len(t))

@@ -1,13 +1,16 @@
-"""What the organisation list (``worker/extract/lexicon/organisations.tsv``) adds on real news.
+"""What one list of ``worker/extract/lexicon`` (organisations.tsv, people.tsv) adds on real news.
 
 Runs the lists-and-rules layer (``extract_entities(tagger=False)``) twice over the dev half of a
 news .jsonl (sha1("split:" + docno) first hex digit 0-9, the rule of bench/_casualty_sample.py),
-first with ``actors.tsv`` alone (what main had), then with both files, and prints one JSON object:
-list ORG entities before/after, the articles whose region set changes (and the organisations
-responsible), the canonical names most often added. ``--sample N`` also prints N added matches,
-drawn with a fixed seed, with a few words around each, for reading (stdout only, never committed).
+first without ``--list`` (the other actor files), then with every file, and prints one JSON object:
+list entities of ``--type`` (ORG, PER) before/after, the articles whose region set changes (and the
+names responsible), the canonical names most often added, and every distinct (surface, canonical)
+pair added. ``--tagger`` runs the whole stage (tagger on), which is slower. ``--sample N`` also
+prints N added matches, drawn with a fixed seed, with a few words around each, for reading (stdout
+only, never committed).
 
-Run: ``.venv/bin/python bench/org_list.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl --limit 1000``
+Run: ``.venv/bin/python bench/actor_list.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl --limit 1000``
+(organisations, issue 17) or ``… --list people.tsv --type PER`` (people, issue 17k).
 """
 
 from __future__ import annotations
@@ -30,20 +33,20 @@ from worker.models import Entity  # noqa: E402
 from worker.text.clean import clean_article  # noqa: E402
 
 
-def _pass(texts: list[str], files: tuple[str, ...]) -> list[list[Entity]]:
-    """Entities (lists and rules only) with the given actor files."""
+def _pass(texts: list[str], files: tuple[str, ...], tagger: bool = False) -> list[list[Entity]]:
+    """Entities (lists and rules only, unless ``tagger``) with the given actor files."""
     saved = ent_mod._ACTOR_FILES
     ent_mod._ACTOR_FILES = files
     ent_mod._LEX = None  # rebuilt from the chosen files
     try:
-        return [extract_entities(t, tagger=False) for t in texts]
+        return [extract_entities(t, tagger=tagger) for t in texts]
     finally:
         ent_mod._ACTOR_FILES = saved
         ent_mod._LEX = None
 
 
-def _orgs(ents: list[Entity]) -> set[tuple[int, int, str]]:
-    return {(e.span[0], e.span[1], e.normalized) for e in ents if e.type == "ORG" and e.source == "gazetteer"}
+def _listed(ents: list[Entity], typ: str) -> set[tuple[int, int, str]]:
+    return {(e.span[0], e.span[1], e.normalized) for e in ents if e.type == typ and e.source == "gazetteer"}
 
 
 def main() -> None:
@@ -51,6 +54,9 @@ def main() -> None:
     ap.add_argument("path", type=Path)
     ap.add_argument("--limit", type=int, default=1000, help="dev-half articles, in file order")
     ap.add_argument("--sample", type=int, default=0)
+    ap.add_argument("--list", default="organisations.tsv", help="the list file measured")
+    ap.add_argument("--type", default="ORG", choices=("ORG", "PER"))
+    ap.add_argument("--tagger", action="store_true", help="the whole stage, tagger on")
     a = ap.parse_args()
     articles: list[dict[str, Any]] = []
     with a.path.open(encoding="utf-8") as f:
@@ -61,31 +67,34 @@ def main() -> None:
             if len(articles) >= a.limit:
                 break
     texts = [clean_article(f"{x.get('title') or ''}\n{x.get('content') or ''}").text for x in articles]
-    before = _pass(texts, ("actors.tsv",))
-    after = _pass(texts, ent_mod._ACTOR_FILES)
+    before = _pass(texts, tuple(f for f in ent_mod._ACTOR_FILES if f != a.list), a.tagger)
+    after = _pass(texts, ent_mod._ACTOR_FILES, a.tagger)
     added: list[tuple[int, tuple[int, int, str]]] = []
     lost: Counter[str] = Counter()
     region_changed: list[dict[str, Any]] = []
     for i, (b, af) in enumerate(zip(before, after, strict=True)):
-        ob, oa = _orgs(b), _orgs(af)
+        ob, oa = _listed(b, a.type), _listed(af, a.type)
         added.extend((i, o) for o in sorted(oa - ob))
         lost.update(o[2] for o in ob - oa)
         rb = {r.key for r in regions_for(b)}
         ra = {r.key for r in regions_for(af)}
         if rb != ra:
             region_changed.append({"docno": articles[i].get("docno"), "removed": sorted(rb - ra),
-                                   "added": sorted(ra - rb), "orgs": sorted({o[2] for o in oa - ob})})
+                                   "added": sorted(ra - rb), "names": sorted({o[2] for o in oa - ob})})
+    t = a.type.lower()
+    pairs = Counter(f"{texts[i][o[0]:o[1]]} → {o[2]}" for i, o in added)
     out = {
         "articles": len(texts),
-        "list_org_before": sum(len(_orgs(b)) for b in before),
-        "list_org_after": sum(len(_orgs(x)) for x in after),
-        "articles_with_list_org_before": sum(1 for b in before if _orgs(b)),
-        "articles_with_list_org_after": sum(1 for x in after if _orgs(x)),
+        f"list_{t}_before": sum(len(_listed(b, a.type)) for b in before),
+        f"list_{t}_after": sum(len(_listed(x, a.type)) for x in after),
+        f"articles_with_list_{t}_before": sum(1 for b in before if _listed(b, a.type)),
+        f"articles_with_list_{t}_after": sum(1 for x in after if _listed(x, a.type)),
         "added": len(added),
         "replaced_or_lost": dict(lost.most_common()),
         "top_added": dict(Counter(o[2] for _, o in added).most_common(40)),
         "region_sets_changed": len(region_changed),
         "region_changes": region_changed,
+        "added_pairs": dict(pairs.most_common()),
     }
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if a.sample:
