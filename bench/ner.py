@@ -16,6 +16,8 @@ scores sentences alone.
 ``--seeds 1 2`` trains one network per seed and merges them into one (an ensemble).
 ``--rnn`` adds a bidirectional recurrent layer (``worker.extract.ner.recurrent``; torch): ``--rnn-cell``
 gru or scan, ``--rnn-hidden`` H per direction, seed ``--rnn-seed``.
+``--augment K`` adds K rounds of mention-replaced copies of the training part only
+(``worker.extract.ner.augment``; each mention replaced with probability ``--augment-p``).
 
 Run: ``.venv/bin/python bench/ner.py [../shared/data/anercorp/train.txt] [--dev] [--net] [--cv 5]``
 (about 2 minutes, 5–10 more with ``--net``; ``--cv 5`` about 6 more).
@@ -34,6 +36,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from worker.extract.ner.augment import augment  # noqa: E402
 from worker.extract.ner.conll import Sentence, read, score  # noqa: E402
 from worker.extract.ner.features import Resources  # noqa: E402
 from worker.extract.ner.resources import build_resources, list_memberships  # noqa: E402
@@ -132,6 +135,9 @@ def main() -> None:
     ap.add_argument("--no-lists", action="store_true", help="ablation: no gazetteer/actor/title/name lists")
     ap.add_argument("--contexts", type=Path, help="add context flags from this tools/build_contexts.py file (and ORGHEAD)")
     ap.add_argument("--no-names", action="store_true", help="ablation: no personal-name list (NAME flags)")
+    ap.add_argument("--augment", type=int, default=0, help="K rounds of mention-replaced training copies")
+    ap.add_argument("--augment-p", type=float, default=1.0, help="each mention's chance of replacement")
+    ap.add_argument("--augment-seed", type=int, default=1)
     a = ap.parse_args()
     sents = read(a.path)
     cut = int(len(sents) * 0.9)
@@ -147,6 +153,11 @@ def main() -> None:
     out: dict[str, Any] = {"file": a.path.name, "sentences": len(sents), "split": "dev" if a.dev else "heldout",
                            "train": len(first), "test": len(last), "c1": a.c1, "c2": a.c2,
                            "iterations": a.iterations, "doc_block": a.doc_block}
+    train = first
+    if a.augment:  # the training part only: the scored sentences' names never enter training
+        extra = augment(first, a.augment, a.augment_p, a.augment_seed)
+        train = first + extra
+        out["augment"] = {"k": a.augment, "p": a.augment_p, "seed": a.augment_seed, "added": len(extra)}
     if a.grid:
         k = a.cv or 5
         grid = {}
@@ -162,7 +173,7 @@ def main() -> None:
         out[f"cv{a.cv}"] = cross_validate(first, a.cv, res, a.c1, a.c2, a.iterations, a.doc_block)
     out["net"] = a.net
     out["rnn"] = a.rnn
-    out["dev" if a.dev else "heldout"] = run(first, last, res, a.c1, a.c2, a.iterations, a.doc_block, a.net,
+    out["dev" if a.dev else "heldout"] = run(train, last, res, a.c1, a.c2, a.iterations, a.doc_block, a.net,
                                              tuple(a.seeds) if a.seeds else None, a.rnn_seed if a.rnn else None,
                                              {"cell": a.rnn_cell, "hidden": a.rnn_hidden})
     print(json.dumps(out, ensure_ascii=False))
