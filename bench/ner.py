@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from worker.extract.ner.augment import augment  # noqa: E402
-from worker.extract.ner.conll import Sentence, read, score  # noqa: E402
+from worker.extract.ner.conll import Sentence, error_classes, read, score  # noqa: E402
 from worker.extract.ner.features import Resources  # noqa: E402
 from worker.extract.ner.resources import build_resources, list_memberships  # noqa: E402
 from worker.extract.ner.tagger import Tagger  # noqa: E402
@@ -100,11 +100,18 @@ def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, 
         t0 = time.process_time()
         tag_blocks(tagger, words, block)
         warm.append(sum(map(len, words)) / max(time.process_time() - t0, 1e-9))
-    out = score([[t for _, t in s] for s in test], pred)
+    gold = [[t for _, t in s] for s in test]
+    out = score(gold, pred)
+    # gold entities no predicted span overlaps: what training on unseen names should lower
+    missed: dict[str, int] = {}
+    for g, q in zip(gold, pred, strict=True):
+        for typ, cls in error_classes(g, q):
+            if cls == "missed":
+                missed[typ] = missed.get(typ, 0) + 1
     extra = {"net_train_cpu_s": round(net_s, 1), "net_train_wall_s": round(net_wall, 1)} if net else {}
     if rnn is not None:
         extra.update(rnn_train_cpu_s=round(rnn_s, 1), rnn_train_wall_s=round(rnn_wall, 1))
-    return {"scores": out, "train_s": round(train_s, 1), **extra,
+    return {"scores": out, "missed": missed, "train_s": round(train_s, 1), **extra,
             "tokens_per_s_cold_cache": round(statistics.median(speeds)),
             "tokens_per_s_warm_cache": round(statistics.median(warm)),
             "features": len({a for a, _ in w.state})}
