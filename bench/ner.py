@@ -16,6 +16,9 @@ scores sentences alone.
 ``--seeds 1 2`` trains one network per seed and merges them into one (an ensemble).
 ``--rnn`` adds a bidirectional recurrent layer (``worker.extract.ner.recurrent``; torch): ``--rnn-cell``
 gru or scan, ``--rnn-hidden`` H per direction, seed ``--rnn-seed``.
+``--augment K`` adds K rounds of mention-replaced copies of the training part only
+(``worker.extract.ner.augment``; each mention replaced with probability ``--augment-p``), for the
+models named by ``--augment-for`` (crf, net, rnn; all three unless told).
 
 Run: ``.venv/bin/python bench/ner.py [../shared/data/anercorp/train.txt] [--dev] [--net] [--cv 5]``
 (about 2 minutes, 5–10 more with ``--net``; ``--cv 5`` about 6 more).
@@ -34,7 +37,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from worker.extract.ner.conll import Sentence, read, score  # noqa: E402
+from worker.extract.ner.augment import augment  # noqa: E402
+from worker.extract.ner.conll import Sentence, error_classes, read, score  # noqa: E402
 from worker.extract.ner.features import Resources  # noqa: E402
 from worker.extract.ner.resources import build_resources, list_memberships  # noqa: E402
 from worker.extract.ner.tagger import Tagger  # noqa: E402
@@ -55,9 +59,14 @@ def tag_blocks(tagger: Tagger, words: list[list[str]], block: int) -> list[list[
 def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, c2: float,
         iterations: int, block: int = DOC_BLOCK, net: bool = False,
         seeds: tuple[int, ...] | None = None, rnn_seed: int | None = None,
-        rnn_options: dict[str, Any] | None = None) -> dict[str, Any]:
+        rnn_options: dict[str, Any] | None = None, extra: list[Sentence] | None = None,
+        extra_for: tuple[str, ...] = ("crf", "net", "rnn")) -> dict[str, Any]:
+    """Train on ``train`` (each model in ``extra_for`` on ``train + extra`` too) and score ``test``."""
+    def part(model: str) -> list[Sentence]:
+        return train + extra if extra and model in extra_for else train
+
     t0 = time.process_time()
-    w = fit(train, res, c1, c2, iterations)
+    w = fit(part("crf"), res, c1, c2, iterations)
     train_s = time.process_time() - t0
     window = None
     net_s = 0.0
@@ -65,7 +74,7 @@ def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, 
         from worker.extract.ner.net_train import SEED, fit_ensemble
 
         t0, w0 = time.process_time(), time.perf_counter()
-        window = WindowNet(fit_ensemble(train, res, w.labels, seeds or (SEED,)))
+        window = WindowNet(fit_ensemble(part("net"), res, w.labels, seeds or (SEED,)))
         net_s, net_wall = time.process_time() - t0, time.perf_counter() - w0
     rnn = None
     if rnn_seed is not None:
@@ -73,7 +82,7 @@ def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, 
         from worker.extract.ner.rnn_train import fit_rnn
 
         t0, w0 = time.process_time(), time.perf_counter()
-        arrays = fit_rnn(train, res, w.labels, seed=rnn_seed, threads=1, **(rnn_options or {}))
+        arrays = fit_rnn(part("rnn"), res, w.labels, seed=rnn_seed, threads=1, **(rnn_options or {}))
         rnn = ScanNet(arrays) if "lin" in arrays else RecurrentNet(arrays)
         rnn_s, rnn_wall = time.process_time() - t0, time.perf_counter() - w0
     tagger = Tagger(w.labels, w.transitions, w.state, res, net=window, rnn=rnn)
@@ -91,11 +100,18 @@ def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, 
         t0 = time.process_time()
         tag_blocks(tagger, words, block)
         warm.append(sum(map(len, words)) / max(time.process_time() - t0, 1e-9))
-    out = score([[t for _, t in s] for s in test], pred)
+    gold = [[t for _, t in s] for s in test]
+    out = score(gold, pred)
+    # gold entities no predicted span overlaps: what training on unseen names should lower
+    missed: dict[str, int] = {}
+    for g, q in zip(gold, pred, strict=True):
+        for typ, cls in error_classes(g, q):
+            if cls == "missed":
+                missed[typ] = missed.get(typ, 0) + 1
     extra = {"net_train_cpu_s": round(net_s, 1), "net_train_wall_s": round(net_wall, 1)} if net else {}
     if rnn is not None:
         extra.update(rnn_train_cpu_s=round(rnn_s, 1), rnn_train_wall_s=round(rnn_wall, 1))
-    return {"scores": out, "train_s": round(train_s, 1), **extra,
+    return {"scores": out, "missed": missed, "train_s": round(train_s, 1), **extra,
             "tokens_per_s_cold_cache": round(statistics.median(speeds)),
             "tokens_per_s_warm_cache": round(statistics.median(warm)),
             "features": len({a for a, _ in w.state})}
@@ -132,6 +148,11 @@ def main() -> None:
     ap.add_argument("--no-lists", action="store_true", help="ablation: no gazetteer/actor/title/name lists")
     ap.add_argument("--contexts", type=Path, help="add context flags from this tools/build_contexts.py file (and ORGHEAD)")
     ap.add_argument("--no-names", action="store_true", help="ablation: no personal-name list (NAME flags)")
+    ap.add_argument("--augment", type=int, default=0, help="K rounds of mention-replaced training copies")
+    ap.add_argument("--augment-p", type=float, default=1.0, help="each mention's chance of replacement")
+    ap.add_argument("--augment-seed", type=int, default=1)
+    ap.add_argument("--augment-for", nargs="+", choices=("crf", "net", "rnn"), default=["crf", "net", "rnn"],
+                    help="the models trained on the augmented copies too")
     a = ap.parse_args()
     sents = read(a.path)
     cut = int(len(sents) * 0.9)
@@ -147,6 +168,11 @@ def main() -> None:
     out: dict[str, Any] = {"file": a.path.name, "sentences": len(sents), "split": "dev" if a.dev else "heldout",
                            "train": len(first), "test": len(last), "c1": a.c1, "c2": a.c2,
                            "iterations": a.iterations, "doc_block": a.doc_block}
+    extra = None
+    if a.augment:  # the training part only: the scored sentences' names never enter training
+        extra = augment(first, a.augment, a.augment_p, a.augment_seed)
+        out["augment"] = {"k": a.augment, "p": a.augment_p, "seed": a.augment_seed, "added": len(extra),
+                          "for": a.augment_for}
     if a.grid:
         k = a.cv or 5
         grid = {}
@@ -164,7 +190,8 @@ def main() -> None:
     out["rnn"] = a.rnn
     out["dev" if a.dev else "heldout"] = run(first, last, res, a.c1, a.c2, a.iterations, a.doc_block, a.net,
                                              tuple(a.seeds) if a.seeds else None, a.rnn_seed if a.rnn else None,
-                                             {"cell": a.rnn_cell, "hidden": a.rnn_hidden})
+                                             {"cell": a.rnn_cell, "hidden": a.rnn_hidden}, extra,
+                                             tuple(a.augment_for))
     print(json.dumps(out, ensure_ascii=False))
 
 
