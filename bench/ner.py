@@ -17,7 +17,7 @@ scores sentences alone.
 ``--rnn`` adds a bidirectional recurrent layer (``worker.extract.ner.recurrent``; torch): ``--rnn-cell``
 gru or scan, ``--rnn-hidden`` H per direction, seed ``--rnn-seed``.
 ``--augment K`` adds K rounds of mention-replaced copies of the training part only
-(``worker.extract.ner.augment``; each mention replaced with probability ``--augment-p``), for the
+(``bench._ner_augment``; each mention replaced with probability ``--augment-p``), for the
 models named by ``--augment-for`` (crf, net, rnn; all three unless told).
 
 Run: ``.venv/bin/python bench/ner.py [../shared/data/anercorp/train.txt] [--dev] [--net] [--cv 5]``
@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from worker.extract.ner.augment import augment  # noqa: E402
+from bench._ner_augment import augment  # noqa: E402
 from worker.extract.ner.conll import Sentence, error_classes, read, score  # noqa: E402
 from worker.extract.ner.features import Resources  # noqa: E402
 from worker.extract.ner.resources import build_resources, list_memberships  # noqa: E402

@@ -1,10 +1,10 @@
-"""Mention replacement for the tagger's training data (``worker.extract.ner.augment``)."""
+"""Mention replacement for the tagger's training data (``bench._ner_augment``)."""
 
 from __future__ import annotations
 
 import random
 
-from worker.extract.ner.augment import augment, labelled, mentions, replace_mentions
+from bench._ner_augment import augment, labelled, mentions, replace_mentions
 from worker.extract.ner.conll import Sentence
 
 S1: Sentence = [("زار", "O"), ("سامر", "B-PER"), ("الخطيب", "I-PER"), ("حلب", "B-LOC"), (".", "O")]
