@@ -1,27 +1,15 @@
-"""The well-known organisations list (worker/extract/lexicon/organisations.tsv): matches, exclusions, file rules."""
+"""The well-known organisations list (worker/extract/lexicon/organisations.tsv): matches and exclusions (file rules: test_entities_list_files.py)."""
 
 from __future__ import annotations
 
-from worker.extract import entities as ent_mod
-from worker.extract.entities import extract_entities, lexicon, regions_for
-from worker.extract.gazetteer.matcher import fold_key
+from worker.extract.entities import extract_entities, regions_for
 from worker.extract.ner.resources import list_memberships
-
-_CATEGORIES = {"agency", "ngo", "monitor", "media", "company", "bank", "central_bank", "sports", "party",
-               "university", "think_tank", "parliament", "state", "armed_group"}
 
 
 def _found(text: str) -> list[tuple[str, str, str, str]]:
     return [(e.type, e.text, e.normalized, e.source) for e in extract_entities(text, tagger=False)]
 
 
-def _rows(name: str) -> list[tuple[str, str, str, list[str]]]:
-    out = []
-    for line in (ent_mod._LEXICON / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            typ, canonical, actor_type, variants = line.split("\t")
-            out.append((typ, canonical, actor_type, variants.split("|")))
-    return out
 
 
 def test_international_bodies_with_clitics() -> None:
@@ -66,20 +54,6 @@ def test_ordinary_words_and_bare_club_names_are_no_organisations() -> None:
     assert [e[0] for e in _found(text)] == ["LOC", "LOC"]  # روسيا and إسرائيل, the countries
 
 
-def test_file_rules() -> None:
-    """Four columns, ORG only, a known category; no phrase that a place or an actor already claims."""
-    rows = _rows("organisations.tsv")
-    assert len(rows) > 1000
-    assert all(typ == "ORG" and actor_type in _CATEGORIES for typ, _, actor_type, _ in rows)
-    actors = {fold_key(v): c for _, c, _, vs in _rows("actors.tsv") for v in vs}
-    places = {fold_key(n) for n, _ in lexicon().gaz.entries()}
-    seen: dict[str, str] = {}
-    for _, canonical, _, variants in rows:
-        for v in variants:
-            k = fold_key(v)
-            assert v and k not in places, v  # a place would win the key silently
-            assert actors.get(k, canonical) == canonical, v  # an actor phrase keeps its own name
-            assert seen.setdefault(k, canonical) == canonical, v  # one phrase, one organisation
 
 
 def test_organisations_are_tagger_features() -> None:
