@@ -19,7 +19,7 @@ FEATURES: tuple[str, ...] = (
     "rule_background",
     "clause_cue", "clause_scoped", "clause_soft", "clause_trailing",
     "why_heading", "why_war_scale", "why_repeat", "why_continuation", "why_companion", "why_earlier",
-    "why_yesterday", "why_known_event", "why_other_place",
+    "why_yesterday", "why_known_event", "why_other_place", "why_deep",
     "in_title", "in_lead", "position", "paragraph",
     "killed", "log_count", "one", "hundreds", "approximate", "update", "running", "sub_count",
     "who_civilians", "who_forces", "who_armed",
@@ -34,7 +34,7 @@ _CIVILIANS = frozenset(["civilians", "people", "women", "children", "protesters"
 _FORCES = frozenset(["soldiers", "police", "officers", "pilots"])
 _ARMED = frozenset(["fighters", "perpetrators", "suspects"])
 _WHY = (cu.WHY_HEADING, cu.WHY_WAR_SCALE, cu.WHY_REPEAT, cu.WHY_CONTINUATION, cu.WHY_COMPANION,
-        cu.WHY_EARLIER, cu.WHY_YESTERDAY, cu.WHY_KNOWN_EVENT, cu.WHY_OTHER_PLACE)
+        cu.WHY_EARLIER, cu.WHY_YESTERDAY, cu.WHY_KNOWN_EVENT, cu.WHY_OTHER_PLACE, cu.WHY_DEEP)
 _DAY_OR_MONTH = frozenset([*(w for names in lx.WEEKDAYS for w in names), *lx.MONTHS])
 
 
