@@ -4,6 +4,8 @@ sentence here is written for these tests."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from worker.extract.casualties import compute_totals, extract_casualties, totals_evidence
 from worker.extract.casualties.current import DEEP_TOLL_START
 
@@ -61,3 +63,11 @@ def test_an_early_current_toll_keeps_a_late_one_current() -> None:
     text = (f"{_QUIET_TITLE}\nوقالت الشرطة إن 3 أشخاص قتلوا اليوم في حادث سير على الطريق.\n"
             f"{_filler(DEEP_TOLL_START)} وقتل 4 أشخاص آخرين في حادث ثان اليوم.")
     assert _killed(text) == 7
+
+
+def test_a_timeline_year_line_dates_the_entry_under_it() -> None:
+    # a list of earlier crashes after today's: one entry is dated only by its year's own line
+    text = ("تحطم طائرة ركاب في منطقة جبلية\nأكدت السلطات تحطم طائرة ركاب اليوم ومقتل 12 شخصا كانوا على متنها.\n"
+            "وهذه أبرز حوادث الطيران في البلاد:\n2014\nأغسطس: تحطم طائرة صغيرة ومقتل 39 راكبا.\n"
+            "2009\nتحطم طائرة بعد اندلاع حريق على متنها ومقتل 168 شخصا أثناء رحلة إلى الخارج.\n")
+    assert compute_totals(extract_casualties(text, reference=date(2018, 2, 18)))["killed"] == 12

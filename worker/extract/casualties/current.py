@@ -677,8 +677,8 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         if turns_topic(doc, lo, hi):
             continue
         a, b = _context_window(doc, doc.starts[lo])
-        if b - a < 8:
-            continue
+        if b - a < 8 and not _is_year(doc.folded[a:b].strip()):
+            continue  # too short to date anything, unless it is a timeline's year line ("2009")
         chunk = doc.folded[a:b] + " " + _section_heading(doc, a)
         for ch in _CONTEXT_PUNCT:
             chunk = chunk.replace(ch, " ")
