@@ -72,8 +72,10 @@ def main() -> None:
     added: list[tuple[int, tuple[int, int, str]]] = []
     lost: Counter[str] = Counter()
     region_changed: list[dict[str, Any]] = []
+    listed_before = [_listed(b, a.type) for b in before]
+    listed_after = [_listed(x, a.type) for x in after]
     for i, (b, af) in enumerate(zip(before, after, strict=True)):
-        ob, oa = _listed(b, a.type), _listed(af, a.type)
+        ob, oa = listed_before[i], listed_after[i]
         added.extend((i, o) for o in sorted(oa - ob))
         lost.update(o[2] for o in ob - oa)
         rb = {r.key for r in regions_for(b)}
@@ -85,10 +87,10 @@ def main() -> None:
     pairs = Counter(f"{texts[i][o[0]:o[1]]} → {o[2]}" for i, o in added)
     out = {
         "articles": len(texts),
-        f"list_{t}_before": sum(len(_listed(b, a.type)) for b in before),
-        f"list_{t}_after": sum(len(_listed(x, a.type)) for x in after),
-        f"articles_with_list_{t}_before": sum(1 for b in before if _listed(b, a.type)),
-        f"articles_with_list_{t}_after": sum(1 for x in after if _listed(x, a.type)),
+        f"list_{t}_before": sum(map(len, listed_before)),
+        f"list_{t}_after": sum(map(len, listed_after)),
+        f"articles_with_list_{t}_before": sum(1 for x in listed_before if x),
+        f"articles_with_list_{t}_after": sum(1 for x in listed_after if x),
         "added": len(added),
         "replaced_or_lost": dict(lost.most_common()),
         "top_added": dict(Counter(o[2] for _, o in added).most_common(40)),

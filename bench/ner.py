@@ -59,11 +59,11 @@ def tag_blocks(tagger: Tagger, words: list[list[str]], block: int) -> list[list[
 def run(train: list[Sentence], test: list[Sentence], res: Resources, c1: float, c2: float,
         iterations: int, block: int = DOC_BLOCK, net: bool = False,
         seeds: tuple[int, ...] | None = None, rnn_seed: int | None = None,
-        rnn_options: dict[str, Any] | None = None, extra: list[Sentence] | None = None,
-        extra_for: tuple[str, ...] = ("crf", "net", "rnn")) -> dict[str, Any]:
-    """Train on ``train`` (each model in ``extra_for`` on ``train + extra`` too) and score ``test``."""
+        rnn_options: dict[str, Any] | None = None, augmented: list[Sentence] | None = None,
+        augmented_for: tuple[str, ...] = ("crf", "net", "rnn")) -> dict[str, Any]:
+    """Train on ``train`` (each model in ``augmented_for`` on ``train + augmented``) and score ``test``."""
     def part(model: str) -> list[Sentence]:
-        return train + extra if extra and model in extra_for else train
+        return train + augmented if augmented and model in augmented_for else train
 
     t0 = time.process_time()
     w = fit(part("crf"), res, c1, c2, iterations)

@@ -213,7 +213,7 @@ def _digest(payloads: tuple[Any, ...]) -> tuple[int, Any, int, str | None]:
 # actors.tsv: armed actors, state forces, officials; organisations.tsv: well-known organisations
 # (bodies, media, companies, clubs, parties); people.tsv: well-known people. Same columns; a phrase in
 # two files keeps the first one's entry.
-_ACTOR_FILES = ("actors.tsv", "organisations.tsv", "people.tsv")
+_ACTOR_FILES: tuple[str, ...] = ("actors.tsv", "organisations.tsv", "people.tsv")
 
 
 def _load_actors() -> list[tuple[str, Any]]:
