@@ -40,6 +40,8 @@ round-11 code. Like dev11 it takes its split from its file
 dev13 (bench/data/casualties_real_dev13.jsonl) is a thirteenth round of 100 (57 / 22 / 21), the next test-half
 articles after dev12, annotated before any extractor ran on it and scored once on the round-12 code (split
 "dev13" from its file).
+dev14 (bench/data/casualties_real_dev14.jsonl) is a fourteenth round drawn the same way after dev13, untouched
+(in ``_UNTOUCHED``): scored on the round-12 code and once on the round-13 code.
 ``--split work`` scores dev + dev2 … dev13 together.
 A round listed in ``_UNTOUCHED`` is scored only when named (``--split devN``), never by ``work``,
 ``both`` or ``all``, until it has been scored once on the untouched code; then it joins ``_WORK``.

@@ -249,6 +249,8 @@ _COMES_AFTER = lx.AFTER_WORDS - {"غداه"}
 
 def _is_background_uncached(doc: Doc, i: int) -> int:
     lo, hi = clause_bounds(doc, i)
+    if _compared_event(doc, i):
+        return CLAUSE_CUE
     cues = sentence_cues(doc, doc.sent[i], i)
     after = next((k for k in cues if i < k <= hi and doc.norms[k] in _COMES_AFTER), hi + 1)
     if any(lo <= k <= hi and k < after for k in cues):
@@ -274,6 +276,21 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
         elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
             return CLAUSE_TRAILING
     return CLAUSE_NONE
+
+
+_WHEN = frozenset(["عندما", "حين", "حينما", "حينها", "يوم", "لما"])
+
+
+def _compared_event(doc: Doc, i: int) -> bool:
+    """The figure at ``i`` tells the event a superlative compares today's with ("أعنف حادث منذ 2013
+    عندما … مما أدى لمقتل 27"): what follows the when-word after the comparison's منذ happened then."""
+    slo, _ = sentence_range(doc, doc.sent[i], i)
+    norms = doc.norms
+    for k in range(slo, i):
+        if norms[k] in ("منذ", "ومنذ") and any(norms[j] in lx.SUPERLATIVES and norms[j + 1] != "من"
+                                               for j in range(max(slo, k - 8), k)):
+            return any(norms[j] in _WHEN for j in range(k + 1, min(i, k + 8)))
+    return False
 
 
 def _descriptive(doc: Doc, k: int) -> bool:
@@ -334,7 +351,8 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
             continue
         if _in_heading(doc, f):
             zone.append(f)
-        elif c.count >= lx.WAR_SCALE and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
+        elif (c.count >= lx.WAR_SCALE or (c.kind == lx.KILLED and c.count >= lx.CAMPAIGN_KILLED)) \
+                and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
             c.background = True
             f.why |= WHY_WAR_SCALE
     # a figure repeated elsewhere with a background cue is that background figure, unless this
@@ -347,13 +365,13 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
                     and day_of(doc, *clause_bounds(doc, f.first)) < 0:
                 f.cas.background = True
                 f.why |= WHY_REPEAT
-        # the other kind told with it in one clause ("40 قتيلا و65 جريحا" under the title's "40 قتيلا
-        # … خلال 10 أيام") is of the same period
-        repeated = {doc.clause[f.first] for f in figs if f.why & WHY_REPEAT}
-        for f in figs:
-            if doc.clause[f.first] in repeated and not f.cas.background and f.cas.count is not None:
-                f.cas.background = True
-                f.why |= WHY_REPEAT
+    # the other kind told in one clause with a repeated or a campaign-scale figure ("40 قتيلا و65 جريحا"
+    # under the title's "40 قتيلا … خلال 10 أيام"; "770 قتيلا و4050 جريحا") is of the same period
+    repeated = {doc.clause[f.first] for f in figs if f.why & (WHY_REPEAT | WHY_WAR_SCALE)}
+    for f in figs:
+        if doc.clause[f.first] in repeated and not f.cas.background and f.cas.count is not None:
+            f.cas.background = True
+            f.why |= WHY_REPEAT
     for f in zone:
         f.cas.background = True
         f.why |= WHY_HEADING
@@ -398,6 +416,8 @@ def _deep_tolls(doc: Doc, figs: list[Fig]) -> None:
     live = [f for f in figs if not f.cas.background and f.cas.kind in _TOLL_KINDS]
     if not live or min(doc.starts[f.first] for f in live) < DEEP_TOLL_START or headline_tells_violence(doc):
         return
+    if any(day_of(doc, *sentence_range(doc, f.sent, f.first)) >= 0 for f in live):
+        return  # a toll dated today or yesterday is the story's own news, however late it comes
     for f in live:
         f.cas.background = True
 

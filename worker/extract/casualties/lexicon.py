@@ -432,6 +432,8 @@ APPROX_SKIP: frozenset[str] = frozenset(["نحو", "حوالي", "قرابه", "
 # Tolls this large come from wars, famines or disasters: without a disaster named in the sentence
 # they are a war's toll, not the current incident's.
 WAR_SCALE = 10000
+# A killed figure this large is a campaign's or a war's count, not one event's (disasters aside).
+CAMPAIGN_KILLED = 500
 DISASTER_STEMS: tuple[str, ...] = ("زلزال", "عاصف", "فيضان", "مجاع", "اعصار", "تسونامي", "وباء", "كارث",
                                    "هزه", "انهيار", "سيول")
 # Violence a headline can tell besides the casualty cues: a story whose headline tells none of it and

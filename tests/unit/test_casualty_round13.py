@@ -1,0 +1,78 @@
+"""Round 13 (issue 18; docs/casualties.md, "Thirteenth round"): a late toll dated today or yesterday
+stays the story's news, the event a superlative compares with is context, and a killed count of
+campaign scale is a campaign's. Every sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from worker.extract.casualties import compute_totals, extract_casualties, totals_evidence
+from worker.extract.casualties.current import DEEP_TOLL_START
+from worker.extract.casualties.lexicon import CAMPAIGN_KILLED
+
+_FRIDAY = date(2018, 2, 23)
+_QUIET_TITLE = "مجلس الأمن يؤجل التصويت على مشروع القرار"
+
+
+def _filler(chars: int) -> str:
+    """Own sentences about a council's debate, ``chars`` characters or a little more, no casualty word."""
+    out: list[str] = []
+    i = 1
+    while sum(len(s) + 1 for s in out) < chars:
+        out.append(f"وتناول المندوبون في المداخلة رقم {i} صياغة البنود وآليات المتابعة والتنفيذ.")
+        i += 1
+    return " ".join(out)
+
+
+def _totals(text: str, reference: date | None = _FRIDAY) -> dict[str, int | None]:
+    return compute_totals(extract_casualties(text, reference=reference))
+
+
+def test_a_late_toll_dated_yesterday_stays_the_story_s_news() -> None:
+    toll = "وأكد المرصد مقتل 46 شخصا الخميس في القصف على البلدات."  # Thursday, in a Friday article
+    text = f"{_QUIET_TITLE}\n{_filler(DEEP_TOLL_START)} {toll}"
+    assert text.index(toll) > DEEP_TOLL_START
+    assert _totals(text)["killed"] == 46
+
+
+def test_a_late_toll_dated_today_stays_the_story_s_news() -> None:
+    text = f"{_QUIET_TITLE}\n{_filler(DEEP_TOLL_START)} وقتل 9 أشخاص اليوم في قصف على البلدة."
+    assert _totals(text)["killed"] == 9
+
+
+def test_a_late_undated_toll_under_a_quiet_headline_is_still_context() -> None:
+    # the round-12 rule itself is unchanged: no day in the toll's sentence
+    text = f"{_QUIET_TITLE}\n{_filler(DEEP_TOLL_START)} وقتل 9 أشخاص في قصف على البلدة."
+    assert _totals(text)["killed"] is None
+
+
+def test_the_event_a_superlative_compares_with_is_context() -> None:
+    text = ("تصادم قطارين في الدلتا\nقتل 16 شخصا اليوم في تصادم قطارين قرب محطة البلدة. "
+            "وهو أعنف حادث قطارات منذ نوفمبر 2013 عندما اصطدم قطار بحافلة مما أدى لمقتل 27 شخصا.")
+    assert _totals(text)["killed"] == 16
+    rows = totals_evidence(extract_casualties(text, reference=_FRIDAY))["killed"]["figures"]
+    assert [(r["count"], r["current"]) for r in rows] == [(16, True), (27, False)]
+
+
+def test_a_comparison_without_a_when_clause_keeps_its_own_toll() -> None:
+    # "the deadliest since 2013" dates nothing of the toll told in the same sentence
+    text = "تصادم قطارين في الدلتا\nقتل 16 شخصا اليوم في أعنف حادث قطارات منذ عام 2013."
+    assert _totals(text)["killed"] == 16
+
+
+def test_a_campaign_scale_killed_count_and_its_wounded_are_the_campaign_s() -> None:
+    text = ("الحملة على الغوطة\nوقالت منظمة طبية إنها استقبلت 770 قتيلا و4050 جريحا منذ بدء الحملة. "
+            "وأسفرت الحملة عن مقتل أكثر من 1600 مدني وإصابة 5000 آخرين.")
+    assert _totals(text) == {"killed": None, "injured": None}
+
+
+def test_a_campaign_scale_count_beside_today_s_toll_leaves_today_s() -> None:
+    text = ("غارات جديدة على البلدة\nوقتل ثمانية مدنيين في الغارات اليوم بحسب المرصد. "
+            "وشنت القوات هجوما عنيفا بعد حصار طويل وقتل خلاله أكثر من 1600 مدني.")
+    assert _totals(text)["killed"] == 8
+
+
+def test_the_campaign_mark_spares_smaller_tolls_and_disasters() -> None:
+    assert _totals(f"تحطم طائرة عسكرية\nقتل {CAMPAIGN_KILLED - 243} شخصا اليوم في تحطم طائرة عسكرية.")[
+        "killed"] == CAMPAIGN_KILLED - 243
+    assert _totals("زلزال قوي يضرب الإقليم\nوأسفر الزلزال عن مقتل 900 شخص اليوم.")["killed"] == 900
