@@ -76,3 +76,9 @@ def test_the_campaign_mark_spares_smaller_tolls_and_disasters() -> None:
     assert _totals(f"تحطم طائرة عسكرية\nقتل {CAMPAIGN_KILLED - 243} شخصا اليوم في تحطم طائرة عسكرية.")[
         "killed"] == CAMPAIGN_KILLED - 243
     assert _totals("زلزال قوي يضرب الإقليم\nوأسفر الزلزال عن مقتل 900 شخص اليوم.")["killed"] == 900
+
+
+def test_a_lone_sentence_is_no_story_so_its_large_count_stays() -> None:
+    # the campaign mark judges titled articles; a bare sentence keeps what it says
+    assert _totals("وقالت الوكالة إن 1200 شخص قتلوا في المعارك.")["killed"] == 1200
+    assert _totals("المعارك الأخيرة\nوقالت الوكالة إن 1200 شخص قتلوا في المعارك.")["killed"] is None

@@ -265,8 +265,9 @@ def test_property_no_exception_and_bounded_time(text: str) -> None:
         t2 = time.thread_time()
     finally:
         gc.enable()
-    assert t1 - t0 <= 0.050
-    assert t2 - t1 <= 0.050
+    # 0.1 s: 75 ms was seen beside a compile on the other core; a blow-up on 150 KB costs seconds
+    assert t1 - t0 <= 0.100
+    assert t2 - t1 <= 0.100
     assert 0.0 <= score < 1.0
     assert len(ents) <= ent_mod.MAX_HITS + ent_mod.MAX_MARKERS + 1000 + ent_mod.MAX_TAGGED
     assert all(text[e.span[0] : e.span[1]] == e.text for e in ents)

@@ -345,13 +345,14 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
     if not figs:
         return
     zone: list[Fig] = []
+    story = bool(doc.head_end)  # a titled article: a lone sentence is no story to be a campaign's
     for f in figs:
         c = f.cas
         if c.background or c.count is None:
             continue
         if _in_heading(doc, f):
             zone.append(f)
-        elif (c.count >= lx.WAR_SCALE or (c.kind == lx.KILLED and c.count >= lx.CAMPAIGN_KILLED)) \
+        elif (c.count >= lx.WAR_SCALE or (story and c.kind == lx.KILLED and c.count >= lx.CAMPAIGN_KILLED)) \
                 and c.kind in _TOLL_KINDS and not _names_disaster(doc, f):
             c.background = True
             f.why |= WHY_WAR_SCALE
