@@ -82,3 +82,22 @@ def test_a_lone_sentence_is_no_story_so_its_large_count_stays() -> None:
     # the campaign mark judges titled articles; a bare sentence keeps what it says
     assert _totals("وقالت الوكالة إن 1200 شخص قتلوا في المعارك.")["killed"] == 1200
     assert _totals("المعارك الأخيرة\nوقالت الوكالة إن 1200 شخص قتلوا في المعارك.")["killed"] is None
+
+
+def test_a_singular_noun_after_a_count_is_one_more() -> None:
+    assert _totals("قصف على البلدة\nقتل 3 مدنيين وجندي في قصف اليوم.")["killed"] == 4
+    assert _totals("قصف على البلدة\nوأصيب 5 أشخاص وطفل في القصف اليوم.")["injured"] == 6
+    # a definite or non-person noun after the count is no victim
+    assert _totals("قصف على البلدة\nقتل 3 أشخاص ومصدر أمني قال إن القصف وقع ليلا.")["killed"] == 3
+    assert _totals("قصف على البلدة\nقتل 3 مدنيين والجندي الذي رافقهم نجا.")["killed"] == 3
+
+
+def test_armed_men_told_before_the_forces_they_attacked_are_the_attackers() -> None:
+    text = "إحباط هجوم على حاجز\nأحبط الجيش هجوما على حاجز أمني اليوم مما أسفر عن مقتل 3 مسلحين وجندي."
+    assert _totals(text)["killed"] == 1
+
+
+def test_the_attackers_counted_again_are_still_the_attackers() -> None:
+    text = ("مقتل 4 جنود في معركة\nأعلنت الوزارة اليوم مقتل 4 جنود في معركة قتلت خلالها القوات 43 مسلحا من "
+            "المهاجمين. وأكدت الوزارة أن القوات تمكنت من قتل 43 إرهابيا خلال المعركة.")
+    assert _totals(text)["killed"] == 4

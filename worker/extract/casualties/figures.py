@@ -112,6 +112,11 @@ def read_figures(text: str, *, vague_bounds: Mapping[str, int] | None = None, re
                     figs[-1].cas.sub_of = len(figs)
                     figs[-1].subject = True
                 figs.append(fig)
+                after = _singular_after_count(doc, fig, figs)
+                if after is not None:
+                    figs.append(after)
+                    done = after.last
+                    continue
             done = m.last
             continue
         if doc.kinds[i] != T_WORD:
@@ -747,6 +752,30 @@ def _singular_before(doc: Doc, fig: Fig, figs: list[Fig]) -> Fig | None:
     if k > 0 and (doc.kinds[k - 1] == T_NUM or doc.w[k - 1] in _NUM_WORDS):
         return None  # "15 طفلا وامرأتان": the noun a number counts
     b = _singular_base(w)
+    if b is None:
+        return None
+    single = _singular_fig(doc, k, b, fig.cas.kind, figs, False, None)
+    if single is not None:
+        single.cas.background = fig.cas.background
+    return single
+
+
+def _singular_after_count(doc: Doc, fig: Fig, figs: list[Fig]) -> Fig | None:
+    """"قتل 3 مدنيين وجندي": an indefinite singular person noun coordinated right after a count's
+    noun is one more of the count's kind ("وجندي" as "جندي و3" is read by :func:`_singular_before`)."""
+    if fig.subject or fig.cas.sub_of is not None or fig.cas.count is None \
+            or fig.cas.kind not in (lx.KILLED, lx.INJURED):
+        return None
+    k = fig.last + 1
+    if WHO_BASE.get(doc.w[k] or "") is not None:
+        k += 1  # the noun the number counts
+    w = doc.w[k]
+    if w is None or not w.startswith("و") or len(w) < 3 or _definite(w[1:]):
+        return None
+    nxt = doc.w[k + 1]
+    if doc.kinds[k + 1] == T_NUM or (nxt is not None and nxt in _NUM_WORDS):
+        return None  # "3 مدنيين وطفلا 5": not a lone noun
+    b = _singular_base(w[1:])
     if b is None:
         return None
     single = _singular_fig(doc, k, b, fig.cas.kind, figs, False, None)

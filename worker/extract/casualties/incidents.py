@@ -410,19 +410,24 @@ _ATTACK = frozenset(["هجوم", "بهجوم", "الهجوم", "هجمات", "ا
 
 
 def _attackers_with_victims(doc: Doc, figs: list[Fig]) -> None:
-    """Armed men counted in one clause after the forces they attacked ("مقتل 5 جنود و9 مسلحين إثر
+    """Armed men counted in one clause with the forces they attacked ("مقتل 5 جنود و9 مسلحين إثر
     هجوم على حاجز") are the attackers: perpetrators, not victims (convention 9)."""
-    for k, f in enumerate(figs):
+    for f in figs:
         if f.cas.kind != lx.KILLED or lx.SIDES.get(f.cas.who or "") != "forces" or f.cas.background:
             continue
         lo, hi = sentence_range(doc, f.sent, f.first)
         if _ATTACK.isdisjoint(doc.norms[lo:hi + 1]):
             continue
-        for g in figs[k + 1:]:
-            if doc.clause[g.first] != doc.clause[f.first]:
-                break
-            if g.cas.kind == lx.KILLED and lx.SIDES.get(g.cas.who or "") == "armed":
+        for g in figs:  # before or after them in the clause ("مقتل 3 مسلحين وجندي" after an attack)
+            if g is not f and doc.clause[g.first] == doc.clause[f.first] and g.cas.kind == lx.KILLED \
+                    and lx.SIDES.get(g.cas.who or "") == "armed":
                 g.cas.perpetrator = True
+    # the same count of the same kind told again is the same attackers ("قتل 43 مسلحا من المهاجمين"
+    # then "تمكنت القوات من قتل 43 إرهابيا")
+    attackers = {(f.cas.kind, f.cas.count) for f in figs if f.cas.perpetrator and (f.cas.count or 0) >= 2}
+    for f in figs:
+        if (f.cas.kind, f.cas.count) in attackers and lx.SIDES.get(f.cas.who or "") in ("armed", None):
+            f.cas.perpetrator = True
 
 
 def _parts_after_total(doc: Doc, figs: list[Fig], index: dict[int, int]) -> None:
