@@ -41,6 +41,8 @@ The thirteenth (dev13, bench/data/casualties_real_dev13.jsonl) is the same comma
 files as ``--exclude``; 138 ``bg``, 139 ``cur`` and 807 ``none`` remain after it.
 The fourteenth (dev14, bench/data/casualties_real_dev14.jsonl) is the same command with the thirteen committed
 files as ``--exclude``; 81 ``bg``, 117 ``cur`` and 786 ``none`` remain after it.
+The fifteenth (dev15, bench/data/casualties_real_dev15.jsonl): the same with the fourteen committed files; 24
+``bg``, 95 ``cur`` and 765 ``none`` remain after it.
 The dev/test split is sha1("split:" + docno): first hex digit
 0-9 → dev (10/16 ≈ 62%), a-f → test. Prints one JSON line per article: docno, stratum, split.
 Run: .venv/bin/python bench/_casualty_sample.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl
