@@ -101,3 +101,13 @@ def test_the_attackers_counted_again_are_still_the_attackers() -> None:
     text = ("مقتل 4 جنود في معركة\nأعلنت الوزارة اليوم مقتل 4 جنود في معركة قتلت خلالها القوات 43 مسلحا من "
             "المهاجمين. وأكدت الوزارة أن القوات تمكنت من قتل 43 إرهابيا خلال المعركة.")
     assert _totals(text)["killed"] == 4
+
+
+def test_so_far_on_a_day_the_sentence_names_as_today_is_today_s_count() -> None:
+    friday = "مواجهات على الحدود\nواندلعت مواجهات عنيفة الجمعة على الحدود وأدت حتى الآن إلى مقتل 12 شخصا."
+    assert _totals(friday)["killed"] == 12
+    assert _totals(friday.replace("الجمعة", "اليوم"))["killed"] == 12
+    # without today named, "so far" is a running total
+    assert _totals("مواجهات على الحدود\nوأدت المواجهات حتى الآن إلى مقتل 12 شخصا.")["killed"] is None
+    # a Wednesday in a Friday story is no today
+    assert _totals(friday.replace("الجمعة", "الأربعاء"))["killed"] is None

@@ -87,7 +87,10 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
         return nn not in lx.MUNDHU_NOW
     if w in ("خلال", "وخلال"):
         return nn in lx.KHILAL_PERIOD or (nk == T_NUM and norms[k + 2] in lx.DURATION_NOUNS)
-    if (w, nn) in lx.BACKGROUND_PAIRS or (w, nn) in lx.SO_FAR_PAIRS:
+    if (w, nn) in lx.SO_FAR_PAIRS:
+        # "اندلعت مواجهات الاثنين وأدت حتى الآن إلى مقتل 41" (a Monday story): today's count so far
+        return nn not in ("الان", "اللحظه") or day_of(doc, lo, hi) != 0
+    if (w, nn) in lx.BACKGROUND_PAIRS:
         return True
     if w in ("عام", "العام", "سنه") and nk == T_NUM and nn.isdigit() and 1900 <= int(nn) <= 2100:
         return doc.ref is None or int(nn) < doc.ref.year
