@@ -6,22 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from tests.unit.test_casualty_round12 import _filler
 from worker.extract.casualties import compute_totals, extract_casualties, totals_evidence
 from worker.extract.casualties.current import DEEP_TOLL_START
 from worker.extract.casualties.lexicon import CAMPAIGN_KILLED
 
 _FRIDAY = date(2018, 2, 23)
 _QUIET_TITLE = "مجلس الأمن يؤجل التصويت على مشروع القرار"
-
-
-def _filler(chars: int) -> str:
-    """Own sentences about a council's debate, ``chars`` characters or a little more, no casualty word."""
-    out: list[str] = []
-    i = 1
-    while sum(len(s) + 1 for s in out) < chars:
-        out.append(f"وتناول المندوبون في المداخلة رقم {i} صياغة البنود وآليات المتابعة والتنفيذ.")
-        i += 1
-    return " ".join(out)
 
 
 def _totals(text: str, reference: date | None = _FRIDAY) -> dict[str, int | None]:

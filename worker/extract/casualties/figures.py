@@ -751,7 +751,13 @@ def _singular_before(doc: Doc, fig: Fig, figs: list[Fig]) -> Fig | None:
         return None
     if k > 0 and (doc.kinds[k - 1] == T_NUM or doc.w[k - 1] in _NUM_WORDS):
         return None  # "15 طفلا وامرأتان": the noun a number counts
-    b = _singular_base(w)
+    return _coordinated_single(doc, k, w, fig, figs)
+
+
+def _coordinated_single(doc: Doc, k: int, noun: str, fig: Fig, figs: list[Fig]) -> Fig | None:
+    """The singular person ``noun`` at ``k`` coordinated with the count ``fig``: one more of its kind, in
+    its time."""
+    b = _singular_base(noun)
     if b is None:
         return None
     single = _singular_fig(doc, k, b, fig.cas.kind, figs, False, None)
@@ -775,13 +781,7 @@ def _singular_after_count(doc: Doc, fig: Fig, figs: list[Fig]) -> Fig | None:
     nxt = doc.w[k + 1]
     if doc.kinds[k + 1] == T_NUM or (nxt is not None and nxt in _NUM_WORDS):
         return None  # "3 مدنيين وطفلا 5": not a lone noun
-    b = _singular_base(w[1:])
-    if b is None:
-        return None
-    single = _singular_fig(doc, k, b, fig.cas.kind, figs, False, None)
-    if single is not None:
-        single.cas.background = fig.cas.background
-    return single
+    return _coordinated_single(doc, k, w[1:], fig, figs)
 
 
 def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | None:
