@@ -102,3 +102,22 @@ def test_so_far_on_a_day_the_sentence_names_as_today_is_today_s_count() -> None:
     assert _totals("مواجهات على الحدود\nوأدت المواجهات حتى الآن إلى مقتل 12 شخصا.")["killed"] is None
     # a Wednesday in a Friday story is no today
     assert _totals(friday.replace("الجمعة", "الأربعاء"))["killed"] is None
+
+
+_TUESDAY = date(2018, 5, 15)
+
+
+def test_a_step_taken_today_the_day_after_a_toll_reports_that_toll() -> None:
+    text = ("تركيا تستدعي سفيرها\nواستدعت أنقرة الثلاثاء سفيرها للتشاور غداة مقتل 61 متظاهرا برصاص الجنود "
+            "على الحدود.")
+    assert _totals(text, _TUESDAY)["killed"] == 61
+
+
+def test_the_day_after_rule_keeps_away_from_stories_with_their_own_toll_or_day() -> None:
+    # a toll of today's own: the day before's is context
+    own = ("مواجهات جديدة على الحدود\nوقتل متظاهران اثنان الثلاثاء في مواجهات جديدة، غداة مقتل 61 متظاهرا "
+           "على الحدود.")
+    assert _totals(own, _TUESDAY)["killed"] == 2
+    # "the day after" a day that is itself yesterday: two days old
+    old = ("تقدم الجيش في الحي\nوتقدم الجيش الاثنين في الحي غداة مقتل 17 مدنيا في قصف على المخيم.")
+    assert _totals(old, _TUESDAY)["killed"] is None

@@ -395,6 +395,38 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
         before = _mark(figs, before, WHY_OTHER_PLACE)
     _deep_tolls(doc, figs)
     _mark(figs, before, WHY_DEEP)
+    _day_after_news(doc, figs)  # last: it reads whether any toll is left current
+
+
+_DAY_AFTER = frozenset(["غداه", "وغداه"])
+
+
+def _after_a_day(doc: Doc, lo: int, i: int) -> bool:
+    """A day-after word between ``lo`` and the figure at ``i``: غداة, or بعد يوم (واحد) من."""
+    for k in range(max(lo, i - 8), i):
+        w = doc.norms[k]
+        if w in _DAY_AFTER:
+            return True
+        if w in ("بعد", "وبعد") and doc.norms[k + 1] == "يوم" and (
+                doc.norms[k + 2] == "من" or (doc.norms[k + 2] == "واحد" and doc.norms[k + 3] == "من")):
+            return True
+    return False
+
+
+def _day_after_news(doc: Doc, figs: list[Fig]) -> None:
+    """A story with no toll of its own that tells today's step "the day after" a toll ("شن أردوغان هجوما
+    الثلاثاء … غداة مقتل 61" in a Tuesday story) reacts to yesterday's event: that toll is its news (the
+    conventions' reaction the day after). Only tolls no article pass made background are restored."""
+    if any(not f.cas.background and not f.cas.vague and f.cas.count is not None and f.cas.kind in _TOLL_KINDS
+           for f in figs):
+        return
+    for f in figs:
+        c = f.cas
+        if not c.background or f.why or c.count is None or c.kind not in _TOLL_KINDS:
+            continue
+        slo, _ = sentence_range(doc, f.sent, f.first)
+        if _after_a_day(doc, slo, f.first) and day_of(doc, slo, f.first) == 0:
+            c.background = False
 
 
 # Characters into the text from which a first toll under a headline that tells no violence is context.
