@@ -121,3 +121,8 @@ def test_the_day_after_rule_keeps_away_from_stories_with_their_own_toll_or_day()
     # "the day after" a day that is itself yesterday: two days old
     old = ("تقدم الجيش في الحي\nوتقدم الجيش الاثنين في الحي غداة مقتل 17 مدنيا في قصف على المخيم.")
     assert _totals(old, _TUESDAY)["killed"] is None
+
+
+def test_a_singular_noun_after_a_count_at_the_very_end_of_a_text() -> None:
+    # the noun is the last token: nothing to read after it (an index error once)
+    assert _totals("قتل 3 مدنيين وجندي", None)["killed"] == 4

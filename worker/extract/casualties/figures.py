@@ -779,7 +779,7 @@ def _singular_after_count(doc: Doc, fig: Fig, figs: list[Fig]) -> Fig | None:
     if w is None or not w.startswith("و") or len(w) < 3 or _definite(w[1:]):
         return None
     nxt = doc.w[k + 1]
-    if doc.kinds[k + 1] == T_NUM or (nxt is not None and nxt in _NUM_WORDS):
+    if (k + 1 < doc.n and doc.kinds[k + 1] == T_NUM) or (nxt is not None and nxt in _NUM_WORDS):
         return None  # "3 مدنيين وطفلا 5": not a lone noun
     return _coordinated_single(doc, k, w[1:], fig, figs)
 
