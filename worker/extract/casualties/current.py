@@ -403,12 +403,12 @@ _DAY_AFTER = frozenset(["غداه", "وغداه"])
 
 def _after_a_day(doc: Doc, lo: int, i: int) -> bool:
     """A day-after word between ``lo`` and the figure at ``i``: غداة, or بعد يوم (واحد) من."""
+    w = doc.w  # padded past the end, unlike the token lists
     for k in range(max(lo, i - 8), i):
-        w = doc.norms[k]
-        if w in _DAY_AFTER:
+        if w[k] in _DAY_AFTER:
             return True
-        if w in ("بعد", "وبعد") and doc.norms[k + 1] == "يوم" and (
-                doc.norms[k + 2] == "من" or (doc.norms[k + 2] == "واحد" and doc.norms[k + 3] == "من")):
+        if w[k] in ("بعد", "وبعد") and w[k + 1] == "يوم" and (
+                w[k + 2] == "من" or (w[k + 2] == "واحد" and w[k + 3] == "من")):
             return True
     return False
 
