@@ -67,12 +67,14 @@ def counts(engine: sa.Engine) -> tuple[int, int, int]:
 def run_demo(console: Console, data_dir: Path, timeout: float = 180.0) -> int:
     if data_dir.exists():  # a fresh start every time: the demo's story is told from the beginning
         shutil.rmtree(data_dir)
-    settings = demo_settings(data_dir)
     feed_dir = data_dir / "feeds"
     shifted_copies(demo_feed_files(), feed_dir, utcnow())
     files = sorted(feed_dir.glob("demo-*.xml"))
     secret = generate_secret()
     with serve_demo_feeds(feed_dir) as base_url, WebhookReceiver([secret]) as receiver:
+        # the API's free port is picked once the feed server and the receiver hold theirs: a port picked
+        # before them is released, and the receiver's bind to port 0 could be handed the same one
+        settings = demo_settings(data_dir)
         console.print(f"[bold]Rasd demo[/bold]: serving {len(files)} sample feeds at {base_url} "
                       f"(data in {data_dir}); webhook receiver at {receiver.url}")
         group = ServiceGroup(settings, components=("worker", "beat", "api"))
