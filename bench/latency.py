@@ -3,7 +3,9 @@ webhook receiver's 2xx. Real `rasd worker` + `rasd beat` processes, embedded Val
 local feed server and a WebhookReceiver, default settings otherwise.
 
 Each trial uses a fresh governorate (88 in the gazetteer): PRIME reports from two sources are
-primed first (RASD_ALERT_MIN_STORIES - 1), then the trial publishes the one that completes the spike and
+primed first (the 3-hour scale's fewest stories, RASD_ALERT_SCALE_MIN_STORIES, less one; the country
+levels above these governorates may alert while they are primed, and are not trials), then the trial
+publishes the one that completes the spike and
 enqueues worker.tasks.fetch_feed. Trials start 1 s apart. Breakdown: fetch→alert stored, and
 alert stored→delivered (dispatch_deliveries runs every 5 s from beat). Prints one JSON object.
 """
@@ -38,7 +40,8 @@ from worker.settings import Settings  # noqa: E402
 from worker.store.tables import feeds, webhooks  # noqa: E402
 
 TRIALS = 50
-PRIME = 2  # RASD_ALERT_MIN_STORIES (3) - 1; trials whose alert existed before the send are excluded
+# the shortest scale's fewest stories (4) less one; trials whose alert existed before the send are excluded
+PRIME = int(str(Settings.model_fields["alert_scale_min_stories"].default).split(",")[0]) - 1
 GAZ = REPO / "worker" / "extract" / "gazetteer" / "places.tsv"
 ATTACKS = ["قصف مدفعي", "غارة جوية", "هجوم مسلح", "قصف صاروخي", "تفجير عبوة ناسفة"]
 WORDS = ["الشمالية", "الجنوبية", "الشرقية", "الغربية", "القديمة"]
