@@ -217,13 +217,10 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
-_SPLITS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13",
-           "dev14", "dev15", "test")
-_WORK = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13",
-         "dev14", "dev15")
+_WORK = ("dev", *(f"dev{n}" for n in range(2, 16)))  # dev + the round files dev2 … dev15, all scored once
 _UNTOUCHED: tuple[str, ...] = ()  # scored only when named, so no development run sees it before its one score
-_ROUNDS = ("dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13",
-           "dev14", "dev15", *_UNTOUCHED)
+_ROUNDS = (*_WORK[1:], *_UNTOUCHED)  # the round files read beside the main annotation file
+_SPLITS = (*_WORK, "test")
 
 
 def _read_notes(path: Path) -> list[dict[str, Any]]:

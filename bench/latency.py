@@ -2,8 +2,8 @@
 webhook receiver's 2xx. Real `rasd worker` + `rasd beat` processes, embedded Valkey, SQLite, a
 local feed server and a WebhookReceiver, default settings otherwise.
 
-Each trial uses a fresh governorate (88 in the gazetteer): PRIME reports from two sources are
-primed first (the 3-hour scale's fewest stories, RASD_ALERT_SCALE_MIN_STORIES, less one; the country
+Each trial uses a fresh governorate (88 in the gazetteer): reports from two sources are
+primed first (the detector's smallest window minimum, ``Params.windows()``, less one; the country
 levels above these governorates may alert while they are primed, and are not trials), then the trial
 publishes the one that completes the spike and
 enqueues worker.tasks.fetch_feed. Trials start 1 s apart. Breakdown: fetch→alert stored, and
@@ -37,11 +37,10 @@ from worker.alerts.signing import generate_secret  # noqa: E402
 from worker.broker import EmbeddedValkey  # noqa: E402
 from worker.celery_app import make_celery  # noqa: E402
 from worker.settings import Settings  # noqa: E402
+from worker.signals.spikes import Params  # noqa: E402
 from worker.store.tables import feeds, webhooks  # noqa: E402
 
 TRIALS = 50
-# the shortest scale's fewest stories (4) less one; trials whose alert existed before the send are excluded
-PRIME = int(str(Settings.model_fields["alert_scale_min_stories"].default).split(",")[0]) - 1
 GAZ = REPO / "worker" / "extract" / "gazetteer" / "places.tsv"
 ATTACKS = ["قصف مدفعي", "غارة جوية", "هجوم مسلح", "قصف صاروخي", "تفجير عبوة ناسفة"]
 WORDS = ["الشمالية", "الجنوبية", "الشرقية", "الغربية", "القديمة"]
@@ -126,18 +125,20 @@ def main() -> None:
                 conn.execute(sa.insert(webhooks).values(url=rx.url, secret=secret, created_at=now))
             settings = Settings(data_dir=tmp / "rasd", redis_url=valkey.url, import_feeds_on_start=False)
             app = make_celery(settings)
+            # one story short of the smallest window minimum; trials whose alert existed before the send are excluded
+            prime = min(n for _, n in Params.from_settings(settings).windows()) - 1
             rasd.start("worker", "--concurrency", "2")
             rasd.start("beat")
             for i, (name_ar, _) in enumerate(regs):
-                for k in range(PRIME):
+                for k in range(prime):
                     fs.add("p1" if k % 2 == 0 else "p2", (f"prime-{i}-{k}", *report(name_ar, k, i)))
             for name in ("p1", "p2"):
                 app.send_task("worker.tasks.fetch_feed", args=[ids[name]], queue="fetch")
-            rasd.wait_for(lambda: rasd.scalar("SELECT count(*) FROM items WHERE state = 'processed'") == PRIME * TRIALS,
+            rasd.wait_for(lambda: rasd.scalar("SELECT count(*) FROM items WHERE state = 'processed'") == prime * TRIALS,
                           120, "primed stories processed")
             sent: dict[str, float] = {}
             for i, (name_ar, key) in enumerate(regs):
-                fs.add("t", (f"spike-{i}", *report(name_ar, PRIME, i)))
+                fs.add("t", (f"spike-{i}", *report(name_ar, prime, i)))
                 sent[key] = time.time()
                 app.send_task("worker.tasks.fetch_feed", args=[ids["t"]], queue="fetch")
                 time.sleep(1.0)  # pacing between trials (not a synchronisation wait)
