@@ -412,15 +412,20 @@ _ATTACK = frozenset(["هجوم", "بهجوم", "الهجوم", "هجمات", "ا
 def _attackers_with_victims(doc: Doc, figs: list[Fig]) -> None:
     """Armed men counted in one clause with the forces they attacked ("مقتل 5 جنود و9 مسلحين إثر
     هجوم على حاجز") are the attackers: perpetrators, not victims (convention 9)."""
-    for f in figs:
+    for k, f in enumerate(figs):
         if f.cas.kind != lx.KILLED or lx.SIDES.get(f.cas.who or "") != "forces" or f.cas.background:
             continue
         lo, hi = sentence_range(doc, f.sent, f.first)
         if _ATTACK.isdisjoint(doc.norms[lo:hi + 1]):
             continue
-        for g in figs:  # before or after them in the clause ("مقتل 3 مسلحين وجندي" after an attack)
-            if g is not f and doc.clause[g.first] == doc.clause[f.first] and g.cas.kind == lx.KILLED \
-                    and lx.SIDES.get(g.cas.who or "") == "armed":
+        clause = doc.clause[f.first]
+        a, b = k, k + 1  # the figures of its clause, before or after it ("مقتل 3 مسلحين وجندي" after an attack)
+        while a > 0 and doc.clause[figs[a - 1].first] == clause:
+            a -= 1
+        while b < len(figs) and doc.clause[figs[b].first] == clause:
+            b += 1
+        for g in figs[a:b]:
+            if g is not f and g.cas.kind == lx.KILLED and lx.SIDES.get(g.cas.who or "") == "armed":
                 g.cas.perpetrator = True
     # the same count of the same kind told again is the same attackers ("قتل 43 مسلحا من المهاجمين"
     # then "تمكنت القوات من قتل 43 إرهابيا")
