@@ -9,8 +9,8 @@ pair added. ``--tagger`` runs the whole stage (tagger on), which is slower. ``--
 prints N added matches, drawn with a fixed seed, with a few words around each, for reading (stdout
 only, never committed).
 
-Run: ``.venv/bin/python bench/actor_list.py ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl --limit 1000``
-(organisations, issue 17) or ``… --list people.tsv --type PER`` (people, issue 17k).
+Run: ``.venv/bin/python bench/actor_list.py [../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl] --limit 1000``
+(organisations, issue 17; the path is the default) or ``… --list people.tsv --type PER`` (people, issue 17k).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+DEFAULT_PATH = ROOT.parent / "shared/data/ant-dev/middle-east-2018-02-to-05.jsonl"
 
 import worker.extract.entities as ent_mod  # noqa: E402
 from bench._casualty_sample import split_of  # noqa: E402
@@ -49,15 +50,17 @@ def _listed(ents: list[Entity], typ: str) -> set[tuple[int, int, str]]:
     return {(e.span[0], e.span[1], e.normalized) for e in ents if e.type == typ and e.source == "gazetteer"}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("path", type=Path)
+    ap.add_argument("path", type=Path, nargs="?", default=DEFAULT_PATH)
     ap.add_argument("--limit", type=int, default=1000, help="dev-half articles, in file order")
     ap.add_argument("--sample", type=int, default=0)
     ap.add_argument("--list", default="organisations.tsv", help="the list file measured")
     ap.add_argument("--type", default="ORG", choices=("ORG", "PER"))
     ap.add_argument("--tagger", action="store_true", help="the whole stage, tagger on")
-    a = ap.parse_args()
+    a = ap.parse_args(argv)
+    if not a.path.is_file():
+        sys.exit(f"actor_list: no article file at {a.path} (the texts stay outside the repository)")
     articles: list[dict[str, Any]] = []
     with a.path.open(encoding="utf-8") as f:
         for line in f:
