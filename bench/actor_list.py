@@ -3,11 +3,12 @@
 Runs the lists-and-rules layer (``extract_entities(tagger=False)``) twice over the dev half of a
 news .jsonl (sha1("split:" + docno) first hex digit 0-9, the rule of bench/_casualty_sample.py),
 first without ``--list`` (the other actor files), then with every file, and prints one JSON object:
-list entities of ``--type`` (ORG, PER) before/after, the articles whose region set changes (and the
-names responsible), the canonical names most often added, and every distinct (surface, canonical)
-pair added. ``--tagger`` runs the whole stage (tagger on), which is slower. ``--sample N`` also
-prints N added matches, drawn with a fixed seed, with a few words around each, for reading (stdout
-only, never committed).
+list entities of ``--type`` (ORG, PER) before/after, how many articles' region sets change and the
+canonical names most often added (our list's names). ``--details`` adds every (surface, canonical) pair
+added, the names lost and the changed region sets with the names responsible: surface forms read from
+the articles, for reading, so ``make bench`` (docs/BENCHMARKS.md) runs without it. ``--tagger`` runs the
+whole stage (tagger on), which is slower. ``--sample N`` also prints N added matches, drawn with a fixed
+seed, with a few words around each, for reading (stdout only, never committed).
 
 Run: ``.venv/bin/python bench/actor_list.py [../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl] --limit 1000``
 (organisations, issue 17; the path is the default) or ``… --list people.tsv --type PER`` (people, issue 17k).
@@ -58,6 +59,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--list", default="organisations.tsv", help="the list file measured")
     ap.add_argument("--type", default="ORG", choices=("ORG", "PER"))
     ap.add_argument("--tagger", action="store_true", help="the whole stage, tagger on")
+    ap.add_argument("--details", action="store_true",
+                    help="also each surface form added, each lost name and each changed region set (for reading, "
+                         "not for docs/BENCHMARKS.md: they are names read from the articles)")
     a = ap.parse_args(argv)
     if not a.path.is_file():
         sys.exit(f"actor_list: no article file at {a.path} (the texts stay outside the repository)")
@@ -95,12 +99,13 @@ def main(argv: list[str] | None = None) -> None:
         f"articles_with_list_{t}_before": sum(1 for x in listed_before if x),
         f"articles_with_list_{t}_after": sum(1 for x in listed_after if x),
         "added": len(added),
-        "replaced_or_lost": dict(lost.most_common()),
+        "replaced_or_lost": sum(lost.values()),
         "top_added": dict(Counter(o[2] for _, o in added).most_common(40)),
         "region_sets_changed": len(region_changed),
-        "region_changes": region_changed,
-        "added_pairs": dict(pairs.most_common()),
     }
+    if a.details:
+        out |= {"lost_names": dict(lost.most_common()), "region_changes": region_changed,
+                "added_pairs": dict(pairs.most_common())}
     print(json.dumps(out, ensure_ascii=False, indent=1))
     if a.sample:
         for i, (s, e, norm) in random.Random(17).sample(added, min(a.sample, len(added))):
