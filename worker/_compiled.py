@@ -41,6 +41,7 @@ MODULES = (
     "worker.extract.dates",
     "worker.extract.gazetteer.matcher",
     "worker.extract.entities",
+    "worker.extract.ner.features",
     "worker.extract.ner.conll",
     "worker.extract.ner.consistency",
     "worker.extract.ner.spans",

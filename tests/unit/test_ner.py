@@ -167,6 +167,16 @@ def test_a_texts_new_words_get_the_rows_one_word_at_a_time_gives() -> None:
     assert with_net._table[n : n + len(keys)].tobytes() == batched._table[n : n + len(keys)].tobytes()
 
 
+def test_own_features_are_the_word_features_own_offset() -> None:
+    """New words are described by ``own_features`` alone (the neighbours' lists come from it)."""
+    from worker.extract.ner.features import default_resources, own_features
+
+    res = default_resources()
+    for w in ["وقال", "المتحدث", "في", "كفرزيتا", "١٢", "x7", "،", "وبالقاهرة", "للجيش", "زيزفون", "qwzx", "", "ب" * 90]:
+        assert own_features(w, res) == word_features(w, res)[2], w
+    assert own_features("للجيش", res)[:2] == ["w=للجيش", "st=جيش"]
+
+
 def test_neighbour_features_are_the_own_list_in_order() -> None:
     """The tagger looks each own feature up once for all offsets: a neighbour's features must be a
     subsequence of the word's own list (``word_features``)."""
@@ -401,8 +411,8 @@ def test_rasd_ner_train_window_net_is_deterministic(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("chars", "half"), [(0, 2), (8, 3)])
 def test_window_net_in_numpy_is_the_torch_network(chars: int, half: int) -> None:
-    """The tagger's cached per-word projections give the torch network's own log-probabilities: the
-    shipped shape, and one with character vectors over a seven-word window."""
+    """The tagger's cached per-word projections give the torch network's own log-probabilities (up to
+    one constant per token): the shipped shape, and one with character vectors over a seven-word window."""
     torch = _torch()
     import numpy as np
 
@@ -455,8 +465,13 @@ def test_window_net_in_numpy_is_the_torch_network(chars: int, half: int) -> None
         h = torch.tanh(conv(torch.stack(reps).T[None]))[0].T
         logits = h @ torch.tensor(arrays["out"]).T + torch.tensor(arrays["out_b"])
         want.append(float(arrays["weight"]) * (torch.log_softmax(logits, -1).detach().numpy() - arrays["prior"]))
-    assert np.allclose(got, np.concatenate(want), atol=1e-4)
+    # the tagger decodes logits: the log-probabilities less one constant per token, which decoding ignores
+    gap = got - np.concatenate(want)
+    assert np.allclose(gap - gap[:, :1], 0, atol=1e-4)
     assert both.tag_tokens(doc)[0][1:3] == ["B-PER", "I-PER"]
+    pre = np.random.default_rng(5).normal(size=(7, net.hidden)).astype(np.float32)
+    shift = net.logits(pre) - net.scores(pre)
+    assert np.abs(shift).max() > 1e-2 and np.allclose(shift - shift[:, :1], 0, atol=1e-5)
 
 
 def test_window_net_checkpoint_average() -> None:
@@ -508,8 +523,8 @@ def test_rasd_extract_json_has_sources(tmp_path: Path) -> None:
 
 
 def test_merged_networks_score_as_their_average() -> None:
-    """``merge_nets``: one wider network whose scores are the seeds' average up to a constant per token
-    (which decoding ignores), so the tagger decodes the ensemble exactly."""
+    """``merge_nets``: one wider network whose logits are the seeds' average (its log-probabilities up to
+    a constant per token, which decoding ignores), so the tagger decodes the ensemble exactly."""
     _torch()
     import numpy as np
 
@@ -527,9 +542,8 @@ def test_merged_networks_score_as_their_average() -> None:
     plain = Tagger(w.labels, w.transitions, w.state, res)._scores(doc)[0]
     each = [Tagger(w.labels, w.transitions, w.state, res, net=WindowNet(a))._scores(doc)[0] - plain for a in (one, two)]
     got = Tagger(w.labels, w.transitions, w.state, res, net=merged)._scores(doc)[0] - plain
-    gap = got - (each[0] + each[1]) / 2
-    assert np.abs(gap).max() > 1e-3  # not trivially equal: the per-token constants differ
-    assert np.allclose(gap - gap[:, :1], 0, atol=1e-4)
+    # the tagger decodes logits (no per-token normaliser), and logits of the merged network average exactly
+    assert np.allclose(got, (each[0] + each[1]) / 2, atol=1e-4)
     assert not np.allclose(each[0], each[1], atol=1e-2)  # two different networks were averaged
     other = dict(two, features=np.array([*two["features"][:-1], "w=غيرها"]))
     with pytest.raises(ValueError, match="features"):

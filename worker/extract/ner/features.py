@@ -63,28 +63,46 @@ class Resources:
     lists: dict[str, tuple[str, ...]]  # word → list flags (LOC, LOCW, PER, ORG, TITLE, CUE …)
 
 
-def word_features(raw: str, res: Resources) -> tuple[list[str], ...]:
-    """Features of one word at each of the five offsets (index 0 = offset -2 … index 4 = +2)."""
+def _describe(raw: str, res: Resources) -> tuple[str, str, str, tuple[str, ...] | None, tuple[str, ...]]:
+    """A word's matching form, clitic-stripped form, shape, clusters and list flags."""
     w = normalize(raw[:MAX_FEATURE_CHARS])
     st = strip_clitics(w)
-    sh = shape(w)
     cl = res.clusters.get(w) or res.clusters.get(st)
     flags = res.lists.get(w, ()) + tuple("s" + f for f in res.lists.get(st, ()) if st != w)
+    return w, st, shape(w), cl, flags
+
+
+def _own(w: str, st: str, sh: str, cl: tuple[str, ...] | None, flags: tuple[str, ...]) -> list[str]:
     own = [f"w={w}", f"st={st}", f"sh={sh}", f"len={min(len(w), 8)}"]
     own.extend(f"p{n}={w[:n]}" for n in (1, 2, 3, 4) if len(w) > n)
     own.extend(f"s{n}={w[-n:]}" for n in (1, 2, 3, 4) if len(w) > n)
     if st != w:
         own.extend((f"stp2={st[:2]}", f"sts2={st[-2:]}"))
+    if cl is not None:
+        own.extend(f"c{i}={c}" for i, c in enumerate(cl))
+    else:
+        own.append("c=?")
+    own.extend(f"g={f}" for f in flags)
+    return own
+
+
+def own_features(raw: str, res: Resources) -> list[str]:
+    """The word's features at its own offset (``word_features(raw, res)[2]``): the tagger derives the
+    other offsets' from them, so a new word's row needs only these."""
+    return _own(*_describe(raw, res))
+
+
+def word_features(raw: str, res: Resources) -> tuple[list[str], ...]:
+    """Features of one word at each of the five offsets (index 0 = offset -2 … index 4 = +2)."""
+    w, st, sh, cl, flags = _describe(raw, res)
+    own = _own(w, st, sh, cl, flags)
     near = [f"w={w}", f"st={st}", f"sh={sh}"]
     far = [f"w={w}"]
     if cl is not None:
-        own.extend(f"c{i}={c}" for i, c in enumerate(cl))
         near.extend(f"c{i}={c}" for i, c in enumerate(cl))
         far.append(f"c0={cl[0]}")
     else:
-        own.append("c=?")
         near.append("c=?")
-    own.extend(f"g={f}" for f in flags)
     near.extend(f"g={f}" for f in flags)
     return (
         [f"-2{f}" for f in far],

@@ -23,6 +23,7 @@ from worker.extract.ner.features import (
     TOKEN_RE,
     Resources,
     edge_features,
+    own_features,
     word_features,
 )
 from worker.extract.ner.recurrent import RecurrentNet
@@ -196,7 +197,7 @@ class Tagger:
             for key in block:
                 starts.append(len(flat))
                 flat.append(0)
-                feats = word_features(key, res)[2]
+                feats = own_features(key, res)
                 forms.append(feats[0][2:])
                 flat.extend([j for f in feats if (j := own(f)) is not None])
             idx = np.asarray(flat)
@@ -327,7 +328,7 @@ class Tagger:
             pre = nt[p[r - half], 0]
             for k in range(1, self.net.width):
                 pre = pre + nt[p[r + k - half], k]
-            e = e + self.net.scores(pre)
+            e = e + self.net.logits(pre)
         if self.rnn is not None:
             self._flush()
             e = e + self.rnn.scores_rows(self._rtable, p[r], list(map(len, sentences)))

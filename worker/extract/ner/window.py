@@ -74,6 +74,9 @@ class WindowNet:
         self._prior = arrays["prior"].astype(np.float32)  # alpha × log label prior, subtracted
         self.weight = float(arrays["weight"])
         self.hidden = conv.shape[0]
+        # the decoding scores' output layer with the weight and the prior share folded in
+        self._out_w = np.ascontiguousarray(self._out * np.float32(self.weight))
+        self._out_wb = (self.weight * (self._out_b - self._prior)).astype(np.float32)
 
     def type_vectors(self, words: list[list[str]]) -> np.ndarray:
         """Each word's contribution to the hidden layer at each offset (words × width × H), from its
@@ -126,6 +129,11 @@ class WindowNet:
         top = logits.max(axis=1, keepdims=True)
         logp = logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
         return self.weight * (logp - self._prior)
+
+    def logits(self, pre: np.ndarray) -> np.ndarray:
+        """:meth:`scores` less each token's log-normaliser: they differ by one constant per token, which
+        decoding ignores, and the softmax over nine labels was a third of the layer's cost."""
+        return np.tanh(pre + self.conv_b) @ self._out_w + self._out_wb
 
 
 def load_net(path: Path) -> WindowNet | None:
