@@ -135,6 +135,16 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     return before in lx.SPAN_OPENERS
 
 
+_ANNIVERSARY = frozenset(p + w for w in ("ذكري", "الذكري") for p in ("", "و", "ب", "ل", "وب", "ول"))
+
+
+def _anniversary(doc: Doc, k: int, i: int) -> bool:
+    """The year at ``k`` dates what an anniversary named after the figure at ``i`` remembers ("قتل 60
+    خلال مظاهرات في الذكرى الـ70 للنكبة … عام 1948"), not the figure ("إحياء ذكرى مقتل ستة … عام
+    1976" is that year's toll)."""
+    return any(doc.norms[j] in _ANNIVERSARY for j in range(max(i + 1, k - 20), k))
+
+
 def sentence_cues(doc: Doc, s: int, around: int) -> list[int]:
     """Background cue tokens of sentence ``s``, cached; cues inside a comparison ("أسوأ يوم منذ
     حرب 2014") are not cues."""
@@ -256,7 +266,8 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
         return CLAUSE_CUE
     cues = sentence_cues(doc, doc.sent[i], i)
     after = next((k for k in cues if i < k <= hi and doc.norms[k] in _COMES_AFTER), hi + 1)
-    if any(lo <= k <= hi and k < after for k in cues):
+    # a year after the figure that dates what an anniversary remembers is not the figure's time
+    if any(lo <= k <= hi and k < after and (k < i or not _anniversary(doc, k, i)) for k in cues):
         return CLAUSE_CUE
     # a cue earlier in the sentence scopes forward ("وفي فبراير الماضي، استهدفت …، مما أسفر عن
     # مقتل 100"), unless this clause names today's time
@@ -404,7 +415,7 @@ _DAY_AFTER = frozenset(["غداه", "وغداه"])
 def _after_a_day(doc: Doc, lo: int, i: int) -> bool:
     """A day-after word between ``lo`` and the figure at ``i``: غداة, or بعد يوم (واحد) من."""
     w = doc.w  # padded past the end, unlike the token lists
-    for k in range(max(lo, i - 8), i):
+    for k in range(max(lo, i - 16), i):
         if w[k] in _DAY_AFTER:
             return True
         if w[k] in ("بعد", "وبعد") and w[k + 1] == "يوم" and (
@@ -417,12 +428,10 @@ def _day_after_news(doc: Doc, figs: list[Fig]) -> None:
     """A story with no toll of its own that tells today's step "the day after" a toll ("شن أردوغان هجوما
     الثلاثاء … غداة مقتل 61" in a Tuesday story) reacts to yesterday's event: that toll is its news (the
     conventions' reaction the day after). Only tolls no article pass made background are restored."""
-    if any(not f.cas.background and not f.cas.vague and f.cas.count is not None and f.cas.kind in _TOLL_KINDS
-           for f in figs):
-        return
+    own = {f.cas.kind for f in figs if not f.cas.background and not f.cas.vague and f.cas.count is not None}
     for f in figs:
         c = f.cas
-        if not c.background or f.why or c.count is None or c.kind not in _TOLL_KINDS:
+        if not c.background or f.why or c.count is None or c.kind not in _TOLL_KINDS or c.kind in own:
             continue
         slo, _ = sentence_range(doc, f.sent, f.first)
         if _after_a_day(doc, slo, f.first) and day_of(doc, slo, f.first) == 0:
