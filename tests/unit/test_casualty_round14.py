@@ -50,3 +50,15 @@ def test_the_toll_an_anniversary_remembers_stays_background() -> None:
 def test_a_past_year_after_the_toll_without_an_anniversary_still_dates_it() -> None:
     text = "تقرير عن الحرب\nقتل 12 شخصا خلال مظاهرات نظمت في المدينة في العام 1948."
     assert _totals(text)["killed"] is None
+
+
+def test_victims_of_a_harm_that_kills_no_one_are_no_casualties() -> None:
+    text = "وزير يستقيل بعد اتهامات\nوقالت صحفية إنها كانت إحدى ضحايا التحرش في مكتب الوزير."
+    assert _totals(text) == {"killed": None, "injured": None}
+    text = "خلاف على القوائم\nوقال الرجل إنه كان إحدى ضحايا تشابه الأسماء عند الحواجز."
+    assert _totals(text)["killed"] is None
+
+
+def test_one_victim_of_a_shelling_is_still_counted() -> None:
+    text = "قصف على البلدة\nوكان الطفل إحدى ضحايا القصف على البلدة اليوم."
+    assert _totals(text)["killed"] == 1

@@ -331,6 +331,10 @@ PLUPERFECT_OPENERS: frozenset[str] = frozenset(["كان", "وكان", "كانت"
 REPORT_VERBS: frozenset[str] = frozenset(
     ["نعت", "نعي", "نعوا", "اعلن", "اعلنت", "افاد", "افادت", "ذكر", "ذكرت", "قال", "قالت", "اكد", "اكدت",
      "اشار", "اشارت", "تحدث", "تحدثت", "وثق", "وثقت", "اورد", "اوردت", "نقل", "نقلت", "افادوا", "قالوا"])
+# Harms whose victims (ضحايا التحرش) are no casualties, in matching form without the article.
+NON_LETHAL_HARMS: frozenset[str] = frozenset(
+    ["تحرش", "اغتصاب", "اختراق", "تشابه", "عبوديه", "تهميش", "احتيال", "نصب", "ابتزاز", "اتجار", "فساد",
+     "تمييز", "استغلال", "تنمر", "قرصنه", "تزوير", "غش", "سرقه", "اختلاس"])
 # "أحد القتلى", "إحدى الضحايا": a member of a group counted elsewhere, not a figure of its own.
 ONE_OF_GROUP: frozenset[str] = frozenset(["احد", "احدي"])
 # Number words that follow their noun ("مقاتلين اثنين"): the noun before them is what is counted.
