@@ -62,3 +62,15 @@ def test_victims_of_a_harm_that_kills_no_one_are_no_casualties() -> None:
 def test_one_victim_of_a_shelling_is_still_counted() -> None:
     text = "قصف على البلدة\nوكان الطفل إحدى ضحايا القصف على البلدة اليوم."
     assert _totals(text)["killed"] == 1
+
+
+def test_a_woman_or_a_prisoner_named_by_a_singular_noun_is_one() -> None:
+    for sentence in ("قتلت متطوعة أجنبية في قصف على الجبهة اليوم.", "أعلنت الوزارة اليوم وفاة أسير في المستشفى.",
+                     "قتلت ممرضة اليوم في قصف على المستشفى.", "أعلن الجيش اليوم مقتل شابة برصاص قناص."):
+        assert _totals(f"خبر عاجل\n{sentence}")["killed"] == 1, sentence
+    assert _totals("خبر عاجل\nأعلن الجيش اليوم مقتل ممرضة وطبيب في قصف على المستشفى.")["killed"] == 2
+
+
+def test_a_known_woman_named_by_a_definite_noun_is_not_news_of_a_death() -> None:
+    text = "قضية الممرضة\nوطالبت الأسرة بالتحقيق في مقتل الممرضة قبل عامين."
+    assert _totals(text)["killed"] is None
