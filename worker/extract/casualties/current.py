@@ -377,7 +377,7 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
     if bg_counts:
         for f in figs:
             if (f.cas.kind, f.cas.count) in bg_counts and not f.cas.background \
-                    and day_of(doc, *clause_bounds(doc, f.first)) < 0:
+                    and day_of(doc, *_own_time_span(doc, f.first)) < 0:
                 f.cas.background = True
                 f.why |= WHY_REPEAT
     # the other kind told in one clause with a repeated or a campaign-scale figure ("40 قتيلا و65 جريحا"
@@ -410,6 +410,16 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
 
 
 _DAY_AFTER = frozenset(["غداه", "وغداه"])
+
+
+def _own_time_span(doc: Doc, i: int) -> tuple[int, int]:
+    """The figure's clause from its last after-word before it: "افتتح القمة الجمعة بعد مقتل 60" dates
+    today's step, not the toll that came before it."""
+    lo, hi = clause_bounds(doc, i)
+    for k in range(i - 1, lo - 1, -1):
+        if doc.norms[k] in _COMES_AFTER:
+            return k + 1, hi
+    return lo, hi
 
 
 def _after_a_day(doc: Doc, lo: int, i: int) -> bool:
