@@ -28,3 +28,39 @@ def test_a_repeated_toll_dated_today_after_the_after_word_still_counts() -> None
             "عقد القادة العرب قمة طارئة في العاصمة بعد مقتل 45 متظاهرا الجمعة قرب الحدود. "
             "وقال رئيس القمة إن العالم صامت منذ مقتل 45 متظاهرا قرب الحدود منذ بدء الاحتجاجات.")
     assert _totals(text)["killed"] == 45
+
+
+_TUESDAY = date(2018, 4, 24)
+
+
+def test_a_time_closing_the_sentence_dates_the_toll_clauses_before_it() -> None:
+    # the leader's death is told in passing, its day closes the sentence three clauses on
+    text = ("غارات جديدة على مواقع المتمردين\n"
+            "شنت الطائرات غارات على مواقع المتمردين اليوم مما أسفر عن قتلى وجرحى بينهم. "
+            "وتراجعت معنويات المقاتلين كثيرا، خاصة إثر مقتل قيادي بارز في الجماعة، في غارة جوية استهدفت سيارته "
+            "قرب الميناء، الخميس الماضي.")
+    assert _totals(text, _TUESDAY)["killed"] is None
+
+
+def test_a_later_clause_opened_by_fi_with_an_earlier_time_dates_the_chain() -> None:
+    text = ("مقتل قائد ميداني في غارة\n"
+            "قتل قائد ميداني للمتمردين في غارة جوية على مدينة ساحلية. "
+            "وكانت مصادر محلية قد أكدت، الاثنين، مقتل 3 مدربين أجانب، و5 مقاتلين محليين، "
+            "في غارة جوية نفذتها الطائرات قبل أسبوع على معسكر للتدريب.")
+    assert _totals(text, _TUESDAY)["killed"] == 1
+
+
+def test_a_report_dated_today_of_an_older_death_still_counts() -> None:
+    # a control: today's first report of a death days old is the story's news
+    text = ("مقتل قيادي في غارة\n"
+            "أعلن الجيش، الثلاثاء، مقتل قيادي بارز في الجماعة، المسؤول عن هجمات كثيرة، "
+            "في غارة جوية استهدفت سيارته قرب الميناء، الخميس الماضي.")
+    assert _totals(text, _TUESDAY)["killed"] == 1
+
+
+def test_an_after_word_in_a_later_clause_does_not_date_the_toll() -> None:
+    # a control: what follows "وذلك بعد" is earlier than the toll, not the toll's time
+    text = ("ارتفاع حصيلة القصف\n"
+            "ارتفعت حصيلة القصف على البلدة اليوم إلى 36 قتيلا، بينهم 13 طفلا، "
+            "وذلك بعد وفاة جرحى أصيبوا في قصف الأسبوع الماضي.")
+    assert _totals(text, _TUESDAY)["killed"] == 36

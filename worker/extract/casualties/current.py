@@ -289,7 +289,34 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
                 return CLAUSE_TRAILING
         elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
             return CLAUSE_TRAILING
+        # a report dated today of an older death is its first report, the news ("أعلن الجيش، الأربعاء،
+        # مقتل القيادي، في الغارة …، السبت الماضي")
+        if doc.w[hi + 1] != "غداه" and _closing_time(doc, nlo, cues) and not now_anchor(doc, lo, hi) \
+                and day_of(doc, sentence_range(doc, doc.sent[i], i)[0], hi) != 0:
+            return CLAUSE_TRAILING
     return CLAUSE_NONE
+
+
+_CLOSING_REACH = 10  # clauses after the figure's to look through for the time of the chain
+
+
+def _closing_time(doc: Doc, k: int, cues: list[int]) -> bool:
+    """A later clause of the sentence, with no time in the clauses between, that is itself an earlier
+    time or opens with في/خلال/منذ … and holds one ("… إثر مقتل القائد، في غارة استهدفته في المدينة،
+    الخميس الماضي."): the time of the whole chain from the figure's clause on. An after-word's cue
+    dates what follows it, not the figure ("…، وذلك بعد وفاة مدنيين")."""
+    s = doc.sent[k]
+    for _ in range(_CLOSING_REACH):
+        clo, chi = clause_bounds(doc, k)
+        own = [j for j in cues if clo <= j <= chi and doc.norms[j] not in _COMES_AFTER]
+        if own and (own[0] == clo or doc.w[clo] in lx.TRAILING_OPENERS):
+            return True
+        if doc.kinds[chi] != T_COMMA or any(doc.norms[j] in _TIME_WORDS or j in cues for j in range(clo, chi + 1)):
+            return False
+        k = chi + 1
+        if k >= doc.n or doc.sent[k] != s:
+            return False
+    return False
 
 
 _WHEN = frozenset(["عندما", "حين", "حينما", "حينها", "يوم", "لما"])
