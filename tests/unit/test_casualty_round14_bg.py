@@ -64,3 +64,22 @@ def test_an_after_word_in_a_later_clause_does_not_date_the_toll() -> None:
             "ارتفعت حصيلة القصف على البلدة اليوم إلى 36 قتيلا، بينهم 13 طفلا، "
             "وذلك بعد وفاة جرحى أصيبوا في قصف الأسبوع الماضي.")
     assert _totals(text, _TUESDAY)["killed"] == 36
+
+
+_SUNDAY = date(2018, 4, 29)
+
+
+def test_a_since_the_start_sentence_dates_the_untimed_toll_after_it() -> None:
+    # a feature: the paragraph counts since the protests began, the next sentence's toll runs since then too
+    text = ("جرحى المسيرات يروون قصصهم\n"
+            "يعاني مئات الشبان من إعاقات دائمة. وتقول الوزارة إن حالات البتر تضاعفت منذ بداية المسيرات "
+            "الأسبوعية على الحدود. وقتلت القوات 40 متظاهرا وأصابت 1500 آخرين بالرصاص الحي.")
+    assert _totals(text, _SUNDAY) == {"killed": None, "injured": None}
+
+
+def test_a_since_the_start_sentence_does_not_date_a_toll_told_today() -> None:
+    # a control: the toll's own sentence names today
+    text = ("جرحى المسيرات يروون قصصهم\n"
+            "يعاني مئات الشبان من إعاقات دائمة. وتقول الوزارة إن حالات البتر تضاعفت منذ بداية المسيرات "
+            "الأسبوعية على الحدود. وقتلت القوات اليوم 4 متظاهرين وأصابت 200 آخرين بالرصاص الحي.")
+    assert _totals(text, _SUNDAY) == {"killed": 4, "injured": 200}

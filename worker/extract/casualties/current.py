@@ -647,8 +647,8 @@ def _is_year(w: str) -> bool:
 
 
 def _past_word(words: list[str], k: int, ref: date | None) -> int:
-    """How word ``k`` dates the text: 2 for an earlier year, "العام الماضي" or "قبل أسبوع"; 1 for a
-    weaker mark ("الأحد الماضي", "فبراير الماضي", a weekday two to five days back, "منذ بدء …") that
+    """How word ``k`` dates the text: 2 for an earlier year, "العام الماضي", "قبل أسبوع" or "منذ بداية …";
+    1 for a weaker mark ("الأحد الماضي", "فبراير الماضي", a weekday two to five days back, "منذ الأحد") that
     dates a figure only when its sentence refers back to a known event; 0 for none."""
     w = words[k]
     nxt = words[k + 1] if k + 1 < len(words) else ""
@@ -658,6 +658,8 @@ def _past_word(words: list[str], k: int, ref: date | None) -> int:
         return 2
     if w in _WEAK_PERIODS and nxt in _PAST_ADJ_CTX:
         return 0 if k and words[k - 1] in _ACCUMULATING else 1
+    if w in ("منذ", "ومنذ") and nxt in lx.SINCE_START:
+        return 2  # "منذ بداية مسيرات العودة": what the paragraph counts next runs since then
     if w in ("منذ", "ومنذ") and nxt and nxt not in lx.MUNDHU_NOW:
         return 1  # "ومنذ بدء هجومها، …": what the paragraph tells next is accumulated
     day = _WEEKDAYS.get(w)

@@ -428,6 +428,9 @@ YEAR_DURATIONS: frozenset[str] = frozenset(["سنوات", "سنه", "اعوام"
 DURATION_NOUNS: frozenset[str] = frozenset(
     ["ايام", "يوما", "اسابيع", "اسبوعا", "اشهر", "شهرا", "شهور", "يومين", "اسبوعين", "شهرين"])
 DUAL_DURATIONS: frozenset[str] = frozenset(["يومين", "اسبوعين", "شهرين"])
+# "منذ بداية الاحتجاجات": a since-phrase on the start of a campaign is a running count's time; in the text
+# before a figure sentence with no time of its own it dates that sentence (a strong earlier-context mark)
+SINCE_START: frozenset[str] = frozenset(["بدايه", "بدء", "اندلاع", "انطلاق", "انطلاقه", "بدايات"])
 # Words before a duration that make it an accumulated or earlier span ("في خمسة أيام", "بعد يومين").
 SPAN_OPENERS: frozenset[str] = frozenset(["في", "خلال", "بعد", "قبل", "طوال", "مدي", "مدار", "غضون", "وبعد",
                                           "وقبل", "وخلال", "ضحايا", "حصيله", "قتلي"])
