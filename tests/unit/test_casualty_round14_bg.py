@@ -83,3 +83,22 @@ def test_a_since_the_start_sentence_does_not_date_a_toll_told_today() -> None:
             "يعاني مئات الشبان من إعاقات دائمة. وتقول الوزارة إن حالات البتر تضاعفت منذ بداية المسيرات "
             "الأسبوعية على الحدود. وقتلت القوات اليوم 4 متظاهرين وأصابت 200 آخرين بالرصاص الحي.")
     assert _totals(text, _SUNDAY) == {"killed": 4, "injured": 200}
+
+
+_MID_MARCH = date(2018, 3, 14)
+
+
+def test_a_whole_month_before_dates_the_untimed_toll_after_it() -> None:
+    # a report's two-month count: the months named before the toll are over
+    text = ("تقرير عن الهجمات على المدارس\n"
+            "قالت المنظمة الدولية إنها سجلت 40 هجوما على المدارس في كانون الثاني وشباط. "
+            "وأضافت أن هجمات على المدارس قتل فيها 17 طالبا وأصيب 30 آخرون.")
+    assert _totals(text, _MID_MARCH) == {"killed": None, "injured": None}
+
+
+def test_the_current_month_does_not_date_the_toll_after_it() -> None:
+    # a control: this month is not over, the toll stays the story's
+    text = ("تقرير عن الهجمات على المدارس\n"
+            "قالت المنظمة الدولية إنها سجلت 40 هجوما على المدارس في آذار. "
+            "وأضافت أن هجمات على المدارس قتل فيها 17 طالبا وأصيب 30 آخرون.")
+    assert _totals(text, _MID_MARCH) == {"killed": 17, "injured": 30}

@@ -674,10 +674,12 @@ def _past_word(words: list[str], k: int, ref: date | None) -> int:
 
 
 _DATED_REACH = timedelta(days=7)
+_IN_MONTH = frozenset(["في", "وفي", "خلال", "وخلال"])  # "في شباط": the whole month
 
 
 def _dated_weeks_before(words: list[str], k: int, ref: date) -> bool:
-    """Month word ``k`` names a day ("23 مارس"، "الثالث والعشرين من آذار") a week or more before ``ref``;
+    """Month word ``k`` names a day ("23 مارس"، "الثالث والعشرين من آذار") or, after في/خلال, a whole month
+    ("في كانون الثاني وشباط" in a March article) that ended a week or more before ``ref``;
     not when the text tells a death of wounds ("توفي متأثرا بجراح أصيب بها في 13 أبريل"): that day
     is the wounding's, not the death's."""
     if any(x.startswith(("متاثر", "ومتاثر")) for x in words):
@@ -687,7 +689,7 @@ def _dated_weeks_before(words: list[str], k: int, ref: date) -> bool:
         k -= 1
         prev = words[k - 1]
     day = int(prev) if prev.isdigit() and 1 <= int(prev) <= 31 else 0
-    if not day and prev != "من":
+    if not day and prev != "من" and prev not in _IN_MONTH:
         return False
     month = _MONTHS[words[k]]
     nxt = next((x for x in words[k + 1:k + 3] if x not in _MONTHS), "")
