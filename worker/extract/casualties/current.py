@@ -289,8 +289,8 @@ def _is_background_uncached(doc: Doc, i: int) -> int:
                 return CLAUSE_TRAILING
         elif _trailing_time(doc, nlo, nhi, cues) and not now_anchor(doc, lo, hi):
             return CLAUSE_TRAILING
-        # a report dated today of an older death is its first report, the news ("أعلن الجيش، الأربعاء،
-        # مقتل القيادي، في الغارة …، السبت الماضي")
+        # a later clause that dates the chain to an earlier time ("…، في غارة …، الخميس الماضي."), unless the
+        # sentence names today: a report dated today of an older death is its first report, the news
         if doc.w[hi + 1] != "غداه" and _closing_time(doc, nlo, cues) and not now_anchor(doc, lo, hi) \
                 and day_of(doc, sentence_range(doc, doc.sent[i], i)[0], hi) != 0:
             return CLAUSE_TRAILING
