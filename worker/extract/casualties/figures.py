@@ -273,7 +273,9 @@ def _analyze_number(
         return None
     if kind is None or (weak and left_kind is not None):
         kind = left_kind
-    if not update and figs and figs[-1].cas.update and figs[-1].sent == doc.sent[i0] and i0 - figs[-1].last <= 4:
+    if not update and kind in COUNTED and _rose_to(doc, i0):
+        update = True  # "ارتفع عدد القتلى بعد وفاة الصحفي فلان إلى 10 قتلى"
+    elif not update and figs and figs[-1].cas.update and figs[-1].sent == doc.sent[i0] and i0 - figs[-1].last <= 4:
         update = True  # "ارتفع عدد القتلى إلى 18 والمصابين إلى 41"
     elif kind == lx.KILLED and left_kind == lx.COMBINED:
         kind = lx.COMBINED
@@ -458,6 +460,22 @@ def _counted_before(doc: Doc, j: int) -> bool:
     if w is not None and w.endswith("وا"):
         return True
     return any(doc.kinds[k] == T_NUM or doc.w[k] in _NUM_WORDS for k in range(max(0, j - 3), j))
+
+
+_ROSE = frozenset(["ارتفع", "ارتفعت", "وارتفع", "وارتفعت", "فارتفع", "فارتفعت", "لترتفع", "ليرتفع", "يرتفع", "ترتفع"])
+
+
+def _rose_to(doc: Doc, i0: int) -> bool:
+    """A count right after "إلى" whose clause opens, a few words before, with "ارتفع" (the toll rose to it)."""
+    if doc.w[i0 - 1] != "الي":
+        return False
+    for k in range(i0 - 2, max(-1, i0 - 14), -1):
+        w = doc.w[k]
+        if w is None:
+            return False
+        if w in _ROSE:
+            return True
+    return False
 
 
 def _update_before(doc: Doc, j: int) -> bool:

@@ -285,13 +285,14 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
             prior = [a for a in anchors if a.sent != s]
             new_anchors: list[Fig] = []
             # a. breakdown of an earlier total
-            if len(group) >= 2 and prior:
-                total = sum(int(f.cas.count or 0) for f in group if not f.cas.update)
+            told = [f for f in group if not f.cas.update]  # an update in the sentence is no part of it
+            if len(told) >= 2 and prior:
+                total = sum(int(f.cas.count or 0) for f in told)
                 target = next((a for a in prior if a.cas.count == total), None)
                 if target is not None:
-                    for f in group:
+                    for f in told:
                         f.cas.sub_of = index[id(target)]
-                    continue
+                    group = [f for f in group if f.cas.update]
             for f in group:
                 c = f.cas
                 count = int(c.count or 0)

@@ -1,0 +1,36 @@
+"""Round 14 (issue 18), arithmetic of the killed total: a toll that "rose to" a count after a death named in
+between is an update, never a part of the figure before it; "two of the victims" is some of the dead told
+before. Every sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from worker.extract.casualties import compute_totals, extract_casualties
+
+_SATURDAY = date(2018, 4, 7)
+
+
+def _totals(text: str, reference: date | None = _SATURDAY) -> dict[str, int | None]:
+    return compute_totals(extract_casualties(text, reference=reference))
+
+
+def test_a_toll_that_rose_after_a_named_death_is_an_update_not_a_second_figure() -> None:
+    # the named death sits between "ارتفع" and "إلى": the 12 still replaces the one death told first
+    text = ("وفاة مسعف متأثرا بجروحه\nأعلنت الوزارة اليوم وفاة مسعف متأثرا بجروح أصيب بها أمس قرب السياج. "
+            "وقالت الوزارة إن عدد القتلى في المواجهات التي شهدتها المنطقة الحدودية في الصباح قد ارتفع بعد وفاة المسعف "
+            "الشاب سامر الخطيب إلى 12 قتيلا.")
+    assert _totals(text)["killed"] == 12
+
+
+def test_a_toll_that_rose_twice_counts_its_last_step() -> None:
+    text = ("ارتفاع حصيلة المواجهات\nقالت الوزارة اليوم إن عدد قتلى مواجهات الأمس ارتفع إلى 40 قتيلا بينهم 5 أطفال "
+            "بعد وفاة رضيعة، قبل أن تعلن لاحقا أن العدد ارتفع إلى 41 قتيلا بعد وفاة الفتى خالد متأثرا بجروحه.")
+    assert _totals(text)["killed"] == 41
+
+
+def test_a_toll_rising_right_before_its_count_stays_an_update() -> None:
+    # a control: the update read before this change too
+    text = ("ارتفاع الحصيلة\nقتل 9 أشخاص اليوم في انفجار بسوق المدينة. "
+            "وارتفعت حصيلة القتلى مساء اليوم إلى 14 قتيلا.")
+    assert _totals(text)["killed"] == 14
