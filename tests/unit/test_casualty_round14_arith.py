@@ -34,3 +34,22 @@ def test_a_toll_rising_right_before_its_count_stays_an_update() -> None:
     text = ("ارتفاع الحصيلة\nقتل 9 أشخاص اليوم في انفجار بسوق المدينة. "
             "وارتفعت حصيلة القتلى مساء اليوم إلى 14 قتيلا.")
     assert _totals(text)["killed"] == 14
+
+
+def test_bodies_a_hospital_received_are_the_dead_of_the_toll_told_before() -> None:
+    # the hospital's larger count is the same dead counted where they lie, not another incident
+    text = ("غارة على حفل زفاف\nقتل 20 شخصا على الأقل في غارة جوية على حفل زفاف في قرية جبلية مساء اليوم. "
+            "وقال مدير المستشفى الرئيسي في المحافظة إن المستشفى تسلم 35 جثة و40 جريحا.")
+    assert _totals(text) == {"killed": 20, "injured": 40}
+
+
+def test_bodies_seen_in_a_morgue_are_part_of_the_toll() -> None:
+    text = ("قصف على البلدة\nقتل 50 مدنيا اليوم في قصف مدفعي على البلدة المحاصرة. "
+            "وفي مشرحة المستشفى الميداني، شاهد مراسلنا 9 جثث ملفوفة بأغطية بيضاء.")
+    assert _totals(text)["killed"] == 50
+
+
+def test_bodies_at_a_hospital_with_no_toll_before_are_the_toll() -> None:
+    # a control: with no toll told before, the hospital's count is the figure
+    text = "وصول جثث إلى المستشفى\nتسلم المستشفى الحكومي في المدينة اليوم 12 جثة بعد غارة جوية على سوق شعبي."
+    assert _totals(text)["killed"] == 12

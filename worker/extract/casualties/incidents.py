@@ -233,6 +233,22 @@ def _known_person(doc: Doc, f: Fig) -> bool:
     return f.first == f.last and w.startswith(("ال", "وال", "بال", "فال")) and w in SINGULAR
 
 
+# Bodies, and where they are counted: a hospital or a morgue
+_BODIES = frozenset(["جثه", "جثث", "جثامين", "جثمان", "جثتان", "جثتين"])
+_MORGUE = frozenset(["مستشفي", "المستشفي", "مستشفيات", "المستشفيات", "للمستشفي", "بالمستشفي", "بمستشفي",
+                     "لمستشفي", "مشرحه", "المشرحه", "ثلاجه", "ثلاجات"])
+
+
+def _bodies_at_hospital(doc: Doc, f: Fig) -> bool:
+    """A count of bodies ("تسلم المستشفى 40 جثة"، "في المشرحة 11 جثة") in a sentence naming a hospital or a
+    morgue, and not more of them ("آخرين"): the dead of a toll counted where they lie."""
+    nouns = [VICTIM.get(doc.norms[k]) for k in (f.last, f.last + 1) if k < doc.n]
+    if not any(hit is not None and hit[0] in _BODIES for hit in nouns) or _additive(doc, f):
+        return False
+    lo, hi = sentence_range(doc, f.sent, f.first)
+    return not _MORGUE.isdisjoint(doc.norms[lo:hi + 1])
+
+
 def _alt_source(doc: Doc, f: Fig) -> bool:
     """The figure's clause names another source ("بينما تحدثت مصادر أخرى عن 18")."""
     lo, hi = clause_bounds(doc, f.first)
@@ -320,6 +336,10 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                         if a in prior:
                             prior.remove(a)
                     new_anchors.append(f)
+                    continue
+                if prior and _bodies_at_hospital(doc, f):
+                    # "تسلم المستشفى 40 جثة": the toll's dead counted again, never another incident
+                    c.sub_of = index[id(max(prior, key=lambda a: int(a.cas.count or 0)))]
                     continue
                 if not prior:
                     new_anchors.append(f)
