@@ -53,3 +53,23 @@ def test_bodies_at_a_hospital_with_no_toll_before_are_the_toll() -> None:
     # a control: with no toll told before, the hospital's count is the figure
     text = "وصول جثث إلى المستشفى\nتسلم المستشفى الحكومي في المدينة اليوم 12 جثة بعد غارة جوية على سوق شعبي."
     assert _totals(text)["killed"] == 12
+
+
+def test_two_of_the_victims_are_some_of_the_dead_told_before() -> None:
+    text = ("انفجار عبوة ناسفة\nقتل ثلاثة أشخاص اليوم في انفجار عبوة ناسفة زرعت في سيارتهم قرب القرية. "
+            "وقالت الشرطة إن اثنين من الضحايا كانا ناخبين في طريقهما إلى مركز اقتراع في بلدة الرشيدية.")
+    assert _totals(text)["killed"] == 3
+
+
+def test_two_of_the_soldiers_are_some_of_the_wounded_told_before() -> None:
+    # read as a part before this change too; kept as the injured case of the same reading
+    text = ("هجوم على دورية\nأصيب ستة جنود بجروح اليوم في هجوم على دورية عسكرية قرب الحدود. "
+            "وقال الجيش إن الأطباء يحاولون إنقاذ حياة اثنين من الجنود المصابين في مستشفى مدينة الكرامة.")
+    assert _totals(text)["injured"] == 6
+
+
+def test_soldiers_killed_in_another_attack_still_add_to_the_civilians() -> None:
+    # a control: another side, in another attack, is no part of the toll before it
+    text = ("غارة على السوق\nقتل 10 مدنيين اليوم في غارة جوية على السوق الشعبي. "
+            "وفي هجوم آخر قتل اثنان من الجنود قرب الحاجز.")
+    assert _totals(text)["killed"] == 12

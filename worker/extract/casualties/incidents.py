@@ -249,6 +249,31 @@ def _bodies_at_hospital(doc: Doc, f: Fig) -> bool:
     return not _MORGUE.isdisjoint(doc.norms[lo:hi + 1])
 
 
+# The dead or the hurt as a group: "اثنان من الضحايا"، "ثلاثة من القتلى"، "5 من الجرحى" (not "من الجرحى"
+# after a death word: wounded who died are more dead).
+_GROUP_OF = {
+    lx.KILLED: frozenset(["قتلي", "ضحايا", "شهداء"]),
+    lx.INJURED: frozenset(["جرحي", "مصابين", "ضحايا"]),
+}
+
+
+def _partitive_host(doc: Doc, f: Fig, pool: list[Fig]) -> Fig | None:
+    """A count followed by "من" and a group named with ال ("اثنان من الضحايا"، "اثنين من الجنود") is some of a
+    group told before it: the largest earlier figure of its kind above the count and of no other side,
+    None when there is none or the count adds to the group ("ثلاثة من الجنود الآخرين")."""
+    k = f.last + 1
+    if k + 1 >= doc.n or doc.norms[k] != "من" or _additive(doc, f):
+        return None
+    w = doc.norms[k + 1]
+    who, victim = WHO.get(w), VICTIM.get(w)
+    if not ((who is not None and who[1] == "ال") or (
+            victim is not None and victim[1] == "ال" and victim[0] in _GROUP_OF.get(f.cas.kind, ()))):
+        return None
+    count = int(f.cas.count or 0)
+    bigger = [a for a in pool if int(a.cas.count or 0) > count and not _other_side(a.cas, f.cas)]
+    return max(bigger, key=lambda a: int(a.cas.count or 0)) if bigger else None
+
+
 def _alt_source(doc: Doc, f: Fig) -> bool:
     """The figure's clause names another source ("بينما تحدثت مصادر أخرى عن 18")."""
     lo, hi = clause_bounds(doc, f.first)
@@ -336,6 +361,11 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                         if a in prior:
                             prior.remove(a)
                     new_anchors.append(f)
+                    continue
+                whole = _partitive_host(doc, f, prior + new_anchors)
+                if whole is not None and (whole.sent == s or _distinct_cue(
+                        doc, f, seen, carried.get(id(f), _NO_CUE)) < _OTHER_INCIDENT):
+                    c.sub_of = index[id(whole)]  # "اثنان من الضحايا": some of the people told before
                     continue
                 if prior and _bodies_at_hospital(doc, f):
                     # "تسلم المستشفى 40 جثة": the toll's dead counted again, never another incident
