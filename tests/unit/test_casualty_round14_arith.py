@@ -73,3 +73,22 @@ def test_soldiers_killed_in_another_attack_still_add_to_the_civilians() -> None:
     text = ("غارة على السوق\nقتل 10 مدنيين اليوم في غارة جوية على السوق الشعبي. "
             "وفي هجوم آخر قتل اثنان من الجنود قرب الحاجز.")
     assert _totals(text)["killed"] == 12
+
+
+def test_a_sentence_opened_by_haadha_wa_adds_its_dead() -> None:
+    text = ("مواجهات في الجبل\nقتل 20 مسلحا اليوم في مواجهات مع الجيش في مديرية الجبل. "
+            "هذا ولقي قياديان بارزان في الجماعة مصرعهما في غارة جوية.")
+    assert _totals(text)["killed"] == 22
+
+
+def test_the_dead_on_the_other_side_add_to_the_first_toll() -> None:
+    text = ("قذيفة على سوق\nسقطت قذيفة صاروخية اليوم على سوق شعبي في حي النخيل فقتلت 35 شخصا. "
+            "وعلى الطرف الآخر أسفر القصف المتواصل على أطراف حي النخيل عن مقتل 29 مدنيا.")
+    assert _totals(text)["killed"] == 64
+
+
+def test_a_smaller_count_without_such_a_word_stays_a_part() -> None:
+    # a control: the same smaller count with no word that adds it is a part of the toll
+    text = ("قصف على البلدة\nقتل 20 شخصا اليوم في قصف مدفعي على البلدة. "
+            "وقالت مصادر طبية إن 6 أطفال قتلوا في القصف.")
+    assert _totals(text)["killed"] == 20

@@ -83,7 +83,7 @@ def _distinct_cue_uncached(doc: Doc, sent: int, around: int) -> int:
     intro = _CUE_INTRO
     found = _NO_CUE
     known = False
-    if not lx.ADDITION_WORDS.isdisjoint(norms[lo:hi + 1]):
+    if not lx.ADDITION_WORDS.isdisjoint(norms[lo:hi + 1]) or _adds_an_item(norms, lo, hi):
         found = _NEW_PLACE
     for k in [k for k in range(lo, hi + 1) if norms[k] in intro]:
         w = norms[k]
@@ -123,6 +123,14 @@ def _distinct_cue_uncached(doc: Doc, sent: int, around: int) -> int:
                 w in ("وفي", "ففي") and (k == lo or kinds[k - 1] in (T_COMMA, T_STOP)))
             found = max(found, _NAMED_PLACE if strong else _NEW_PLACE)
     return found
+
+
+def _adds_an_item(norms: list[str], lo: int, hi: int) -> bool:
+    """The sentence opens another item of the news: "هذا و…" ("هذا ولقي قياديان مصرعهما") or names the other
+    side or front ("وعلى الطرف الآخر"، "على جبهة أخرى"); like "أيضا", its figure adds to the ones before."""
+    if norms[lo] == "هذا" and lo < hi and norms[lo + 1].startswith("و"):
+        return True
+    return any((norms[k], norms[k + 1]) in lx.OTHER_SIDE_PAIRS for k in range(lo, hi))
 
 
 _LEXICAL = frozenset().union(TRIG, VICTIM, WHO, NOT_PEOPLE, SINGULAR, RIGHT, WEAK)

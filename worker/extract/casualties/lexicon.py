@@ -355,6 +355,9 @@ SIDES: dict[str, str] = {
 # Words that add a figure to the ones before rather than break them down ("وقالت الوكالة أيضا إن
 # مدنيين اثنين قتلا", "بالمقابل، قالت مصادر حكومية إن … مقتل ثلاثة").
 ADDITION_WORDS: frozenset[str] = frozenset(["ايضا", "بالمقابل", "وبالمقابل", "المقابل"])
+# Word pairs naming the other side or another front ("وعلى الطرف الآخر"، "على جبهة أخرى"), which add as well.
+OTHER_SIDE_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    [("الطرف", "الاخر"), ("الجانب", "الاخر"), ("جبهه", "اخري"), ("الجبهه", "الاخري")])
 # A word right after a count (or the count itself) that adds it to the figures before rather than
 # restating or breaking them down: "12 شخصا آخرين"، "وقتل آخر"، "ووفاة ثالث".
 ADDITIVE_AFTER: frozenset[str] = frozenset(
