@@ -1,6 +1,7 @@
-"""Round 14 (issue 18), arithmetic of the killed total: a toll that "rose to" a count after a death named in
-between is an update, never a part of the figure before it; "two of the victims" is some of the dead told
-before. Every sentence here is written for these tests."""
+"""Round 14 (issue 18), arithmetic of the totals: a toll that "rose to" a count after a death named in
+between is an update, never a part of the figure before it; bodies counted at a hospital or a morgue are the
+dead of the toll told before; "two of the victims" is some of a group told before; a sentence that opens
+another item ("هذا و…"، "وعلى الطرف الآخر") adds its dead. Every sentence here is written for these tests."""
 
 from __future__ import annotations
 
