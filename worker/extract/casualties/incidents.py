@@ -125,11 +125,14 @@ def _distinct_cue_uncached(doc: Doc, sent: int, around: int) -> int:
     return found
 
 
+_THIS_AND = frozenset(["وقد", "وكان", "وكانت", "وفي", "وعلي", "ومن"])
+
+
 def _adds_an_item(norms: list[str], lo: int, hi: int) -> bool:
     """The sentence opens another item of the news: "هذا و…" ("هذا ولقي قياديان مصرعهما") or names the other
     side or front ("وعلى الطرف الآخر"، "على جبهة أخرى"); like "أيضا", its figure adds to the ones before."""
-    if norms[lo] == "هذا" and lo < hi and norms[lo + 1].startswith("و"):
-        return True
+    if norms[lo] == "هذا" and lo < hi and (norms[lo + 1] in _THIS_AND or norms[lo + 1] in _LEXICAL):
+        return True  # "هذا وقد …"، "هذا ولقي …", not "هذا وزير …"
     return any((norms[k], norms[k + 1]) in lx.OTHER_SIDE_PAIRS for k in range(lo, hi))
 
 
