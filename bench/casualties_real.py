@@ -12,7 +12,7 @@ misses by class:
 * ``current_missed``     a current toll exists, the extractor gave null
 * ``over`` / ``under``   both numbers, the extractor's is larger / smaller
 
-``--split`` defaults to ``work`` (dev + dev2 … dev15): the held-back test set is printed only when
+``--split`` defaults to ``work`` (dev + dev2 … dev16): the held-back test set is printed only when
 asked for by name (``--split test``, ``both`` or ``all``), so a development run never shows it.
 ``--split dev|dev2|test|all`` selects the dev set (looked at while developing), the held-back test
 set by sha1("split:" + docno) (the rule in bench/_casualty_sample.py), or dev2: a second annotation
@@ -42,11 +42,13 @@ articles after dev12, annotated before any extractor ran on it and scored once o
 "dev13" from its file).
 dev14 (bench/data/casualties_real_dev14.jsonl) is a fourteenth round drawn the same way after dev13, scored on the
 round-12 code and once on the round-13 code, then joined work; dev15 a fifteenth, scored once on the final
-round-13 code and on the round-12 code (the same), then joined work.
-``--split work`` scores dev + dev2 … dev15 together.
+round-13 code and on the round-12 code (the same), then joined work; dev16 a sixteenth (24 / 40 / 36: only 24
+background-stratum test-half articles were left), scored on the round-13 code and once on the round-14 code, then
+joined work.
+``--split work`` scores dev + dev2 … dev16 together.
 A round listed in ``_UNTOUCHED`` is scored only when named (``--split devN``), never by ``work``,
 ``both`` or ``all``, until it has been scored once on the untouched code; then it joins ``_WORK``.
-``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev15 and work, never for test or an untouched round.
+``--misses`` lists each miss (docno, wanted, got) for dev, dev2 … dev16 and work, never for test or an untouched round.
 ``--history`` (issue 18, bench-only): a first pass extracts every article of the file and keeps its
 counted figures as known tolls (bench/_casualty_history.py); each annotated article is then scored
 with and without marking background the figures that repeat a toll counted by articles published
@@ -55,7 +57,7 @@ articles it makes right and wrong. ``--history-diff EXCLUDE.jsonl`` lists the de
 (by hash) that are not annotated and not in EXCLUDE whose totals the rule changes, to be read.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
-with bench/data/casualties_real_dev2.jsonl … _dev15.jsonl beside it, ``--split work``).
+with bench/data/casualties_real_dev2.jsonl … _dev16.jsonl beside it, ``--split work``).
 """
 
 from __future__ import annotations
@@ -217,16 +219,16 @@ def score(texts: dict[str, dict[str, Any]], notes: list[dict[str, Any]], show: b
 _ROOT = Path(__file__).resolve().parents[1]
 _DEFAULT_TEXTS = _ROOT.parent / "shared" / "data" / "ant-dev" / "middle-east-2018-02-to-05.jsonl"
 _DEFAULT_NOTES = _ROOT / "bench" / "data" / "casualties_real.jsonl"
-_WORK = ("dev", *(f"dev{n}" for n in range(2, 16)))  # dev + the round files dev2 … dev15, all scored once
-_UNTOUCHED: tuple[str, ...] = ("dev16",)  # scored only when named, so no development run sees it before its one score
+_WORK = ("dev", *(f"dev{n}" for n in range(2, 17)))  # dev + the round files dev2 … dev16, all scored
+_UNTOUCHED: tuple[str, ...] = ()  # scored only when named, so no development run sees it before its one score
 _ROUNDS = (*_WORK[1:], *_UNTOUCHED)  # the round files read beside the main annotation file
 _SPLITS = (*_WORK, "test")
 
 
 def _read_notes(path: Path) -> list[dict[str, Any]]:
-    """The annotations with their split: dev/test by hash, dev2 … dev15 by the round file beside them.
+    """The annotations with their split: dev/test by hash, dev2 … dev16 by the round file beside them.
 
-    A round file's name wins over the hash, so dev11 … dev15 (drawn from the test half) never land in ``test``.
+    A round file's name wins over the hash, so dev11 … dev16 (drawn from the test half) never land in ``test``.
     """
     notes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     for a in notes:
@@ -253,10 +255,10 @@ def main() -> None:
     ap.add_argument("jsonl", type=Path, nargs="?", default=_DEFAULT_TEXTS, help="articles (docno, title, content)")
     ap.add_argument("annotations", type=Path, nargs="?", default=_DEFAULT_NOTES)
     ap.add_argument("--split", choices=(*_SPLITS, *_UNTOUCHED, "work", "all", "both"), default="work",
-                    help="work (the default): dev + dev2 … dev15 together, never the test set; "
-                         "both: dev, dev2 … dev15 and test, one object each; test/all only when asked; "
+                    help="work (the default): dev + dev2 … dev16 together, never the test set; "
+                         "both: dev, dev2 … dev16 and test, one object each; test/all only when asked; "
                          "an untouched round only by name")
-    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev15 and work only)")
+    ap.add_argument("--misses", action="store_true", help="list each miss (dev, dev2 … dev16 and work only)")
     ap.add_argument("--history", action="store_true", help="score with and without known tolls of earlier articles")
     ap.add_argument("--history-rule", type=int, nargs=5, default=None,
                     metavar=("MIN_DAYS", "MAX_DAYS", "MIN_COUNT", "MIN_REPORTS", "FRESH_DAYS"))
@@ -278,7 +280,7 @@ def main() -> None:
         sys.exit(f"casualties_real: {len(missing)} annotated articles are not in {args.jsonl}")
     if args.history:
         if args.split not in (*_WORK, "work"):
-            sys.exit("casualties_real: --history scores dev, dev2 … dev15 or work only")
+            sys.exit("casualties_real: --history scores dev, dev2 … dev16 or work only")
         rule = HistoryRule(*args.history_rule) if args.history_rule else HistoryRule()
         t0 = time.process_time()
         index, read = known_tolls(args.jsonl)
