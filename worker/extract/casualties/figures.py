@@ -467,23 +467,20 @@ _ROSE = frozenset(["ارتفع", "ارتفعت", "وارتفع", "وارتفعت
 
 def _rose_to(doc: Doc, i0: int) -> bool:
     """A count right after "إلى" whose clause opens, a few words before, with "ارتفع" (the toll rose to it)."""
-    if doc.w[i0 - 1] != "الي":
-        return False
-    for k in range(i0 - 2, max(-1, i0 - 14), -1):
-        w = doc.w[k]
-        if w is None:
-            return False
-        if w in _ROSE:
-            return True
-    return False
+    return doc.w[i0 - 1] == "الي" and _word_before(doc, i0 - 1, 12, _ROSE)
 
 
 def _update_before(doc: Doc, j: int) -> bool:
-    for k in range(j - 1, max(-1, j - 4), -1):
+    return _word_before(doc, j, 3, UPDATE)
+
+
+def _word_before(doc: Doc, j: int, reach: int, words: frozenset[str]) -> bool:
+    """One of ``words`` among the ``reach`` words left of token ``j``, with no non-word between."""
+    for k in range(j - 1, max(-1, j - 1 - reach), -1):
         w = doc.w[k]
         if w is None:
             return False
-        if w in UPDATE:
+        if w in words:
             return True
     return False
 
