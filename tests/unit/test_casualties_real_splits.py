@@ -16,10 +16,11 @@ def test_each_round_file_lands_in_its_own_split() -> None:
     assert counts["dev"] + counts["test"] == 285
     assert [counts[name] for name in (
         "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12", "dev13",
-        "dev14", "dev15", "dev16")] == [120, 104, 100, 100, 120, 120, 120, 120, 100, 100, 100, 100, 100, 100, 100]
+        "dev14", "dev15", "dev16", "dev17")] == [120, 104, 100, 100, 120, 120, 120, 120, 100, 100, 100, 100, 100, 100,
+                                                 100, 80]
 
 
-def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
+def test_work_holds_every_scored_round_and_never_the_test_set_or_an_untouched_round() -> None:
     rounds = {"dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11", "dev12",
               "dev13", "dev14", "dev15", "dev16"}
     assert {a["split"] for a in select(NOTES, "work")} == rounds
@@ -28,11 +29,11 @@ def test_work_holds_every_scored_round_and_never_the_test_set() -> None:
 
 
 def test_the_test_split_is_only_the_held_back_articles() -> None:
-    # dev11 … dev16 are drawn from the test half of the hash, but their files, not the hash, name their splits
+    # dev11 … dev17 are drawn from the test half of the hash, but their files, not the hash, name their splits
     test = select(NOTES, "test")
     assert len(test) == 122 and all(split_of(a["docno"]) == "test" for a in test)
-    late = {a["docno"] for a in NOTES if a["split"] in ("dev11", "dev12", "dev13", "dev14", "dev15", "dev16")}
-    assert len(late) == 600 and not late & {a["docno"] for a in test}
+    late = {a["docno"] for a in NOTES if a["split"] in ("dev11", "dev12", "dev13", "dev14", "dev15", "dev16", "dev17")}
+    assert len(late) == 680 and not late & {a["docno"] for a in test}
 
 
 def test_each_scored_round_is_selectable_by_name() -> None:
@@ -42,9 +43,10 @@ def test_each_scored_round_is_selectable_by_name() -> None:
     for name in ("dev10", "dev11", "dev12", "dev13", "dev14", "dev15", "dev16"):
         chosen = select(NOTES, name)
         assert len(chosen) == 100 and {a["split"] for a in chosen} == {name}
+    assert len(select(NOTES, "dev17")) == 80
 
 
-def test_rounds_3_to_10_come_from_the_dev_half_dev11_to_dev16_from_the_test_half_and_none_twice() -> None:
+def test_rounds_3_to_10_come_from_the_dev_half_dev11_to_dev17_from_the_test_half_and_none_twice() -> None:
     docnos = [a["docno"] for a in NOTES]
     assert len(docnos) == len(set(docnos))
     late = [a["docno"] for a in NOTES if a["split"] in ("dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10")]
@@ -52,6 +54,8 @@ def test_rounds_3_to_10_come_from_the_dev_half_dev11_to_dev16_from_the_test_half
     for name in ("dev11", "dev12", "dev13", "dev14", "dev15", "dev16"):
         chosen = [a["docno"] for a in NOTES if a["split"] == name]
         assert len(chosen) == 100 and all(split_of(d) == "test" for d in chosen), name
+    dev17 = [a["docno"] for a in NOTES if a["split"] == "dev17"]
+    assert len(dev17) == 80 and all(split_of(d) == "test" for d in dev17)
 
 
 def test_dev6_composition() -> None:
@@ -71,6 +75,7 @@ _COMPOSITION = [
     ("dev14", {"current": 28, "background": 30, "vague": 5, "none": 37}, 25, 8, 12),
     ("dev15", {"current": 37, "background": 20, "vague": 7, "none": 36}, 36, 6, 14),
     ("dev16", {"current": 29, "background": 16, "vague": 3, "none": 52}, 25, 9, 13),
+    ("dev17", {"current": 24, "background": 11, "vague": 6, "none": 39}, 19, 6, 15),
 ]
 
 
