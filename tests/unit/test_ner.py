@@ -177,6 +177,17 @@ def test_own_features_are_the_word_features_own_offset() -> None:
     assert own_features("للجيش", res)[:2] == ["w=للجيش", "st=جيش"]
 
 
+def test_own_ids_are_the_known_own_features_in_order() -> None:
+    from worker.extract.ner.features import add_own_ids, default_resources, own_features
+
+    res = default_resources()
+    index = {"w=للجيش": 7, "sh=a": 3, "p1=ل": 11}
+    out = [99]
+    assert add_own_ids("للجيش", res, index, out) == "للجيش"
+    assert out == [99] + [index[f] for f in own_features("للجيش", res) if f in index] == [99, 7, 3, 11]
+    assert add_own_ids("qwzx", res, {}, out) == "qwzx" and out == [99, 7, 3, 11]
+
+
 def test_neighbour_features_are_the_own_list_in_order() -> None:
     """The tagger looks each own feature up once for all offsets: a neighbour's features must be a
     subsequence of the word's own list (``word_features``)."""

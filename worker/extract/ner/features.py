@@ -92,6 +92,17 @@ def own_features(raw: str, res: Resources) -> list[str]:
     return _own(*_describe(raw, res))
 
 
+def add_own_ids(raw: str, res: Resources, index: dict[str, int], out: list[int]) -> str:
+    """Append to ``out`` the ``index`` entries of the word's own features that have one, in order; the
+    word's matching form back. Compiled, this is the tagger's per-new-word look-up loop."""
+    feats = own_features(raw, res)
+    for f in feats:
+        j = index.get(f)
+        if j is not None:
+            out.append(j)
+    return feats[0][2:]
+
+
 def word_features(raw: str, res: Resources) -> tuple[list[str], ...]:
     """Features of one word at each of the five offsets (index 0 = offset -2 … index 4 = +2)."""
     w, st, sh, cl, flags = _describe(raw, res)

@@ -22,8 +22,8 @@ from worker.extract.ner.features import (
     MAX_FEATURE_CHARS,
     TOKEN_RE,
     Resources,
+    add_own_ids,
     edge_features,
-    own_features,
     word_features,
 )
 from worker.extract.ner.recurrent import RecurrentNet
@@ -187,7 +187,7 @@ class Tagger:
         row = self._row
         keys = [k for k in dict.fromkeys(w[:MAX_FEATURE_CHARS] for w in words) if k not in row]
         self._grow(self._n + len(keys))
-        own = self._own.get
+        own = self._own
         res = self.res
         for a in range(0, len(keys), _BLOCK):
             block = keys[a : a + _BLOCK]
@@ -197,9 +197,7 @@ class Tagger:
             for key in block:
                 starts.append(len(flat))
                 flat.append(0)
-                feats = own_features(key, res)
-                forms.append(feats[0][2:])
-                flat.extend([j for f in feats if (j := own(f)) is not None])
+                forms.append(add_own_ids(key, res, own, flat))
             idx = np.asarray(flat)
             st = np.asarray(starts)
             self._table[self._n : self._n + len(block)] = self._crf_rows(idx, st)
