@@ -135,7 +135,7 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     return before in lx.SPAN_OPENERS
 
 
-_ANNIVERSARY = frozenset(p + w for w in ("ذكري", "الذكري") for p in ("", "و", "ب", "ل", "وب", "ول"))
+_ANNIVERSARY = frozenset(lx.expand(["ذكري"]))
 
 
 def _anniversary(doc: Doc, k: int, i: int) -> bool:

@@ -14,6 +14,7 @@ from worker.extract.casualties.tables import (
     COUNTED,
     GROUP,
     GROUP_BASE,
+    HARMS,
     INTEREST,
     LEFT_SKIP,
     MARKS_RE,
@@ -218,7 +219,7 @@ def _analyze_number(
     if value == 1 and doc.norms[i0] in lx.ONE_OF_GROUP and nxt_w is not None \
             and (VICTIM.get(nxt_w) or ("", ""))[1] in ("ال", "وال", "بال"):
         return None  # "أحد القتلى": one of a group counted elsewhere
-    if VICTIM_BASE.get(nxt_w or "") in ("ضحيه", "ضحايا") and _harm_base(doc.w[i1 + 2] or "") in lx.NON_LETHAL_HARMS:
+    if VICTIM_BASE.get(nxt_w or "") in ("ضحيه", "ضحايا") and doc.w[i1 + 2] in HARMS:
         return None  # "إحدى ضحايا التحرش", "ضحايا الاحتيال": victims of a harm that kills no one
 
     update = False
@@ -335,14 +336,6 @@ def _analyze_number(
     fig.subject = sub_parent is not None
     fig.forward = forward and sub_parent is None
     return fig
-
-
-def _harm_base(w: str) -> str:
-    """``w`` without the article or a preposition on it (للتحرش → تحرش)."""
-    for p in ("لل", "بال", "وال", "ال", "ل"):
-        if w.startswith(p) and len(w) > len(p) + 2:
-            return w[len(p):]
-    return w
 
 
 def _make(doc: Doc, i0: int, i1: int, kind: str, count: int | None, who: str | None) -> Casualty:

@@ -246,8 +246,7 @@ def _known_person(doc: Doc, f: Fig) -> bool:
 
 # Bodies, and where they are counted: a hospital or a morgue
 _BODIES = frozenset(["جثه", "جثث", "جثامين", "جثمان", "جثتان", "جثتين"])
-_MORGUE = frozenset(["مستشفي", "المستشفي", "مستشفيات", "المستشفيات", "للمستشفي", "بالمستشفي", "بمستشفي",
-                     "لمستشفي", "مشرحه", "المشرحه", "ثلاجه", "ثلاجات"])
+_MORGUE = frozenset(lx.expand(["مستشفي", "مستشفيات", "مشرحه", "ثلاجه", "ثلاجات"]))
 
 
 def _bodies_at_hospital(doc: Doc, f: Fig) -> bool:

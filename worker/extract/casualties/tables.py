@@ -25,6 +25,7 @@ GROUP = lx.expand(lx.GROUP_NOUNS)
 PLACE_TYPES = lx.expand(lx.PLACE_TYPES)
 SUBM = lx.expand(lx.SUB_MARKERS, definite=False)
 STRIKE = lx.expand(lx.STRIKE_NOUNS)
+HARMS = frozenset(lx.expand(lx.NON_LETHAL_HARMS))
 
 
 def bases(table: Mapping[str, tuple[str, str]]) -> dict[str, str]:
