@@ -1,0 +1,51 @@
+"""Round 15 (issue 18; docs/casualties.md, "Fifteenth round"): current figures the rules missed. Every
+sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from worker.extract.casualties import compute_totals, extract_casualties
+
+_FRIDAY = date(2018, 3, 2)
+
+
+def _totals(text: str, reference: date | None = _FRIDAY) -> dict[str, int | None]:
+    return compute_totals(extract_casualties(text, reference=reference))
+
+
+def test_a_story_that_comes_after_a_toll_under_a_violent_headline_counts_that_toll() -> None:
+    text = ("غارات جوية تدك مواقع المسلحين في العاصمة\n"
+            "شنت الطائرات الحربية اليوم سلسلة من الغارات على مواقع المسلحين في أطراف العاصمة. "
+            "وتأتي الغارات بعد مقتل 9 جنود في هجوم على نقطة تفتيش جنوب البلاد.")
+    assert _totals(text) == {"killed": 9, "injured": None}
+
+
+def test_a_statement_that_comes_after_a_toll_counts_both_kinds() -> None:
+    text = ("الأمم المتحدة تدين قصف السوق\n"
+            "وجاءت تصريحات المسؤول الأممي بعد مقتل 4 مدنيين وإصابة 11 آخرين في قصف استهدف سوقا شعبيا.")
+    assert _totals(text) == {"killed": 4, "injured": 11}
+
+
+def test_a_quiet_headline_keeps_the_earlier_toll_background() -> None:
+    # a control: the story is a false alarm, the toll it comes after is context
+    text = ("صافرات الإنذار تدوي في المدينة\n"
+            "دوت صافرات الإنذار اليوم في المدينة دون سقوط صواريخ. "
+            "وتأتي الصافرات بعد مقتل 9 جنود في هجوم على نقطة تفتيش جنوب البلاد.")
+    assert _totals(text)["killed"] is None
+
+
+def test_a_story_with_a_figure_of_its_own_keeps_the_earlier_toll_background() -> None:
+    # a control: the story's own wounded is its news, the toll it comes after is an earlier event
+    text = ("إصابة شرطي بإطلاق نار في المدينة\n"
+            "أصيب شرطي اليوم بإطلاق نار قرب مركز المدينة. "
+            "ويأتي الحادث بعد مقتل 9 جنود في هجوم على نقطة تفتيش جنوب البلاد.")
+    assert _totals(text) == {"killed": None, "injured": 1}
+
+
+def test_a_toll_the_sentence_also_dates_earlier_stays_background() -> None:
+    # a control: a cue besides the after-word dates the toll
+    text = ("غارات جوية تدك مواقع المسلحين في العاصمة\n"
+            "شنت الطائرات الحربية اليوم سلسلة من الغارات على مواقع المسلحين في أطراف العاصمة. "
+            "وتأتي الغارات بعد مقتل 9 جنود في هجوم على نقطة تفتيش جنوب البلاد الشهر الماضي.")
+    assert _totals(text)["killed"] is None
