@@ -49,3 +49,31 @@ def test_a_toll_the_sentence_also_dates_earlier_stays_background() -> None:
             "شنت الطائرات الحربية اليوم سلسلة من الغارات على مواقع المسلحين في أطراف العاصمة. "
             "وتأتي الغارات بعد مقتل 9 جنود في هجوم على نقطة تفتيش جنوب البلاد الشهر الماضي.")
     assert _totals(text)["killed"] is None
+
+
+_WEDNESDAY = date(2018, 3, 14)
+
+
+def test_a_day_set_off_by_commas_between_the_toll_and_its_count_is_skipped() -> None:
+    text = ("قصف عنيف على البلدات المحاصرة\n"
+            "أفادت مصادر طبية بارتفاع حصيلة القتلى المدنيين في البلدات المحاصرة، يوم الأربعاء، إلى 27 شخصا "
+            "جراء القصف المدفعي.")
+    assert _totals(text, _WEDNESDAY) == {"killed": 27, "injured": None}
+
+
+def test_a_toll_raised_to_a_count_after_la_reads_like_ila() -> None:
+    text = ("حادث سير على الطريق الدولي\n"
+            "وارتفعت حصيلة قتلى حادث السير، الأربعاء، لـ 12 شخصا بعد وفاة اثنين من المصابين في المستشفى.")
+    assert _totals(text, _WEDNESDAY)["killed"] == 12
+
+
+def test_a_toll_with_its_day_unset_by_commas_reads_as_before() -> None:
+    # a control: the plain order was read before this round
+    text = "قصف عنيف على البلدات المحاصرة\nارتفعت حصيلة القتلى المدنيين يوم الأربعاء إلى 27 شخصا."
+    assert _totals(text, _WEDNESDAY)["killed"] == 27
+
+
+def test_a_count_of_visitors_after_a_day_set_off_by_commas_is_no_toll() -> None:
+    # a control: no toll noun before the count
+    text = "معرض الكتاب يختتم أعماله\nووصل عدد الزوار، يوم الأربعاء، إلى 27 ألف شخص."
+    assert _totals(text, _WEDNESDAY) == {"killed": None, "injured": None}

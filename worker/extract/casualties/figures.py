@@ -355,7 +355,7 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
     update = False
     unknown = 0
     # "ارتفعت حصيلة القتلى في التفجير إلى 27": after "إلى", skip a short phrase back to the toll
-    toll = doc.w[start] in ("الي", "لتبلغ", "ليبلغ", "بلغت", "بلغ") and any(
+    toll = doc.w[start] in ("الي", "لتبلغ", "ليبلغ", "بلغت", "بلغ", "ل") and any(
         (doc.w[k] or "") in lx.TOLL_NOUNS or doc.w[k] == "عدد"
         for k in range(max(0, start - 12), start))
     limit = MAX_LEFT + (6 if toll else 0)
@@ -363,6 +363,11 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
         if doc.kinds[j] != T_WORD:
             if doc.kinds[j] == T_COMMA and doc.norms[j] in _QUOTES:
                 j -= 1  # "أسفرت عن مقتل "23 مقاتلا"": a quote mark between trigger and count
+                steps += 1
+                continue
+            aside = _time_aside(doc, j) if toll else -1
+            if aside >= 0:
+                j = aside - 1  # "ارتفعت حصيلة القتلى، يوم الأحد، إلى 52": a day set off by commas
                 steps += 1
                 continue
             return none
@@ -424,6 +429,19 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
 
 
 _QUOTES = frozenset(['"', "\u00ab", "\u00bb"])
+_TIME_WORDS = frozenset([*(w for names in lx.WEEKDAYS for w in names), *lx.NOW_WORDS, "يوم", "مساء", "ليل"])
+
+
+def _time_aside(doc: Doc, j: int) -> int:
+    """The opening comma of a day set off by commas that closes at the comma ``j`` ("، يوم الأحد،"), or -1."""
+    if doc.norms[j] not in _COMMAS:
+        return -1
+    for k in range(j - 1, max(-1, j - 4), -1):
+        if doc.kinds[k] == T_COMMA:
+            return k if k < j - 1 and doc.norms[k] in _COMMAS else -1
+        if doc.norms[k] not in _TIME_WORDS:
+            return -1
+    return -1
 
 
 def _charged(doc: Doc, j: int) -> bool:
@@ -585,6 +603,7 @@ def _right_verb(doc: Doc, start: int) -> str | None:
     return None
 
 
+_COMMAS = frozenset(["،", ","])
 _BREAKDOWN_REACH = 10  # tokens from the counted noun over "بينهم 4 أطفال وامرأتان" to the verb
 
 
