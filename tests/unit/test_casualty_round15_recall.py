@@ -77,3 +77,28 @@ def test_a_count_of_visitors_after_a_day_set_off_by_commas_is_no_toll() -> None:
     # a control: no toll noun before the count
     text = "معرض الكتاب يختتم أعماله\nووصل عدد الزوار، يوم الأربعاء، إلى 27 ألف شخص."
     assert _totals(text, _WEDNESDAY) == {"killed": None, "injured": None}
+
+
+def test_one_person_who_met_death_after_an_that_counts_one() -> None:
+    text = ("قصف على سوق شعبي\n"
+            "أفادت مصادر محلية أن امرأة لقيت حتفها وأصيب طفلان في قصف استهدف السوق الشعبي وسط المدينة.")
+    assert _totals(text) == {"killed": 1, "injured": 2}
+
+
+def test_a_named_person_who_met_death_after_an_that_counts_one() -> None:
+    text = ("غارة جوية على قرية حدودية\n"
+            "وذكرت الصحيفة أن سميث لقي مصرعه في غارة جوية استهدفت القرية التي كان يعمل فيها.")
+    assert _totals(text)["killed"] == 1
+
+
+def test_a_person_told_again_who_met_death_counts_nothing_new() -> None:
+    # a control: a definite subject is a person the text already told
+    text = ("تحقيق في حادث قديم\n"
+            "وقال المحقق إن الرجل لقي حتفه بعد أن سقط من الطابق العاشر.")
+    assert _totals(text)["killed"] is None
+
+
+def test_one_person_met_death_with_the_verb_first_still_counts_one() -> None:
+    # a control: the verb-first order was read before this round
+    text = "حادث سير على الطريق الدولي\nلقي سائق حتفه وأصيب اثنان من الركاب في حادث سير على الطريق الدولي."
+    assert _totals(text) == {"killed": 1, "injured": 2}

@@ -159,6 +159,11 @@ def read_figures(text: str, *, vague_bounds: Mapping[str, int] | None = None, re
                 if fig is not None:
                     figs.append(fig)
                     done = i + 1
+            elif single is None and doc.w[i + 1] in lx.ONE_DEATH_OBJECTS:
+                fig = _one_met_death(doc, i, figs)
+                if fig is not None:
+                    figs.append(fig)
+                    done = i + 1
         elif norm in lx.DUAL_VERBS:
             fig = _dual_subject(doc, i, done, lx.DUAL_VERBS[norm])
             if fig is not None:
@@ -868,6 +873,23 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         fig.cas.text = doc.text[fig.cas.span[0]:fig.cas.span[1]]
         fig.last = last
     return fig
+
+
+def _one_met_death(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:
+    """"أفادت المصادر أن امرأة لقيت حتفها"، "ذكرت أن فلانة لقيت حتفها": a singular verb and pronoun of
+    meeting death are one person's death, whoever its subject (a noun or a name of one or two words right
+    after أن/إن); not a person told again ("أن الرجل لقي حتفه") nor one a figure already counts ("إن طفلا
+    واحدا لقي حتفه")."""
+    prev = doc.w[i - 1]
+    if prev is None or not (doc.w[i - 2] in lx.THAT_WORDS or (doc.w[i - 3] in lx.THAT_WORDS and doc.w[i - 2] is not None)):
+        return None  # the subject, one or two words, right after أن/إن
+    if figs and figs[-1].last >= i - 2 and figs[-1].sent == doc.sent[i]:
+        return None
+    if _definite(prev) and _singular_base(prev) is not None:
+        return None  # "أن الرجل لقي حتفه": a person told again
+    cas = _make(doc, i, i + 1, lx.KILLED, 1, None)
+    cas.background = is_background(doc, i)
+    return Fig(cas, i, i + 1, doc.sent[i])
 
 
 def _after_place_phrase(doc: Doc, k: int) -> int:
