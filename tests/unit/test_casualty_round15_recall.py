@@ -102,3 +102,25 @@ def test_one_person_met_death_with_the_verb_first_still_counts_one() -> None:
     # a control: the verb-first order was read before this round
     text = "حادث سير على الطريق الدولي\nلقي سائق حتفه وأصيب اثنان من الركاب في حادث سير على الطريق الدولي."
     assert _totals(text) == {"killed": 1, "injured": 2}
+
+
+def test_a_non_commissioned_officer_and_a_soldier_are_two() -> None:
+    text = "بيان عسكري جديد\nوأعلن الجيش في بيانه إصابة ضابط صف وجندي خلال الاشتباكات مع المسلحين."
+    assert _totals(text) == {"killed": None, "injured": 2}
+
+
+def test_officers_killed_and_a_non_commissioned_officer_and_a_soldier_hurt() -> None:
+    text = "بيان عسكري جديد\nوأضاف البيان أنه قتل ثلاثة ضباط وأصيب ضابط صف وجندي من القوات المشاركة."
+    assert _totals(text) == {"killed": 3, "injured": 2}
+
+
+def test_an_officer_and_a_non_commissioned_officer_stay_two() -> None:
+    # a control: the compound after the first noun was read before this round
+    text = "بيان عسكري جديد\nوأعلن الجيش في بيانه إصابة ضابط وضابط صف خلال الاشتباكات مع المسلحين."
+    assert _totals(text)["injured"] == 2
+
+
+def test_a_lone_non_commissioned_officer_is_one() -> None:
+    # a control
+    text = "بيان عسكري جديد\nوأعلن الجيش في بيانه إصابة ضابط صف خلال الاشتباكات مع المسلحين."
+    assert _totals(text)["injured"] == 1

@@ -858,13 +858,13 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         # commander ("مقتل القيادي في الميليشيا فلان") is most often the news itself: kept.
         return None
     # "مقتل ضابط وجندي": coordinated singular nouns count one each
-    last = k
+    last = _compound_title_end(doc, k)
     n = 1
     while n < 6:
         nxt = doc.w[last + 1]
         if nxt is None or not nxt.startswith("و") or _singular_base(nxt[1:]) is None:
             break
-        last += 1
+        last = _compound_title_end(doc, last + 1)
         n += 1
     fig = _singular_fig(doc, k, b, kind, figs, False, None)
     if fig is not None and n > 1:
@@ -890,6 +890,15 @@ def _one_met_death(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:
     cas = _make(doc, i, i + 1, lx.KILLED, 1, None)
     cas.background = is_background(doc, i)
     return Fig(cas, i, i + 1, doc.sent[i])
+
+
+def _compound_title_end(doc: Doc, k: int) -> int:
+    """The last token of the person noun at ``k``: "ضابط صف" (a non-commissioned officer) is one person
+    ("إصابة ضابط صف وجندي" = 2)."""
+    w = doc.w[k] or ""
+    if _singular_base(w[1:] if w.startswith("و") else w) == "ضابط" and doc.w[k + 1] == "صف":
+        return k + 1
+    return k
 
 
 def _after_place_phrase(doc: Doc, k: int) -> int:
