@@ -124,3 +124,28 @@ def test_a_lone_non_commissioned_officer_is_one() -> None:
     # a control
     text = "بيان عسكري جديد\nوأعلن الجيش في بيانه إصابة ضابط صف خلال الاشتباكات مع المسلحين."
     assert _totals(text)["injured"] == 1
+
+
+def test_a_long_group_between_laqiya_and_its_death_object_still_reads() -> None:
+    text = ("معارك عنيفة في الريف الشرقي\n"
+            "لقي 12 من عناصر الجماعة المسلحة والمقاتلين الموالين لها مصرعهم اليوم في المعارك.")
+    assert _totals(text)["killed"] == 12
+
+
+def test_a_breakdown_set_off_by_commas_between_laqiya_and_its_death_object() -> None:
+    text = ("انفجار في ورشة للصيانة\n"
+            "لقي اثنان من المهندسين، أحدهما سوري والآخر أردني، مصرعهما في انفجار داخل الورشة.")
+    assert _totals(text)["killed"] == 2
+
+
+def test_laqiya_without_a_death_object_is_no_toll() -> None:
+    # a control: "met" something else
+    text = ("زيارة إلى الريف الشرقي\n"
+            "لقي 12 من عناصر الجماعة المسلحة والمقاتلين الموالين لها ترحيبا واسعا في القرية.")
+    assert _totals(text)["killed"] is None
+
+
+def test_laqiya_with_its_death_object_close_reads_as_before() -> None:
+    # a control
+    text = "حادث سير على الطريق الدولي\nلقي 5 أشخاص مصرعهم في حادث سير على الطريق الدولي."
+    assert _totals(text)["killed"] == 5

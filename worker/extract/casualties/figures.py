@@ -407,7 +407,7 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
         weak = WEAK_BASE.get(w)
         if weak is not None:
             wkind, confirm = lx.WEAK_TRIGGERS[weak]
-            if confirm and _confirmed(doc, i1 + 1, confirm):
+            if confirm and _confirmed(doc, i1 + 1, confirm, _MET_REACH if weak in lx.MET_VERBS else MAX_RIGHT):
                 return wkind, update, False, True
             if weak in lx.DOCUMENT_VERBS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None:
                 return wkind, update, False, True
@@ -434,6 +434,9 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
 
 
 _QUOTES = frozenset(['"', "\u00ab", "\u00bb"])
+# "لقي اثنان من خبراء الصواريخ، أحدهما إيراني والآخر لبناني، مصرعهما": the people named between the verb
+# of meeting death and its object may take a من phrase and a breakdown
+_MET_REACH = 12
 _TIME_WORDS = frozenset([*(w for names in lx.WEEKDAYS for w in names), *lx.NOW_WORDS, "يوم", "مساء", "ليل"])
 
 
@@ -512,8 +515,8 @@ def _toll_before(doc: Doc, j: int) -> bool:
     return False
 
 
-def _confirmed(doc: Doc, start: int, words: frozenset[str]) -> bool:
-    for k in range(start, min(doc.n, start + MAX_RIGHT)):
+def _confirmed(doc: Doc, start: int, words: frozenset[str], reach: int = MAX_RIGHT) -> bool:
+    for k in range(start, min(doc.n, start + reach)):
         w = doc.w[k]
         if w is None:
             if doc.kinds[k] == T_COMMA and doc.norms[k] not in _QUOTES:
