@@ -434,6 +434,7 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
     _deep_tolls(doc, figs)
     _mark(figs, before, WHY_DEEP)
     _day_after_news(doc, figs)  # last: it reads whether any toll is left current
+    _reaction_news(doc, figs)
 
 
 _DAY_AFTER = frozenset(["غداه", "وغداه"])
@@ -473,6 +474,27 @@ def _day_after_news(doc: Doc, figs: list[Fig]) -> None:
         slo, _ = sentence_range(doc, f.sent, f.first)
         if _after_a_day(doc, slo, f.first) and day_of(doc, slo, f.first) == 0:
             c.background = False
+
+
+def _reaction_news(doc: Doc, figs: list[Fig]) -> None:
+    """A story with no figure of its own whose headline tells violence and whose step "comes after" a
+    toll ("وجاءت التصريحات بعد مقتل 60") reacts to that event: the toll is its news, when the after-word
+    is the only cue of the toll's sentence."""
+    if any(not f.cas.background for f in figs) or not headline_tells_violence(doc):
+        return
+    for f in figs:
+        c = f.cas
+        if f.why or c.count is None or c.kind not in _TOLL_KINDS:
+            continue
+        cues = sentence_cues(doc, f.sent, f.first)
+        after = [k for k in cues if k < f.first and doc.norms[k] in lx.AFTER_WORDS]
+        if after and all(k in after for k in cues) and not _then_opened(doc, after[0]):
+            c.background = False
+
+
+def _then_opened(doc: Doc, k: int) -> bool:
+    """"…، وذلك بعد أن قالت دمشق …": the after-word closes a clause of the story's own, not its subject."""
+    return any(doc.norms[j] == "وذلك" for j in range(max(0, k - 3), k))
 
 
 # Characters into the text from which a first toll under a headline that tells no violence is context.

@@ -159,6 +159,11 @@ def read_figures(text: str, *, vague_bounds: Mapping[str, int] | None = None, re
                 if fig is not None:
                     figs.append(fig)
                     done = i + 1
+            elif single is None and doc.w[i + 1] in lx.ONE_DEATH_OBJECTS:
+                fig = _one_met_death(doc, i, figs)
+                if fig is not None:
+                    figs.append(fig)
+                    done = i + 1
         elif norm in lx.DUAL_VERBS:
             fig = _dual_subject(doc, i, done, lx.DUAL_VERBS[norm])
             if fig is not None:
@@ -355,7 +360,7 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
     update = False
     unknown = 0
     # "ارتفعت حصيلة القتلى في التفجير إلى 27": after "إلى", skip a short phrase back to the toll
-    toll = doc.w[start] in ("الي", "لتبلغ", "ليبلغ", "بلغت", "بلغ") and any(
+    toll = doc.w[start] in ("الي", "لتبلغ", "ليبلغ", "بلغت", "بلغ", "ل") and any(
         (doc.w[k] or "") in lx.TOLL_NOUNS or doc.w[k] == "عدد"
         for k in range(max(0, start - 12), start))
     limit = MAX_LEFT + (6 if toll else 0)
@@ -363,6 +368,11 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
         if doc.kinds[j] != T_WORD:
             if doc.kinds[j] == T_COMMA and doc.norms[j] in _QUOTES:
                 j -= 1  # "أسفرت عن مقتل "23 مقاتلا"": a quote mark between trigger and count
+                steps += 1
+                continue
+            aside = _time_aside(doc, j) if toll else -1
+            if aside >= 0:
+                j = aside - 1  # "ارتفعت حصيلة القتلى، يوم الأحد، إلى 52": a day set off by commas
                 steps += 1
                 continue
             return none
@@ -397,7 +407,7 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
         weak = WEAK_BASE.get(w)
         if weak is not None:
             wkind, confirm = lx.WEAK_TRIGGERS[weak]
-            if confirm and _confirmed(doc, i1 + 1, confirm):
+            if confirm and _confirmed(doc, i1 + 1, confirm, _MET_REACH if weak in lx.MET_VERBS else MAX_RIGHT):
                 return wkind, update, False, True
             if weak in lx.DOCUMENT_VERBS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None:
                 return wkind, update, False, True
@@ -424,6 +434,22 @@ def _left_trigger(doc: Doc, start: int, i1: int, vso: bool) -> tuple[str | None,
 
 
 _QUOTES = frozenset(['"', "\u00ab", "\u00bb"])
+# "لقي اثنان من خبراء الصواريخ، أحدهما إيراني والآخر لبناني، مصرعهما": the people named between the verb
+# of meeting death and its object may take a من phrase and a breakdown
+_MET_REACH = 12
+_TIME_WORDS = frozenset([*(w for names in lx.WEEKDAYS for w in names), *lx.NOW_WORDS, "يوم", "مساء", "ليل"])
+
+
+def _time_aside(doc: Doc, j: int) -> int:
+    """The opening comma of a day set off by commas that closes at the comma ``j`` ("، يوم الأحد،"), or -1."""
+    if doc.norms[j] not in _COMMAS:
+        return -1
+    for k in range(j - 1, max(-1, j - 4), -1):
+        if doc.kinds[k] == T_COMMA:
+            return k if k < j - 1 and doc.norms[k] in _COMMAS else -1
+        if doc.norms[k] not in _TIME_WORDS:
+            return -1
+    return -1
 
 
 def _charged(doc: Doc, j: int) -> bool:
@@ -489,8 +515,8 @@ def _toll_before(doc: Doc, j: int) -> bool:
     return False
 
 
-def _confirmed(doc: Doc, start: int, words: frozenset[str]) -> bool:
-    for k in range(start, min(doc.n, start + MAX_RIGHT)):
+def _confirmed(doc: Doc, start: int, words: frozenset[str], reach: int = MAX_RIGHT) -> bool:
+    for k in range(start, min(doc.n, start + reach)):
         w = doc.w[k]
         if w is None:
             if doc.kinds[k] == T_COMMA and doc.norms[k] not in _QUOTES:
@@ -585,6 +611,7 @@ def _right_verb(doc: Doc, start: int) -> str | None:
     return None
 
 
+_COMMAS = frozenset(["،", ","])
 _BREAKDOWN_REACH = 10  # tokens from the counted noun over "بينهم 4 أطفال وامرأتان" to the verb
 
 
@@ -834,13 +861,13 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         # commander ("مقتل القيادي في الميليشيا فلان") is most often the news itself: kept.
         return None
     # "مقتل ضابط وجندي": coordinated singular nouns count one each
-    last = k
+    last = _compound_title_end(doc, k)
     n = 1
     while n < 6:
         nxt = doc.w[last + 1]
         if nxt is None or not nxt.startswith("و") or _singular_base(nxt[1:]) is None:
             break
-        last += 1
+        last = _compound_title_end(doc, last + 1)
         n += 1
     fig = _singular_fig(doc, k, b, kind, figs, False, None)
     if fig is not None and n > 1:
@@ -849,6 +876,32 @@ def _trigger_singular(doc: Doc, i: int, kind: str, figs: list[Fig]) -> Fig | Non
         fig.cas.text = doc.text[fig.cas.span[0]:fig.cas.span[1]]
         fig.last = last
     return fig
+
+
+def _one_met_death(doc: Doc, i: int, figs: list[Fig]) -> Fig | None:
+    """"أفادت المصادر أن امرأة لقيت حتفها"، "ذكرت أن فلانة لقيت حتفها": a singular verb and pronoun of
+    meeting death are one person's death, whoever its subject (a noun or a name of one or two words right
+    after أن/إن); not a person told again ("أن الرجل لقي حتفه") nor one a figure already counts ("إن طفلا
+    واحدا لقي حتفه")."""
+    prev = doc.w[i - 1]
+    if prev is None or not (doc.w[i - 2] in lx.THAT_WORDS or (doc.w[i - 3] in lx.THAT_WORDS and doc.w[i - 2] is not None)):
+        return None  # the subject, one or two words, right after أن/إن
+    if figs and figs[-1].last >= i - 2 and figs[-1].sent == doc.sent[i]:
+        return None
+    if _definite(prev) and _singular_base(prev) is not None:
+        return None  # "أن الرجل لقي حتفه": a person told again
+    cas = _make(doc, i, i + 1, lx.KILLED, 1, None)
+    cas.background = is_background(doc, i)
+    return Fig(cas, i, i + 1, doc.sent[i])
+
+
+def _compound_title_end(doc: Doc, k: int) -> int:
+    """The last token of the person noun at ``k``: "ضابط صف" (a non-commissioned officer) is one person
+    ("إصابة ضابط صف وجندي" = 2)."""
+    w = doc.w[k] or ""
+    if _singular_base(w[1:] if w.startswith("و") else w) == "ضابط" and doc.w[k + 1] == "صف":
+        return k + 1
+    return k
 
 
 def _after_place_phrase(doc: Doc, k: int) -> int:

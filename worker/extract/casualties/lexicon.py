@@ -105,6 +105,9 @@ WEAK_TRIGGERS: dict[str, tuple[str, frozenset[str]]] = {
     **dict.fromkeys(["توفي", "توفيت", "توفوا", "توفيا"], (KILLED, frozenset(
         {"متاثرا", "متاثره", "متاثرين", "متاثرون", "متاثرتين", "متاثرتان", "متاثران"}))),
 }
+MET_VERBS: frozenset[str] = frozenset(["لقي", "لقوا", "لقيت"])
+# A singular pronoun after لقي/لقيت: one person met death ("أن امرأة لقيت حتفها").
+ONE_DEATH_OBJECTS: frozenset[str] = frozenset(["حتفه", "حتفها", "مصرعه", "مصرعها"])
 DOCUMENT_VERBS: frozenset[str] = frozenset(["وثق", "وثقت"])
 # Verbs of dying right before a count of wounded: they died ("وتوفي 7 جرحى لاحقا").
 DIED_VERBS: frozenset[str] = frozenset(
