@@ -859,24 +859,45 @@ _RELATIVE = frozenset(["الذي", "التي", "اللذين", "اللتين", "
 def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
     """A toll in a relative clause on an event named with ال up to eight words before it, after the lead
     ("للتحقيق في الهجوم في دوما الذي قتل فيه نحو 40"، "القصف على مطار المدينة الشمالي الذي أوقع 7"),
-    tells an event the reader knows, not news: background, unless its sentence names today or
-    yesterday or the article counts the same toll elsewhere."""
+    or in a reported clause whose subject is such an event in a story with no toll of its own before it
+    ("ويقول نشطاء إن الهجوم أودى بحياة أكثر من 40"), tells an event the reader knows, not news:
+    background, unless its sentence names today or yesterday or the article counts the same toll elsewhere."""
     end = lead_end(doc)
+    own = False  # a current toll told before: the story's own event, which "the attack" may name
     for f in figs:
         c = f.cas
-        if c.background or c.count is None or c.vague or doc.starts[f.first] < end:
-            continue
-        lo = clause_bounds(doc, f.first)[0]
-        rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
-        if rel < 0 or not (names_known_event(doc, max(lo, rel - 8), rel - 1) or _construct_event(doc, rel, lo)):
-            continue
-        slo, shi = sentence_range(doc, f.sent, f.first)
-        if day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
-            continue  # today's or yesterday's event (the story's own) named by its day
-        if any(g is not f and not g.cas.background and g.cas.kind == c.kind and g.cas.count == c.count
-               for g in figs):
-            continue
-        c.background = True
+        if not (c.background or c.count is None or c.vague or doc.starts[f.first] < end) \
+                and _told_event_toll(doc, f, own):
+            slo, shi = sentence_range(doc, f.sent, f.first)
+            # today's or yesterday's event (the story's own) named by its day, or the same toll counted
+            if day_of(doc, slo, shi) < 0 and not any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]) \
+                    and not any(g is not f and not g.cas.background and g.cas.kind == c.kind
+                                and g.cas.count == c.count for g in figs):
+                c.background = True
+        own = own or (not c.background and c.count is not None and c.kind in _TOLL_KINDS)
+
+
+def _told_event_toll(doc: Doc, f: Fig, own: bool) -> bool:
+    """The figure's clause names an event with ال before a relative pronoun, or (with no toll of the story's
+    own before it) as the subject of a reported clause."""
+    lo = clause_bounds(doc, f.first)[0]
+    rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
+    if rel >= 0 and (names_known_event(doc, max(lo, rel - 8), rel - 1) or _construct_event(doc, rel, lo)):
+        return True
+    return not own and _reported_known_event(doc, f.first, lo)
+
+
+_THAT = frozenset(["ان", "بان", "وان"])  # إنّ/أنّ after a reporting verb
+
+
+def _reported_known_event(doc: Doc, i: int, lo: int) -> bool:
+    """A reported clause whose subject is an event named with ال, up to seven words before the toll in
+    its clause ("ويقول نشطاء إن الهجوم أودى بحياة 40"): a toll of the event the text told before, as in a
+    relative clause; not one that says أيضا ("وذكر أن الاشتباكات أسفرت أيضا عن إصابة 6": the event just told)."""
+    for k in range(i - 1, max(lo, i - 8), -1):
+        if doc.norms[k - 1] in _THAT and names_known_event(doc, k, k):
+            return lx.ALSO_WORDS.isdisjoint(doc.norms[k:i])
+    return False
 
 
 def _construct_event(doc: Doc, rel: int, lo: int) -> bool:

@@ -1,0 +1,61 @@
+"""Round 15 (issue 18), background tolls counted: readings that tell a toll cited for context from the
+story's own news. Every sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from worker.extract.casualties import compute_totals, extract_casualties
+
+_TUESDAY = date(2018, 4, 17)
+
+
+def _totals(text: str, reference: date | None = _TUESDAY) -> dict[str, int | None]:
+    return compute_totals(extract_casualties(text, reference=reference))
+
+
+def test_a_reported_toll_of_the_attack_told_before_is_background() -> None:
+    # the story is the inspectors' visit; "the attack" is the one the lead named, its toll cited
+    text = ("المفتشون يصلون إلى البلدة المنكوبة\n"
+            "وصل فريق من المفتشين الدوليين إلى البلدة للتحقيق في الهجوم بالغاز السام. "
+            "وتنفي الحكومة أي دور لها في الهجوم. "
+            "ويقول ناشطون محليون إن الهجوم أودى بحياة أكثر من 35 شخصا.")
+    assert _totals(text) == {"killed": None, "injured": None}
+
+
+def test_a_reported_toll_of_the_attack_after_bi_anna_is_background() -> None:
+    text = ("منظمة إغاثة تطلب تمويلا جديدا\n"
+            "طلبت منظمة إغاثة محلية من المانحين تمويلا جديدا لفرقها في الشمال. "
+            "وكانت المنظمة قد أكدت بأن القصف أسفر عن مقتل 12 مدنيا على الأقل.")
+    assert _totals(text)["killed"] is None
+
+
+def test_a_reported_toll_that_says_also_adds_to_the_event_just_told() -> None:
+    # a control: "أيضا" ties the wounded to today's clashes of the lead
+    text = ("مقتل جندي في اشتباكات بالمدينة\n"
+            "قتل جندي في اشتباكات مع مسلحين في حي بالمدينة الثلاثاء. "
+            "وذكر مراسلنا أن الاشتباكات أسفرت أيضا عن إصابة 4 جنود خلال تبادل إطلاق النار.")
+    assert _totals(text) == {"killed": 1, "injured": 4}
+
+
+def test_a_reported_toll_whose_sentence_names_today_counts() -> None:
+    # a control: the sentence dates the statement and its toll today
+    text = ("انفجار في سوق شعبية\n"
+            "انفجرت عبوة في سوق شعبية وسط المدينة. "
+            "وأكد مسؤول محلي، الثلاثاء، أن الانفجار أسفر عن مقتل 9 أشخاص.")
+    assert _totals(text)["killed"] == 9
+
+
+def test_a_reported_toll_in_the_lead_counts() -> None:
+    # a control: the lead's own toll is the story's news, whatever its subject
+    text = ("انفجار في سوق شعبية\n"
+            "قال مسؤول محلي إن الانفجار أسفر عن مقتل 9 أشخاص في سوق شعبية وسط المدينة.")
+    assert _totals(text)["killed"] == 9
+
+
+def test_a_reported_toll_after_the_storys_own_toll_counts() -> None:
+    # a control: the story told a toll of its own first, so "the shelling" may be today's other one
+    text = ("قصف متبادل على البلدات\n"
+            "قتل 20 شخصا في قصف على البلدات الشرقية. "
+            "في المقابل قالت مصادر رسمية إن القصف أسفر عن مقتل 4 أشخاص في العاصمة.")
+    assert _totals(text)["killed"] == 24
