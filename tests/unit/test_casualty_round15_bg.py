@@ -59,3 +59,29 @@ def test_a_reported_toll_after_the_storys_own_toll_counts() -> None:
             "قتل 20 شخصا في قصف على البلدات الشرقية. "
             "في المقابل قالت مصادر رسمية إن القصف أسفر عن مقتل 4 أشخاص في العاصمة.")
     assert _totals(text)["killed"] == 24
+
+
+_FRIDAY = date(2018, 4, 20)
+
+
+def test_a_toll_over_a_span_after_ala_madar_is_a_running_total() -> None:
+    # today's toll in the lead; the week of protests has its own, larger count
+    text = ("مواجهات جديدة على الحدود\n"
+            "قتل شاب وأصيب 30 آخرون الجمعة في مواجهات على الحدود الشرقية. "
+            "وعلى مدار أسبوع من المواجهات، أصيب أكثر من 900 شخص بجروح مختلفة.")
+    assert _totals(text, _FRIDAY) == {"killed": 1, "injured": 30}
+
+
+def test_a_toll_over_the_same_period_is_that_periods_count() -> None:
+    text = ("قذيفة على سوق في العاصمة\n"
+            "قتل 12 شخصا الجمعة حين سقطت قذيفة على سوق مزدحمة في العاصمة. "
+            "وتسببت الغارات في الأسابيع الأخيرة في مقتل 1200 مدني في الضواحي. "
+            "وخلال نفس الفترة قتل 40 مدنيا في العاصمة بسبب القذائف.")
+    assert _totals(text, _FRIDAY)["killed"] == 12
+
+
+def test_a_toll_after_tiwal_with_no_span_counts() -> None:
+    # a control: "طوال النهار" (all day) names today, no span of earlier days
+    text = ("قصف على بلدة في الريف\n"
+            "استمر القصف على البلدة طوال النهار وأسفر عن مقتل 12 شخصا.")
+    assert _totals(text, _FRIDAY)["killed"] == 12

@@ -70,6 +70,12 @@ def _counts_people(doc: Doc, k: int) -> bool:
     return nxt in VICTIM or nxt in WHO or nxt in RIGHT
 
 
+# "على مدار أسبوع من المواجهات", "طوال أيام": a span of time the toll ran over
+_OVER_SPAN = frozenset(["مدار", "طوال", "طيله", "وطوال", "وطيله"])
+_SAME = frozenset(["نفس", "ذات"])
+_PERIODS = frozenset(["الفتره", "المده"])
+
+
 def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     """Whether token ``k`` opens a background cue (a past or cumulative time, a war, an earlier event)."""
     kinds, norms = doc.kinds, doc.norms
@@ -86,7 +92,8 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     if w in ("منذ", "ومنذ"):
         return nn not in lx.MUNDHU_NOW
     if w in ("خلال", "وخلال"):
-        return nn in lx.KHILAL_PERIOD or (nk == T_NUM and norms[k + 2] in lx.DURATION_NOUNS)
+        return nn in lx.KHILAL_PERIOD or (nk == T_NUM and norms[k + 2] in lx.DURATION_NOUNS) \
+            or (nn in _SAME and k + 2 <= hi and norms[k + 2] in _PERIODS)  # "خلال نفس الفترة": the period just told
     if (w, nn) in lx.SO_FAR_PAIRS:
         # "اندلعت مواجهات الاثنين وأدت حتى الآن إلى مقتل 41" (a Monday story): today's count so far
         return nn not in ("الان", "اللحظه") or day_of(doc, lo, hi) != 0
@@ -113,7 +120,7 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
         j = k - 1
         while j > lo and norms[j] in lx.APPROX_SKIP:
             j -= 1
-        return norms[j] in ("بعد", "قبل", "وبعد", "وقبل")
+        return norms[j] in ("بعد", "قبل", "وبعد", "وقبل") or norms[j] in _OVER_SPAN
     if w in lx.YEAR_DURATIONS and k > lo and (kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS):
         return norms[k - 2] in ("قبل", "وقبل") if k - 2 >= lo else False
     if w not in lx.DURATION_NOUNS or k <= lo:
@@ -125,6 +132,8 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
         before = norms[j]
         if w == "يومين" and before not in ("بعد", "قبل", "وبعد", "وقبل"):
             return False  # "خلال يومين" of fighting is still the current event
+    elif norms[k - 1] in _OVER_SPAN:
+        return True  # "طوال أيام من القصف": a toll accumulated over days
     elif kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS:
         j = k - 2
         while j > lo and norms[j] in lx.APPROX_SKIP:
