@@ -85,3 +85,46 @@ def test_a_toll_after_tiwal_with_no_span_counts() -> None:
     text = ("قصف على بلدة في الريف\n"
             "استمر القصف على البلدة طوال النهار وأسفر عن مقتل 12 شخصا.")
     assert _totals(text, _FRIDAY)["killed"] == 12
+
+
+_SUNDAY = date(2018, 4, 1)
+
+
+def test_a_quiet_story_dated_to_an_earlier_weekday_cites_that_days_toll() -> None:
+    # a war of words on Sunday over Friday's violence; the toll after it is Friday's, cited
+    text = ("حرب كلامية بين زعيمين\n"
+            "تبادل زعيمان الاتهامات بسبب أعمال العنف على الحدود الجمعة الماضي.\n"
+            "ولقي 16 شخصا مصرعهم برصاص الجنود قرب السياج.")
+    assert _totals(text, _SUNDAY)["killed"] is None
+
+
+def test_a_weekday_two_days_back_dates_a_quiet_story() -> None:
+    text = ("دولة ثانية تفتتح سفارتها\n"
+            "افتتحت دولة ثانية سفارتها في المدينة.\n"
+            "وافتتحت دولة أخرى سفارتها الجمعة في حفل رسمي.\n"
+            "وتزامن الافتتاح مع احتجاجات واسعة أسفرت عن مقتل 40 شخصا.")
+    assert _totals(text, _SUNDAY)["killed"] is None
+
+
+def test_a_violent_headline_keeps_the_toll_after_an_earlier_weekday() -> None:
+    # a control: the headline tells the violence, so the story may well be that day's news
+    text = ("مواجهات دامية على الحدود\n"
+            "تبادل زعيمان الاتهامات بسبب أعمال العنف على الحدود الجمعة الماضي.\n"
+            "ولقي 16 شخصا مصرعهم برصاص الجنود قرب السياج.")
+    assert _totals(text, _SUNDAY)["killed"] == 16
+
+
+def test_a_weekday_that_starts_a_period_dates_no_later_toll() -> None:
+    # a control: "منذ … ليل الجمعة" starts a running count; the next sentence's toll is its own
+    text = ("الأمم المتحدة تطالب بهدنة فورية\n"
+            "حذرت الأمم المتحدة من تدهور الأوضاع منذ تكثيف القصف ليل الجمعة.\n"
+            "وأفاد التلفزيون الرسمي بمقتل 6 أشخاص في قذائف على العاصمة.")
+    assert _totals(text, _SUNDAY)["killed"] == 6
+
+
+def test_a_weekday_naming_an_event_by_its_day_dates_no_later_toll() -> None:
+    # a control: "هجوم الجمعة الماضي" says which attack the mission studies, not when the text's news is
+    text = ("الحكومة تتهم الدول الغربية\n"
+            "قالت الحكومة إن بعثة دولية وصلت للتحقيق في هجوم الجمعة الماضي.\n"
+            "وذكرت وسائل إعلام رسمية أن الصواريخ التي استهدفت الموقع أدت إلى إصابة 3 أشخاص.")
+    assert _totals(text, _SUNDAY)["injured"] == 3

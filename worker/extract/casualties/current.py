@@ -778,6 +778,24 @@ def _pluperfect_before(doc: Doc, a: int, b: int) -> bool:
     return bool(words) and words[0] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(words)
 
 
+def _quiet_story_dated_back(doc: Doc, words: list[str], ref: date | None) -> bool:
+    """Under a headline that names no violence, the text before names an earlier weekday as the time of
+    what it tells ("بسبب اندلاع أعمال العنف على حدود غزة الجمعة الماضي" in a Sunday reaction story): the
+    story reacts to that day, so a toll with no time of its own after it is that day's, cited. Not a
+    weekday that starts a period ("منذ تكثيف القصف ليل الأحد") or names an event by its day ("هجوم
+    السبت الماضي"): neither dates the text around it."""
+    if not doc.head_end or headline_tells_violence(doc):
+        return False  # a text with no title line is not judged
+    for k, w in enumerate(words):
+        if w in _WEEKDAYS and _past_word(words, k, ref) == 1 \
+                and _SINCE.isdisjoint(words[max(0, k - 5):k]) and lx.EVENT_NOUNS.isdisjoint(words[max(0, k - 2):k]):
+            return True
+    return False
+
+
+_SINCE = frozenset(["منذ", "ومنذ"])
+
+
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
     """A figure sentence with no time of its own, after text that dates its story to an earlier year
     or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
@@ -808,7 +826,7 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
         if mark == 2 or ((mark == 1 or pluperfect or (has_after and _after_span(words, ref)))
-                         and names_known_event(doc, lo, hi)):
+                         and (names_known_event(doc, lo, hi) or (mark == 1 and _quiet_story_dated_back(doc, words, ref)))):
             for f in group:
                 f.cas.background = True
 
