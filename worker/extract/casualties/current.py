@@ -779,15 +779,16 @@ def _pluperfect_before(doc: Doc, a: int, b: int) -> bool:
 
 
 def _quiet_story_dated_back(doc: Doc, words: list[str], ref: date | None) -> bool:
-    """Under a headline that names no violence, the text before names an earlier weekday as the time of
-    what it tells ("بسبب اندلاع أعمال العنف على حدود غزة الجمعة الماضي" in a Sunday reaction story): the
-    story reacts to that day, so a toll with no time of its own after it is that day's, cited. Not a
+    """Under a headline that names no violence, the text before names an earlier weekday or month as the
+    time of what it tells ("بسبب اندلاع أعمال العنف على حدود غزة الجمعة الماضي" in a Sunday reaction story,
+    "في 15 ديسمبر الماضي"): the story reacts to that day, so a toll with no time of its own after it is
+    that day's, cited. Not a
     weekday that starts a period ("منذ تكثيف القصف ليل الأحد") or names an event by its day ("هجوم
     السبت الماضي"): neither dates the text around it."""
     if not doc.head_end or headline_tells_violence(doc):
         return False  # a text with no title line is not judged
     for k, w in enumerate(words):
-        if w in _WEEKDAYS and _past_word(words, k, ref) == 1 \
+        if (w in _WEEKDAYS or w in _MONTHS) and _past_word(words, k, ref) == 1 \
                 and _SINCE.isdisjoint(words[max(0, k - 5):k]) and lx.EVENT_NOUNS.isdisjoint(words[max(0, k - 2):k]):
             return True
     return False
