@@ -70,6 +70,12 @@ def _counts_people(doc: Doc, k: int) -> bool:
     return nxt in VICTIM or nxt in WHO or nxt in RIGHT
 
 
+# "على مدار أسبوع من المواجهات", "طوال أيام": a span of time the toll ran over
+_OVER_SPAN = frozenset(["مدار", "طوال", "طيله", "وطوال", "وطيله"])
+_SAME = frozenset(["نفس", "ذات"])
+_PERIODS = frozenset(["الفتره", "المده"])
+
+
 def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     """Whether token ``k`` opens a background cue (a past or cumulative time, a war, an earlier event)."""
     kinds, norms = doc.kinds, doc.norms
@@ -86,7 +92,8 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
     if w in ("منذ", "ومنذ"):
         return nn not in lx.MUNDHU_NOW
     if w in ("خلال", "وخلال"):
-        return nn in lx.KHILAL_PERIOD or (nk == T_NUM and norms[k + 2] in lx.DURATION_NOUNS)
+        return nn in lx.KHILAL_PERIOD or (nk == T_NUM and norms[k + 2] in lx.DURATION_NOUNS) \
+            or (nn in _SAME and k + 2 <= hi and norms[k + 2] in _PERIODS)  # "خلال نفس الفترة": the period just told
     if (w, nn) in lx.SO_FAR_PAIRS:
         # "اندلعت مواجهات الاثنين وأدت حتى الآن إلى مقتل 41" (a Monday story): today's count so far
         return nn not in ("الان", "اللحظه") or day_of(doc, lo, hi) != 0
@@ -113,7 +120,7 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
         j = k - 1
         while j > lo and norms[j] in lx.APPROX_SKIP:
             j -= 1
-        return norms[j] in ("بعد", "قبل", "وبعد", "وقبل")
+        return norms[j] in ("بعد", "قبل", "وبعد", "وقبل") or norms[j] in _OVER_SPAN
     if w in lx.YEAR_DURATIONS and k > lo and (kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS):
         return norms[k - 2] in ("قبل", "وقبل") if k - 2 >= lo else False
     if w not in lx.DURATION_NOUNS or k <= lo:
@@ -125,6 +132,8 @@ def _cue_at(doc: Doc, k: int, lo: int, hi: int) -> bool:
         before = norms[j]
         if w == "يومين" and before not in ("بعد", "قبل", "وبعد", "وقبل"):
             return False  # "خلال يومين" of fighting is still the current event
+    elif norms[k - 1] in _OVER_SPAN:
+        return True  # "طوال أيام من القصف": a toll accumulated over days
     elif kinds[k - 1] == T_NUM or norms[k - 1] in NUM_WORDS:
         j = k - 2
         while j > lo and norms[j] in lx.APPROX_SKIP:
@@ -791,6 +800,25 @@ def _pluperfect_before(doc: Doc, a: int, b: int) -> bool:
     return bool(words) and words[0] in lx.PLUPERFECT_OPENERS and lx.REPORT_VERBS.isdisjoint(words)
 
 
+def _quiet_story_dated_back(doc: Doc, words: list[str], ref: date | None) -> bool:
+    """Under a headline that names no violence, the text before names an earlier weekday or month as the
+    time of what it tells ("بسبب اندلاع أعمال العنف على حدود غزة الجمعة الماضي" in a Sunday reaction story,
+    "في 15 ديسمبر الماضي"): the story reacts to that day, so a toll with no time of its own after it is
+    that day's, cited. Not a
+    weekday that starts a period ("منذ تكثيف القصف ليل الأحد") or names an event by its day ("هجوم
+    السبت الماضي"): neither dates the text around it."""
+    if not doc.head_end or headline_tells_violence(doc):
+        return False  # a text with no title line is not judged
+    for k, w in enumerate(words):
+        if (w in _WEEKDAYS or w in _MONTHS) and _past_word(words, k, ref) == 1 \
+                and _SINCE.isdisjoint(words[max(0, k - 5):k]) and lx.EVENT_NOUNS.isdisjoint(words[max(0, k - 2):k]):
+            return True
+    return False
+
+
+_SINCE = frozenset(["منذ", "ومنذ"])
+
+
 def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
     """A figure sentence with no time of its own, after text that dates its story to an earlier year
     or period ("وسبق للجيش أن شن غارات في 16 فبراير 2015 …. وأسفرت الضربات عن مقتل 64"), is background."""
@@ -821,7 +849,7 @@ def _earlier_context(doc: Doc, figs: list[Fig]) -> None:
         mark = max((_past_word(words, k, ref) for k in _outside_comparisons(words)
                     if words[k] in _PAST_FIRST or words[k].isdigit()), default=0)
         if mark == 2 or ((mark == 1 or pluperfect or (has_after and _after_span(words, ref)))
-                         and names_known_event(doc, lo, hi)):
+                         and (names_known_event(doc, lo, hi) or (mark == 1 and _quiet_story_dated_back(doc, words, ref)))):
             for f in group:
                 f.cas.background = True
 
@@ -881,24 +909,45 @@ _RELATIVE = frozenset(["الذي", "التي", "اللذين", "اللتين", "
 def _known_event_clauses(doc: Doc, figs: list[Fig]) -> None:
     """A toll in a relative clause on an event named with ال up to eight words before it, after the lead
     ("للتحقيق في الهجوم في دوما الذي قتل فيه نحو 40"، "القصف على مطار المدينة الشمالي الذي أوقع 7"),
-    tells an event the reader knows, not news: background, unless its sentence names today or
-    yesterday or the article counts the same toll elsewhere."""
+    or in a reported clause whose subject is such an event in a story with no toll of its own before it
+    ("ويقول نشطاء إن الهجوم أودى بحياة أكثر من 40"), tells an event the reader knows, not news:
+    background, unless its sentence names today or yesterday or the article counts the same toll elsewhere."""
     end = lead_end(doc)
+    own = False  # a current toll told before: the story's own event, which "the attack" may name
     for f in figs:
         c = f.cas
-        if c.background or c.count is None or c.vague or doc.starts[f.first] < end:
-            continue
-        lo = clause_bounds(doc, f.first)[0]
-        rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
-        if rel < 0 or not (names_known_event(doc, max(lo, rel - 8), rel - 1) or _construct_event(doc, rel, lo)):
-            continue
-        slo, shi = sentence_range(doc, f.sent, f.first)
-        if day_of(doc, slo, shi) >= 0 or any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]):
-            continue  # today's or yesterday's event (the story's own) named by its day
-        if any(g is not f and not g.cas.background and g.cas.kind == c.kind and g.cas.count == c.count
-               for g in figs):
-            continue
-        c.background = True
+        if not (c.background or c.count is None or c.vague or doc.starts[f.first] < end) \
+                and _told_event_toll(doc, f, own):
+            slo, shi = sentence_range(doc, f.sent, f.first)
+            # today's or yesterday's event (the story's own) named by its day, or the same toll counted
+            if day_of(doc, slo, shi) < 0 and not any(w in lx.NOW_WORDS for w in doc.norms[slo:shi + 1]) \
+                    and not any(g is not f and not g.cas.background and g.cas.kind == c.kind
+                                and g.cas.count == c.count for g in figs):
+                c.background = True
+        own = own or (not c.background and c.count is not None and c.kind in _TOLL_KINDS)
+
+
+def _told_event_toll(doc: Doc, f: Fig, own: bool) -> bool:
+    """The figure's clause names an event with ال before a relative pronoun, or (with no toll of the story's
+    own before it) as the subject of a reported clause."""
+    lo = clause_bounds(doc, f.first)[0]
+    rel = next((k for k in range(f.first - 1, max(lo - 1, f.first - 7), -1) if doc.norms[k] in _RELATIVE), -1)
+    if rel >= 0 and (names_known_event(doc, max(lo, rel - 8), rel - 1) or _construct_event(doc, rel, lo)):
+        return True
+    return not own and _reported_known_event(doc, f.first, lo)
+
+
+_THAT = frozenset(["ان", "بان", "وان"])  # إنّ/أنّ after a reporting verb
+
+
+def _reported_known_event(doc: Doc, i: int, lo: int) -> bool:
+    """A reported clause whose subject is an event named with ال, up to seven words before the toll in
+    its clause ("ويقول نشطاء إن الهجوم أودى بحياة 40"): a toll of the event the text told before, as in a
+    relative clause; not one that says أيضا ("وذكر أن الاشتباكات أسفرت أيضا عن إصابة 6": the event just told)."""
+    for k in range(i - 1, max(lo, i - 8), -1):
+        if doc.norms[k - 1] in _THAT and names_known_event(doc, k, k):
+            return lx.ALSO_WORDS.isdisjoint(doc.norms[k:i])
+    return False
 
 
 def _construct_event(doc: Doc, rel: int, lo: int) -> bool:
