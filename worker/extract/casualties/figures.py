@@ -317,8 +317,10 @@ def _analyze_number(
         if sub_parent is not None and post_sub and not in_sub:
             parent = _find_parent(figs, kind)
             # a vague toll holds no toll of its own that opens a breakdown ("عدد من الجرحى" … "عدد
-            # الجرحى بلغ 10 منهم 8"); a bare count ("حالة اثنين منهم") stays its part
-            sub_parent = None if parent is None or (own_kind and figs[parent].cas.vague) else sub_parent
+            # الجرحى بلغ 10 منهم 8"), nor does a smaller toll ("جنديين" … "لقي أربعة بينهم امرأة");
+            # a bare count ("حالة اثنين منهم") stays its part
+            sub_parent = None if parent is None or (own_kind and (figs[parent].cas.vague or (
+                int(value or 0) > int(figs[parent].cas.count or 0) and _opens_breakdown(doc, i1)))) else sub_parent
     if kind is None:
         return None
 
@@ -637,6 +639,17 @@ def _verb_after_breakdown(doc: Doc, start: int) -> str | None:
 def _hedged(doc: Doc, j: int) -> bool:
     """A "may" verb at or just before ``j`` ("قد يصل عدد القتلى"، "قد ترتفع الحصيلة")."""
     return any(doc.w[k] in lx.HEDGED_VERBS and doc.w[k - 1] in lx.HEDGES for k in range(max(1, j - 2), j + 1))
+
+
+# "بينهم" opens a breakdown of the count before it ("أربعة بينهم امرأة"); "منهم" may make the count some
+# of a group ("قتل ستة عناصر منهم")
+_BREAKDOWN_OPENERS = frozenset(["بينهم", "بينهن", "بينهما", "بينها", "ضمنهم"])
+
+
+def _opens_breakdown(doc: Doc, i1: int) -> bool:
+    """The count at ``i1`` is followed, directly or after its people noun, by a word opening its breakdown."""
+    return doc.w[i1 + 1] in _BREAKDOWN_OPENERS or (
+        doc.w[i1 + 2] in _BREAKDOWN_OPENERS and WHO_BASE.get(doc.w[i1 + 1] or "") is not None)
 
 
 def _coordinated_with(doc: Doc, m: NumberMatch, figs: list[Fig]) -> Fig | None:
