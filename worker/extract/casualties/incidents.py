@@ -259,6 +259,29 @@ def _bodies_at_hospital(doc: Doc, f: Fig) -> bool:
     return not _MORGUE.isdisjoint(doc.norms[lo:hi + 1])
 
 
+# One hospital taking in wounded: "تلقى المستشفى 65 مصابا"، "تم نقل 45 جريحا إلى أحد المستشفيات" (not
+# "إلى المستشفيات": all of them, the toll itself)
+_HOSPITAL = frozenset(lx.expand(["مستشفي"]))
+_HOSPITALS = frozenset(lx.expand(["مستشفيات"]))
+_TAKES_IN_REACH = 10  # tokens: "تسلم 40 جثة، معظمها مقطع الأوصال، و46 جريحا"
+_TAKES_IN = frozenset(p + w for w in ("تسلم", "استلم", "استقبل", "استقبلت", "يستقبل", "تستقبل", "تلقي", "تلقت",
+                                      "نقل", "نقلت", "نقلوا", "وصل", "وصلت", "ادخل", "ادخلت") for p in ("", "و"))
+
+
+def _wounded_at_hospital(doc: Doc, f: Fig) -> bool:
+    """A count of wounded that one hospital took in ("تلقى 65 مصابا", the verb before the count), and not
+    more of them ("آخرين"): the hurt of a toll counted where some of them are treated, another count of
+    the toll told before. "أصيب خمسة نقلوا إلى مستشفى" is the toll itself."""
+    if f.cas.kind != lx.INJURED or _additive(doc, f):
+        return False
+    lo, hi = sentence_range(doc, f.sent, f.first)
+    if _TAKES_IN.isdisjoint(doc.norms[max(lo, f.first - _TAKES_IN_REACH):f.first]):
+        return False
+    words = doc.norms[lo:hi + 1]
+    return not _HOSPITAL.isdisjoint(words) or any(
+        w in _HOSPITALS and words[k - 1] in lx.ONE_OF for k, w in enumerate(words) if k)
+
+
 # The dead or the hurt as a group: "اثنان من الضحايا"، "ثلاثة من القتلى"، "5 من الجرحى" (not "من الجرحى"
 # after a death word: wounded who died are more dead).
 _GROUP_OF = {
@@ -377,7 +400,7 @@ def resolve_incidents(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int
                         doc, f, seen, carried.get(id(f), _NO_CUE)) < _OTHER_INCIDENT):
                     c.sub_of = index[id(whole)]  # "اثنان من الضحايا": some of the people told before
                     continue
-                if prior and _bodies_at_hospital(doc, f):
+                if prior and (_bodies_at_hospital(doc, f) or _wounded_at_hospital(doc, f)):
                     # "تسلم المستشفى 40 جثة": the toll's dead counted again, never another incident
                     c.sub_of = index[id(max(prior, key=lambda a: int(a.cas.count or 0)))]
                     continue
