@@ -609,8 +609,28 @@ def _right_verb(doc: Doc, start: int) -> str | None:
             return lx.RIGHT_VERBS[rv]
         if TRIG_BASE.get(w) is not None:
             return None
+        if _treated_for_gas(doc, k):
+            return lx.INJURED
         k += 1
     return None
+
+
+def _treated_for_gas(doc: Doc, k: int) -> bool:
+    """People treated for a gas injury at ``k`` ("عولجوا بجلسات الأكسجين"، "تلقوا علاجا من أعراض الاختناق")."""
+    w = doc.w[k]
+    if w in lx.TREATED_VERBS:
+        start = k + 1
+    elif w in lx.RECEIVE_VERBS and doc.w[k + 1] in lx.TREATMENT_NOUNS:
+        start = k + 2
+    else:
+        return False
+    for j in range(start, min(doc.n, start + lx.GAS_SIGN_REACH)):
+        nj = doc.w[j]
+        if nj is None:
+            return False
+        if any(stem in nj for stem in lx.GAS_SIGN_STEMS):
+            return True
+    return False
 
 
 _COMMAS = frozenset(["،", ","])

@@ -398,6 +398,14 @@ AGENTS: dict[str, str] = {
     **dict.fromkeys(["داعش", "التنظيم", "الجهاديين", "جهاديين"], "jihadists"),
     **dict.fromkeys(["الكرديه", "الكردي", "كرديه", "كردي", "الاكراد"], "kurds"),
 }
+# People treated for gas: "18 شخصا عولجوا بالأكسجين"، "تلقوا علاجا من أعراض الاختناق" are wounded (choking
+# cases are; a bare "treated in hospital" is not read: it restates or widens a hurt count).
+TREATED_VERBS: frozenset[str] = frozenset(["عولجوا", "عولجا"])
+RECEIVE_VERBS: frozenset[str] = frozenset(["تلقوا", "تلقيا", "يتلقون", "خضعوا", "يخضعون"])
+TREATMENT_NOUNS: frozenset[str] = frozenset(["علاجا", "العلاج", "للعلاج"])
+# Stems of a gas injury in the words after the treatment (oxygen, symptoms, choking, breathing).
+GAS_SIGN_STEMS: tuple[str, ...] = ("كسجين", "اختناق", "التنفس")
+GAS_SIGN_REACH = 4
 # Relative pronouns after counted people ("سبعة أشخاص ممن يتلقون العلاج مصابون").
 RELATIVE_PRONOUNS: frozenset[str] = frozenset(["ممن", "الذين", "اللذين", "اللتين", "اللاتي", "اللواتي"])
 # Event nouns: the definite one in a sentence right after a background one names that earlier event

@@ -59,9 +59,12 @@ CASE_KINDS = {"وفاه": lx.KILLED, "اصابه": lx.INJURED, "اختطاف": l
 CUE_SET: frozenset[str] = frozenset({
     *TRIG, *VICTIM, *RIGHT, *WEAK, *SINGLE_VICTIM, *SUBM, *PERP, *CASE_KINDS, "عداد", "الحياه",
     "حتفهم", "حتفه", "حتفها", "حتفهما", "حتفهن", "مصرعهم", "مصرعه", "مصرعها", "مصرعهما",
+    *lx.TREATED_VERBS, *lx.TREATMENT_NOUNS,
 })
 # Any form of a word by which a headline tells violence (the cues and lx.HEADLINE_EVENT_WORDS).
-HEADLINE_EVENT: frozenset[str] = frozenset({*CUE_SET, *lx.expand(lx.HEADLINE_EVENT_WORDS)})
+# (a treatment word alone tells no violence: "الرئيس يتلقى العلاج")
+HEADLINE_EVENT: frozenset[str] = frozenset({*CUE_SET, *lx.expand(lx.HEADLINE_EVENT_WORDS)}) \
+    - lx.TREATED_VERBS - lx.TREATMENT_NOUNS
 MARKS_RE = re.compile("[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 # Tokens the main loop must visit besides numbers: triggers, sub-count markers, سقوط/وقوع.
 INTEREST: frozenset[str] = frozenset({*TRIG, *SUBM, "بين", "وبين", "ومن", *WEAK, *lx.BREAKDOWN_PRONOUNS,
