@@ -56,9 +56,12 @@ with and without marking background the figures that repeat a toll counted by ar
 days before it (``--history-rule MIN_DAYS MAX_DAYS MIN_COUNT MIN_REPORTS FRESH_DAYS``), with the
 articles it makes right and wrong. ``--history-diff EXCLUDE.jsonl`` lists the dev-half articles
 (by hash) that are not annotated and not in EXCLUDE whose totals the rule changes, to be read.
+Held-out annotations live apart (session 18): the held-back test rows in
+bench/data/heldout/casualties_real_test.jsonl and each untouched round's file in bench/data/heldout/ (a round
+that joins work moves back beside the others), so that searching the work files never shows a held-out note.
 Run: .venv/bin/python bench/casualties_real.py [ARTICLES.jsonl [ANNOTATIONS.jsonl]] [--split dev]
 (defaults: ../shared/data/ant-dev/middle-east-2018-02-to-05.jsonl, bench/data/casualties_real.jsonl
-with bench/data/casualties_real_dev2.jsonl … _dev16.jsonl beside it, ``--split work``).
+with bench/data/casualties_real_dev2.jsonl … _dev16.jsonl beside it and bench/data/heldout/, ``--split work``).
 """
 
 from __future__ import annotations
@@ -226,19 +229,31 @@ _ROUNDS = (*_WORK[1:], *_UNTOUCHED)  # the round files read beside the main anno
 _SPLITS = (*_WORK, "test")
 
 
-def _read_notes(path: Path) -> list[dict[str, Any]]:
-    """The annotations with their split: dev/test by hash, dev2 … dev16 by the round file beside them.
+def heldout_dir(path: Path) -> Path:
+    """Where the held-back test annotations and the untouched rounds live, apart from the work files, so a
+    search over ``bench/data/casualties_real*.jsonl`` never shows a held-out note."""
+    return path.parent / "heldout"
 
-    A round file's name wins over the hash, so dev11 … dev16 (drawn from the test half) never land in ``test``.
+
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def _read_notes(path: Path) -> list[dict[str, Any]]:
+    """The annotations with their split: dev/test by hash (the test half's held-back rows in
+    ``heldout/<stem>_test``), dev2 … dev17 by their round file, beside ``path`` or in ``heldout/``.
+
+    A round file's name wins over the hash, so dev11 … dev17 (drawn from the test half) never land in ``test``.
     """
-    notes = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    held = heldout_dir(path) / f"{path.stem}_test{path.suffix}"
+    notes = _lines(path) + (_lines(held) if held.exists() else [])
     for a in notes:
         a["split"] = split_of(a["docno"])
     for name in _ROUNDS:
-        extra = path.with_name(f"{path.stem}_{name}{path.suffix}")
-        if extra.exists():
-            notes += [{**json.loads(line), "split": name}
-                      for line in extra.read_text(encoding="utf-8").splitlines() if line]
+        for folder in (path.parent, heldout_dir(path)):
+            extra = folder / f"{path.stem}_{name}{path.suffix}"
+            if extra.exists():
+                notes += [{**a, "split": name} for a in _lines(extra)]
     return notes
 
 

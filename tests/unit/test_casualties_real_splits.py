@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from bench._casualty_sample import split_of
-from bench.casualties_real import _DEFAULT_NOTES, _read_notes, select
+from bench.casualties_real import _DEFAULT_NOTES, _UNTOUCHED, _WORK, _lines, _read_notes, heldout_dir, select
 
 NOTES = _read_notes(_DEFAULT_NOTES)
 TAGS = {"current", "background", "vague", "none"}
@@ -98,3 +98,14 @@ def test_every_annotation_is_well_formed() -> None:
         # approx describes the killed total, and only a current note carries totals
         assert not (a["approx"] and a["killed"] is None), a["docno"]
         assert (tag == "current") == (a["killed"] is not None or a["injured"] is not None), a["docno"]
+
+
+def test_work_files_hold_no_held_out_note_and_the_held_out_folder_holds_only_held_out_notes() -> None:
+    # a search over bench/data/casualties_real*.jsonl must never show a held-back or untouched article's note
+    work_files = sorted(_DEFAULT_NOTES.parent.glob("casualties_real*.jsonl"))
+    assert [f.name for f in work_files] == ["casualties_real.jsonl", *(f"casualties_real_{n}.jsonl" for n in sorted(_WORK[1:]))]
+    assert all(split_of(a["docno"]) == "dev" for a in _lines(_DEFAULT_NOTES))
+    held = sorted(f.name for f in heldout_dir(_DEFAULT_NOTES).glob("*.jsonl"))
+    assert held == sorted(["casualties_real_test.jsonl", *(f"casualties_real_{n}.jsonl" for n in _UNTOUCHED)])
+    assert len(_lines(heldout_dir(_DEFAULT_NOTES) / "casualties_real_test.jsonl")) == 122
+    assert all(split_of(a["docno"]) == "test" for a in _lines(heldout_dir(_DEFAULT_NOTES) / "casualties_real_test.jsonl"))
