@@ -251,6 +251,7 @@ WHY_YESTERDAY = 64
 WHY_KNOWN_EVENT = 128
 WHY_OTHER_PLACE = 256
 WHY_DEEP = 512
+WHY_INQUIRY = 1024
 
 
 def background_code(doc: Doc, i: int) -> int:
@@ -441,7 +442,9 @@ def classify_article(doc: Doc, figs: list[Fig], places: Sequence[tuple[int, int,
         _other_places(doc, figs, places)
         before = _mark(figs, before, WHY_OTHER_PLACE)
     _deep_tolls(doc, figs)
-    _mark(figs, before, WHY_DEEP)
+    before = _mark(figs, before, WHY_DEEP)
+    _inquiry_story(doc, figs)
+    _mark(figs, before, WHY_INQUIRY)
     _day_after_news(doc, figs)  # last: it reads whether any toll is left current
     _reaction_news(doc, figs)
 
@@ -531,6 +534,39 @@ def _deep_tolls(doc: Doc, figs: list[Fig]) -> None:
         return
     if any(day_of(doc, *sentence_range(doc, f.sent, f.first)) >= 0 for f in live):
         return  # a toll dated today or yesterday is the story's own news, however late it comes
+    for f in live:
+        f.cas.background = True
+
+
+# An inquiry in the title ("يطالب بتحقيق مستقل في …"، "فيتو ضد تحقيق"، "التحقيق في مقطع فيديو"), not "تحقيق"
+# as "achieving" ("لتحقيق السلام"): the definite noun, or an indefinite one followed by its subject or kind
+_INQUIRY_DEF = frozenset(["التحقيق", "بالتحقيق", "للتحقيق", "والتحقيق"])
+_INQUIRY = frozenset(["تحقيق", "بتحقيق", "لتحقيق", "تحقيقا", "وتحقيق"])
+_INQUIRY_NEXT = frozenset(["في", "بشان", "حول", "مع", "مستقل", "دولي", "جديد", "اممي", "عاجل", "شامل", "شفاف"])
+
+
+def _inquiry_title(doc: Doc) -> bool:
+    """Whether the title names an inquiry asked for, opened or blocked."""
+    head = doc.folded[:doc.head_end]
+    for ch in PROBE_PUNCT:
+        head = head.replace(ch, " ")
+    words = head.split()
+    return any(w in _INQUIRY_DEF or (w in _INQUIRY and k + 1 < len(words) and words[k + 1] in _INQUIRY_NEXT)
+               for k, w in enumerate(words))
+
+
+def _inquiry_story(doc: Doc, figs: list[Fig]) -> None:
+    """A story whose title names no violence and asks for, opens or blocks an inquiry reacts to an
+    event already reported: its tolls are that event's, unless a toll's sentence dates it today or
+    yesterday. Cost: one pass over the title's words."""
+    if any(not f.cas.background for f in figs) and _inquiry_title(doc) and not headline_tells_violence(doc):
+        _undated_tolls_background(doc, figs)
+
+
+def _undated_tolls_background(doc: Doc, figs: list[Fig]) -> None:
+    live = [f for f in figs if not f.cas.background and f.cas.kind in _TOLL_KINDS]
+    if any(day_of(doc, *sentence_range(doc, f.sent, f.first)) >= 0 for f in live):
+        return  # a toll dated today or yesterday is the story's own news
     for f in live:
         f.cas.background = True
 
