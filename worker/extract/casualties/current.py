@@ -932,7 +932,9 @@ def _yesterday_context(doc: Doc, figs: list[Fig]) -> None:
         day = day_of(doc, lo, hi)
         if day == 0:
             # a part of a vague toll ("العشرات بينهم ضابطان") dates no counted figure
-            today = today or any(f.cas.sub_of is None for f in live)
+            # a toll dated today that only rose ("ارتفعت الحصيلة الثلاثاء إلى 100") is yesterday's event
+            # counted again: yesterday's first count of it tells the same event, not an earlier one
+            today = today or any(f.cas.sub_of is None and not f.cas.update for f in live)
         elif day == 1 and today and "ايضا" not in doc.norms[lo:hi + 1]:
             # "أسفرت أيضا عن إصابة 1000": the event just told, whatever day a clause of it names
             for f in live:
