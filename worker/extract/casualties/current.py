@@ -975,15 +975,12 @@ def _told_event_toll(doc: Doc, f: Fig, own: bool) -> bool:
     return not own and _reported_known_event(doc, f.first, lo)
 
 
-_THAT = frozenset(["ان", "بان", "وان"])  # إنّ/أنّ after a reporting verb
-
-
 def _reported_known_event(doc: Doc, i: int, lo: int) -> bool:
     """A reported clause whose subject is an event named with ال, up to seven words before the toll in
     its clause ("ويقول نشطاء إن الهجوم أودى بحياة 40"): a toll of the event the text told before, as in a
     relative clause; not one that says أيضا ("وذكر أن الاشتباكات أسفرت أيضا عن إصابة 6": the event just told)."""
     for k in range(i - 1, max(lo, i - 8), -1):
-        if doc.norms[k - 1] in _THAT and names_known_event(doc, k, k):
+        if doc.norms[k - 1] in lx.THAT_WORDS and names_known_event(doc, k, k):
             return lx.ALSO_WORDS.isdisjoint(doc.norms[k:i])
     return False
 
