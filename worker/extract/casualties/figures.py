@@ -439,6 +439,7 @@ _QUOTES = frozenset(['"', "\u00ab", "\u00bb"])
 # "لقي اثنان من خبراء الصواريخ، أحدهما إيراني والآخر لبناني، مصرعهما": the people named between the verb
 # of meeting death and its object may take a من phrase and a breakdown
 _MET_REACH = 12
+_COMMAS = frozenset(["،", ","])
 _TIME_WORDS = frozenset([*(w for names in lx.WEEKDAYS for w in names), *lx.NOW_WORDS, "يوم", "مساء", "ليل"])
 
 
@@ -633,7 +634,6 @@ def _treated_for_gas(doc: Doc, k: int) -> bool:
     return False
 
 
-_COMMAS = frozenset(["،", ","])
 _BREAKDOWN_REACH = 10  # tokens from the counted noun over "بينهم 4 أطفال وامرأتان" to the verb
 
 
